@@ -1,0 +1,73 @@
+import type { EventEmitter } from "node:events";
+import debug from "debug";
+import { isPromise } from "../pipeline/run-line";
+import { toStep, type AnyStepFunction } from "../pipeline/to-step";
+import type { BuildContext } from "../registry/definitions";
+import { listenersOf, routesOf, stepsOf } from "../registry/registry";
+import type { CompiledRoute } from "../router/dispatch";
+import type { RouteTable } from "../router/route-table";
+import type { Aex } from "./aex";
+
+const log = debug("aex:prepare");
+const logListener = debug("aex:listen");
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of user classes take any arguments
+export type Constructor<T extends object = object> = new (...args: any[]) => T;
+
+/** An event listener registered for a controller, kept to remove it on close. */
+export interface BoundListener {
+  readonly event: string | symbol;
+  readonly listener: (...messages: unknown[]) => void;
+}
+
+/**
+ * Builds a pushed controller: creates the instance, compiles each decorated method's
+ * line (route's own steps, decorator steps top to bottom, handler) into `table`, and
+ * binds its `@listen` methods to `emitter`.
+ */
+export function compileController(
+  app: Aex,
+  Class: Constructor,
+  args: readonly unknown[],
+  table: RouteTable<CompiledRoute>,
+  emitter: EventEmitter,
+): BoundListener[] {
+  const instance = new Class(...args) as Record<string | symbol, unknown>;
+
+  for (const [methodName, routes] of routesOf(Class)) {
+    const context: BuildContext = { instance, methodName, app };
+    const steps = stepsOf(Class, methodName).map((step) => step.build(context));
+    for (const route of routes) {
+      const before = (route.before ?? []).map((step) => step.build(context));
+      const handler = route.handler
+        ? route.handler(context)
+        : toStep(instance[methodName] as AnyStepFunction, instance, route.compact);
+      const compiled: CompiledRoute = { steps: [...before, ...steps, handler] };
+      for (const url of route.urls) {
+        for (const method of route.methods) {
+          if (!table.add(method, url, compiled)) {
+            log("%s %s of %s.%s is already taken; the first one answers", method, url, Class.name, String(methodName));
+          }
+        }
+      }
+    }
+  }
+
+  const bound: BoundListener[] = [];
+  for (const [methodName, events] of listenersOf(Class)) {
+    const method = instance[methodName] as AnyStepFunction;
+    const listener = (...messages: unknown[]): void => {
+      try {
+        const result = method.call(instance, emitter, ...messages);
+        if (isPromise(result)) Promise.resolve(result).catch((error) => logListener("%s failed: %O", String(methodName), error));
+      } catch (error) {
+        logListener("%s failed: %O", String(methodName), error);
+      }
+    };
+    for (const event of events) {
+      emitter.on(event, listener);
+      bound.push({ event, listener });
+    }
+  }
+  return bound;
+}

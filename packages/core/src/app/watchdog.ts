@@ -1,0 +1,50 @@
+import type { AexResponse } from "../http/response";
+
+/**
+ * Finds responses a handler never finished. Instead of a timer per request it keeps
+ * the unanswered ones in a set and sweeps it a few times per timeout period.
+ */
+export class Watchdog {
+  private readonly pending = new Set<AexResponse>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onTimeout: (res: AexResponse) => void,
+  ) {}
+
+  /** Starts sweeping; the timer never keeps the process alive. */
+  start(): void {
+    if (this.timeoutMs <= 0 || this.timer !== null) return;
+    const every = Math.min(1000, Math.max(10, Math.floor(this.timeoutMs / 4)));
+    this.timer = setInterval(() => this.sweep(), every);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.pending.clear();
+  }
+
+  /** Watches a response from the moment its request arrives. */
+  watch(res: AexResponse): void {
+    if (this.timer !== null) this.pending.add(res);
+  }
+
+  /** Stops watching a response that has been answered. */
+  release(res: AexResponse): void {
+    this.pending.delete(res);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const res of this.pending) {
+      if (res.writableEnded || res.destroyed) this.pending.delete(res);
+      else if (now - res.startedAt >= this.timeoutMs) {
+        this.pending.delete(res);
+        this.onTimeout(res);
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { METHODS } from "node:http";
+import debug from "debug";
+import { AexError } from "../errors/aex-error";
+import { addRoute } from "../registry/registry";
+import { normalizePath } from "../router/route-path";
+import { ANY_METHOD } from "../router/route-table";
+
+const log = debug("aex:decorators");
+const KNOWN_METHODS = new Set(METHODS);
+
+/** One URL pattern or several. */
+export type Urls = string | readonly string[];
+
+function list(value: Urls): readonly string[] {
+  return typeof value === "string" ? [value] : value;
+}
+
+/**
+ * Upper-cases method names. `"*"` means every method. Names node does not know are
+ * dropped (with a debug line), as the AEX README's examples expect.
+ */
+function methodsOf(names: Urls): string[] {
+  const methods: string[] = [];
+  for (const name of list(names)) {
+    if (typeof name !== "string") throw new AexError("AEX_ERR_DECORATOR_ARGS", `method ${String(name)}`);
+    const method = name.toUpperCase();
+    if (method === ANY_METHOD) return [ANY_METHOD];
+    if (KNOWN_METHODS.has(method)) methods.push(method);
+    else log("ignoring unknown HTTP method %o", name);
+  }
+  return methods;
+}
+
+function urlsOf(urls: Urls): string[] {
+  const all = list(urls);
+  if (!Array.isArray(all) || all.length === 0) throw new AexError("AEX_ERR_DECORATOR_ARGS", "no URL given");
+  return all.map(normalizePath);
+}
+
+function route(methods: string[], urls: Urls, compact: boolean): MethodDecorator {
+  const normalized = urlsOf(urls);
+  return (target, key) => {
+    addRoute(target, key, { methods, urls: normalized, compact });
+  };
+}
+
+/**
+ * Makes a method an HTTP handler.
+ *
+ * - `@http(url | urls)`: GET.
+ * - `@http(method | methods | "*", url | urls, compact?)`: the given methods
+ *   (case-insensitive; unknown names are ignored), `"*"` for all. A URL of `"*"` matches
+ *   every path.
+ *
+ * The handler gets `(req, res, scope)`, or one `{ req, res, scope }` when `compact` is
+ * true; `this` is the controller instance.
+ *
+ * @example
+ * class User {
+ *   @http("get", ["/profile", "/home"])
+ *   profile(req, res, scope) { res.end("profile"); }
+ *
+ *   @http(["get", "post"], "/user/login", true)
+ *   login({ req, res, scope }) { res.end("login"); }
+ * }
+ */
+export function http(url: Urls): MethodDecorator;
+export function http(methods: Urls, url: Urls, compact?: boolean): MethodDecorator;
+export function http(url: Urls, compact: boolean): MethodDecorator;
+export function http(methodsOrUrl: Urls, url?: Urls | boolean, compact = false): MethodDecorator {
+  if (url === undefined || typeof url === "boolean") return route(["GET"], methodsOrUrl, url === true);
+  return route(methodsOf(methodsOrUrl), url, compact);
+}
+
+/**
+ * `@http` in compact mode: the handler gets one `{ req, res, scope }` argument.
+ * `@compact(url)` is GET; `@compact(methods, url)` as `@http`.
+ *
+ * @example
+ * class Hello {
+ *   @compact("/")
+ *   hello({ res }) { res.end("Hello"); }
+ * }
+ */
+export function compact(url: Urls): MethodDecorator;
+export function compact(methods: Urls, url: Urls): MethodDecorator;
+export function compact(methodsOrUrl: Urls, url?: Urls): MethodDecorator {
+  return url === undefined ? route(["GET"], methodsOrUrl, true) : route(methodsOf(methodsOrUrl), url, true);
+}
+
+function shortcut(method: string) {
+  return (url: Urls, compact = false): MethodDecorator => route([method], url, compact);
+}
+
+/**
+ * A GET handler: `@get(url | urls, compact?)`.
+ *
+ * @example
+ * class User {
+ *   @get(["/user/get", "/user/gets"])
+ *   rawget(req, res) { res.end("got"); }
+ * }
+ */
+export const get = shortcut("GET");
+
+/**
+ * A POST handler: `@post(url | urls, compact?)`.
+ *
+ * @example
+ * class User {
+ *   @post("/user/post")
+ *   rawpost(req, res) { res.end("posted"); }
+ * }
+ */
+export const post = shortcut("POST");
+
+/** A PUT handler: `@put(url | urls, compact?)`. @example `@put("/users/:id")` */
+export const put = shortcut("PUT");
+
+/** A PATCH handler: `@patch(url | urls, compact?)`. @example `@patch("/users/:id")` */
+export const patch = shortcut("PATCH");
+
+/** A DELETE handler: `@del(url | urls, compact?)` (`delete` is a reserved word). @example `@del("/users/:id")` */
+export const del = shortcut("DELETE");

@@ -1,0 +1,37 @@
+/**
+ * Every setup-time error code Aex can throw, with the one-line reason a user reads.
+ * `docs/errors.md` lists each of them; a test keeps the two in step.
+ */
+export const AEX_ERROR_CODES = {
+  AEX_ERR_PUSH_NOT_CLASS: "aex.push() takes a class (a constructor function)",
+  AEX_ERR_PUSH_DUPLICATE: "this class was already pushed to this Aex instance",
+  AEX_ERR_ALREADY_PREPARED: "routes, classes and middlewares must be added before prepare()",
+  AEX_ERR_MIDDLEWARE_INVALID: "a middleware or handler must be a function",
+  AEX_ERR_ROUTE_INVALID: "a route path must be '*' or start with '/'",
+  AEX_ERR_DECORATOR_ARGS: "a decorator was given arguments it cannot use",
+  AEX_ERR_DECORATOR_TARGET: "Aex decorators go on instance methods of a class",
+  AEX_ERR_NOT_STARTED: "the server is not started",
+} as const;
+
+/** A code from {@link AEX_ERROR_CODES}. */
+export type AexErrorCode = keyof typeof AEX_ERROR_CODES;
+
+/**
+ * A mistake in how Aex is set up (a bad decorator argument, a class pushed twice…).
+ * Thrown at decoration, registration or prepare time, never while serving a request.
+ *
+ * @example
+ * try { aex.push(Home); aex.push(Home); } catch (e) {
+ *   if (e instanceof AexError && e.code === "AEX_ERR_PUSH_DUPLICATE") { … }
+ * }
+ */
+export class AexError extends Error {
+  override readonly name = "AexError";
+
+  constructor(
+    readonly code: AexErrorCode,
+    detail?: string,
+  ) {
+    super(detail ? `${AEX_ERROR_CODES[code]}: ${detail}` : AEX_ERROR_CODES[code]);
+  }
+}

@@ -1,0 +1,88 @@
+import { STATUS_CODES } from "node:http";
+
+/** Options of an {@link HttpError}. */
+export interface HttpErrorOptions {
+  /** Whether the message may be shown to the client; defaults to `status < 500`. */
+  expose?: boolean;
+  /** A machine-readable code sent in the error body, e.g. `"AEX_BODY_INVALID_JSON"`. */
+  code?: string;
+  /** Headers to send with the error response (e.g. `Allow`, `Retry-After`). */
+  headers?: Record<string, string>;
+  /** Extra JSON-safe details sent in the body (only when exposed), e.g. failing fields. */
+  details?: unknown;
+  /** The error that caused this one, kept for logs. */
+  cause?: unknown;
+}
+
+/**
+ * An error that knows its HTTP status. Throw it from any step or handler and the
+ * client gets that status with a JSON body; the process keeps serving.
+ *
+ * @example
+ * throw new HttpError(403, "Only admins may do this");
+ */
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+  readonly status: number;
+  readonly expose: boolean;
+  readonly code?: string;
+  readonly headers?: Record<string, string>;
+  readonly details?: unknown;
+
+  constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
+    super(message ?? STATUS_CODES[status] ?? "Error", { cause: options.cause });
+    this.status = status >= 400 && status <= 599 ? status : 500;
+    this.expose = options.expose ?? this.status < 500;
+    this.code = options.code;
+    this.headers = options.headers;
+    this.details = options.details;
+  }
+
+  /** The status in the status line, e.g. `"Not Found"`. */
+  get statusText(): string {
+    return STATUS_CODES[this.status] ?? "Error";
+  }
+}
+
+/** True for a thrown value that carries a usable HTTP status (`status` or `statusCode`). */
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === "number" ? status : statusCode;
+  return typeof value === "number" && value >= 400 && value <= 599 ? value : undefined;
+}
+
+/**
+ * Turns any thrown value into an {@link HttpError}. Errors of other libraries that carry
+ * a `status`/`statusCode` (body-parser, http-errors…) keep it; anything else is a 500.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const status = statusOf(error);
+  if (status === undefined) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new HttpError(500, message, { cause: error, expose: false });
+  }
+  const { message, expose, code, type } = error as {
+    message?: unknown;
+    expose?: unknown;
+    code?: unknown;
+    type?: unknown;
+  };
+  return new HttpError(status, typeof message === "string" ? message : undefined, {
+    cause: error,
+    expose: typeof expose === "boolean" ? expose : status < 500,
+    code: typeof code === "string" ? code : typeof type === "string" ? type : undefined,
+  });
+}
+
+/**
+ * The `code` of every error response Aex itself sends (a request's fault, or a
+ * handler's). `docs/errors.md` lists each; a test keeps the two in step.
+ */
+export const HTTP_ERROR_CODES = {
+  AEX_NOT_FOUND: "404: no route matched the method and path",
+  AEX_PARAM_TOO_LONG: "414: a route parameter is longer than maxParamLength",
+  AEX_PARAM_MALFORMED: "400: a route parameter has a malformed percent-escape",
+  AEX_HANDLER_TIMEOUT: "503: the handler did not answer within handlerTimeout",
+} as const;

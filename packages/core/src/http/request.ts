@@ -1,0 +1,45 @@
+import { IncomingMessage } from "node:http";
+
+/** Values of a parsed query string: a repeated key gives an array. */
+export type QueryValues = Record<string, string | string[] | undefined>;
+
+/** Route parameters, already percent-decoded. */
+export type RouteParams = Record<string, string>;
+
+/**
+ * The request object Aex's server creates (`http.createServer({ IncomingMessage })`).
+ * It is node's `IncomingMessage` plus the fields Express users expect; steps fill
+ * `params`, `query` and `body`, which are also on the `scope`.
+ */
+export class AexRequest extends IncomingMessage {
+  /** Route parameters; `{}` until a route matched. */
+  params: RouteParams = {};
+  /** The parsed query, once `@query()` (or another parser) ran. */
+  query?: QueryValues;
+  /** The parsed body, once `@body()`/`@formdata()` ran. Its shape is the client's choice. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client decides its shape
+  body?: any;
+
+  /** The URL path without the query string. */
+  get path(): string {
+    const url = this.url ?? "/";
+    const q = url.indexOf("?");
+    return q === -1 ? url : url.slice(0, q);
+  }
+
+  /** The URL as received; kept for Express middlewares that read it. */
+  get originalUrl(): string {
+    return this.url ?? "/";
+  }
+
+  /** A request header by case-insensitive name (Express's `req.get`). */
+  get(name: string): string | undefined {
+    const value = this.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  /** Alias of {@link AexRequest.get}, as in Express. */
+  header(name: string): string | undefined {
+    return this.get(name);
+  }
+}

@@ -1,0 +1,103 @@
+import { ServerResponse } from "node:http";
+import type { AexRequest } from "./request";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+const TEXT_TYPE = "text/plain; charset=utf-8";
+const HTML_TYPE = "text/html; charset=utf-8";
+const BINARY_TYPE = "application/octet-stream";
+
+/**
+ * The response object Aex's server creates (`http.createServer({ ServerResponse })`).
+ * Its helpers live on the prototype, so a request pays for none it does not call.
+ *
+ * @example
+ * res.status(201).json({ id: 7 });
+ */
+export class AexResponse extends ServerResponse<AexRequest> {
+  /** When the response object was created (ms since the epoch); the request's start. */
+  readonly startedAt: number = Date.now();
+
+  /** Sets the status code; chainable. */
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+
+  /** Sets a header; chainable (Express's `res.set`). */
+  set(name: string, value: string | number | readonly string[]): this {
+    this.setHeader(name, value);
+    return this;
+  }
+
+  /** Reads a header that is set to go out (Express's `res.get`). */
+  get(name: string): string | number | string[] | undefined {
+    return this.getHeader(name);
+  }
+
+  /** Sets `Content-Type`; chainable. */
+  type(contentType: string): this {
+    this.setHeader("Content-Type", contentType);
+    return this;
+  }
+
+  /** Sends `data` as JSON with `Content-Type: application/json; charset=utf-8`. */
+  json(data: unknown): void {
+    if (!this.hasHeader("Content-Type")) this.setHeader("Content-Type", JSON_TYPE);
+    this.end(JSON.stringify(data) ?? "null");
+  }
+
+  /**
+   * Sends a body: strings as text (HTML when it starts with `<`), buffers as binary,
+   * anything else as JSON. `undefined` sends an empty body.
+   */
+  send(body?: unknown): void {
+    if (body === undefined || body === null) {
+      this.end();
+    } else if (typeof body === "string") {
+      if (!this.hasHeader("Content-Type")) {
+        this.setHeader("Content-Type", body.charCodeAt(0) === 60 /* < */ ? HTML_TYPE : TEXT_TYPE);
+      }
+      this.end(body);
+    } else if (body instanceof Uint8Array) {
+      if (!this.hasHeader("Content-Type")) this.setHeader("Content-Type", BINARY_TYPE);
+      this.end(body);
+    } else {
+      this.json(body);
+    }
+  }
+
+  /**
+   * Redirects to `url` with `status` (302 by default). Accepts `(url, status)` or
+   * Express's `(status, url)`.
+   */
+  redirect(url: string, status?: number): void;
+  redirect(status: number, url: string): void;
+  redirect(a: string | number, b?: string | number): void {
+    const [url, status] = typeof a === "number" ? [String(b), a] : [a, typeof b === "number" ? b : 302];
+    this.statusCode = status;
+    // encodeURI leaves valid escapes alone and makes spaces/non-ASCII header-safe.
+    this.setHeader("Location", encodeURI(decodeSafely(url)));
+    this.end();
+  }
+
+  /**
+   * A write after the response ended is a bug in a handler, not a reason for node to
+   * emit an unhandled `error` that kills the process; drop it and report `false`.
+   */
+  override write(chunk: unknown, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (this.writableEnded) return false;
+    return super.write(chunk, encoding as BufferEncoding, callback);
+  }
+}
+
+type WriteCallback = (error: Error | null | undefined) => void;
+
+function decodeSafely(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,43 @@
+// The app
+export { Aex, type AexServer, type ErrorHandler } from "./app/aex";
+export type { AexOptions } from "./app/options";
+export type { Constructor } from "./app/compile-controller";
+
+// Requests, responses, scope
+export { AexRequest, type QueryValues, type RouteParams } from "./http/request";
+export { AexResponse } from "./http/response";
+export { sendError, type ErrorBody } from "./http/send-error";
+export { Scope, type ScopeBag, type ScopeSlots, type SharedScope, type UploadedFile, type Pagination } from "./scope/scope";
+export { ScopeTime } from "./scope/scope-time";
+
+// Steps and the Web Straight Line
+export type {
+  IAsyncMiddleware,
+  ICompactContext,
+  ICompactedAsyncMiddleware,
+  Step,
+  StepResult,
+} from "./pipeline/types";
+export { CompactContext } from "./pipeline/compact-context";
+export { runLine, isPromise } from "./pipeline/run-line";
+export { toStep, type AnyStepFunction } from "./pipeline/to-step";
+
+// Decorators
+export { http, compact, get, post, put, patch, del, type Urls } from "./decorators/http";
+export { inject, hook, guardedStep } from "./decorators/inject";
+export { listen } from "./decorators/listen";
+
+// The registry other packages record their steps in
+export { addRoute, addStep, addListener, routesOf, stepsOf, listenersOf, assertMethodTarget } from "./registry/registry";
+export type { BuildContext, MethodKey, RouteDefinition, StepDefinition } from "./registry/definitions";
+
+// Routing
+export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";
+export { RouteTable, ANY_METHOD, type RouteEntry } from "./router/route-table";
+
+// Errors
+export { AexError, AEX_ERROR_CODES, type AexErrorCode } from "./errors/aex-error";
+export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from "./errors/http-error";
+
+// Helpers
+export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-middleware";

@@ -1,0 +1,36 @@
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import type { Scope } from "../scope/scope";
+
+/** What a step returns: `false` ends the Web Straight Line; anything else goes on. */
+export type StepResult = boolean | undefined | null | void;
+
+/**
+ * A step in classic (aex) mode: `(req, res, scope)`. Middlewares, per-route
+ * middlewares, injected steps and handlers all have this shape.
+ *
+ * @example
+ * const auth: IAsyncMiddleware = async (req, res, scope) => {
+ *   if (!req.headers.authorization) { res.status(401).end(); return false; }
+ * };
+ */
+export type IAsyncMiddleware = (
+  req: AexRequest,
+  res: AexResponse,
+  scope: Scope,
+) => StepResult | Promise<StepResult>;
+
+/** The single argument of a compact-mode step. `request`/`response` alias `req`/`res`. */
+export interface ICompactContext {
+  readonly req: AexRequest;
+  readonly res: AexResponse;
+  readonly scope: Scope;
+  readonly request: AexRequest;
+  readonly response: AexResponse;
+}
+
+/** A step in compact mode: `({ req, res, scope })`. */
+export type ICompactedAsyncMiddleware = (context: ICompactContext) => StepResult | Promise<StepResult>;
+
+/** A compiled step of a line; every step is brought to the classic shape at `prepare()`. */
+export type Step = IAsyncMiddleware;

@@ -1,0 +1,40 @@
+import type { Step, StepResult } from "../pipeline/types";
+import { isPromise, runLine } from "../pipeline/run-line";
+import { pathOf } from "./path-of";
+import { routeParams } from "./route-params";
+import type { RouteTable } from "./route-table";
+
+/** A route compiled at prepare time: its whole line, steps then handler. */
+export interface CompiledRoute {
+  readonly steps: readonly Step[];
+}
+
+/** Default for the longest `:param` value accepted, in characters. */
+export const DEFAULT_MAX_PARAM_LENGTH = 500;
+
+const endLine = (): false => false;
+
+/**
+ * Makes the step that routes a request through `table`. No match: the step returns
+ * nothing and the line goes on (the next router, or the app's 404). A match: params are
+ * set, the route's line runs, and the step returns `false` so nothing after it runs.
+ *
+ * This is the hot path -- change with care!
+ */
+export function createDispatcher(table: RouteTable<CompiledRoute>, maxParamLength = DEFAULT_MAX_PARAM_LENGTH): Step {
+  // Filled and read synchronously before any await, so one array serves every request.
+  const values: string[] = [];
+  return (req, res, scope) => {
+    const entry = table.find(req.method ?? "GET", pathOf(req.url), values);
+    if (entry === null) return undefined;
+    if (entry.paramNames.length > 0) {
+      const params = routeParams(entry, values, maxParamLength);
+      req.params = params;
+      scope.provide("params", params);
+    }
+    const steps = entry.value.steps;
+    const result: StepResult | PromiseLike<StepResult> =
+      steps.length === 1 ? steps[0](req, res, scope) : runLine(steps, req, res, scope);
+    return isPromise(result) ? Promise.resolve(result).then(endLine) : false;
+  };
+}

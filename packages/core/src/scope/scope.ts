@@ -1,0 +1,181 @@
+import type { EventEmitter } from "node:events";
+import debug from "debug";
+import type { QueryValues, RouteParams } from "../http/request";
+import { ScopeTime } from "./scope-time";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the containers hold whatever
+   the user's steps put in them, so their value types cannot be known here. */
+
+/** A bag of user data. */
+export type ScopeBag = Record<string, any>;
+
+/** One uploaded file, as `@formdata()` stores it in `scope.files[field]`. */
+export interface UploadedFile {
+  /** Path of the temporary file holding the upload. */
+  temp: string;
+  /** The client's file name (never used to choose where the file is written). */
+  filename: string;
+  encoding: string;
+  mimetype: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** `scope.pagination`, filled by the `paginate()` helper. */
+export interface Pagination {
+  page: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The state one Aex app shares with every request's scope: `scope.outer`/`global`,
+ * `scope.orm` and `scope.emitter`.
+ */
+export interface SharedScope {
+  readonly outer: ScopeBag;
+  readonly orm: ScopeBag;
+  readonly emitter: EventEmitter;
+}
+
+/**
+ * The built-in slots a step may fill with {@link Scope.provide}. Users read them as
+ * `scope.body`, `scope.session`…; nobody can reassign them.
+ */
+export interface ScopeSlots {
+  query: QueryValues;
+  params: RouteParams;
+  body: any;
+  files: Record<string, UploadedFile[]>;
+  error: Record<string, any>;
+  session: any;
+  engine: any;
+  extracted: { body?: any; query?: any; params?: any };
+  pagination: Pagination;
+}
+
+/**
+ * The per-request carrier of the Web Straight Line, passed as the third argument of
+ * every step and handler. Its built-in attributes are read-only (assigning one throws
+ * in strict code); their containers are created on first read. Add your own
+ * attributes freely (`scope.user = …`).
+ *
+ * @example
+ * aex.use(async (req, res, scope) => {
+ *   scope.inner.requestId = crypto.randomUUID(); // per request
+ *   scope.outer.hits = (scope.outer.hits ?? 0) + 1; // shared by all requests
+ * });
+ */
+export class Scope {
+  // Your own attributes: `scope.user = …`.
+  [attribute: string]: any;
+
+  private _time?: ScopeTime;
+  private _inner?: ScopeBag;
+  private _slots?: Partial<ScopeSlots>;
+
+  constructor(
+    private readonly _shared: SharedScope,
+    private readonly _startedAt: number = Date.now(),
+  ) {}
+
+  /** `started` (a Date) and `passed` (milliseconds) of this request. */
+  get time(): ScopeTime {
+    return (this._time ??= new ScopeTime(this._startedAt));
+  }
+
+  /** Data shared by all requests of the app. Alias: `global`. */
+  get outer(): ScopeBag {
+    return this._shared.outer;
+  }
+
+  /** Alias of {@link Scope.outer}. */
+  get global(): ScopeBag {
+    return this._shared.outer;
+  }
+
+  /** Data of this request only. Alias: `local`. */
+  get inner(): ScopeBag {
+    return (this._inner ??= {});
+  }
+
+  /** Alias of {@link Scope.inner}. */
+  get local(): ScopeBag {
+    return (this._inner ??= {});
+  }
+
+  /** The parsed query (`@query()`). */
+  get query(): QueryValues {
+    return this.slot("query");
+  }
+
+  /** The route parameters, percent-decoded. */
+  get params(): RouteParams {
+    return this.slot("params");
+  }
+
+  /** The parsed body (`@body()`, `@formdata()`). */
+  get body(): any {
+    return this.slot("body");
+  }
+
+  /** Uploaded files by field name (`@formdata()`). */
+  get files(): Record<string, UploadedFile[]> {
+    return this.slot("files");
+  }
+
+  /** Generated error classes (`@error()`). */
+  get error(): Record<string, any> {
+    return this.slot("error");
+  }
+
+  /** The session object (`@session()` from `@aex/session`). */
+  get session(): any {
+    return this._slots?.session;
+  }
+
+  /** The template engine (`@template()` from `@aex/template`). */
+  get engine(): any {
+    return this._slots?.engine;
+  }
+
+  /** Data that passed `@filter()`: `extracted.body`, `.query`, `.params`. */
+  get extracted(): ScopeSlots["extracted"] {
+    return this.slot("extracted");
+  }
+
+  /** `{ page, limit, offset }` from the `paginate()` helper. */
+  get pagination(): Pagination | undefined {
+    return this._slots?.pagination;
+  }
+
+  /** Objects of your ORM, shared by all requests (`aex.orm.prisma = client`). */
+  get orm(): ScopeBag {
+    return this._shared.orm;
+  }
+
+  /** The app's event emitter (`new Aex(emitter)`), as `@listen` uses it. */
+  get emitter(): EventEmitter {
+    return this._shared.emitter;
+  }
+
+  /** The `debug` package: `scope.debug("app:users")("created %s", id)`. */
+  get debug(): typeof debug {
+    return debug;
+  }
+
+  /**
+   * Fills a built-in slot. For step authors (parsers, sessions, templates); handlers
+   * read the slot through its getter.
+   */
+  provide<K extends keyof ScopeSlots>(slot: K, value: ScopeSlots[K]): void {
+    (this._slots ??= {})[slot] = value;
+  }
+
+  private slot<K extends "query" | "params" | "body" | "files" | "error" | "extracted">(
+    slot: K,
+  ): ScopeSlots[K] {
+    const slots = (this._slots ??= {});
+    return (slots[slot] ??= {} as ScopeSlots[K]) as ScopeSlots[K];
+  }
+}

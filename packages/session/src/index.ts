@@ -1,0 +1,2 @@
+// @aex/session: stores, cookie sessions and @session — filled by its own issue.
+export {};

@@ -1,0 +1,2 @@
+// @aex/template — filled by its own issue.
+export {};

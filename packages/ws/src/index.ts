@@ -1,0 +1,2 @@
+// @aex/ws — filled by its own issue.
+export {};
