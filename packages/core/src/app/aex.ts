@@ -247,7 +247,7 @@ export class Aex {
     logError("%s %s: no answer after %d ms", res.req.method, res.req.url, this.options.handlerTimeout);
     sendError(
       res,
-      new HttpError(503, "The request was not answered in time", { code: "AEX_HANDLER_TIMEOUT" }),
+      new HttpError(503, "The request was not answered in time", { code: "AEX_HANDLER_TIMEOUT", expose: true }),
       this.options.production,
     );
   }
