@@ -7,17 +7,18 @@ export type { Constructor } from "./app/compile-controller";
 export { AexRequest, type QueryValues, type RouteParams } from "./http/request";
 export { AexResponse } from "./http/response";
 export { sendError, type ErrorBody } from "./http/send-error";
-export { Scope, type ScopeBag, type ScopeSlots, type SharedScope, type UploadedFile, type Pagination } from "./scope/scope";
+export {
+  Scope,
+  type ScopeBag,
+  type ScopeSlots,
+  type SharedScope,
+  type UploadedFile,
+  type Pagination,
+} from "./scope/scope";
 export { ScopeTime } from "./scope/scope-time";
 
 // Steps and the Web Straight Line
-export type {
-  IAsyncMiddleware,
-  ICompactContext,
-  ICompactedAsyncMiddleware,
-  Step,
-  StepResult,
-} from "./pipeline/types";
+export type { IAsyncMiddleware, ICompactContext, ICompactedAsyncMiddleware, Step, StepResult } from "./pipeline/types";
 export { CompactContext } from "./pipeline/compact-context";
 export { runLine, isPromise } from "./pipeline/run-line";
 export { toStep, type AnyStepFunction } from "./pipeline/to-step";
@@ -28,7 +29,15 @@ export { inject, hook, guardedStep } from "./decorators/inject";
 export { listen } from "./decorators/listen";
 
 // The registry other packages record their steps in
-export { addRoute, addStep, addListener, routesOf, stepsOf, listenersOf, assertMethodTarget } from "./registry/registry";
+export {
+  addRoute,
+  addStep,
+  addListener,
+  routesOf,
+  stepsOf,
+  listenersOf,
+  assertMethodTarget,
+} from "./registry/registry";
 export type { BuildContext, MethodKey, RouteDefinition, StepDefinition } from "./registry/definitions";
 
 // Routing

@@ -16,7 +16,9 @@ describe("aex.push(Class, ...args)", () => {
   });
 
   it("refuses what is not a class (AEX_ERR_PUSH_NOT_CLASS)", () => {
-    expect(() => new Aex().push({} as never)).toThrow(expect.objectContaining({ code: "AEX_ERR_PUSH_NOT_CLASS" }));
+    expect(() => new Aex().push({} as unknown as typeof Home)).toThrow(
+      expect.objectContaining({ code: "AEX_ERR_PUSH_NOT_CLASS" }),
+    );
   });
 
   it("refuses classes pushed after prepare() (AEX_ERR_ALREADY_PREPARED)", () => {
@@ -101,9 +103,11 @@ describe("the metadata registry", () => {
       return (target, key) =>
         addStep(target, key, {
           name: `mark(${label})`,
-          build: ({ instance }) => (_req, _res, scope) => {
-            (scope.inner.marks ??= []).push(`${label}:${(instance as Marked).id}`);
-          },
+          build:
+            ({ instance }) =>
+            (_req, _res, scope) => {
+              (scope.inner.marks ??= []).push(`${label}:${(instance as Marked).id}`);
+            },
         });
     }
     class Marked {

@@ -150,7 +150,7 @@ describe("decorator arguments", () => {
   });
 
   it("refuses an empty URL list (AEX_ERR_DECORATOR_ARGS)", () => {
-    expect(() => get([])).toThrow(expect.objectContaining({ code: "AEX_ERR_DECORATOR_ARGS" }));
+    expect(() => get([] as string[])).toThrow(expect.objectContaining({ code: "AEX_ERR_DECORATOR_ARGS" }));
   });
 
   it("refuses a static method (AEX_ERR_DECORATOR_TARGET)", () => {

@@ -226,7 +226,11 @@ export class Aex {
       await this.notFoundHandler(req, res, scope);
       return;
     }
-    sendError(res, new HttpError(404, `Cannot ${req.method} ${pathOf(req.url)}`, { code: "AEX_NOT_FOUND" }), this.options.production);
+    sendError(
+      res,
+      new HttpError(404, `Cannot ${req.method} ${pathOf(req.url)}`, { code: "AEX_NOT_FOUND" }),
+      this.options.production,
+    );
   }
 
   private async fail(error: unknown, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {

@@ -59,7 +59,8 @@ export function compileController(
     const listener = (...messages: unknown[]): void => {
       try {
         const result = method.call(instance, emitter, ...messages);
-        if (isPromise(result)) Promise.resolve(result).catch((error) => logListener("%s failed: %O", String(methodName), error));
+        if (isPromise(result))
+          Promise.resolve(result).catch((error) => logListener("%s failed: %O", String(methodName), error));
       } catch (error) {
         logListener("%s failed: %O", String(methodName), error);
       }

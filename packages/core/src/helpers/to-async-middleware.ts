@@ -2,11 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IAsyncMiddleware } from "../pipeline/types";
 
 /** An Express/Connect middleware: `(req, res, next)`. */
-export type ExpressMiddleware = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (error?: unknown) => void,
-) => unknown;
+export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => unknown;
 
 /**
  * Turns an Express/Connect middleware into an Aex step. `next()` goes on,

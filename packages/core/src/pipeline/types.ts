@@ -2,8 +2,11 @@ import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { Scope } from "../scope/scope";
 
-/** What a step returns: `false` ends the Web Straight Line; anything else goes on. */
-export type StepResult = boolean | undefined | null | void;
+/**
+ * What a step returns: `false` ends the Web Straight Line; anything else (nothing,
+ * `true`, the `res` that `res.end()` returns…) goes on.
+ */
+export type StepResult = unknown;
 
 /**
  * A step in classic (aex) mode: `(req, res, scope)`. Middlewares, per-route
@@ -14,11 +17,7 @@ export type StepResult = boolean | undefined | null | void;
  *   if (!req.headers.authorization) { res.status(401).end(); return false; }
  * };
  */
-export type IAsyncMiddleware = (
-  req: AexRequest,
-  res: AexResponse,
-  scope: Scope,
-) => StepResult | Promise<StepResult>;
+export type IAsyncMiddleware = (req: AexRequest, res: AexResponse, scope: Scope) => StepResult | Promise<StepResult>;
 
 /** The single argument of a compact-mode step. `request`/`response` alias `req`/`res`. */
 export interface ICompactContext {

@@ -58,7 +58,7 @@ export class RouteTable<T> {
         paramNames.push(token.name);
         node = node.param ??= new RadixNode("");
       } else {
-        isStatic = false;
+        // A wildcard is always last (tokenize checks), so the route ends here.
         paramNames.push(token.name);
         if (node.wildcard !== null) return false;
         node.wildcard = { value, paramNames, wildcard: true, pattern };

@@ -172,9 +172,7 @@ export class Scope {
     (this._slots ??= {})[slot] = value;
   }
 
-  private slot<K extends "query" | "params" | "body" | "files" | "error" | "extracted">(
-    slot: K,
-  ): ScopeSlots[K] {
+  private slot<K extends "query" | "params" | "body" | "files" | "error" | "extracted">(slot: K): ScopeSlots[K] {
     const slots = (this._slots ??= {});
     return (slots[slot] ??= {} as ScopeSlots[K]) as ScopeSlots[K];
   }

@@ -1,0 +1,32 @@
+import { createApp } from "../src/app";
+import { get, send } from "../../../packages/core/test/support/http";
+
+describe("examples/hello", () => {
+  const aex = createApp("Hi");
+  let base: string;
+  beforeAll(async () => {
+    await aex.prepare().start(0, "127.0.0.1");
+    base = `http://127.0.0.1:${aex.port}`;
+  });
+  afterAll(() => aex.close());
+
+  it("greets on /", async () => {
+    const res = await get(base, "/");
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("Hi from Aex!");
+  });
+
+  it("reads route params", async () => {
+    expect((await get(base, "/hello/Ada%20Lovelace")).text).toBe("Hi, Ada Lovelace!");
+  });
+
+  it("answers compact handlers for GET and POST", async () => {
+    const res = await send(base, "POST", "/time");
+    expect(res.status).toBe(200);
+    expect(res.json()).toMatchObject({ passed: expect.any(Number) });
+  });
+
+  it("echoes a posted body", async () => {
+    expect((await send(base, "POST", "/echo", { body: "ping" })).text).toBe("ping");
+  });
+});
