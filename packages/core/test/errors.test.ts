@@ -186,3 +186,18 @@ describe("HttpError", () => {
     expect(new HttpError(200 as number).status).toBe(500);
   });
 });
+
+describe("limits of node's HTTP parser", () => {
+  it("answers 431 for headers over maxHeaderSize and keeps serving", async () => {
+    const aex = new Aex({ server: { maxHeaderSize: 1024 } }).push(Faults);
+    const base = await listen(aex);
+    try {
+      await expect(send(base, "POST", "/ok", { headers: { "x-big": "y".repeat(2048) } })).resolves.toMatchObject({
+        status: 431,
+      });
+      expect((await send(base, "POST", "/ok")).text).toBe("ok");
+    } finally {
+      await aex.close();
+    }
+  });
+});
