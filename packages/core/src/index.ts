@@ -21,12 +21,33 @@ export { ScopeTime } from "./scope/scope-time";
 export type { IAsyncMiddleware, ICompactContext, ICompactedAsyncMiddleware, Step, StepResult } from "./pipeline/types";
 export { CompactContext } from "./pipeline/compact-context";
 export { runLine, isPromise } from "./pipeline/run-line";
-export { toStep, type AnyStepFunction } from "./pipeline/to-step";
+export { toStep, methodStep, type AnyStepFunction } from "./pipeline/to-step";
 
 // Decorators
 export { http, compact, get, post, put, patch, del, type Urls } from "./decorators/http";
 export { inject, hook, guardedStep } from "./decorators/inject";
 export { listen } from "./decorators/listen";
+
+// Request data: parsing and validation
+export { query, readQuery } from "./parsers/query";
+export { body, bodyStep, type BodyType, type BodyOptions } from "./parsers/body";
+export { formdata, formdataStep, DEFAULT_FORMDATA_LIMITS, type FormDataOptions } from "./parsers/formdata";
+export { stripPrototypeKeys } from "./parsers/sanitize";
+export {
+  filter,
+  filterStep,
+  type FilterOptions,
+  type FilterRules,
+  type FilterFailure,
+  type FilterFallback,
+  type FilterSource,
+} from "./validation/filter";
+export { error, generateErrors, type ErrorDefinitions, type GeneratedError } from "./validation/error";
+
+// API styles and static files
+export { rest, type RestOptions } from "./api/rest";
+export { api } from "./api/api";
+export { serve, assets, serveStep, type ServeOptions } from "./static/serve";
 
 // The registry other packages record their steps in
 export {
@@ -50,3 +71,5 @@ export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from 
 
 // Helpers
 export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-middleware";
+export { paginate, pagination, type PaginationSource } from "./helpers/paginate";
+export { cors, type CorsOptions, type CorsOrigin } from "./helpers/cors";

@@ -1,7 +1,7 @@
 import type { EventEmitter } from "node:events";
 import debug from "debug";
 import { isPromise } from "../pipeline/run-line";
-import { toStep, type AnyStepFunction } from "../pipeline/to-step";
+import { methodStep, type AnyStepFunction } from "../pipeline/to-step";
 import type { BuildContext } from "../registry/definitions";
 import { listenersOf, routesOf, stepsOf } from "../registry/registry";
 import type { CompiledRoute } from "../router/dispatch";
@@ -39,9 +39,7 @@ export function compileController(
     const steps = stepsOf(Class, methodName).map((step) => step.build(context));
     for (const route of routes) {
       const before = (route.before ?? []).map((step) => step.build(context));
-      const handler = route.handler
-        ? route.handler(context)
-        : toStep(instance[methodName] as AnyStepFunction, instance, route.compact);
+      const handler = route.handler ? route.handler(context) : methodStep(instance, methodName, route.compact);
       const compiled: CompiledRoute = { steps: [...before, ...steps, handler] };
       for (const url of route.urls) {
         for (const method of route.methods) {

@@ -63,16 +63,18 @@ export function toHttpError(error: unknown): HttpError {
     const message = error instanceof Error ? error.message : String(error);
     return new HttpError(500, message, { cause: error, expose: false });
   }
-  const { message, expose, code, type } = error as {
+  const { message, expose, code, type, details } = error as {
     message?: unknown;
     expose?: unknown;
     code?: unknown;
     type?: unknown;
+    details?: unknown;
   };
-  return new HttpError(status, typeof message === "string" ? message : undefined, {
+  return new HttpError(status, typeof message === "string" && message !== "" ? message : undefined, {
     cause: error,
     expose: typeof expose === "boolean" ? expose : status < 500,
     code: typeof code === "string" ? code : typeof type === "string" ? type : undefined,
+    details,
   });
 }
 
@@ -85,4 +87,14 @@ export const HTTP_ERROR_CODES = {
   AEX_PARAM_TOO_LONG: "414: a route parameter is longer than maxParamLength",
   AEX_PARAM_MALFORMED: "400: a route parameter has a malformed percent-escape",
   AEX_HANDLER_TIMEOUT: "503: the handler did not answer within handlerTimeout",
+  AEX_BODY_INVALID: "400: the body is malformed (bad JSON, bad urlencoding, wrong length)",
+  AEX_BODY_TOO_LARGE: "413: the body, or its number of parameters, is over the limit",
+  AEX_BODY_UNSUPPORTED_ENCODING: "415: the body's charset or content encoding is not supported",
+  AEX_BODY_ABORTED: "400: the client stopped sending the body",
+  AEX_FORMDATA_INVALID: "400: the multipart body is malformed or truncated",
+  AEX_FORMDATA_LIMIT: "413: too many files, fields or parts, or one too large",
+  AEX_FILTER_INVALID: "400: @filter rejected params, query or body",
+  AEX_NOT_IMPLEMENTED: "501: @rest/@api has no method for this verb or action",
+  AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
+  AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",
 } as const;

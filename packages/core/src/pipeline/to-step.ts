@@ -18,3 +18,8 @@ export function toStep(fn: AnyStepFunction, self: unknown, compact: boolean): St
   }
   return self === undefined ? (fn as IAsyncMiddleware) : (fn.bind(self) as IAsyncMiddleware);
 }
+
+/** The step of a controller's method `name`, bound to the controller. */
+export function methodStep(instance: object, name: string | symbol, compact: boolean): Step {
+  return toStep((instance as Record<string | symbol, AnyStepFunction>)[name], instance, compact);
+}

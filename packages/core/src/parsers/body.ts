@@ -1,0 +1,97 @@
+import bodyParser from "body-parser";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HttpError, toHttpError } from "../errors/http-error";
+import type { Step } from "../pipeline/types";
+import { addStep } from "../registry/registry";
+import { looksPolluting, stripPrototypeKeys } from "./sanitize";
+
+/** The body types `@body` parses, each with body-parser's parser of that name. */
+export type BodyType = "urlencoded" | "json" | "text" | "raw";
+
+/** body-parser's options (`limit`, `type`, `extended`, `strict`, `inflate`…), minus `verify`. */
+export type BodyOptions = Omit<bodyParser.OptionsUrlencoded & bodyParser.OptionsJson & bodyParser.OptionsText, "verify">;
+
+/** body-parser error types and the codes Aex answers them with. */
+const CODES: Record<string, string> = {
+  "entity.parse.failed": "AEX_BODY_INVALID",
+  "entity.too.large": "AEX_BODY_TOO_LARGE",
+  "parameters.too.many": "AEX_BODY_TOO_LARGE",
+  "querystring.parse.rangeError": "AEX_BODY_INVALID",
+  "encoding.unsupported": "AEX_BODY_UNSUPPORTED_ENCODING",
+  "charset.unsupported": "AEX_BODY_UNSUPPORTED_ENCODING",
+  "request.aborted": "AEX_BODY_ABORTED",
+  "request.size.invalid": "AEX_BODY_INVALID",
+};
+
+const SUSPECT = Symbol("aex.body.suspect");
+type Suspectable = IncomingMessage & { [SUSPECT]?: boolean };
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+function parserFor(type: BodyType, options: BodyOptions): Middleware {
+  const verify = (req: Suspectable, _res: ServerResponse, buf: Buffer) => {
+    if (looksPolluting(buf)) req[SUSPECT] = true;
+  };
+  switch (type) {
+    case "json":
+      return bodyParser.json({ ...options, verify });
+    case "text":
+      return bodyParser.text(options);
+    case "raw":
+      return bodyParser.raw(options);
+    default:
+      return bodyParser.urlencoded({ extended: false, ...options, verify });
+  }
+}
+
+/** What `scope.body` holds when the request had no body of the right type. */
+function emptyBody(type: BodyType): unknown {
+  if (type === "text") return "";
+  if (type === "raw") return Buffer.alloc(0);
+  return {};
+}
+
+/**
+ * The step that parses a body of `type` into `scope.body` and `req.body`. An unknown
+ * type falls back to urlencoded. Malformed input is a 400, an oversize body a 413, a
+ * body of another content type an empty body.
+ */
+export function bodyStep(type: string = "urlencoded", options: BodyOptions = {}): Step {
+  const kind: BodyType = type === "json" || type === "text" || type === "raw" ? type : "urlencoded";
+  const parse = parserFor(kind, options);
+  return (req, res, scope) =>
+    new Promise<void>((resolve, reject) => {
+      parse(req, res, (error) => {
+        if (error !== undefined && error !== null) {
+          const known = toHttpError(error);
+          const code = CODES[(error as { type?: string }).type ?? ""];
+          reject(code ? new HttpError(known.status, known.message, { code, cause: error }) : known);
+          return;
+        }
+        const suspect = (req as Suspectable)[SUSPECT] === true;
+        const body = req.body === undefined ? emptyBody(kind) : suspect ? stripPrototypeKeys(req.body) : req.body;
+        req.body = body;
+        scope.provide("body", body);
+        resolve();
+      });
+    });
+}
+
+/**
+ * Parses the request body with body-parser into `scope.body` (and `req.body`).
+ * `type` is `"urlencoded"` (default, `{ extended: false }`), `"json"`, `"text"` or `"raw"`;
+ * `options` are body-parser's (`limit` defaults to 100kb).
+ *
+ * @example
+ * class User {
+ *   @http("post", "/user/login")
+ *   @body("urlencoded", { extended: false })
+ *   login(req, res, scope) { res.end(scope.body.username); }
+ * }
+ */
+export function body(type: BodyType = "urlencoded", options: BodyOptions = {}): MethodDecorator {
+  const step = bodyStep(type, options);
+  return (target, key) => {
+    addStep(target, key, { name: `body(${type})`, build: () => step });
+  };
+}

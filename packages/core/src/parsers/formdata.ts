@@ -1,0 +1,169 @@
+import busboy, { type BusboyConfig } from "busboy";
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { unlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import debug from "debug";
+import { HttpError } from "../errors/http-error";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import type { Step } from "../pipeline/types";
+import { addStep } from "../registry/registry";
+import type { UploadedFile } from "../scope/scope";
+
+const log = debug("aex:formdata");
+
+/** Options of `@formdata`: busboy's (its `headers` come from the request) plus `tempDir`. */
+export interface FormDataOptions extends Omit<BusboyConfig, "headers"> {
+  /** Where uploads are written; default the OS temp folder. */
+  tempDir?: string;
+}
+
+/** Limits on by default; pass `limits` to change them. */
+export const DEFAULT_FORMDATA_LIMITS = {
+  fileSize: 10 * 1024 * 1024,
+  files: 10,
+  fields: 100,
+  parts: 110,
+  fieldSize: 100 * 1024,
+  fieldNameSize: 200,
+} as const;
+
+type Fields = Record<string, string | string[]>;
+
+function addField(fields: Fields, name: string, value: string): void {
+  const current = fields[name];
+  if (current === undefined) fields[name] = value;
+  else if (Array.isArray(current)) current.push(value);
+  else fields[name] = [current, value];
+}
+
+function tooLarge(what: string): HttpError {
+  return new HttpError(413, `Too many ${what} or a ${what} too large`, {
+    code: "AEX_FORMDATA_LIMIT",
+    headers: { Connection: "close" },
+  });
+}
+
+/** Removes temp files once the response is done; a moved file is simply gone already. */
+function removeAfterResponse(res: AexResponse, paths: string[]): void {
+  const cleanup = () => {
+    for (const path of paths) unlink(path).catch(() => undefined);
+  };
+  if (res.writableFinished || res.destroyed) cleanup();
+  else res.once("close", cleanup);
+}
+
+/**
+ * Reads a multipart body: each file streamed to a temp file with a random name, the
+ * fields collected. Rejects with 413 past a limit and 400 for a malformed body.
+ */
+function readMultipart(
+  req: AexRequest,
+  options: FormDataOptions,
+  written: string[],
+): Promise<{ fields: Fields; files: Record<string, UploadedFile[]> }> {
+  const { tempDir = tmpdir(), limits, ...config } = options;
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ ...config, headers: req.headers, limits: { ...DEFAULT_FORMDATA_LIMITS, ...limits } });
+    } catch (cause) {
+      reject(new HttpError(400, "Malformed multipart/form-data request", { code: "AEX_FORMDATA_INVALID", cause }));
+      return;
+    }
+    // Null prototypes: a field named "__proto__" is just a field.
+    const fields = Object.create(null) as Fields;
+    const files = Object.create(null) as Record<string, UploadedFile[]>;
+    const writes: Promise<void>[] = [];
+    let failed = false;
+
+    const fail = (error: HttpError) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(parser);
+      req.resume(); // drain what the client still sends
+      reject(error);
+    };
+
+    parser.on("file", (field, stream, info) => {
+      const temp = join(tempDir, `aex-upload-${randomUUID()}`);
+      written.push(temp);
+      const file: UploadedFile = {
+        temp,
+        filename: info.filename ?? "",
+        encoding: info.encoding,
+        mimetype: info.mimeType,
+        size: 0,
+      };
+      stream.on("data", (chunk: Buffer) => (file.size += chunk.length));
+      stream.on("limit", () => fail(tooLarge("file")));
+      (files[field] ??= []).push(file);
+      writes.push(
+        pipeline(stream, createWriteStream(temp)).catch((cause) => {
+          fail(new HttpError(400, "The upload was interrupted", { code: "AEX_FORMDATA_INVALID", cause }));
+        }),
+      );
+    });
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated || info.nameTruncated) fail(tooLarge("field"));
+      else addField(fields, name, value);
+    });
+    parser.on("filesLimit", () => fail(tooLarge("file")));
+    parser.on("fieldsLimit", () => fail(tooLarge("field")));
+    parser.on("partsLimit", () => fail(tooLarge("part")));
+    parser.on("error", (cause) => {
+      log("malformed multipart body: %O", cause);
+      fail(new HttpError(400, "Malformed multipart/form-data body", { code: "AEX_FORMDATA_INVALID", cause }));
+    });
+    parser.on("close", () => {
+      Promise.all(writes).then(() => {
+        if (!failed) resolve({ fields, files });
+      }, reject);
+    });
+    req.pipe(parser);
+  });
+}
+
+/** The `@formdata` step; a request that is not multipart gets an empty body and no files. */
+export function formdataStep(options: FormDataOptions = {}): Step {
+  return async (req, res, scope) => {
+    const type = req.headers["content-type"] ?? "";
+    if (!/^multipart\/form-data\b/i.test(type)) {
+      scope.provide("files", Object.create(null));
+      scope.provide("body", (req.body = Object.create(null)));
+      return;
+    }
+    const written: string[] = [];
+    removeAfterResponse(res, written);
+    const { fields, files } = await readMultipart(req, options, written);
+    req.body = fields;
+    scope.provide("body", fields);
+    scope.provide("files", files);
+  };
+}
+
+/**
+ * Parses `multipart/form-data` with busboy: files into `scope.files[field]` (arrays of
+ * `{ temp, filename, encoding, mimetype, size }`), other fields into `scope.body`.
+ * Temp files are deleted when the response is done unless you moved them. Limits are on
+ * by default ({@link DEFAULT_FORMDATA_LIMITS}); past one the answer is 413.
+ *
+ * @example
+ * class Formdata {
+ *   @http("post", "/file/upload")
+ *   @formdata({ limits: { fileSize: 1024 * 1024 } })
+ *   async upload(req, res, scope) {
+ *     const avatar = scope.files["avatar"][0];
+ *     res.end(`${avatar.filename}: ${avatar.size} bytes`);
+ *   }
+ * }
+ */
+export function formdata(options: FormDataOptions = {}): MethodDecorator {
+  const step = formdataStep(options);
+  return (target, key) => {
+    addStep(target, key, { name: "formdata", build: () => step });
+  };
+}
