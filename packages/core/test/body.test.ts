@@ -1,0 +1,130 @@
+import { Aex, body, http, post } from "@aex/core";
+import { listen, send } from "./support/http";
+
+describe("@body(type, options)", () => {
+  class User {
+    @http("post", "/user/login")
+    @body("urlencoded", { extended: false })
+    login() {
+      // eslint-disable-next-line prefer-rest-params
+      const [req, res, scope] = arguments as unknown as [any, any, any];
+      const { body } = scope;
+      res.json({ body, same: req.body === body });
+    }
+
+    @http("post", "/user/logout")
+    @body()
+    logout() {
+      // eslint-disable-next-line prefer-rest-params
+      const [, res, scope] = arguments as unknown as [any, any, any];
+      res.json(scope.body);
+    }
+
+    @post("/json")
+    @body("json", { limit: "1kb" })
+    json(_req: any, res: any, scope: any) {
+      res.json({ body: scope.body, polluted: ({} as any).polluted ?? null });
+    }
+
+    @post("/extended")
+    @body("urlencoded", { extended: true })
+    extended(_req: any, res: any, scope: any) {
+      res.json({ body: scope.body, polluted: ({} as any).polluted ?? null });
+    }
+
+    @post("/text")
+    @body("text")
+    text(_req: any, res: any, scope: any) {
+      res.json({ text: scope.body });
+    }
+
+    @post("/raw")
+    @body("raw")
+    raw(_req: any, res: any, scope: any) {
+      res.json({ isBuffer: Buffer.isBuffer(scope.body), length: scope.body.length });
+    }
+  }
+
+  let aex: Aex;
+  let base: string;
+  beforeAll(async () => {
+    aex = new Aex().push(User);
+    base = await listen(aex);
+  });
+  afterAll(() => aex.close());
+
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+  const json = { "Content-Type": "application/json" };
+
+  it("parses urlencoded bodies into scope.body and req.body (README)", async () => {
+    const res = await send(base, "POST", "/user/login", { headers: form, body: "username=alice&password=secret" });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ body: { username: "alice", password: "secret" }, same: true });
+  });
+
+  it("defaults to urlencoded", async () => {
+    const res = await send(base, "POST", "/user/logout", { headers: form, body: "a=1" });
+    expect(res.json()).toEqual({ a: "1" });
+  });
+
+  it("parses JSON, text and raw bodies", async () => {
+    expect((await send(base, "POST", "/json", { headers: json, body: '{"a":[1,2]}' })).json()).toEqual({
+      body: { a: [1, 2] },
+      polluted: null,
+    });
+    const text = await send(base, "POST", "/text", { headers: { "Content-Type": "text/plain" }, body: "hi there" });
+    expect(text.json()).toEqual({ text: "hi there" });
+    const raw = await send(base, "POST", "/raw", {
+      headers: { "Content-Type": "application/octet-stream" },
+      body: Buffer.from([1, 2, 3]),
+    });
+    expect(raw.json()).toEqual({ isBuffer: true, length: 3 });
+  });
+
+  it("answers 400 for malformed JSON, then keeps serving", async () => {
+    const res = await send(base, "POST", "/json", { headers: json, body: '{"a":' });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ statusCode: 400, error: "Bad Request", code: "AEX_BODY_INVALID" });
+    expect((await send(base, "POST", "/json", { headers: json, body: "{}" })).status).toBe(200);
+  });
+
+  it("answers 413 for a body over the limit, then keeps serving", async () => {
+    const res = await send(base, "POST", "/json", { headers: json, body: JSON.stringify({ a: "x".repeat(2000) }) });
+    expect(res.status).toBe(413);
+    expect(res.json()).toMatchObject({ statusCode: 413, error: "Payload Too Large", code: "AEX_BODY_TOO_LARGE" });
+    expect((await send(base, "POST", "/json", { headers: json, body: "{}" })).status).toBe(200);
+  });
+
+  it("answers 415 for an unsupported charset", async () => {
+    const res = await send(base, "POST", "/json", {
+      headers: { "Content-Type": "application/json; charset=klingon" },
+      body: "{}",
+    });
+    expect(res.status).toBe(415);
+    expect(res.json()).toMatchObject({ statusCode: 415, code: "AEX_BODY_UNSUPPORTED_ENCODING" });
+  });
+
+  it("gives an empty body for another content type or no body", async () => {
+    expect((await send(base, "POST", "/json", { headers: form, body: "a=1" })).json()).toEqual({
+      body: {},
+      polluted: null,
+    });
+    expect((await send(base, "POST", "/text")).json()).toEqual({ text: "" });
+  });
+
+  it("strips __proto__ and constructor.prototype from JSON", async () => {
+    const payload = '{"ok":1,"__proto__":{"polluted":"yes"},"nested":{"constructor":{"prototype":{"polluted":"yes"}}}}';
+    const res = await send(base, "POST", "/json", { headers: json, body: payload });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ body: { ok: 1, nested: {} }, polluted: null });
+  });
+
+  it("never pollutes prototypes through extended urlencoded bodies", async () => {
+    const res = await send(base, "POST", "/extended", {
+      headers: form,
+      body: "ok=1&__proto__[polluted]=yes&constructor[prototype][polluted]=yes",
+    });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ body: { ok: "1" }, polluted: null });
+  });
+});

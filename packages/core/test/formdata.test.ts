@@ -1,0 +1,164 @@
+import { existsSync, readFileSync } from "node:fs";
+import { rename } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aex, formdata, http } from "@aex/core";
+import { listen, send } from "./support/http";
+
+const seen: { temps: string[] } = { temps: [] };
+
+class Formdata {
+  protected name = "formdata";
+
+  @http("post", "/file/upload")
+  @formdata()
+  public async upload(_req: any, res: any, scope: any) {
+    const { files, body } = scope;
+
+    // Access your files
+    const uploadedSingleFile = files["fieldname1"][0];
+    const uploadedFileArray = files["fieldname2"];
+
+    seen.temps = [uploadedSingleFile.temp, ...uploadedFileArray.map((f: any) => f.temp)];
+    res.json({
+      single: {
+        filename: uploadedSingleFile.filename,
+        encoding: uploadedSingleFile.encoding,
+        mimetype: uploadedSingleFile.mimetype,
+        size: uploadedSingleFile.size,
+        content: readFileSync(uploadedSingleFile.temp, "utf8"),
+        inTmp: uploadedSingleFile.temp.startsWith(tmpdir()),
+      },
+      array: uploadedFileArray.map((f: any) => f.filename),
+      // Access none file form data
+      value: body["fieldname3"],
+      repeated: body["tag"],
+    });
+  }
+
+  @http("post", "/small")
+  @formdata({ limits: { fileSize: 10, files: 1, fields: 2 } })
+  public async small(_req: any, res: any, scope: any) {
+    res.json({ files: Object.keys(scope.files), body: { ...scope.body } });
+  }
+
+  @http("post", "/keep")
+  @formdata()
+  public async keep(_req: any, res: any, scope: any) {
+    const target = join(tmpdir(), `aex-kept-${process.pid}-${Date.now()}`);
+    await rename(scope.files.doc[0].temp, target);
+    res.json({ target });
+  }
+}
+
+function multipart(parts: string[], boundary = "XyZ"): { headers: Record<string, string>; body: string } {
+  return {
+    headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    body: parts.map((p) => `--${boundary}\r\n${p}\r\n`).join("") + `--${boundary}--\r\n`,
+  };
+}
+
+const file = (field: string, filename: string, content: string) =>
+  `Content-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${content}`;
+const field = (name: string, value: string) => `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`;
+
+describe("@formdata(options?)", () => {
+  let aex: Aex;
+  let base: string;
+  beforeAll(async () => {
+    aex = new Aex().push(Formdata);
+    base = await listen(aex);
+  });
+  afterAll(() => aex.close());
+
+  it("puts files in scope.files and fields in scope.body (README)", async () => {
+    const form = new FormData();
+    form.append("fieldname1", new Blob(["hello file"], { type: "text/plain" }), "one.txt");
+    form.append("fieldname2", new Blob(["a"]), "a.bin");
+    form.append("fieldname2", new Blob(["b"]), "b.bin");
+    form.append("fieldname3", "value 3");
+    form.append("tag", "x");
+    form.append("tag", "y");
+    const res = await fetch(`${base}/file/upload`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      single: {
+        filename: "one.txt",
+        encoding: "7bit",
+        mimetype: "text/plain",
+        size: 10,
+        content: "hello file",
+        inTmp: true,
+      },
+      array: ["a.bin", "b.bin"],
+      value: "value 3",
+      repeated: ["x", "y"],
+    });
+  });
+
+  it("removes temp files after the response", async () => {
+    const { headers, body } = multipart([file("fieldname1", "x.txt", "x"), file("fieldname2", "y.txt", "y")]);
+    expect((await send(base, "POST", "/file/upload", { headers, body })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.temps).toHaveLength(2);
+    for (const temp of seen.temps) expect(existsSync(temp)).toBe(false);
+  });
+
+  it("keeps a file the handler moved", async () => {
+    const { headers, body } = multipart([file("doc", "keep.txt", "kept content")]);
+    const res = await send(base, "POST", "/keep", { headers, body });
+    const { target } = res.json<{ target: string }>();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(target, "utf8")).toBe("kept content");
+  });
+
+  it("never lets a client filename choose where a file is written", async () => {
+    const { headers, body } = multipart([
+      file("fieldname1", "../../../../etc/evil.txt", "pwn"),
+      file("fieldname2", "/tmp/evil2.txt", "pwn"),
+    ]);
+    const res = await send(base, "POST", "/file/upload", { headers, body });
+    expect(res.status).toBe(200);
+    expect(res.json()).toMatchObject({ single: { filename: "evil.txt" }, array: ["evil2.txt"] });
+    for (const temp of seen.temps) expect(temp).toMatch(new RegExp(`^${tmpdir()}/aex-upload-[0-9a-f-]{36}$`));
+  });
+
+  it.each([
+    ["a file over fileSize", [file("f", "big.txt", "x".repeat(11))]],
+    ["too many files", [file("f", "1.txt", "1"), file("g", "2.txt", "2")]],
+    ["too many fields", [field("a", "1"), field("b", "2"), field("c", "3")]],
+  ])("answers 413 for %s, then keeps serving", async (_name, parts) => {
+    const res = await send(base, "POST", "/small", multipart(parts));
+    expect(res.status).toBe(413);
+    expect(res.json()).toMatchObject({ statusCode: 413, code: "AEX_FORMDATA_LIMIT" });
+    const ok = await send(base, "POST", "/small", multipart([field("a", "1")]));
+    expect(ok.json()).toEqual({ files: [], body: { a: "1" } });
+  });
+
+  it("answers 400 for a truncated body", async () => {
+    const headers = { "Content-Type": "multipart/form-data; boundary=XyZ" };
+    const res = await send(base, "POST", "/small", { headers, body: `--XyZ\r\n${field("a", "1")}` });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_FORMDATA_INVALID" });
+  });
+
+  it("answers 400 for multipart without a boundary", async () => {
+    const res = await send(base, "POST", "/small", { headers: { "Content-Type": "multipart/form-data" }, body: "x" });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_FORMDATA_INVALID" });
+  });
+
+  it("gives an empty body and no files for a request that is not multipart", async () => {
+    const res = await send(base, "POST", "/small", {
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(res.json()).toEqual({ files: [], body: {} });
+  });
+
+  it("treats a field named __proto__ as a plain field", async () => {
+    const res = await send(base, "POST", "/small", multipart([field("__proto__", "x")]));
+    expect(res.status).toBe(200);
+    expect(({} as any).x).toBeUndefined();
+  });
+});
