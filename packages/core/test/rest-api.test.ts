@@ -94,7 +94,10 @@ describe("@rest(url, options)", () => {
 
   it("uses classic mode and the body type given", async () => {
     expect((await get(base, "/classic")).text).toBe("get wins over the decorated method");
-    const res = await send(base, "POST", "/classic", { headers: { "Content-Type": "application/json" }, body: '{"a":1}' });
+    const res = await send(base, "POST", "/classic", {
+      headers: { "Content-Type": "application/json" },
+      body: '{"a":1}',
+    });
     expect(res.json()).toEqual({ posted: { a: 1 } });
   });
 

@@ -9,7 +9,11 @@ import type { Step } from "../pipeline/types";
  */
 export function callableMethods(instance: object, compact: boolean): Map<string, Step> {
   const steps = new Map<string, Step>();
-  for (let proto = Object.getPrototypeOf(instance); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = Object.getPrototypeOf(instance);
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       if (steps.has(name) || name === "constructor" || name.startsWith("_") || name in Object.prototype) continue;
       const value = Object.getOwnPropertyDescriptor(proto, name)?.value;

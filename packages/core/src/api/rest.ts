@@ -20,7 +20,8 @@ const REST_VERBS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 /** A step definition that parses the body of every request but GET and HEAD. */
 export function bodyUnlessGet(options: RestOptions): StepDefinition {
   const parse = bodyStep(options.body?.type ?? "urlencoded", options.body?.options);
-  const step: Step = (req, res, scope) => (req.method === "GET" || req.method === "HEAD" ? undefined : parse(req, res, scope));
+  const step: Step = (req, res, scope) =>
+    req.method === "GET" || req.method === "HEAD" ? undefined : parse(req, res, scope);
   return { name: "body", build: () => step };
 }
 
@@ -55,7 +56,8 @@ export function rest(url: string, options: RestOptions = {}): MethodDecorator {
           if (step !== undefined) byVerb.set(verb, step);
         }
         if (!byVerb.has("GET")) byVerb.set("GET", methodStep(instance, methodName, compact));
-        return (req, res, scope) => (byVerb.get(req.method === "HEAD" ? "GET" : (req.method ?? "")) ?? notImplemented)(req, res, scope);
+        return (req, res, scope) =>
+          (byVerb.get(req.method === "HEAD" ? "GET" : (req.method ?? "")) ?? notImplemented)(req, res, scope);
       },
     });
   };

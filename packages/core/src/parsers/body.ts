@@ -9,7 +9,10 @@ import { looksPolluting, stripPrototypeKeys } from "./sanitize";
 export type BodyType = "urlencoded" | "json" | "text" | "raw";
 
 /** body-parser's options (`limit`, `type`, `extended`, `strict`, `inflate`…), minus `verify`. */
-export type BodyOptions = Omit<bodyParser.OptionsUrlencoded & bodyParser.OptionsJson & bodyParser.OptionsText, "verify">;
+export type BodyOptions = Omit<
+  bodyParser.OptionsUrlencoded & bodyParser.OptionsJson & bodyParser.OptionsText,
+  "verify"
+>;
 
 /** body-parser error types and the codes Aex answers them with. */
 const CODES: Record<string, string> = {

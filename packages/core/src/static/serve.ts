@@ -29,7 +29,12 @@ function sendFile(req: AexRequest, res: AexResponse, file: string, options: Serv
   return new Promise((resolvePromise, reject) => {
     const stream = send(req, encoded, { dotfiles: "allow", index: false, maxAge: options.maxAge ?? 0 });
     stream.on("error", (error: { status?: number }) =>
-      reject(new HttpError(error.status === 416 ? 416 : 404, "File not found", { code: "AEX_STATIC_NOT_FOUND", cause: error })),
+      reject(
+        new HttpError(error.status === 416 ? 416 : 404, "File not found", {
+          code: "AEX_STATIC_NOT_FOUND",
+          cause: error,
+        }),
+      ),
     );
     stream.on("directory", () => reject(new HttpError(404, "File not found", { code: "AEX_STATIC_NOT_FOUND" })));
     res.once("close", () => resolvePromise());
@@ -70,7 +75,8 @@ export function serveStep(folderOf: () => unknown, prefix: string, options: Serv
  */
 export function serve(url: string, options: ServeOptions = {}): MethodDecorator {
   const base = normalizePath(url);
-  if (base.includes(":") || base.includes("*")) throw new AexError("AEX_ERR_DECORATOR_ARGS", "@serve takes a plain URL");
+  if (base.includes(":") || base.includes("*"))
+    throw new AexError("AEX_ERR_DECORATOR_ARGS", "@serve takes a plain URL");
   const prefix = base === "/" ? "" : base;
   return (target, key) => {
     addRoute(target, key, {
@@ -78,7 +84,11 @@ export function serve(url: string, options: ServeOptions = {}): MethodDecorator 
       urls: [`${prefix}/*`],
       compact: false,
       handler: ({ instance, methodName }) =>
-        serveStep(() => (instance as Record<string | symbol, () => unknown>)[methodName].call(instance), prefix, options),
+        serveStep(
+          () => (instance as Record<string | symbol, () => unknown>)[methodName].call(instance),
+          prefix,
+          options,
+        ),
     });
   };
 }

@@ -25,12 +25,7 @@ export interface FilterFailure {
 }
 
 /** A fallback for invalid data; `this` is the controller. */
-export type FilterFallback = (
-  error: FilterFailure,
-  req: AexRequest,
-  res: AexResponse,
-  scope: Scope,
-) => unknown;
+export type FilterFallback = (error: FilterFailure, req: AexRequest, res: AexResponse, scope: Scope) => unknown;
 
 /** The argument of `@filter`. */
 export interface FilterOptions {

@@ -47,11 +47,15 @@ export function get(base: string, path: string, headers?: Record<string, string>
   return send(base, "GET", path, { headers });
 }
 
-/** Writes raw bytes to the server and returns everything it answers before closing. */
+/**
+ * Writes raw bytes to the server and returns everything it answers before closing.
+ * Send `Connection: close`; the socket is not half-closed, since node drops a request
+ * whose client half-closes before the answer.
+ */
 export function raw(base: string, bytes: string): Promise<string> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(bytes));
     const chunks: Buffer[] = [];
     socket.on("data", (chunk) => chunks.push(chunk));
     socket.on("error", reject);
