@@ -6,6 +6,7 @@ export type { Constructor } from "./app/compile-controller";
 // Requests, responses, scope
 export { AexRequest, type QueryValues, type RouteParams } from "./http/request";
 export { AexResponse } from "./http/response";
+export { RequestCookies, ResponseCookies, type CookieOptions } from "./http/cookies";
 export { sendError, type ErrorBody } from "./http/send-error";
 export {
   Scope,
@@ -60,6 +61,7 @@ export {
   assertMethodTarget,
 } from "./registry/registry";
 export type { BuildContext, MethodKey, RouteDefinition, StepDefinition } from "./registry/definitions";
+export { decoratorStep, type DecoratorStep } from "./registry/decorator-step";
 
 // Routing
 export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";

@@ -1,2 +1,12 @@
-// @aex/session: stores, cookie sessions and @session — filled by its own issue.
-export {};
+// Sessions
+export { session } from "./session-step";
+export { Session, newSessionId } from "./session";
+export type { SessionOptions } from "./options";
+
+// Stores
+export { ISessionStore, type Store, type SessionData, type MaybePromise } from "./store";
+export { MemoryStore, type MemoryStoreOptions } from "./memory-store";
+export { RedisStore, type RedisStoreOptions, type RedisLike } from "./redis-store";
+
+// Signed values
+export { sign, unsign } from "./signature";

@@ -214,7 +214,7 @@ export class Aex {
     const scope = new Scope(this.shared, res.startedAt);
     this.watchdog.watch(res);
     try {
-      if ((await runLine(this.line, req, res, scope)) && !res.headersSent) await this.notFound(req, res, scope);
+      if ((await runLine(this.line, req, res, scope)) && !res.answered) await this.notFound(req, res, scope);
     } catch (error) {
       await this.fail(error, req, res, scope);
     }
@@ -239,7 +239,7 @@ export class Aex {
     if (this.errorHandler !== null) {
       try {
         await this.errorHandler(httpError, req, res, scope);
-        if (res.headersSent) return;
+        if (res.answered) return;
       } catch (handlerError) {
         logError("the error handler failed: %O", handlerError);
       }

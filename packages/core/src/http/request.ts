@@ -1,4 +1,5 @@
 import { IncomingMessage } from "node:http";
+import { RequestCookies } from "./cookies";
 
 /** Values of a parsed query string: a repeated key gives an array. */
 export type QueryValues = Record<string, string | string[] | undefined>;
@@ -19,6 +20,13 @@ export class AexRequest extends IncomingMessage {
   /** The parsed body, once `@body()`/`@formdata()` ran. Its shape is the client's choice. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client decides its shape
   body?: any;
+
+  private _cookies?: RequestCookies;
+
+  /** The request's cookies, parsed on first use: `req.cookies.get("sid")`. */
+  get cookies(): RequestCookies {
+    return (this._cookies ??= new RequestCookies(this.headers.cookie));
+  }
 
   /** The URL path without the query string. */
   get path(): string {

@@ -1,5 +1,8 @@
 import { ServerResponse } from "node:http";
 import type { AexRequest } from "./request";
+import { toHttpError } from "../errors/http-error";
+import { ResponseCookies } from "./cookies";
+import { sendError } from "./send-error";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -16,6 +19,33 @@ const BINARY_TYPE = "application/octet-stream";
 export class AexResponse extends ServerResponse<AexRequest> {
   /** When the response object was created (ms since the epoch); the request's start. */
   readonly startedAt: number = Date.now();
+
+  private _cookies?: ResponseCookies;
+  private _beforeEnd: (() => unknown)[] | null = null;
+  private _ending = false;
+
+  /** Cookies to set: `res.cookies.set("theme", "dark", { maxAge: 3600 })`. */
+  get cookies(): ResponseCookies {
+    return (this._cookies ??= new ResponseCookies(this));
+  }
+
+  /**
+   * Whether the response is answered or being answered (ended, or its headers sent):
+   * nothing else should answer it.
+   */
+  get answered(): boolean {
+    return this._ending || this.headersSent || this.writableEnded;
+  }
+
+  /**
+   * Runs `task` (sync or async) when `end()` is called, before anything is sent, so it
+   * can still set headers (a session saves itself and sets its cookie this way). The
+   * response ends once every task settled; if one fails, the client gets its error
+   * (a 503 from a store that is down) instead of the body.
+   */
+  beforeEnd(task: () => unknown): void {
+    (this._beforeEnd ??= []).push(task);
+  }
 
   /** Sets the status code; chainable. */
   status(code: number): this {
@@ -78,6 +108,21 @@ export class AexResponse extends ServerResponse<AexRequest> {
     // encodeURI leaves valid escapes alone and makes spaces/non-ASCII header-safe.
     this.setHeader("Location", encodeURI(decodeSafely(url)));
     this.end();
+  }
+
+  override end(callback?: () => void): this;
+  override end(chunk: unknown, callback?: () => void): this;
+  override end(chunk: unknown, encoding: BufferEncoding, callback?: () => void): this;
+  override end(...args: unknown[]): this {
+    const tasks = this._beforeEnd;
+    this._ending = true;
+    if (tasks === null) return super.end(...(args as [unknown, BufferEncoding, () => void]));
+    this._beforeEnd = null;
+    Promise.all(tasks.map((task) => task())).then(
+      () => super.end(...(args as [unknown, BufferEncoding, () => void])),
+      (error: unknown) => sendError(this, toHttpError(error), true),
+    );
+    return this;
   }
 
   /**

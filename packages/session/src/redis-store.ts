@@ -1,0 +1,132 @@
+import { HttpError } from "@aex/core";
+import debug from "debug";
+import { createClient, type RedisClientOptions } from "redis";
+import type { SessionData, Store } from "./store";
+
+const log = debug("aex:session:redis");
+
+/** The commands RedisStore uses: any node-redis client (or cluster) has them. */
+export interface RedisLike {
+  isOpen: boolean;
+  connect(): Promise<unknown>;
+  get(key: string): Promise<string | null | unknown>;
+  set(key: string, value: string, options: { EX: number }): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+  expire(key: string, seconds: number): Promise<unknown>;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  quit?(): Promise<unknown>;
+  close?(): Promise<unknown>;
+}
+
+/** Options of a {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /** Key prefix. Default `"aex:sess:"`. */
+  prefix?: string;
+  /** Default lifetime in seconds. Default 86 400. */
+  ttl?: number;
+  /** Milliseconds a command may take before the request gets a 503. Default 2 000. */
+  timeout?: number;
+}
+
+function isClient(value: unknown): value is RedisLike {
+  return typeof value === "object" && value !== null && typeof (value as RedisLike).get === "function" && "isOpen" in value;
+}
+
+/**
+ * Sessions in Redis, on the `redis` package, so every process and machine of an app sees
+ * the same sessions. Values are JSON with an `EX` expiry. While Redis is unreachable,
+ * requests that need a session get a 503 (`AEX_SESSION_STORE_UNAVAILABLE`) instead of
+ * hanging; the client reconnects by itself. Make one store and share it.
+ *
+ * @example
+ * const store = new RedisStore({ url: process.env.REDIS_URL });
+ * class Profile {
+ *   @get("/profile")
+ *   @session(store)
+ *   profile(req, res, scope) { res.json(scope.session.user ?? null); }
+ * }
+ */
+export class RedisStore implements Store {
+  readonly client: RedisLike;
+  private readonly prefix: string;
+  private readonly ttl: number;
+  private readonly timeout: number;
+  private readonly owned: boolean;
+  private connecting: Promise<unknown> | null = null;
+
+  /** Takes a connected or unconnected client, or `createClient` options. */
+  constructor(clientOrOptions: RedisLike | RedisClientOptions = {}, options: RedisStoreOptions = {}) {
+    this.prefix = options.prefix ?? "aex:sess:";
+    this.ttl = options.ttl ?? 86_400;
+    this.timeout = options.timeout ?? 2_000;
+    this.owned = !isClient(clientOrOptions);
+    this.client = isClient(clientOrOptions)
+      ? clientOrOptions
+      : (createClient({
+          ...clientOrOptions,
+          // Fail fast while disconnected instead of queueing requests behind the outage.
+          disableOfflineQueue: true,
+          socket: {
+            reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
+            ...clientOrOptions.socket,
+          },
+        } as RedisClientOptions) as unknown as RedisLike);
+    // Without a listener, a connection error would be thrown and kill the process.
+    this.client.on("error", (error) => log("redis error: %s", error.message));
+  }
+
+  async get(id: string): Promise<SessionData | undefined> {
+    const json = await this.run((client) => client.get(this.prefix + id));
+    if (typeof json !== "string") return undefined;
+    try {
+      return JSON.parse(json) as SessionData;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async set(id: string, value: SessionData, ttl = this.ttl): Promise<void> {
+    await this.run((client) => client.set(this.prefix + id, JSON.stringify(value), { EX: ttl }));
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.run((client) => client.del(this.prefix + id));
+  }
+
+  async touch(id: string, ttl = this.ttl): Promise<void> {
+    await this.run((client) => client.expire(this.prefix + id, ttl));
+  }
+
+  /** Closes the connection if this store opened it. */
+  async close(): Promise<void> {
+    if (!this.owned || !this.client.isOpen) return;
+    await (this.client.close ?? this.client.quit)?.call(this.client);
+  }
+
+  /** Runs a command within `timeout`, connecting first if needed; any failure is a 503. */
+  private async run<T>(command: (client: RedisLike) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeout} ms`)), this.timeout);
+    });
+    try {
+      return await Promise.race([this.connect().then(() => command(this.client)), deadline]);
+    } catch (cause) {
+      log("session store unavailable: %s", (cause as Error).message);
+      throw new HttpError(503, "The session store is unavailable", {
+        code: "AEX_SESSION_STORE_UNAVAILABLE",
+        expose: true,
+        headers: { "Retry-After": "1" },
+        cause,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private connect(): Promise<unknown> {
+    if (this.client.isOpen) return Promise.resolve();
+    this.connecting ??= this.client.connect().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import type { AexResponse } from "@aex/core";
+import type { ResolvedSessionOptions } from "./options";
+import { sign } from "./signature";
+import type { SessionData, Store } from "./store";
+
+/** 192 random bits, URL-safe. */
+export function newSessionId(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+const STATE = Symbol("aex.session");
+
+/** What a session needs to save itself; kept under a symbol so it is never serialized. */
+interface SessionState {
+  id: string;
+  /** The id the client's cookie names (null for a new session). */
+  cookieId: string | null;
+  /** JSON of the data as last loaded or saved. */
+  saved: string;
+  destroyed: boolean;
+  readonly store: Store;
+  readonly options: ResolvedSessionOptions;
+  readonly res: AexResponse;
+}
+
+/**
+ * `scope.session`: your data as plain properties (`session.user = user`), saved after the
+ * handler when it changed. `id`, `save`, `regenerate`, `destroy` and `touch` are reserved
+ * names.
+ */
+export class Session {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- apps decide what a session holds
+  [key: string]: any;
+  declare private [STATE]: SessionState;
+
+  constructor(state: Omit<SessionState, "saved" | "destroyed">, data: SessionData) {
+    Object.defineProperty(this, STATE, { value: { ...state, saved: JSON.stringify(data), destroyed: false } });
+    Object.assign(this, data);
+  }
+
+  /** The session's id (secret: never show it to other users). */
+  get id(): string {
+    return this[STATE].id;
+  }
+
+  /** Saves now if anything changed (the README's fix for "session lags"), and sets the cookie. */
+  async save(): Promise<void> {
+    const state = this[STATE];
+    if (state.destroyed) return;
+    const json = JSON.stringify(this);
+    const isNew = state.cookieId !== state.id;
+    if (json === state.saved && !(isNew && json !== "{}")) {
+      // Unchanged: keep it alive if it exists; an empty new session is never stored.
+      if (!isNew) await state.store.touch?.(state.id, state.options.ttl);
+      return;
+    }
+    await state.store.set(state.id, JSON.parse(json) as SessionData, state.options.ttl);
+    state.saved = json;
+    if (isNew) this.setCookie(sign(state.id, state.options.secrets), state.options.ttl);
+    state.cookieId = state.id;
+  }
+
+  /** Gives the session a new id, keeping its data (do it at login, against fixation). */
+  async regenerate(): Promise<void> {
+    const state = this[STATE];
+    if (state.cookieId !== null) await state.store.destroy(state.cookieId);
+    state.id = newSessionId();
+    state.saved = "";
+    state.destroyed = false;
+    await this.save();
+  }
+
+  /** Deletes the session from the store and the client (logout). */
+  async destroy(): Promise<void> {
+    const state = this[STATE];
+    for (const key of Object.keys(this)) delete this[key];
+    state.destroyed = true;
+    state.saved = "{}";
+    if (state.cookieId !== null) {
+      await state.store.destroy(state.cookieId);
+      this.setCookie("", 0);
+    }
+    state.cookieId = null;
+  }
+
+  /** Extends the session's life in the store. */
+  async touch(): Promise<void> {
+    const state = this[STATE];
+    if (state.cookieId !== null) await state.store.touch?.(state.id, state.options.ttl);
+  }
+
+  private setCookie(value: string, maxAge: number): void {
+    const { res, options } = this[STATE];
+    if (res.headersSent) return;
+    res.cookies.set(options.name, value, { ...options.cookie, maxAge, expires: maxAge === 0 ? new Date(0) : undefined });
+  }
+}
