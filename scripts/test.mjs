@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureTools } from "./ensure-tools.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -13,6 +14,7 @@ function run(command, args) {
   if (status !== 0) process.exit(status ?? 1);
 }
 
+ensureTools();
 run(bin("tsc"), ["-b", "tsconfig.build.json"]);
 run(bin("tsc"), ["-p", "tsconfig.json"]);
 run(bin("jest"), ["--ci", ...process.argv.slice(2)]);

@@ -29,7 +29,9 @@ export interface RedisStoreOptions {
 }
 
 function isClient(value: unknown): value is RedisLike {
-  return typeof value === "object" && value !== null && typeof (value as RedisLike).get === "function" && "isOpen" in value;
+  return (
+    typeof value === "object" && value !== null && typeof (value as RedisLike).get === "function" && "isOpen" in value
+  );
 }
 
 /**

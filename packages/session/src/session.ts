@@ -93,6 +93,10 @@ export class Session {
   private setCookie(value: string, maxAge: number): void {
     const { res, options } = this[STATE];
     if (res.headersSent) return;
-    res.cookies.set(options.name, value, { ...options.cookie, maxAge, expires: maxAge === 0 ? new Date(0) : undefined });
+    res.cookies.set(options.name, value, {
+      ...options.cookie,
+      maxAge,
+      expires: maxAge === 0 ? new Date(0) : undefined,
+    });
   }
 }

@@ -162,7 +162,11 @@ describe("session cookies and secrets", () => {
   it("sets Secure and other cookie attributes when configured", async () => {
     class Secure {
       @get("/")
-      @session(undefined, { secret: "s", name: "sid", cookie: { secure: true, sameSite: "Strict", domain: "example.test" } })
+      @session(undefined, {
+        secret: "s",
+        name: "sid",
+        cookie: { secure: true, sameSite: "Strict", domain: "example.test" },
+      })
       home(_req: any, res: any, scope: any) {
         scope.session.seen = true;
         res.end("ok");
@@ -206,10 +210,12 @@ describe("session cookies and secrets", () => {
       const jar = new CookieJar(`http://127.0.0.1:${before.port}`);
       await jar.send("POST", "/in");
       const cookie = { Cookie: `aex.sid=${jar.cookies.get("aex.sid")}` };
-      expect((await new CookieJar(`http://127.0.0.1:${after.port}`).send("GET", "/me", { headers: cookie })).text).toBe("alice");
-      expect((await new CookieJar(`http://127.0.0.1:${removed.port}`).send("GET", "/me", { headers: cookie })).text).toBe(
-        "nobody",
+      expect((await new CookieJar(`http://127.0.0.1:${after.port}`).send("GET", "/me", { headers: cookie })).text).toBe(
+        "alice",
       );
+      expect(
+        (await new CookieJar(`http://127.0.0.1:${removed.port}`).send("GET", "/me", { headers: cookie })).text,
+      ).toBe("nobody");
     } finally {
       await Promise.all([before.close(), after.close(), removed.close()]);
     }

@@ -6,7 +6,11 @@ export class CookieJar {
 
   constructor(private readonly base: string) {}
 
-  async send(method: string, path: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<TestResponse> {
+  async send(
+    method: string,
+    path: string,
+    options: { headers?: Record<string, string>; body?: string } = {},
+  ): Promise<TestResponse> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     const res = await send(this.base, method, path, {
       ...options,
