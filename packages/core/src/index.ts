@@ -7,6 +7,7 @@ export type { Constructor } from "./app/compile-controller";
 export { AexRequest, type QueryValues, type RouteParams } from "./http/request";
 export { AexResponse } from "./http/response";
 export { RequestCookies, ResponseCookies, type CookieOptions } from "./http/cookies";
+export { renderView, type ViewEngine } from "./http/view";
 export { sendError, type ErrorBody } from "./http/send-error";
 export {
   Scope,

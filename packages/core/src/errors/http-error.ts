@@ -97,4 +97,5 @@ export const HTTP_ERROR_CODES = {
   AEX_NOT_IMPLEMENTED: "501: @rest/@api has no method for this verb or action",
   AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
   AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",
+  AEX_TEMPLATE_FAILED: "500: res.render could not render the template (missing, broken, or outside the views folder)",
 } as const;

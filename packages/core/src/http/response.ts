@@ -1,6 +1,8 @@
 import { ServerResponse } from "node:http";
 import type { AexRequest } from "./request";
-import { toHttpError } from "../errors/http-error";
+import debug from "debug";
+import { HttpError, toHttpError } from "../errors/http-error";
+import { renderView, type ViewEngine } from "./view";
 import { ResponseCookies } from "./cookies";
 import { sendError } from "./send-error";
 
@@ -8,6 +10,7 @@ const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
 const HTML_TYPE = "text/html; charset=utf-8";
 const BINARY_TYPE = "application/octet-stream";
+const logRender = debug("aex:template");
 
 /**
  * The response object Aex's server creates (`http.createServer({ ServerResponse })`).
@@ -20,6 +23,8 @@ export class AexResponse extends ServerResponse<AexRequest> {
   /** When the response object was created (ms since the epoch); the request's start. */
   readonly startedAt: number = Date.now();
 
+  /** The engine `res.render` uses; `@template` sets it for its method. */
+  view?: ViewEngine;
   private _cookies?: ResponseCookies;
   private _beforeEnd: (() => unknown)[] | null = null;
   private _ending = false;
@@ -93,6 +98,24 @@ export class AexResponse extends ServerResponse<AexRequest> {
       this.end(body);
     } else {
       this.json(body);
+    }
+  }
+
+  /**
+   * Renders template `name` with `data` through the method's `@template` engine and
+   * sends it as `text/html; charset=utf-8`. It never rejects: a missing template or a
+   * template error is logged (under `aex:template`, with the name) and answered 500.
+   */
+  async render(name: string, data: object = {}): Promise<void> {
+    try {
+      if (this.view === undefined) throw new Error("res.render needs a template engine: add @template to the method");
+      const html = await renderView(this.view, name, data);
+      if (!this.hasHeader("Content-Type")) this.setHeader("Content-Type", HTML_TYPE);
+      this.end(html);
+    } catch (cause) {
+      logRender("cannot render %o: %O", name, cause);
+      const error = new HttpError(500, `Cannot render template "${name}"`, { code: "AEX_TEMPLATE_FAILED", cause });
+      sendError(this, error, true);
     }
   }
 
