@@ -1,5 +1,5 @@
 // Sessions
-export { session } from "./session-step";
+export { session, readSession } from "./session-step";
 export { Session, newSessionId } from "./session";
 export type { SessionOptions } from "./options";
 

@@ -1,9 +1,9 @@
-import { decoratorStep, type DecoratorStep, type ScopeBag } from "@aex/core";
+import { decoratorStep, type AexRequest, type DecoratorStep, type Scope, type ScopeBag } from "@aex/core";
 import { MemoryStore } from "./memory-store";
-import { resolveSessionOptions, type SessionOptions } from "./options";
+import { resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, Session } from "./session";
 import { unsign } from "./signature";
-import type { Store } from "./store";
+import type { SessionData, Store } from "./store";
 
 /** The default store of each app (keyed by its shared `scope.outer`), made on first use. */
 const defaultStores = new WeakMap<ScopeBag, MemoryStore>();
@@ -12,6 +12,39 @@ function defaultStore(app: ScopeBag): MemoryStore {
   let store = defaultStores.get(app);
   if (store === undefined) defaultStores.set(app, (store = new MemoryStore()));
   return store;
+}
+
+/** The id the request's cookie names (if its signature holds) and that session's data. */
+async function load(
+  req: AexRequest,
+  store: Store,
+  settings: ResolvedSessionOptions,
+): Promise<{ id: string; data: SessionData } | null> {
+  const raw = req.cookies.get(settings.name);
+  const id = raw === undefined ? null : unsign(raw, settings.secrets);
+  const data = id === null ? undefined : await store.get(id);
+  return id === null || data === undefined ? null : { id, data };
+}
+
+/**
+ * The data of the request's session, read-only, or undefined: for places without a
+ * response to save it with, such as a WebSocket handshake middleware. Pass the same
+ * store and options as your `@session`.
+ *
+ * @example
+ * ws.use(async (req, socket, scope) => {
+ *   const data = await readSession(req, scope, store, { secret });
+ *   if (!data?.user) throw new HttpError(401, "Log in first");
+ *   scope.inner.user = data.user;
+ * });
+ */
+export async function readSession(
+  req: AexRequest,
+  scope: Scope,
+  store?: Store,
+  options: SessionOptions = {},
+): Promise<SessionData | undefined> {
+  return (await load(req, store ?? defaultStore(scope.outer), resolveSessionOptions(options)))?.data;
 }
 
 /**
@@ -38,13 +71,11 @@ export function session(store?: Store, options: SessionOptions = {}): DecoratorS
   const settings = resolveSessionOptions(options);
   return decoratorStep("session", async (req, res, scope) => {
     const sessions = store ?? defaultStore(scope.outer);
-    const raw = req.cookies.get(settings.name);
-    const cookieId = raw === undefined ? null : unsign(raw, settings.secrets);
-    const data = cookieId === null ? undefined : await sessions.get(cookieId);
+    const found = await load(req, sessions, settings);
     const current =
-      data === undefined || cookieId === null
+      found === null
         ? new Session({ id: newSessionId(), cookieId: null, store: sessions, options: settings, res }, {})
-        : new Session({ id: cookieId, cookieId, store: sessions, options: settings, res }, data);
+        : new Session({ id: found.id, cookieId: found.id, store: sessions, options: settings, res }, found.data);
     scope.provide("session", current);
     res.beforeEnd(() => current.save());
   });

@@ -1,2 +1,15 @@
-// @aex/ws — filled by its own issue.
-export {};
+// The server and its connections
+export {
+  WebSocketServer,
+  type WebSocketServerOptions,
+  type IWebSocketAsyncMiddleware,
+  type BroadcastTarget,
+} from "./server";
+export { WebSocketHandler } from "./handler";
+
+// Sharing broadcasts between processes
+export type { BroadcastAdapter, BroadcastMessage } from "./adapter";
+export { RedisAdapter, type RedisAdapterOptions } from "./redis-adapter";
+
+// The wire protocol
+export { CloseCode, WS_ERROR_CODES, RESERVED_EVENTS, type WireMessage, type WsErrorCode } from "./protocol";

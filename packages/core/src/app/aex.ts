@@ -21,6 +21,9 @@ import { Watchdog } from "./watchdog";
 const log = debug("aex:app");
 const logError = debug("aex:error");
 
+/** Which app serves each server Aex made, so a WebSocket server can join its app. */
+const apps = new WeakMap<object, Aex>();
+
 /** The node HTTP server of an Aex app, made with Aex's request and response classes. */
 export type AexServer = Server<typeof AexRequest, typeof AexResponse>;
 
@@ -63,6 +66,11 @@ export class Aex {
   private closing = false;
   private notFoundHandler: IAsyncMiddleware | null = null;
   private errorHandler: ErrorHandler | null = null;
+
+  /** The app whose `createServer()`/`start()` made `server`, if any. */
+  static of(server: object): Aex | undefined {
+    return apps.get(server);
+  }
 
   constructor(options?: AexOptions);
   constructor(emitter?: EventEmitter, options?: AexOptions);
@@ -146,6 +154,7 @@ export class Aex {
       { ...this.options.server, IncomingMessage: AexRequest, ServerResponse: AexResponse },
       this.handle,
     );
+    apps.set(this.server, this);
     return this.server;
   }
 

@@ -1,0 +1,114 @@
+import { EventEmitter } from "node:events";
+import type { AexRequest, Scope } from "@aex/core";
+import debug from "debug";
+import type { RawData, WebSocket } from "ws";
+import { emitSafely } from "./emit-safely";
+import { CloseCode, encodeMessage, parseMessage, WS_ERROR_CODES, type WsErrorCode } from "./protocol";
+
+const log = debug("aex:ws");
+
+/** What a handler needs from its server. */
+export interface HandlerHost {
+  readonly maxBufferedAmount: number;
+  /** Delivers a client event to the server's own listeners, `(data, handler)`. */
+  dispatch(event: string, data: unknown, handler: WebSocketHandler): void;
+  join(room: string, handler: WebSocketHandler): void;
+  leave(room: string, handler: WebSocketHandler): void;
+}
+
+/**
+ * One WebSocket connection, as `WebSocketServer.ENTER` hands it over. Client messages
+ * `{"event": name, "data": …}` are emitted as `name` with `data`; `send(event, data)`
+ * answers in the same shape. `close` (code, reason) and `error` are its own events.
+ *
+ * @example
+ * ws.on(WebSocketServer.ENTER, (handler) => {
+ *   handler.on("chat", (data) => handler.to("lobby").send("chat", data));
+ *   handler.join("lobby");
+ * });
+ */
+export class WebSocketHandler extends EventEmitter {
+  /** Anything you want to keep for this connection (the user, counters…). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yours to fill
+  readonly data: Record<string, any> = {};
+  /** The rooms this connection is in. */
+  readonly rooms = new Set<string>();
+  /** Answered the last heartbeat ping. */
+  alive = true;
+
+  constructor(
+    private readonly host: HandlerHost,
+    /** The `ws` WebSocket. */
+    readonly socket: WebSocket,
+    /** The upgrade request (its query, params, cookies, headers). */
+    readonly req: AexRequest,
+    /** The scope the middlewares filled (`scope.inner.user`…). */
+    readonly scope: Scope,
+  ) {
+    super();
+  }
+
+  /**
+   * Sends `{ event, data }`. Returns false if the socket is not open. A client that
+   * reads slower than it is sent to (over `maxBufferedAmount` waiting) is closed with
+   * 1013 rather than buffered without bound.
+   */
+  send(event: string, data?: unknown): boolean {
+    return this.sendRaw(encodeMessage(event, data));
+  }
+
+  /** Sends an already encoded message (broadcasts encode once for everyone). */
+  sendRaw(message: string): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    if (this.socket.bufferedAmount > this.host.maxBufferedAmount) {
+      log("closing a slow consumer (%d bytes waiting)", this.socket.bufferedAmount);
+      this.socket.close(CloseCode.TRY_AGAIN_LATER, "Slow consumer");
+      return false;
+    }
+    this.socket.send(message);
+    return true;
+  }
+
+  /** Joins a room, for `ws.to(room).send(…)`. */
+  join(room: string): this {
+    this.rooms.add(room);
+    this.host.join(room, this);
+    return this;
+  }
+
+  /** Leaves a room. */
+  leave(room: string): this {
+    this.rooms.delete(room);
+    this.host.leave(room, this);
+    return this;
+  }
+
+  /** Closes the connection (1000 by default). */
+  close(code = 1000, reason = ""): void {
+    this.socket.close(code, reason);
+  }
+
+  /** Handles one frame from the client. */
+  receive(raw: RawData, isBinary: boolean): void {
+    if (isBinary) return this.reject("AEX_WS_BINARY");
+    const message = parseMessage(raw.toString());
+    if (typeof message === "string") return this.reject(message);
+    const onError = (error: unknown) => {
+      log("listener of %o failed: %O", message.event, error);
+      this.reject("AEX_WS_HANDLER_FAILED");
+    };
+    emitSafely(this, message.event, [message.data], onError);
+    this.host.dispatch(message.event, message.data, this);
+  }
+
+  /** Emits `error` only to listeners, never as EventEmitter's unheard-error throw. */
+  reportError(error: Error): void {
+    if (this.listenerCount("error") > 0) emitSafely(this, "error", [error], (e) => log("error listener failed: %O", e));
+  }
+
+  /** Tells the client what was wrong with its message; the connection stays open. */
+  private reject(code: WsErrorCode): void {
+    log("bad message: %s", code);
+    this.send("error", { code, message: WS_ERROR_CODES[code] });
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import debug from "debug";
+import { createClient, type RedisClientOptions, type RedisClientType } from "redis";
+import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
+
+const log = debug("aex:ws:redis");
+
+/** Options of a {@link RedisAdapter}. */
+export interface RedisAdapterOptions {
+  /** The pub/sub channel; servers that share it share broadcasts. Default `"aex:ws"`. */
+  channel?: string;
+}
+
+interface Envelope extends BroadcastMessage {
+  origin: string;
+}
+
+/**
+ * Shares broadcasts between processes and machines through Redis pub/sub: every
+ * `WebSocketServer` with an adapter on the same channel delivers the others' broadcasts
+ * to its own connections. It opens two connections (one must only subscribe).
+ *
+ * @example
+ * const ws = new WebSocketServer(server, { adapter: new RedisAdapter({ url: process.env.REDIS_URL }) });
+ * await ws.ready;
+ */
+export class RedisAdapter implements BroadcastAdapter {
+  private readonly origin = randomUUID();
+  private readonly channel: string;
+  private readonly publisher: RedisClientType;
+  private readonly subscriber: RedisClientType;
+
+  constructor(options: RedisClientOptions = {}, adapterOptions: RedisAdapterOptions = {}) {
+    this.channel = adapterOptions.channel ?? "aex:ws";
+    this.publisher = createClient(options) as RedisClientType;
+    this.subscriber = this.publisher.duplicate();
+    // Without listeners, connection errors would be thrown and kill the process.
+    this.publisher.on("error", (error: Error) => log("publisher: %s", error.message));
+    this.subscriber.on("error", (error: Error) => log("subscriber: %s", error.message));
+  }
+
+  async start(deliver: (message: BroadcastMessage) => void): Promise<void> {
+    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    await this.subscriber.subscribe(this.channel, (json: string) => {
+      try {
+        const { origin, room, event, data } = JSON.parse(json) as Envelope;
+        if (origin !== this.origin) deliver({ room, event, data });
+      } catch (error) {
+        log("dropping a malformed broadcast: %O", error);
+      }
+    });
+  }
+
+  async publish(message: BroadcastMessage): Promise<void> {
+    const envelope: Envelope = { ...message, origin: this.origin };
+    await this.publisher.publish(this.channel, JSON.stringify(envelope));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.subscriber.close(), this.publisher.close()]);
+  }
+}
