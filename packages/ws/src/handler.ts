@@ -48,6 +48,15 @@ export class WebSocketHandler extends EventEmitter {
     super();
   }
 
+  /** A client event `(data)`, or the lifecycle events `close` `(code, reason)` and `error` `(error)`. */
+  override on(event: "close", listener: (code: number, reason: string) => void): this;
+  override on(event: "error", listener: (error: Error) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client decides the data's shape
+  override on(event: string | symbol, listener: (data: any) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
   /**
    * Sends `{ event, data }`. Returns false if the socket is not open. A client that
    * reads slower than it is sent to (over `maxBufferedAmount` waiting) is closed with

@@ -8,7 +8,13 @@ export interface WireMessage {
  * Event names a client may not send: the handler's lifecycle events, and the names
  * EventEmitter treats specially (an unheard "error" would throw).
  */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set(["close", "error", "enter", "newListener", "removeListener"]);
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  "close",
+  "error",
+  "enter",
+  "newListener",
+  "removeListener",
+]);
 
 /** Close codes Aex uses (RFC 6455 §7.4.1). */
 export const CloseCode = {

@@ -10,6 +10,7 @@ import {
   Scope,
   toHttpError,
   type AexRequest,
+  type AexServer,
   type SharedScope,
 } from "@aex/core";
 import debug from "debug";
@@ -17,7 +18,7 @@ import { WebSocketServer as WsServer, type WebSocket } from "ws";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
 import { emitSafely } from "./emit-safely";
 import { WebSocketHandler, type HandlerHost } from "./handler";
-import { CloseCode, encodeMessage, RESERVED_EVENTS } from "./protocol";
+import { CloseCode, encodeMessage } from "./protocol";
 import { Rooms } from "./rooms";
 import { attach, refuseUpgrade } from "./upgrade-router";
 
@@ -83,7 +84,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   private closed: Promise<void> | null = null;
 
   /** Attaches to `server`: an Aex app, or the node server `aex.start()` resolved to. */
-  constructor(server: Server | Aex, options: WebSocketServerOptions = {}) {
+  constructor(server: Server | AexServer | Aex, options: WebSocketServerOptions = {}) {
     super();
     const app = server instanceof Aex ? server : Aex.of(server);
     const http = server instanceof Aex ? server.createServer() : server;
@@ -102,6 +103,14 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.heartbeat?.unref();
     // The app closes its WebSockets (1001) before it stops serving HTTP.
     app?.onClose(() => this.close());
+  }
+
+  /** `ENTER` hands over each connection; any other event is a client event, `(data, handler)`. */
+  override on(event: typeof WebSocketServer.ENTER, listener: (handler: WebSocketHandler) => void): this;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client decides the data's shape
+  override on(event: string | symbol, listener: (data: any, handler: WebSocketHandler) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
   }
 
   /** Adds a handshake middleware; they run in order, before the upgrade completes. */

@@ -34,7 +34,10 @@ describe("WebSocketServer — the README's example", () => {
       client.send("event-name", { message: "Hello world!" });
       expect(await client.next("event-name")).toEqual({ key: "value", echo: { message: "Hello world!" } });
       // The empty message of the README's client gets an error event, the socket stays open.
-      expect(await client.next("error")).toEqual({ code: "AEX_WS_INVALID_JSON", message: "the message is not valid JSON" });
+      expect(await client.next("error")).toEqual({
+        code: "AEX_WS_INVALID_JSON",
+        message: "the message is not valid JSON",
+      });
       client.send("new-message", { n: 1 });
       await client.next("event-name", 200).catch(() => undefined);
       expect(serverLevel).toEqual([{ n: 1 }]);
@@ -100,9 +103,10 @@ describe("WebSocket middlewares: ws.use(async (req, socket, scope) => …)", () 
     ["a thrown HttpError", "?teapot=1", 418, { statusCode: 418, error: "I'm a Teapot", message: "I am a teapot" }],
   ])("refuses the handshake for %s with its status, before the upgrade", async (_name, search, status, body) => {
     const cookie = search === "" ? "" : await loginCookie();
-    const refused = await TestClient.open(`ws://127.0.0.1:${port}/rooms/a${search}`, cookie ? { Cookie: cookie } : {}).catch(
-      (error) => error,
-    );
+    const refused = await TestClient.open(
+      `ws://127.0.0.1:${port}/rooms/a${search}`,
+      cookie ? { Cookie: cookie } : {},
+    ).catch((error) => error);
     expect(refused.status).toBe(status);
     expect(JSON.parse(refused.body)).toEqual(body);
   });
@@ -280,7 +284,9 @@ describe("many connections", () => {
     const clients: TestClient[] = [];
     try {
       for (let batch = 0; batch < 10; batch++) {
-        clients.push(...(await Promise.all(Array.from({ length: 50 }, () => TestClient.open(`ws://127.0.0.1:${port}/`)))));
+        clients.push(
+          ...(await Promise.all(Array.from({ length: 50 }, () => TestClient.open(`ws://127.0.0.1:${port}/`)))),
+        );
       }
       expect(ws.handlers.size).toBe(500);
       expect((await httpGet(`http://127.0.0.1:${port}`, "/health")).text).toBe("up");

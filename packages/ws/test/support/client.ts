@@ -11,7 +11,9 @@ export class TestClient {
       this.messages.push(JSON.parse(raw.toString()));
       this.waiters.splice(0).forEach((wake) => wake());
     });
-    this.closed = new Promise((resolve) => socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   /** Opens a connection; rejects with the HTTP status if the handshake is refused. */
@@ -23,7 +25,9 @@ export class TestClient {
       socket.once("unexpected-response", (_req, res) => {
         let body = "";
         res.on("data", (chunk: Buffer) => (body += chunk));
-        res.on("end", () => reject(Object.assign(new Error(`refused: ${res.statusCode}`), { status: res.statusCode, body })));
+        res.on("end", () =>
+          reject(Object.assign(new Error(`refused: ${res.statusCode}`), { status: res.statusCode, body })),
+        );
       });
       socket.once("error", reject);
     });
