@@ -1,0 +1,80 @@
+// Shared by run.mjs and leak.mjs: start a pinned server, load it, sample its memory.
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const autocannonBin = join(dirname(require.resolve("autocannon/package.json")), "autocannon.js");
+
+/** `taskset -c N` when Linux has it and two cores: server and load never share a core. */
+const canPin = process.platform === "linux" && cpus().length >= 2 && spawnSync("taskset", ["-V"]).status === 0;
+export const pinning = canPin ? "server on CPU 0, load generator on CPU 1 (taskset)" : "no CPU pinning";
+const pinned = (cpu, args) => (canPin ? ["taskset", ["-c", String(cpu), ...args]] : [args[0], args.slice(1)]);
+
+/** Starts a server script on `port`, resolves once it prints "ready". */
+export function startServer(script, port) {
+  const [command, args] = pinned(0, [process.execPath, script, String(port)]);
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      if (String(chunk).includes("ready")) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+export function stopServer(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+/** The resident memory of a process (the server, not taskset), in bytes. */
+export function rssOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The node process itself: under taskset, it is taskset's only child (same pid after exec). */
+export const serverPid = (child) => child.pid;
+
+/** Runs autocannon (pinned to CPU 1) and returns its JSON result, sampling `pid`'s RSS. */
+export function load(url, { connections, duration, amount, method = "GET", body, headers = {} }, pid) {
+  const args = [autocannonBin, "-j", "-c", String(connections)];
+  if (amount) args.push("-a", String(amount));
+  else args.push("-d", String(duration));
+  if (method !== "GET") args.push("-m", method);
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}=${value}`);
+  if (body) args.push("-b", body);
+  args.push(url);
+  const [command, rest] = pinned(1, [process.execPath, ...args]);
+  let peak = 0;
+  const samples = [];
+  const sampler = setInterval(() => {
+    const rss = rssOf(pid);
+    peak = Math.max(peak, rss);
+    samples.push(rss);
+  }, 250);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, rest, { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.once("exit", (code) => {
+      clearInterval(sampler);
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
+      resolve({ ...JSON.parse(out), peakRss: peak, rssSamples: samples });
+    });
+  });
+}
+
+export const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -1,0 +1,123 @@
+// `pnpm bench`: every server, every scenario, one run; writes RESULTS.md and the README table.
+// Options: --duration 10 --warmup 3 --connections 50 --servers raw,aex --scenarios 1,2
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { here, load, mb, pinning, startServer, stopServer } from "./lib.mjs";
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "50" },
+    servers: { type: "string", default: "raw,aex,fastify,hono,koa,express" },
+    scenarios: { type: "string", default: "1,2,3,4,5,6" },
+  },
+});
+
+const SERVERS = {
+  raw: join(here, "servers/raw.js"),
+  aex: join(here, "dist/aex-server.js"),
+  fastify: join(here, "servers/fastify.js"),
+  hono: join(here, "servers/hono.js"),
+  koa: join(here, "servers/koa.js"),
+  express: join(here, "servers/express.js"),
+};
+
+const JSON_HEADERS = { "content-type": "application/json" };
+const SCENARIOS = [
+  { id: 1, name: "GET / → text", path: "/", status: 200, body: "hello world" },
+  { id: 2, name: "GET /user/:id → JSON", path: "/user/42", status: 200, body: '{"id":"42"}' },
+  {
+    id: 3,
+    name: "POST /echo JSON body",
+    path: "/echo",
+    method: "POST",
+    headers: JSON_HEADERS,
+    send: '{"hello":"world","n":1}',
+    status: 200,
+    body: '{"hello":"world","n":1}',
+  },
+  { id: 4, name: "200 routes, GET /r150/items/42", path: "/r150/items/42", status: 200, body: '{"route":150,"id":"42"}' },
+  { id: 5, name: "GET /missing → 404", path: "/missing", status: 404 },
+  { id: 6, name: "3 steps (query, inject, filter)", path: "/steps/42?page=2", status: 200, body: '{"id":"42","page":"2","user":"bench"}' },
+];
+
+const duration = Number(opts.duration);
+const warmup = Number(opts.warmup);
+const connections = Number(opts.connections);
+const servers = opts.servers.split(",");
+const scenarios = SCENARIOS.filter((s) => opts.scenarios.split(",").map(Number).includes(s.id));
+
+/** Every server must give the same answers, or its numbers mean nothing. */
+async function check(base, name) {
+  for (const s of scenarios) {
+    const res = await fetch(base + s.path, { method: s.method ?? "GET", headers: s.headers, body: s.send });
+    const text = await res.text();
+    if (res.status !== s.status || (s.body !== undefined && text !== s.body)) {
+      throw new Error(`${name} answers scenario ${s.id} with ${res.status} ${text}`);
+    }
+  }
+}
+
+const results = [];
+let port = 4100;
+for (const name of servers) {
+  port++;
+  const child = await startServer(SERVERS[name], port);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await check(base, name);
+    for (const s of scenarios) {
+      const request = { connections, method: s.method, headers: s.headers, body: s.send };
+      if (warmup > 0) await load(base + s.path, { ...request, duration: warmup }, child.pid);
+      const r = await load(base + s.path, { ...request, duration }, child.pid);
+      const bad = r.errors + r.timeouts + (s.status === 200 ? r.non2xx : 0);
+      results.push({ server: name, scenario: s.id, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, rss: r.peakRss, bad });
+      console.log(`${name.padEnd(8)} #${s.id} ${Math.round(r.requests.average).toString().padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${mb(r.peakRss)}${bad ? `  ${bad} bad answers` : ""}`);
+    }
+  } finally {
+    await stopServer(child);
+  }
+}
+
+const raw = (scenario) => results.find((r) => r.server === "raw" && r.scenario === scenario)?.rps;
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+let table = "| scenario | server | req/s | × raw node:http | p50 ms | p99 ms | peak RSS |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
+for (const s of scenarios) {
+  for (const r of results.filter((x) => x.scenario === s.id).sort((a, b) => b.rps - a.rps)) {
+    const ratio = raw(s.id) ? (r.rps / raw(s.id)).toFixed(2) : "–";
+    const label = r.server === "aex" ? "**aex**" : r.server;
+    table += `| ${s.id}. ${s.name} | ${label} | ${fmt(r.rps)} | ${ratio} | ${r.p50} | ${r.p99} | ${mb(r.rss)} |\n`;
+  }
+}
+
+const aex = (id) => results.find((r) => r.server === "aex" && r.scenario === id)?.rps;
+const fastify = (id) => results.find((r) => r.server === "fastify" && r.scenario === id)?.rps;
+const verdicts = [];
+if (aex(1) && raw(1)) verdicts.push(`Scenario 1: Aex is ${(aex(1) / raw(1)).toFixed(2)} × raw node:http (target ≥ 0.90).`);
+const vsFastify = scenarios.filter((s) => s.id <= 5 && aex(s.id) && fastify(s.id)).map((s) => `#${s.id} ${(aex(s.id) / fastify(s.id)).toFixed(2)}`);
+if (vsFastify.length) verdicts.push(`Aex ÷ Fastify, scenarios 1–5: ${vsFastify.join(", ")} (target ≥ 1.00).`);
+if (aex(4) && aex(2)) verdicts.push(`Scenario 4 ÷ scenario 2 for Aex: ${(aex(4) / aex(2)).toFixed(2)} (routing cost independent of route count: within 5%).`);
+
+const machine = `${cpus()[0].model}, ${cpus().length} cores, ${mb(totalmem())} RAM, ${process.platform}`;
+const settings = `${connections} connections, ${duration} s per scenario after a ${warmup} s warm-up, ${pinning}, NODE_ENV=production`;
+const report = `# Benchmark results
+
+Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}; ${settings}.
+Ratios compare servers measured in this same run; absolute numbers depend on the machine.
+
+${verdicts.map((v) => `- ${v}`).join("\n")}
+
+${table}`;
+writeFileSync(join(here, "RESULTS.md"), report);
+
+// Keep the README's table in step with the latest run.
+const readmePath = join(here, "..", "README.md");
+const readme = readFileSync(readmePath, "utf8");
+const block = `<!-- bench:start -->\n${report.split("\n").slice(2).join("\n").trim()}\n<!-- bench:end -->`;
+if (readme.includes("<!-- bench:start -->")) {
+  writeFileSync(readmePath, readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
+}
+console.log(`\n${verdicts.join("\n")}\nWrote bench/RESULTS.md`);

@@ -1,0 +1,18 @@
+const express = require("express");
+
+const port = Number(process.argv[2]);
+const app = express();
+app.get("/", (_req, res) => res.type("text/plain").send("hello world"));
+app.get("/user/:id", (req, res) => res.json({ id: req.params.id }));
+app.post("/echo", express.json(), (req, res) => res.json(req.body));
+for (let i = 0; i < 200; i++) app.get(`/r${i}/items/:id`, (req, res) => res.json({ route: i, id: req.params.id }));
+app.get(
+  "/steps/:id",
+  (req, _res, next) => {
+    req.user = "bench";
+    next();
+  },
+  (req, res, next) => (/^\d+$/.test(req.params.id) ? next() : res.status(400).json({ error: "id" })),
+  (req, res) => res.json({ id: req.params.id, page: req.query.page, user: req.user }),
+);
+app.listen(port, "127.0.0.1", () => console.log("ready"));

@@ -1,0 +1,36 @@
+// Baseline: node:http with hand-written routing, the least work a server can do.
+const http = require("node:http");
+
+const port = Number(process.argv[2]);
+const json = (res, status, data) => {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(data));
+};
+
+http
+  .createServer((req, res) => {
+    const q = req.url.indexOf("?");
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    if (req.method === "GET" && path === "/") {
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      return res.end("hello world");
+    }
+    if (req.method === "GET" && path.startsWith("/user/")) return json(res, 200, { id: path.slice(6) });
+    if (req.method === "POST" && path === "/echo") {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => json(res, 200, JSON.parse(body)));
+      return;
+    }
+    const items = /^\/r(\d+)\/items\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && items) return json(res, 200, { route: Number(items[1]), id: items[2] });
+    if (req.method === "GET" && path.startsWith("/steps/")) {
+      const id = path.slice(7);
+      const query = new URLSearchParams(q === -1 ? "" : req.url.slice(q + 1));
+      if (!/^\d+$/.test(id)) return json(res, 400, { error: "id" });
+      return json(res, 200, { id, page: query.get("page"), user: "bench" });
+    }
+    json(res, 404, { error: "Not Found" });
+  })
+  .listen(port, "127.0.0.1", () => console.log("ready"));
