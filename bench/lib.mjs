@@ -49,8 +49,8 @@ export function rssOf(pid) {
 export const serverPid = (child) => child.pid;
 
 /** Runs autocannon (pinned to CPU 1) and returns its JSON result, sampling `pid`'s RSS. */
-export function load(url, { connections, duration, amount, method = "GET", body, headers = {} }, pid) {
-  const args = [autocannonBin, "-j", "-c", String(connections)];
+export function load(url, { connections, pipelining = 1, duration, amount, method = "GET", body, headers = {} }, pid) {
+  const args = [autocannonBin, "-j", "-c", String(connections), "-p", String(pipelining)];
   if (amount) args.push("-a", String(amount));
   else args.push("-d", String(duration));
   if (method !== "GET") args.push("-m", method);

@@ -1,5 +1,7 @@
 // `pnpm bench`: every server, every scenario, one run; writes RESULTS.md and the README table.
-// Options: --duration 10 --warmup 3 --connections 50 --servers raw,aex --scenarios 1,2
+// Options: --duration 10 --warmup 3 --connections 50 --pipelining 10 --servers raw,aex --scenarios 1,2
+// Pipelining lets one load-generator core saturate one server core; without it, the load
+// generator is the bottleneck and every server looks alike.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
@@ -11,6 +13,7 @@ const { values: opts } = parseArgs({
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: "50" },
+    pipelining: { type: "string", default: "10" },
     servers: { type: "string", default: "raw,aex,fastify,hono,koa,express" },
     scenarios: { type: "string", default: "1,2,3,4,5,6" },
   },
@@ -47,6 +50,7 @@ const SCENARIOS = [
 const duration = Number(opts.duration);
 const warmup = Number(opts.warmup);
 const connections = Number(opts.connections);
+const pipelining = Number(opts.pipelining);
 const servers = opts.servers.split(",");
 const scenarios = SCENARIOS.filter((s) => opts.scenarios.split(",").map(Number).includes(s.id));
 
@@ -70,7 +74,7 @@ for (const name of servers) {
   try {
     await check(base, name);
     for (const s of scenarios) {
-      const request = { connections, method: s.method, headers: s.headers, body: s.send };
+      const request = { connections, pipelining, method: s.method, headers: s.headers, body: s.send };
       if (warmup > 0) await load(base + s.path, { ...request, duration: warmup }, child.pid);
       const r = await load(base + s.path, { ...request, duration }, child.pid);
       const bad = r.errors + r.timeouts + (s.status === 200 ? r.non2xx : 0);
@@ -102,7 +106,7 @@ if (vsFastify.length) verdicts.push(`Aex ÷ Fastify, scenarios 1–5: ${vsFastif
 if (aex(4) && aex(2)) verdicts.push(`Scenario 4 ÷ scenario 2 for Aex: ${(aex(4) / aex(2)).toFixed(2)} (routing cost independent of route count: within 5%).`);
 
 const machine = `${cpus()[0].model}, ${cpus().length} cores, ${mb(totalmem())} RAM, ${process.platform}`;
-const settings = `${connections} connections, ${duration} s per scenario after a ${warmup} s warm-up, ${pinning}, NODE_ENV=production`;
+const settings = `${connections} connections × ${pipelining} pipelined requests, ${duration} s per scenario after a ${warmup} s warm-up, ${pinning}, NODE_ENV=production`;
 const report = `# Benchmark results
 
 Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}; ${settings}.

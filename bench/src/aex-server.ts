@@ -48,3 +48,6 @@ new Aex()
   .push(ManyRoutes)
   .start(port, "127.0.0.1")
   .then(() => console.log("ready"));
+
+// Exit normally on a signal, so `node --cpu-prof` can write its profile.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));

@@ -6,7 +6,7 @@ import { AexError } from "../errors/aex-error";
 import { HttpError, toHttpError } from "../errors/http-error";
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
-import { sendError } from "../http/send-error";
+import { sendError, sendNotFound } from "../http/send-error";
 import { runLine } from "../pipeline/run-line";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { createDispatcher, type CompiledRoute } from "../router/dispatch";
@@ -212,22 +212,44 @@ export class Aex {
   /**
    * The request listener: use it with your own server made by `aex.createServer()`'s
    * classes. Never throws; every failure becomes a response.
+   *
+   * This is the hot path -- change with care! A line of synchronous steps runs without
+   * a promise, and only responses still unanswered after it are watched for timeouts.
    */
   readonly handle = (req: AexRequest, res: AexResponse): void => {
-    void this.run(req, res);
-  };
-
-  private async run(req: AexRequest, res: AexResponse): Promise<void> {
     if (!this.prepared) this.prepare();
     if (this.closing) res.shouldKeepAlive = false;
     const scope = new Scope(this.shared, res.startedAt);
-    this.watchdog.watch(res);
+    let completed: boolean | Promise<boolean>;
     try {
-      if ((await runLine(this.line, req, res, scope)) && !res.answered) await this.notFound(req, res, scope);
+      completed = runLine(this.line, req, res, scope);
+    } catch (error) {
+      void this.fail(error, req, res, scope);
+      return;
+    }
+    if (completed === false) {
+      if (!res.writableEnded) this.watchdog.watch(res);
+    } else if (completed === true) {
+      if (this.notFoundHandler === null && !res.answered) sendNotFound(res, req.method, pathOf(req.url));
+      else void this.settle(true, req, res, scope);
+    } else {
+      this.watchdog.watch(res);
+      completed.then(
+        (done) => this.settle(done, req, res, scope),
+        (error: unknown) => this.fail(error, req, res, scope),
+      );
+    }
+  };
+
+  /** After the line: the 404 when nothing answered, and the end of the timeout watch. */
+  private async settle(completed: boolean, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
+    try {
+      if (completed && !res.answered) await this.notFound(req, res, scope);
     } catch (error) {
       await this.fail(error, req, res, scope);
     }
     if (res.writableEnded) this.watchdog.release(res);
+    else this.watchdog.watch(res);
   }
 
   private async notFound(req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {

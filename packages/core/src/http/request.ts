@@ -13,8 +13,8 @@ export type RouteParams = Record<string, string>;
  * `params`, `query` and `body`, which are also on the `scope`.
  */
 export class AexRequest extends IncomingMessage {
-  /** Route parameters; `{}` until a route matched. */
-  params: RouteParams = {};
+  /** Route parameters; an empty object until a route with parameters matched. */
+  declare params: RouteParams;
   /** The parsed query, once `@query()` (or another parser) ran. */
   query?: QueryValues;
   /** The parsed body, once `@body()`/`@formdata()` ran. Its shape is the client's choice. */
@@ -51,3 +51,6 @@ export class AexRequest extends IncomingMessage {
     return this.get(name);
   }
 }
+
+// Most routes have no parameters: they all share one empty, frozen object.
+Object.defineProperty(AexRequest.prototype, "params", { value: Object.freeze({}), writable: true });

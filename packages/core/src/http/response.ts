@@ -10,6 +10,10 @@ const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
 const HTML_TYPE = "text/html; charset=utf-8";
 const BINARY_TYPE = "application/octet-stream";
+const JSON_HEAD = { "content-type": JSON_TYPE };
+const TEXT_HEAD = { "content-type": TEXT_TYPE };
+const HTML_HEAD = { "content-type": HTML_TYPE };
+const BINARY_HEAD = { "content-type": BINARY_TYPE };
 const logRender = debug("aex:template");
 
 /**
@@ -26,8 +30,9 @@ export class AexResponse extends ServerResponse<AexRequest> {
   /** The engine `res.render` uses; `@template` sets it for its method. */
   view?: ViewEngine;
   private _cookies?: ResponseCookies;
-  private _beforeEnd: (() => unknown)[] | null = null;
-  private _ending = false;
+  // Defaults live on the prototype (below the class): nothing to set per request.
+  private declare _beforeEnd: (() => unknown)[] | null;
+  private declare _ending: boolean;
 
   /** Cookies to set: `res.cookies.set("theme", "dark", { maxAge: 3600 })`. */
   get cookies(): ResponseCookies {
@@ -77,8 +82,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
 
   /** Sends `data` as JSON with `Content-Type: application/json; charset=utf-8`. */
   json(data: unknown): void {
-    if (!this.hasHeader("Content-Type")) this.setHeader("Content-Type", JSON_TYPE);
-    this.end(JSON.stringify(data) ?? "null");
+    this.typedEnd(JSON.stringify(data) ?? "null", JSON_HEAD);
   }
 
   /**
@@ -86,18 +90,25 @@ export class AexResponse extends ServerResponse<AexRequest> {
    * anything else as JSON. `undefined` sends an empty body.
    */
   send(body?: unknown): void {
-    if (body === undefined || body === null) {
-      this.end();
-    } else if (typeof body === "string") {
-      if (!this.hasHeader("Content-Type")) {
-        this.setHeader("Content-Type", body.charCodeAt(0) === 60 /* < */ ? HTML_TYPE : TEXT_TYPE);
-      }
-      this.end(body);
-    } else if (body instanceof Uint8Array) {
-      if (!this.hasHeader("Content-Type")) this.setHeader("Content-Type", BINARY_TYPE);
+    if (body === undefined || body === null) this.end();
+    else if (typeof body === "string") this.typedEnd(body, body.charCodeAt(0) === 60 /* < */ ? HTML_HEAD : TEXT_HEAD);
+    else if (body instanceof Uint8Array) this.typedEnd(body, BINARY_HEAD);
+    else this.json(body);
+  }
+
+  /**
+   * Ends with `body` and `head`'s Content-Type unless one is set. With nothing left to add
+   * (no `beforeEnd` task), the head goes out with `writeHead`: node's fast path, measured
+   * cheaper per request than `setHeader`.
+   */
+  private typedEnd(body: string | Uint8Array, head: { "content-type": string }): void {
+    if (this.hasHeader("content-type")) this.end(body);
+    else if (this._beforeEnd === null && !this.headersSent) {
+      this.writeHead(this.statusCode, head);
       this.end(body);
     } else {
-      this.json(body);
+      this.setHeader("Content-Type", head["content-type"]);
+      this.end(body);
     }
   }
 
@@ -109,9 +120,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
   async render(name: string, data: object = {}): Promise<void> {
     try {
       if (this.view === undefined) throw new Error("res.render needs a template engine: add @template to the method");
-      const html = await renderView(this.view, name, data);
-      if (!this.hasHeader("Content-Type")) this.setHeader("Content-Type", HTML_TYPE);
-      this.end(html);
+      this.typedEnd(await renderView(this.view, name, data), HTML_HEAD);
     } catch (cause) {
       logRender("cannot render %o: %O", name, cause);
       const error = new HttpError(500, `Cannot render template "${name}"`, { code: "AEX_TEMPLATE_FAILED", cause });
@@ -136,13 +145,13 @@ export class AexResponse extends ServerResponse<AexRequest> {
   override end(callback?: () => void): this;
   override end(chunk: unknown, callback?: () => void): this;
   override end(chunk: unknown, encoding: BufferEncoding, callback?: () => void): this;
-  override end(...args: unknown[]): this {
+  override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), callback?: () => void): this {
     const tasks = this._beforeEnd;
     this._ending = true;
-    if (tasks === null) return super.end(...(args as [unknown, BufferEncoding, () => void]));
+    if (tasks === null) return super.end(chunk, encoding as BufferEncoding, callback);
     this._beforeEnd = null;
     Promise.all(tasks.map((task) => task())).then(
-      () => super.end(...(args as [unknown, BufferEncoding, () => void])),
+      () => super.end(chunk, encoding as BufferEncoding, callback),
       (error: unknown) => sendError(this, toHttpError(error), true),
     );
     return this;
@@ -159,6 +168,8 @@ export class AexResponse extends ServerResponse<AexRequest> {
     return super.write(chunk, encoding as BufferEncoding, callback);
   }
 }
+
+Object.assign(AexResponse.prototype, { _beforeEnd: null, _ending: false });
 
 type WriteCallback = (error: Error | null | undefined) => void;
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { HttpError } from "../errors/http-error";
+import type { AexResponse } from "./response";
 
 /** The JSON body of every error Aex answers. */
 export interface ErrorBody {
@@ -43,4 +44,13 @@ export function sendError(res: ServerResponse, error: HttpError, production: boo
   res.statusCode = error.status;
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.end(JSON.stringify(body));
+}
+
+/**
+ * The default 404, written directly: unmatched requests are common (scanners, typos)
+ * and need no Error object with a stack trace.
+ */
+export function sendNotFound(res: AexResponse, method: string | undefined, path: string): void {
+  res.statusCode = 404;
+  res.json({ statusCode: 404, error: "Not Found", message: `Cannot ${method} ${path}`, code: "AEX_NOT_FOUND" });
 }

@@ -5,25 +5,39 @@ import type { Step, StepResult } from "./types";
 
 /** True for a promise or any other thenable a step may return. */
 export function isPromise(value: unknown): value is PromiseLike<StepResult> {
-  return typeof (value as Promise<unknown> | null)?.then === "function";
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
 /**
- * Runs steps in order until one returns `false`; resolves to `false` if one did.
- * A synchronous step's result is used as is: awaiting it would only add a tick.
+ * Runs steps in order until one returns `false`; the result is `false` if one did. It
+ * stays synchronous while the steps are, and becomes a promise at the first step that
+ * returns one: a line of synchronous steps allocates no promise at all.
  *
  * This is the hot path -- change with care!
  */
-export async function runLine(
+export function runLine(
   steps: readonly Step[],
   req: AexRequest,
   res: AexResponse,
   scope: Scope,
-): Promise<boolean> {
-  for (let i = 0; i < steps.length; i++) {
-    let result = steps[i](req, res, scope);
-    if (isPromise(result)) result = await result;
+  start = 0,
+): boolean | Promise<boolean> {
+  for (let i = start; i < steps.length; i++) {
+    const result = steps[i](req, res, scope);
+    if (isPromise(result)) return resume(result, steps, i + 1, req, res, scope);
     if (result === false) return false;
   }
   return true;
+}
+
+async function resume(
+  pending: PromiseLike<StepResult>,
+  steps: readonly Step[],
+  next: number,
+  req: AexRequest,
+  res: AexResponse,
+  scope: Scope,
+): Promise<boolean> {
+  if ((await pending) === false) return false;
+  return runLine(steps, req, res, scope, next);
 }

@@ -35,6 +35,6 @@ export function createDispatcher(table: RouteTable<CompiledRoute>, maxParamLengt
     const steps = entry.value.steps;
     const result: StepResult | PromiseLike<StepResult> =
       steps.length === 1 ? steps[0](req, res, scope) : runLine(steps, req, res, scope);
-    return isPromise(result) ? Promise.resolve(result).then(endLine) : false;
+    return isPromise(result) ? result.then(endLine) : false;
   };
 }
