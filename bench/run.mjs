@@ -52,6 +52,7 @@ const warmup = Number(opts.warmup);
 const connections = Number(opts.connections);
 const pipelining = Number(opts.pipelining);
 const servers = opts.servers.split(",");
+const results = [];
 const scenarios = SCENARIOS.filter((s) => opts.scenarios.split(",").map(Number).includes(s.id));
 
 /** Every server must give the same answers, or its numbers mean nothing. */
@@ -65,25 +66,31 @@ async function check(base, name) {
   }
 }
 
-const results = [];
+// All servers run at once (each pinned to the server core, idle until loaded) and are
+// loaded in turn for each scenario, so drift of the machine during the run does not
+// favour whichever server happened to go first.
+const running = new Map();
 let port = 4100;
-for (const name of servers) {
-  port++;
-  const child = await startServer(SERVERS[name], port);
-  const base = `http://127.0.0.1:${port}`;
-  try {
+try {
+  for (const name of servers) {
+    const child = await startServer(SERVERS[name], ++port);
+    const base = `http://127.0.0.1:${port}`;
+    running.set(name, { child, base });
     await check(base, name);
-    for (const s of scenarios) {
+  }
+  for (const s of scenarios) {
+    for (const name of servers) {
+      const { child, base } = running.get(name);
       const request = { connections, pipelining, method: s.method, headers: s.headers, body: s.send };
       if (warmup > 0) await load(base + s.path, { ...request, duration: warmup }, child.pid);
       const r = await load(base + s.path, { ...request, duration }, child.pid);
       const bad = r.errors + r.timeouts + (s.status === 200 ? r.non2xx : 0);
       results.push({ server: name, scenario: s.id, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, rss: r.peakRss, bad });
-      console.log(`${name.padEnd(8)} #${s.id} ${Math.round(r.requests.average).toString().padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${mb(r.peakRss)}${bad ? `  ${bad} bad answers` : ""}`);
+      console.log(`#${s.id} ${name.padEnd(8)} ${Math.round(r.requests.average).toString().padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${mb(r.peakRss)}${bad ? `  ${bad} bad answers` : ""}`);
     }
-  } finally {
-    await stopServer(child);
   }
+} finally {
+  for (const { child } of running.values()) await stopServer(child);
 }
 
 const raw = (scenario) => results.find((r) => r.server === "raw" && r.scenario === scenario)?.rps;

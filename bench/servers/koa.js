@@ -3,6 +3,8 @@ const Router = require("@koa/router");
 
 const port = Number(process.argv[2]);
 const app = new Koa();
+// autocannon drops connections with requests in flight when it stops: not worth a log line.
+app.silent = true;
 const router = new Router();
 
 async function readJson(ctx) {

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { Aex, body, http, post } from "@aex/core";
 import { listen, send } from "./support/http";
 
@@ -102,6 +103,39 @@ describe("@body(type, options)", () => {
     });
     expect(res.status).toBe(415);
     expect(res.json()).toMatchObject({ statusCode: 415, code: "AEX_BODY_UNSUPPORTED_ENCODING" });
+  });
+
+  it("parses +json types and UTF-8 charsets, and rejects primitives in strict mode", async () => {
+    const vendor = await send(base, "POST", "/json", {
+      headers: { "Content-Type": "application/vnd.api+json; charset=UTF-8" },
+      body: '{"ü":"ß"}',
+    });
+    expect(vendor.json()).toEqual({ body: { ü: "ß" }, polluted: null });
+    const primitive = await send(base, "POST", "/json", { headers: json, body: "3" });
+    expect(primitive.status).toBe(400);
+    expect(primitive.json()).toMatchObject({ code: "AEX_BODY_INVALID" });
+    expect((await send(base, "POST", "/json", { headers: json, body: "  " })).json()).toEqual({ body: {}, polluted: null });
+  });
+
+  it("inflates a gzip body, and refuses JSON in a non-UTF charset (through body-parser)", async () => {
+    const gzipped = gzipSync(Buffer.from('{"zipped":true}'));
+    const res = await send(base, "POST", "/json", { headers: { ...json, "Content-Encoding": "gzip" }, body: gzipped });
+    expect(res.json()).toEqual({ body: { zipped: true }, polluted: null });
+    const latin1 = await send(base, "POST", "/json", {
+      headers: { "Content-Type": "application/json; charset=latin1" },
+      body: Buffer.from('{"name":"José"}', "latin1"),
+    });
+    expect(latin1.status).toBe(415);
+    expect(latin1.json()).toMatchObject({ code: "AEX_BODY_UNSUPPORTED_ENCODING" });
+  });
+
+  it("answers 413 from the declared Content-Length before reading", async () => {
+    const res = await send(base, "POST", "/json", {
+      headers: { ...json, "Content-Length": "5000" },
+      body: "x".repeat(5000),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.connection).toBe("close");
   });
 
   it("gives an empty body for another content type or no body", async () => {

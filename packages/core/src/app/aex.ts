@@ -141,7 +141,7 @@ export class Aex {
     for (const middleware of this.middlewares) (middleware as Partial<RouterMiddleware>)[COMPILE]?.();
     this.line =
       table.count > 0
-        ? [...this.middlewares, createDispatcher(table, this.options.maxParamLength)]
+        ? [...this.middlewares, createDispatcher(table, this.options.maxParamLength, true)]
         : [...this.middlewares];
     this.prepared = true;
     log("prepared %d classes, %d routes, %d middlewares", this.pushed.size, table.count, this.middlewares.length);
@@ -227,24 +227,33 @@ export class Aex {
       void this.fail(error, req, res, scope);
       return;
     }
-    if (completed === false) {
+    if (completed === false || (completed === true && req.routed)) {
       if (!res.writableEnded) this.watchdog.watch(res);
     } else if (completed === true) {
       if (this.notFoundHandler === null && !res.answered) sendNotFound(res, req.method, pathOf(req.url));
       else void this.settle(true, req, res, scope);
     } else {
       this.watchdog.watch(res);
-      completed.then(
-        (done) => this.settle(done, req, res, scope),
-        (error: unknown) => this.fail(error, req, res, scope),
-      );
+      void this.finish(completed, req, res, scope);
     }
   };
+
+  /** Waits for an asynchronous line, then settles it (one promise, no closures). */
+  private async finish(line: Promise<boolean>, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
+    let completed: boolean;
+    try {
+      completed = await line;
+    } catch (error) {
+      await this.fail(error, req, res, scope);
+      return;
+    }
+    await this.settle(completed, req, res, scope);
+  }
 
   /** After the line: the 404 when nothing answered, and the end of the timeout watch. */
   private async settle(completed: boolean, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
     try {
-      if (completed && !res.answered) await this.notFound(req, res, scope);
+      if (completed && !req.routed && !res.answered) await this.notFound(req, res, scope);
     } catch (error) {
       await this.fail(error, req, res, scope);
     }

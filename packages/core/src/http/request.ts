@@ -13,6 +13,8 @@ export type RouteParams = Record<string, string>;
  * `params`, `query` and `body`, which are also on the `scope`.
  */
 export class AexRequest extends IncomingMessage {
+  /** Set when the app's own routes matched (the 404 is answered only when nothing did). */
+  declare routed: boolean;
   /** Route parameters; an empty object until a route with parameters matched. */
   declare params: RouteParams;
   /** The parsed query, once `@query()` (or another parser) ran. */
@@ -54,3 +56,4 @@ export class AexRequest extends IncomingMessage {
 
 // Most routes have no parameters: they all share one empty, frozen object.
 Object.defineProperty(AexRequest.prototype, "params", { value: Object.freeze({}), writable: true });
+Object.defineProperty(AexRequest.prototype, "routed", { value: false, writable: true });

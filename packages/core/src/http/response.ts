@@ -104,7 +104,11 @@ export class AexResponse extends ServerResponse<AexRequest> {
   private typedEnd(body: string | Uint8Array, head: { "content-type": string }): void {
     if (this.hasHeader("content-type")) this.end(body);
     else if (this._beforeEnd === null && !this.headersSent) {
-      this.writeHead(this.statusCode, head);
+      // With the length known, node skips chunked framing.
+      this.writeHead(this.statusCode, {
+        "content-type": head["content-type"],
+        "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
+      });
       this.end(body);
     } else {
       this.setHeader("Content-Type", head["content-type"]);

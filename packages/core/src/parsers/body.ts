@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, toHttpError } from "../errors/http-error";
 import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
+import { isPlainJson, limitOf, readJson } from "./read-json";
 import { looksPolluting, stripPrototypeKeys } from "./sanitize";
 
 /** The body types `@body` parses, each with body-parser's parser of that name. */
@@ -62,8 +63,18 @@ function emptyBody(type: BodyType): unknown {
 export function bodyStep(type: string = "urlencoded", options: BodyOptions = {}): Step {
   const kind: BodyType = type === "json" || type === "text" || type === "raw" ? type : "urlencoded";
   const parse = parserFor(kind, options);
-  return (req, res, scope) =>
-    new Promise<void>((resolve, reject) => {
+  // Plain JSON takes the fast path unless options ask for body-parser's extras.
+  const fastJson = kind === "json" && options.type === undefined && options.reviver === undefined;
+  const limit = limitOf(options.limit);
+  const strict = options.strict ?? true;
+  return (req, res, scope) => {
+    if (fastJson && isPlainJson(req)) {
+      return readJson(req, limit, strict).then((body) => {
+        req.body = body;
+        scope.provide("body", body);
+      });
+    }
+    return new Promise<void>((resolve, reject) => {
       parse(req, res, (error) => {
         if (error !== undefined && error !== null) {
           const known = toHttpError(error);
@@ -78,6 +89,7 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
         resolve();
       });
     });
+  };
 }
 
 /**

@@ -18,10 +18,15 @@ const endLine = (): false => false;
  * Makes the step that routes a request through `table`. No match: the step returns
  * nothing and the line goes on (the next router, or the app's 404). A match: params are
  * set, the route's line runs, and the step returns `false` so nothing after it runs.
+ * The app's own dispatcher is `last`: it marks `req.routed` instead.
  *
  * This is the hot path -- change with care!
  */
-export function createDispatcher(table: RouteTable<CompiledRoute>, maxParamLength = DEFAULT_MAX_PARAM_LENGTH): Step {
+export function createDispatcher(
+  table: RouteTable<CompiledRoute>,
+  maxParamLength = DEFAULT_MAX_PARAM_LENGTH,
+  last = false,
+): Step {
   // Filled and read synchronously before any await, so one array serves every request.
   const values: string[] = [];
   return (req, res, scope) => {
@@ -35,6 +40,12 @@ export function createDispatcher(table: RouteTable<CompiledRoute>, maxParamLengt
     const steps = entry.value.steps;
     const result: StepResult | PromiseLike<StepResult> =
       steps.length === 1 ? steps[0](req, res, scope) : runLine(steps, req, res, scope);
+    // A router mid-line must stop the line; the app's own dispatcher, last, need not
+    // wrap an async handler's promise just to say so (the route is marked matched).
+    if (last) {
+      req.routed = true;
+      return isPromise(result) ? result : false;
+    }
     return isPromise(result) ? result.then(endLine) : false;
   };
 }
