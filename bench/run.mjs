@@ -1,5 +1,5 @@
 // `pnpm bench`: every server, every scenario, one run; writes RESULTS.md and the README table.
-// Options: --duration 10 --warmup 3 --connections 50 --pipelining 10 --servers raw,aex --scenarios 1,2
+// Options: --duration 5 --rounds 3 --warmup 2 --connections 50 --pipelining 10 --servers raw,aex --scenarios 1,2
 // Pipelining lets one load-generator core saturate one server core; without it, the load
 // generator is the bottleneck and every server looks alike.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,8 +10,9 @@ import { here, load, mb, pinning, startServer, stopServer } from "./lib.mjs";
 
 const { values: opts } = parseArgs({
   options: {
-    duration: { type: "string", default: "10" },
-    warmup: { type: "string", default: "3" },
+    duration: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
+    warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "50" },
     pipelining: { type: "string", default: "10" },
     servers: { type: "string", default: "raw,aex,fastify,hono,koa,express" },
@@ -48,6 +49,7 @@ const SCENARIOS = [
 ];
 
 const duration = Number(opts.duration);
+const rounds = Number(opts.rounds);
 const warmup = Number(opts.warmup);
 const connections = Number(opts.connections);
 const pipelining = Number(opts.pipelining);
@@ -79,14 +81,27 @@ try {
     await check(base, name);
   }
   for (const s of scenarios) {
+    const request = { connections, pipelining, method: s.method, headers: s.headers, body: s.send };
+    const runs = new Map(servers.map((name) => [name, []]));
     for (const name of servers) {
       const { child, base } = running.get(name);
-      const request = { connections, pipelining, method: s.method, headers: s.headers, body: s.send };
       if (warmup > 0) await load(base + s.path, { ...request, duration: warmup }, child.pid);
-      const r = await load(base + s.path, { ...request, duration }, child.pid);
-      const bad = r.errors + r.timeouts + (s.status === 200 ? r.non2xx : 0);
-      results.push({ server: name, scenario: s.id, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, rss: r.peakRss, bad });
-      console.log(`#${s.id} ${name.padEnd(8)} ${Math.round(r.requests.average).toString().padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${mb(r.peakRss)}${bad ? `  ${bad} bad answers` : ""}`);
+    }
+    // Rounds interleave the servers; each server's median round is reported.
+    for (let round = 0; round < rounds; round++) {
+      for (const name of servers) {
+        const { child, base } = running.get(name);
+        runs.get(name).push(await load(base + s.path, { ...request, duration }, child.pid));
+      }
+    }
+    for (const name of servers) {
+      const sorted = runs.get(name).sort((a, b) => a.requests.average - b.requests.average);
+      const r = sorted[Math.floor(sorted.length / 2)];
+      const bad = sorted.reduce((n, x) => n + x.errors + x.timeouts + (s.status === 200 ? x.non2xx : 0), 0);
+      const rss = Math.max(...sorted.map((x) => x.peakRss));
+      results.push({ server: name, scenario: s.id, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, rss, bad });
+      const spread = sorted.map((x) => Math.round(x.requests.average)).join("/");
+      console.log(`#${s.id} ${name.padEnd(8)} ${Math.round(r.requests.average).toString().padStart(7)} req/s (rounds ${spread})  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${mb(rss)}${bad ? `  ${bad} bad answers` : ""}`);
     }
   }
 } finally {
@@ -113,7 +128,7 @@ if (vsFastify.length) verdicts.push(`Aex ÷ Fastify, scenarios 1–5: ${vsFastif
 if (aex(4) && aex(2)) verdicts.push(`Scenario 4 ÷ scenario 2 for Aex: ${(aex(4) / aex(2)).toFixed(2)} (routing cost independent of route count: within 5%).`);
 
 const machine = `${cpus()[0].model}, ${cpus().length} cores, ${mb(totalmem())} RAM, ${process.platform}`;
-const settings = `${connections} connections × ${pipelining} pipelined requests, ${duration} s per scenario after a ${warmup} s warm-up, ${pinning}, NODE_ENV=production`;
+const settings = `${connections} connections × ${pipelining} pipelined requests; per scenario a ${warmup} s warm-up, then ${rounds} rounds of ${duration} s with the servers interleaved, median round reported; ${pinning}; NODE_ENV=production`;
 const report = `# Benchmark results
 
 Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}; ${settings}.

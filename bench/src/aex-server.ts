@@ -4,8 +4,7 @@ import { Aex, body, filter, get, http, inject, post, query, type AexRequest, typ
 class Bench {
   @get("/")
   hello(_req: AexRequest, res: AexResponse) {
-    res.setHeader("Content-Type", "text/plain; charset=utf-8");
-    res.end("hello world");
+    res.send("hello world");
   }
 
   @get("/user/:id")

@@ -72,6 +72,10 @@ export { RouteTable, ANY_METHOD, type RouteEntry } from "./router/route-table";
 export { AexError, AEX_ERROR_CODES, type AexErrorCode } from "./errors/aex-error";
 export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from "./errors/http-error";
 
+// Testing
+export { TestClient, TestRequest, type TestResponse } from "./testing/test-client";
+export { MemorySocket, socketPair } from "./testing/memory-socket";
+
 // Helpers
 export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-middleware";
 export { paginate, pagination, type PaginationSource } from "./helpers/paginate";

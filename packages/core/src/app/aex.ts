@@ -16,6 +16,7 @@ import { COMPILE, Router, type RouterMiddleware } from "../router/router";
 import { Scope, type ScopeBag, type SharedScope } from "../scope/scope";
 import { compileController, type BoundListener, type Constructor } from "./compile-controller";
 import { resolveOptions, type AexOptions, type ResolvedOptions } from "./options";
+import { TestClient } from "../testing/test-client";
 import { Watchdog } from "./watchdog";
 
 const log = debug("aex:app");
@@ -177,6 +178,14 @@ export class Aex {
     this.watchdog.start();
     log("listening on %s:%d", ip, this.port);
     return server;
+  }
+
+  /**
+   * An in-process client for tests: requests go through the whole pipeline without a
+   * port. `await aex.inject().get("/").execute()`.
+   */
+  inject(): TestClient {
+    return new TestClient(this);
   }
 
   /** The port the server listens on, once started. */

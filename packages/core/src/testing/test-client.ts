@@ -1,0 +1,214 @@
+import { readFile } from "node:fs/promises";
+import { request, type IncomingHttpHeaders } from "node:http";
+import { basename } from "node:path";
+import type { Aex } from "../app/aex";
+import { socketPair } from "./memory-socket";
+
+/** The answer of a {@link TestRequest}. */
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The raw body. */
+  readonly body: Buffer;
+  text(): string;
+  json<T = unknown>(): T;
+}
+
+type FilePart = { field: string; content: Buffer | string; filename?: string; contentType?: string; path?: string };
+
+/**
+ * One request being built: chain `.query()`, `.set()`, `.send()`/`.json()`/`.formData()`/
+ * `.file()`, then `await` it (or call `.execute()`).
+ */
+export class TestRequest implements PromiseLike<TestResponse> {
+  private readonly headers: Record<string, string> = {};
+  private readonly search = new URLSearchParams();
+  private body: Buffer | string | undefined;
+  private fields: [string, string][] | null = null;
+  private files: FilePart[] = [];
+
+  constructor(
+    private readonly client: TestClient,
+    private readonly method: string,
+    private readonly path: string,
+  ) {}
+
+  /** Adds query parameters. */
+  query(values: Record<string, string | number | boolean | readonly (string | number | boolean)[]>): this {
+    for (const [name, value] of Object.entries(values)) {
+      for (const one of Array.isArray(value) ? value : [value]) this.search.append(name, String(one));
+    }
+    return this;
+  }
+
+  /** Sets a request header (or several). */
+  set(name: string | Record<string, string>, value?: string): this {
+    const entries = typeof name === "string" ? [[name, value ?? ""]] : Object.entries(name);
+    for (const [key, val] of entries) this.headers[key.toLowerCase()] = val;
+    return this;
+  }
+
+  /** Sends a raw body, with `contentType` if given. Objects are sent as urlencoded forms. */
+  send(body: string | Buffer | Record<string, string | number | boolean>, contentType?: string): this {
+    if (typeof body === "string" || Buffer.isBuffer(body)) {
+      this.body = body;
+    } else {
+      this.body = new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
+      contentType ??= "application/x-www-form-urlencoded";
+    }
+    if (contentType) this.headers["content-type"] = contentType;
+    return this;
+  }
+
+  /** Sends `data` as JSON. */
+  json(data: unknown): this {
+    return this.send(JSON.stringify(data), "application/json");
+  }
+
+  /** Sends multipart/form-data fields (combine with `.file()`). */
+  formData(fields: Record<string, string | number | readonly (string | number)[]>): this {
+    this.fields ??= [];
+    for (const [name, value] of Object.entries(fields)) {
+      for (const one of Array.isArray(value) ? value : [value]) this.fields.push([name, String(one)]);
+    }
+    return this;
+  }
+
+  /**
+   * Attaches a file to a multipart body: content as a Buffer or string, or `{ path }` to
+   * read one from disk.
+   */
+  file(field: string, content: Buffer | string | { path: string }, options: { filename?: string; contentType?: string } = {}): this {
+    this.fields ??= [];
+    if (typeof content === "object" && !Buffer.isBuffer(content)) {
+      this.files.push({ field, content: "", path: content.path, ...options, filename: options.filename ?? basename(content.path) });
+    } else {
+      this.files.push({ field, content, ...options });
+    }
+    return this;
+  }
+
+  /** Attaches several files to one field. */
+  filesOf(field: string, contents: readonly (Buffer | string)[]): this {
+    for (const [i, content] of contents.entries()) this.file(field, content, { filename: `${field}-${i}` });
+    return this;
+  }
+
+  /** Runs the request through the app's pipeline. */
+  async execute(): Promise<TestResponse> {
+    if (this.fields !== null) await this.encodeMultipart();
+    const search = this.search.toString();
+    const path = search === "" ? this.path : `${this.path}${this.path.includes("?") ? "&" : "?"}${search}`;
+    return this.client.dispatch(this.method, path, this.headers, this.body);
+  }
+
+  then<A = TestResponse, B = never>(
+    onFulfilled?: ((value: TestResponse) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.execute().then(onFulfilled, onRejected);
+  }
+
+  /** Lets the platform's FormData do the multipart encoding. */
+  private async encodeMultipart(): Promise<void> {
+    const form = new FormData();
+    for (const [name, value] of this.fields ?? []) form.append(name, value);
+    for (const part of this.files) {
+      const content = part.path !== undefined ? await readFile(part.path) : part.content;
+      const blob = new Blob([content], { type: part.contentType ?? "application/octet-stream" });
+      form.append(part.field, blob, part.filename ?? part.field);
+    }
+    const encoded = new Response(form);
+    this.body = Buffer.from(await encoded.arrayBuffer());
+    this.headers["content-type"] = encoded.headers.get("content-type") ?? "multipart/form-data";
+  }
+}
+
+/**
+ * Calls an app in-process, as Fastify's `inject` does: no port is opened, yet every
+ * request goes through node's HTTP parser and the app's whole pipeline. It keeps
+ * cookies between requests, like a browser.
+ *
+ * @example
+ * const client = new TestClient(aex); // or aex.inject()
+ * const res = await client.post("/login").json({ user: "ada" });
+ * expect(res.status).toBe(200);
+ * expect((await client.get("/me")).json()).toEqual({ user: "ada" });
+ */
+export class TestClient {
+  /** Cookies the app has set, sent with later requests. */
+  readonly cookies = new Map<string, string>();
+
+  constructor(private readonly app: Aex) {}
+
+  get(path: string): TestRequest {
+    return new TestRequest(this, "GET", path);
+  }
+  post(path: string): TestRequest {
+    return new TestRequest(this, "POST", path);
+  }
+  put(path: string): TestRequest {
+    return new TestRequest(this, "PUT", path);
+  }
+  patch(path: string): TestRequest {
+    return new TestRequest(this, "PATCH", path);
+  }
+  delete(path: string): TestRequest {
+    return new TestRequest(this, "DELETE", path);
+  }
+  options(path: string): TestRequest {
+    return new TestRequest(this, "OPTIONS", path);
+  }
+  head(path: string): TestRequest {
+    return new TestRequest(this, "HEAD", path);
+  }
+
+  /** Any method. */
+  request(method: string, path: string): TestRequest {
+    return new TestRequest(this, method.toUpperCase(), path);
+  }
+
+  /** @internal Sends one request over an in-memory connection to the app's server. */
+  dispatch(method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<TestResponse> {
+    const server = this.app.prepare().createServer();
+    const [clientSide, serverSide] = socketPair();
+    server.emit("connection", serverSide);
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    const all: Record<string, string> = { host: "localhost", connection: "close", ...headers };
+    if (cookie !== "" && all.cookie === undefined) all.cookie = cookie;
+    if (body !== undefined) all["content-length"] = String(Buffer.byteLength(body));
+    return new Promise((resolve, reject) => {
+      const req = request({ method, path, headers: all, createConnection: () => clientSide }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          this.remember(res.headers["set-cookie"]);
+          const buffer = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: buffer,
+            text: () => buffer.toString("utf8"),
+            json: <T>() => JSON.parse(buffer.toString("utf8")) as T,
+          });
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  private remember(setCookies: string[] | undefined): void {
+    for (const line of setCookies ?? []) {
+      const [pair, ...attributes] = line.split(";");
+      const eq = pair.indexOf("=");
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === "";
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}
