@@ -17,8 +17,12 @@ const pinned = (cpu, args) => (canPin ? ["taskset", ["-c", String(cpu), ...args]
 
 /** Starts a server script on `port`, resolves once it prints "ready". */
 export function startServer(script, port) {
-  const [command, args] = pinned(0, [process.execPath, script, String(port)]);
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  // --no-warnings: Express warns about socket listeners under pipelining; noise here.
+  const [command, args] = pinned(0, [process.execPath, "--no-warnings", script, String(port)]);
+  const child = spawn(command, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   return new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk) => {
       if (String(chunk).includes("ready")) resolve(child);

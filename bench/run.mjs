@@ -43,9 +43,21 @@ const SCENARIOS = [
     status: 200,
     body: '{"hello":"world","n":1}',
   },
-  { id: 4, name: "200 routes, GET /r150/items/42", path: "/r150/items/42", status: 200, body: '{"route":150,"id":"42"}' },
+  {
+    id: 4,
+    name: "200 routes, GET /r150/items/42",
+    path: "/r150/items/42",
+    status: 200,
+    body: '{"route":150,"id":"42"}',
+  },
   { id: 5, name: "GET /missing → 404", path: "/missing", status: 404 },
-  { id: 6, name: "3 steps (query, inject, filter)", path: "/steps/42?page=2", status: 200, body: '{"id":"42","page":"2","user":"bench"}' },
+  {
+    id: 6,
+    name: "3 steps (query, inject, filter)",
+    path: "/steps/42?page=2",
+    status: 200,
+    body: '{"id":"42","page":"2","user":"bench"}',
+  },
 ];
 
 const duration = Number(opts.duration);
@@ -99,9 +111,19 @@ try {
       const r = sorted[Math.floor(sorted.length / 2)];
       const bad = sorted.reduce((n, x) => n + x.errors + x.timeouts + (s.status === 200 ? x.non2xx : 0), 0);
       const rss = Math.max(...sorted.map((x) => x.peakRss));
-      results.push({ server: name, scenario: s.id, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, rss, bad });
+      results.push({
+        server: name,
+        scenario: s.id,
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        rss,
+        bad,
+      });
       const spread = sorted.map((x) => Math.round(x.requests.average)).join("/");
-      console.log(`#${s.id} ${name.padEnd(8)} ${Math.round(r.requests.average).toString().padStart(7)} req/s (rounds ${spread})  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${mb(rss)}${bad ? `  ${bad} bad answers` : ""}`);
+      console.log(
+        `#${s.id} ${name.padEnd(8)} ${Math.round(r.requests.average).toString().padStart(7)} req/s (rounds ${spread})  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${mb(rss)}${bad ? `  ${bad} bad answers` : ""}`,
+      );
     }
   }
 } finally {
@@ -110,7 +132,8 @@ try {
 
 const raw = (scenario) => results.find((r) => r.server === "raw" && r.scenario === scenario)?.rps;
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
-let table = "| scenario | server | req/s | × raw node:http | p50 ms | p99 ms | peak RSS |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
+let table =
+  "| scenario | server | req/s | × raw node:http | p50 ms | p99 ms | peak RSS |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
 for (const s of scenarios) {
   for (const r of results.filter((x) => x.scenario === s.id).sort((a, b) => b.rps - a.rps)) {
     const ratio = raw(s.id) ? (r.rps / raw(s.id)).toFixed(2) : "–";
@@ -122,10 +145,16 @@ for (const s of scenarios) {
 const aex = (id) => results.find((r) => r.server === "aex" && r.scenario === id)?.rps;
 const fastify = (id) => results.find((r) => r.server === "fastify" && r.scenario === id)?.rps;
 const verdicts = [];
-if (aex(1) && raw(1)) verdicts.push(`Scenario 1: Aex is ${(aex(1) / raw(1)).toFixed(2)} × raw node:http (target ≥ 0.90).`);
-const vsFastify = scenarios.filter((s) => s.id <= 5 && aex(s.id) && fastify(s.id)).map((s) => `#${s.id} ${(aex(s.id) / fastify(s.id)).toFixed(2)}`);
+if (aex(1) && raw(1))
+  verdicts.push(`Scenario 1: Aex is ${(aex(1) / raw(1)).toFixed(2)} × raw node:http (target ≥ 0.90).`);
+const vsFastify = scenarios
+  .filter((s) => s.id <= 5 && aex(s.id) && fastify(s.id))
+  .map((s) => `#${s.id} ${(aex(s.id) / fastify(s.id)).toFixed(2)}`);
 if (vsFastify.length) verdicts.push(`Aex ÷ Fastify, scenarios 1–5: ${vsFastify.join(", ")} (target ≥ 1.00).`);
-if (aex(4) && aex(2)) verdicts.push(`Scenario 4 ÷ scenario 2 for Aex: ${(aex(4) / aex(2)).toFixed(2)} (routing cost independent of route count: within 5%).`);
+if (aex(4) && aex(2))
+  verdicts.push(
+    `Scenario 4 ÷ scenario 2 for Aex: ${(aex(4) / aex(2)).toFixed(2)} (routing cost independent of route count: within 5%).`,
+  );
 
 const machine = `${cpus()[0].model}, ${cpus().length} cores, ${mb(totalmem())} RAM, ${process.platform}`;
 const settings = `${connections} connections × ${pipelining} pipelined requests; per scenario a ${warmup} s warm-up, then ${rounds} rounds of ${duration} s with the servers interleaved, median round reported; ${pinning}; NODE_ENV=production`;

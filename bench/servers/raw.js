@@ -5,7 +5,10 @@ const port = Number(process.argv[2]);
 // Content-Length spares the chunked framing: the least work node can do.
 const json = (res, status, data) => {
   const body = JSON.stringify(data);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 };
 

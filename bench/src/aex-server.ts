@@ -1,5 +1,17 @@
 // Aex as a user would write it: decorated controller classes.
-import { Aex, body, filter, get, http, inject, post, query, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import {
+  Aex,
+  body,
+  filter,
+  get,
+  http,
+  inject,
+  post,
+  query,
+  type AexRequest,
+  type AexResponse,
+  type Scope,
+} from "@aex/core";
 
 class Bench {
   @get("/")

@@ -8,7 +8,9 @@ const { aex } = createNotesApp({ redisUrl: process.env.REDIS_URL, secret: proces
 aex
   .start(port, host)
   .then(() => {
-    console.log(`Aex notes demo: http://${host}:${aex.port}/ (sessions in ${process.env.REDIS_URL ? "Redis" : "memory"})`);
+    console.log(
+      `Aex notes demo: http://${host}:${aex.port}/ (sessions in ${process.env.REDIS_URL ? "Redis" : "memory"})`,
+    );
   })
   .catch((error: unknown) => {
     console.error("Could not start the demo:", error);

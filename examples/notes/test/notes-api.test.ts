@@ -31,7 +31,9 @@ describe("examples/notes API (in-process TestClient)", () => {
 
   it("logs in, adds, lists (paginated), deletes notes, and logs out", async () => {
     const ada = aex.inject();
-    expect((await ada.post("/api/login").json({ username: "ada", password: "engine" })).json()).toEqual({ user: "ada" });
+    expect((await ada.post("/api/login").json({ username: "ada", password: "engine" })).json()).toEqual({
+      user: "ada",
+    });
     expect((await ada.get("/")).text()).toContain('<b id="user">ada</b>');
     for (let i = 1; i <= 12; i++) {
       const added = await ada.post("/api/notes").json({ title: `note ${i}`, text: "<b>bold?</b>" });

@@ -80,3 +80,4 @@ export { MemorySocket, socketPair } from "./testing/memory-socket";
 export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-middleware";
 export { paginate, pagination, type PaginationSource } from "./helpers/paginate";
 export { cors, type CorsOptions, type CorsOrigin } from "./helpers/cors";
+export { runCluster, type ClusterOptions } from "./helpers/cluster";

@@ -114,7 +114,10 @@ describe("@body(type, options)", () => {
     const primitive = await send(base, "POST", "/json", { headers: json, body: "3" });
     expect(primitive.status).toBe(400);
     expect(primitive.json()).toMatchObject({ code: "AEX_BODY_INVALID" });
-    expect((await send(base, "POST", "/json", { headers: json, body: "  " })).json()).toEqual({ body: {}, polluted: null });
+    expect((await send(base, "POST", "/json", { headers: json, body: "  " })).json()).toEqual({
+      body: {},
+      polluted: null,
+    });
   });
 
   it("inflates a gzip body, and refuses JSON in a non-UTF charset (through body-parser)", async () => {

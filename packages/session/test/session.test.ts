@@ -221,6 +221,15 @@ describe("session cookies and secrets", () => {
     }
   });
 
+  it("keeps a session across requests of the in-process client", async () => {
+    const aex = new Aex().push(controllerFor(new MemoryStore()));
+    const client = aex.inject();
+    await client.post("/user/login").send({ name: "ida" });
+    expect(client.cookies.has("aex.sid")).toBe(true);
+    expect((await client.get("/user/profile")).text()).toBe('{"name":"ida"}');
+    expect((await aex.inject().get("/user/profile")).text()).toBe("null");
+  });
+
   it("works as a plain step with aex.use(session(store))", async () => {
     const aex = new Aex();
     aex.use(session(new MemoryStore(), { secret: "s" }));

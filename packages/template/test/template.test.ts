@@ -100,6 +100,12 @@ describe("@template(init, path, ext?, options?)", () => {
   });
   afterAll(() => aex.close());
 
+  it("renders through the in-process client too", async () => {
+    const res = await aex.inject().get("/nunjucks");
+    expect(res.status).toBe(200);
+    expect(res.text()).toContain("<nav>home</nav>");
+  });
+
   it("renders nunjucks through res.render (README)", async () => {
     const res = await get(base, "/one");
     expect(res.status).toBe(200);

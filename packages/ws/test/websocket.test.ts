@@ -83,9 +83,11 @@ describe("WebSocket middlewares: ws.use(async (req, socket, scope) => …)", () 
   });
   afterAll(() => aex.close());
 
+  /** Logs in through the in-process client; its cookie then opens a real socket. */
   async function loginCookie(): Promise<string> {
-    const res = await httpGet(`http://127.0.0.1:${port}`, "/login");
-    return String(res.headers["set-cookie"]).split(";")[0];
+    const client = aex.inject();
+    expect((await client.get("/login")).text()).toBe("in");
+    return `aex.sid=${client.cookies.get("aex.sid")}`;
   }
 
   it("gives middlewares the session, params, query and cookies", async () => {

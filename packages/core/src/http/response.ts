@@ -31,8 +31,8 @@ export class AexResponse extends ServerResponse<AexRequest> {
   view?: ViewEngine;
   private _cookies?: ResponseCookies;
   // Defaults live on the prototype (below the class): nothing to set per request.
-  private declare _beforeEnd: (() => unknown)[] | null;
-  private declare _ending: boolean;
+  declare private _beforeEnd: (() => unknown)[] | null;
+  declare private _ending: boolean;
 
   /** Cookies to set: `res.cookies.set("theme", "dark", { maxAge: 3600 })`. */
   get cookies(): ResponseCookies {

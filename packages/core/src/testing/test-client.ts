@@ -53,7 +53,9 @@ export class TestRequest implements PromiseLike<TestResponse> {
     if (typeof body === "string" || Buffer.isBuffer(body)) {
       this.body = body;
     } else {
-      this.body = new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
+      this.body = new URLSearchParams(
+        Object.entries(body).map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString();
       contentType ??= "application/x-www-form-urlencoded";
     }
     if (contentType) this.headers["content-type"] = contentType;
@@ -78,10 +80,20 @@ export class TestRequest implements PromiseLike<TestResponse> {
    * Attaches a file to a multipart body: content as a Buffer or string, or `{ path }` to
    * read one from disk.
    */
-  file(field: string, content: Buffer | string | { path: string }, options: { filename?: string; contentType?: string } = {}): this {
+  file(
+    field: string,
+    content: Buffer | string | { path: string },
+    options: { filename?: string; contentType?: string } = {},
+  ): this {
     this.fields ??= [];
     if (typeof content === "object" && !Buffer.isBuffer(content)) {
-      this.files.push({ field, content: "", path: content.path, ...options, filename: options.filename ?? basename(content.path) });
+      this.files.push({
+        field,
+        content: "",
+        path: content.path,
+        ...options,
+        filename: options.filename ?? basename(content.path),
+      });
     } else {
       this.files.push({ field, content, ...options });
     }
@@ -169,7 +181,12 @@ export class TestClient {
   }
 
   /** @internal Sends one request over an in-memory connection to the app's server. */
-  dispatch(method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<TestResponse> {
+  dispatch(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: Buffer | string,
+  ): Promise<TestResponse> {
     const server = this.app.prepare().createServer();
     const [clientSide, serverSide] = socketPair();
     server.emit("connection", serverSide);
