@@ -39,7 +39,7 @@ From 30% to the end RSS changed by ${(growth * 100).toFixed(1)}%: it ${verdict}.
 console.log(summary);
 
 const resultsPath = join(here, "RESULTS.md");
-let results = "";
+let results;
 try {
   results = readFileSync(resultsPath, "utf8");
 } catch {

@@ -53,17 +53,18 @@ describe("TestClient / aex.inject()", () => {
 
   it("runs every method through the pipeline without a port", async () => {
     for (const method of ["get", "post", "put", "patch", "delete", "options"] as const) {
-      const res = await aex
-        .inject()
-        [method]("/echo")
+      const client = aex.inject();
+      const request = client[method]("/echo");
+      const res = await request
         .query({ a: 1, tags: ["x", "y"] })
         .set("X-Test", "yes")
         .json({ m: method });
       expect(res.status).toBe(200);
+      // A body is read whatever the method, GET included, as node's parser delivers it.
       expect(res.json()).toEqual({
         method: method.toUpperCase(),
         query: { a: "1", tags: ["x", "y"] },
-        body: method === "get" ? {} : { m: method },
+        body: { m: method },
         header: "yes",
       });
     }
