@@ -92,22 +92,31 @@ try {
     running.set(name, { child, base });
     await check(base, name);
   }
+  const requestOf = (s) => ({ connections, pipelining, method: s.method, headers: s.headers, body: s.send });
+  // Warm every server up on every scenario first (JIT), then run the rounds: each round
+  // visits every scenario and server, so any two figures compared (two servers, or two
+  // scenarios of one server) were measured close together in time. Medians are reported.
   for (const s of scenarios) {
-    const request = { connections, pipelining, method: s.method, headers: s.headers, body: s.send };
-    const runs = new Map(servers.map((name) => [name, []]));
     for (const name of servers) {
       const { child, base } = running.get(name);
-      if (warmup > 0) await load(base + s.path, { ...request, duration: warmup }, child.pid);
+      if (warmup > 0) await load(base + s.path, { ...requestOf(s), duration: warmup }, child.pid);
     }
-    // Rounds interleave the servers; each server's median round is reported.
-    for (let round = 0; round < rounds; round++) {
+  }
+  const runs = new Map();
+  for (let round = 0; round < rounds; round++) {
+    for (const s of scenarios) {
       for (const name of servers) {
         const { child, base } = running.get(name);
-        runs.get(name).push(await load(base + s.path, { ...request, duration }, child.pid));
+        const key = `${name}#${s.id}`;
+        if (!runs.has(key)) runs.set(key, []);
+        runs.get(key).push(await load(base + s.path, { ...requestOf(s), duration }, child.pid));
       }
     }
+    console.log(`round ${round + 1} of ${rounds} done`);
+  }
+  for (const s of scenarios) {
     for (const name of servers) {
-      const sorted = runs.get(name).sort((a, b) => a.requests.average - b.requests.average);
+      const sorted = runs.get(`${name}#${s.id}`).sort((a, b) => a.requests.average - b.requests.average);
       const r = sorted[Math.floor(sorted.length / 2)];
       const bad = sorted.reduce((n, x) => n + x.errors + x.timeouts + (s.status === 200 ? x.non2xx : 0), 0);
       const rss = Math.max(...sorted.map((x) => x.peakRss));
@@ -157,7 +166,7 @@ if (aex(4) && aex(2))
   );
 
 const machine = `${cpus()[0].model}, ${cpus().length} cores, ${mb(totalmem())} RAM, ${process.platform}`;
-const settings = `${connections} connections × ${pipelining} pipelined requests; per scenario a ${warmup} s warm-up, then ${rounds} rounds of ${duration} s with the servers interleaved, median round reported; ${pinning}; NODE_ENV=production`;
+const settings = `${connections} connections × ${pipelining} pipelined requests; a ${warmup} s warm-up per server and scenario, then ${rounds} rounds of ${duration} s, each round visiting every scenario and server, median round reported; ${pinning}; NODE_ENV=production`;
 const report = `# Benchmark results
 
 Measured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}; ${settings}.
@@ -166,7 +175,15 @@ Ratios compare servers measured in this same run; absolute numbers depend on the
 ${verdicts.map((v) => `- ${v}`).join("\n")}
 
 ${table}`;
-writeFileSync(join(here, "RESULTS.md"), report);
+// Keep the leak check's section (written by leak.mjs) when rewriting the results.
+const resultsPath = join(here, "RESULTS.md");
+let leak = "";
+try {
+  leak = /<!-- leak:start -->[\s\S]*<!-- leak:end -->/.exec(readFileSync(resultsPath, "utf8"))?.[0] ?? "";
+} catch {
+  // First run: nothing to keep.
+}
+writeFileSync(resultsPath, leak ? `${report.trimEnd()}\n\n${leak}\n` : report);
 
 // Keep the README's table in step with the latest run.
 const readmePath = join(here, "..", "README.md");
