@@ -59,23 +59,31 @@ function check(source: FilterSource, rules: FilterRules, data: Record<string, un
   return { ok: false, failure: { in: source, field: result.key, message: result.message ?? "Invalid value" } };
 }
 
-/** Builds the `@filter` step for a controller instance. */
+/** Answers invalid data: the source's fallback (then the line ends), or a 400. */
+async function reject(
+  options: FilterOptions,
+  failure: FilterFailure,
+  instance: unknown,
+  ...[req, res, scope]: Parameters<Step>
+): Promise<false> {
+  const fallback = options.fallbacks?.[failure.in];
+  if (fallback === undefined) {
+    throw new HttpError(400, `Invalid ${failure.in}: ${failure.message}`, { code: "AEX_FILTER_INVALID", details: failure });
+  }
+  await fallback.call(instance, failure, req, res, scope);
+  return false;
+}
+
+/**
+ * Builds the `@filter` step for a controller instance. Valid data passes synchronously
+ * (no promise per request); only a failure goes async, for its fallback.
+ */
 export function filterStep(options: FilterOptions, instance: unknown): Step {
   const checks = SOURCES.filter((source) => options[source] !== undefined);
-  return async (req, res, scope) => {
+  return (req, res, scope) => {
     for (const source of checks) {
       const outcome = check(source, options[source] as FilterRules, dataOf(source, req, scope));
-      if (!outcome.ok) {
-        const fallback = options.fallbacks?.[source];
-        if (fallback === undefined) {
-          throw new HttpError(400, `Invalid ${source}: ${outcome.failure.message}`, {
-            code: "AEX_FILTER_INVALID",
-            details: outcome.failure,
-          });
-        }
-        await fallback.call(instance, outcome.failure, req, res, scope);
-        return false;
-      }
+      if (!outcome.ok) return reject(options, outcome.failure, instance, req, res, scope);
       scope.extracted[source] = outcome.data;
     }
     return undefined;
