@@ -175,15 +175,18 @@ Ratios compare servers measured in this same run; absolute numbers depend on the
 ${verdicts.map((v) => `- ${v}`).join("\n")}
 
 ${table}`;
-// Keep the leak check's section (written by leak.mjs) when rewriting the results.
+// Keep the sections leak.mjs and router.mjs wrote when rewriting the results.
 const resultsPath = join(here, "RESULTS.md");
-let leak = "";
+let kept = [];
 try {
-  leak = /<!-- leak:start -->[\s\S]*<!-- leak:end -->/.exec(readFileSync(resultsPath, "utf8"))?.[0] ?? "";
+  const previous = readFileSync(resultsPath, "utf8");
+  kept = ["leak", "router"].map(
+    (name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(previous)?.[0],
+  );
 } catch {
   // First run: nothing to keep.
 }
-writeFileSync(resultsPath, leak ? `${report.trimEnd()}\n\n${leak}\n` : report);
+writeFileSync(resultsPath, [report.trimEnd(), ...kept.filter(Boolean)].join("\n\n") + "\n");
 
 // Keep the README's table in step with the latest run.
 const readmePath = join(here, "..", "README.md");

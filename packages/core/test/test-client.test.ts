@@ -113,3 +113,19 @@ describe("TestClient / aex.inject()", () => {
     expect((await aex.inject().get("/nowhere")).status).toBe(404);
   });
 });
+
+describe("TestClient and the handler timeout", () => {
+  it("answers 503 for a handler that never answers, in-process too", async () => {
+    class Silent {
+      @get("/silent")
+      silent() {
+        // never answers
+      }
+    }
+    const aex = new Aex({ handlerTimeout: 100 }).push(Silent);
+    const res = await aex.inject().get("/silent");
+    expect(res.status).toBe(503);
+    expect(res.json()).toMatchObject({ code: "AEX_HANDLER_TIMEOUT" });
+    await aex.close();
+  });
+});

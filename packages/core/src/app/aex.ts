@@ -156,6 +156,7 @@ export class Aex {
       this.handle,
     );
     apps.set(this.server, this);
+    this.watchdog.start();
     return this.server;
   }
 
@@ -175,7 +176,6 @@ export class Aex {
         });
       });
     }
-    this.watchdog.start();
     log("listening on %s:%d", ip, this.port);
     return server;
   }

@@ -68,7 +68,10 @@ async function reject(
 ): Promise<false> {
   const fallback = options.fallbacks?.[failure.in];
   if (fallback === undefined) {
-    throw new HttpError(400, `Invalid ${failure.in}: ${failure.message}`, { code: "AEX_FILTER_INVALID", details: failure });
+    throw new HttpError(400, `Invalid ${failure.in}: ${failure.message}`, {
+      code: "AEX_FILTER_INVALID",
+      details: failure,
+    });
   }
   await fallback.call(instance, failure, req, res, scope);
   return false;
