@@ -1,9 +1,8 @@
 // `pnpm bench:leak`: a million requests against Aex with its RSS sampled; RSS must level off.
 // Options: --requests 1000000 --connections 50 --pipelining 10
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { here, load, mb, pinning, startServer, stopServer } from "./lib.mjs";
+import { here, load, mb, pinning, startServer, stopServer, writeResultsSection } from "./lib.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -39,16 +38,8 @@ RSS at each tenth of the run: ${tenths.map(mb).join(", ")}.
 From 60% to the end RSS changed by ${(growth * 100).toFixed(1)}%: it ${verdict}.`;
 console.log(summary);
 
-const resultsPath = join(here, "RESULTS.md");
-let results;
-try {
-  results = readFileSync(resultsPath, "utf8");
-} catch {
-  results = "# Benchmark results\n";
-}
-const section = `<!-- leak:start -->\n## Leak check (\`pnpm bench:leak\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version})\n\n${summary}\n<!-- leak:end -->`;
-results = results.includes("<!-- leak:start -->")
-  ? results.replace(/<!-- leak:start -->[\s\S]*<!-- leak:end -->/, section)
-  : `${results.trimEnd()}\n\n${section}\n`;
-writeFileSync(resultsPath, results);
+writeResultsSection(
+  "leak",
+  `## Leak check (\`pnpm bench:leak\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version})\n\n${summary}`,
+);
 if (verdict !== "levels off") process.exitCode = 1;

@@ -1,6 +1,6 @@
 // Shared by run.mjs and leak.mjs: start a pinned server, load it, sample its memory.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -82,3 +82,17 @@ export function load(url, { connections, pipelining = 1, duration, amount, metho
 }
 
 export const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Replaces (or appends) the `<!-- name:start -->…<!-- name:end -->` section of RESULTS.md. */
+export function writeResultsSection(name, body) {
+  const path = join(here, "RESULTS.md");
+  const section = `<!-- ${name}:start -->\n${body}\n<!-- ${name}:end -->`;
+  let results;
+  try {
+    results = readFileSync(path, "utf8");
+  } catch {
+    results = "# Benchmark results\n";
+  }
+  const pattern = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`);
+  writeFileSync(path, pattern.test(results) ? results.replace(pattern, section) : `${results.trimEnd()}\n\n${section}\n`);
+}

@@ -1,9 +1,7 @@
 // `pnpm bench:router`: route lookup time against the number of routes, without HTTP.
 // A radix tree walks the path once, so the time should follow the path, not the table.
-import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { here } from "./lib.mjs";
+import { writeResultsSection } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const { RouteTable } = require("../packages/core/dist");
@@ -24,25 +22,12 @@ for (const count of [10, 200, 2000, 20000]) {
   rows.push({ count, path, ns: timeLookups(table, path) });
 }
 const table = rows.map((r) => `| ${r.count.toLocaleString("en-US")} | \`${r.path}\` | ${r.ns.toFixed(0)} |`).join("\n");
-const section = `<!-- router:start -->
-## Route lookup (\`pnpm bench:router\`, Node ${process.version})
+const section = `## Route lookup (\`pnpm bench:router\`, Node ${process.version})
 
 Time of one lookup of a \`/r{i}/items/:id\` route, by number of such routes registered:
 
 | routes | path | ns per lookup |
 | ---: | --- | ---: |
-${table}
-<!-- router:end -->`;
+${table}`;
 console.log(section);
-
-const resultsPath = join(here, "RESULTS.md");
-let results;
-try {
-  results = readFileSync(resultsPath, "utf8");
-} catch {
-  results = "# Benchmark results\n";
-}
-results = results.includes("<!-- router:start -->")
-  ? results.replace(/<!-- router:start -->[\s\S]*<!-- router:end -->/, section)
-  : `${results.trimEnd()}\n\n${section}\n`;
-writeFileSync(resultsPath, results);
+writeResultsSection("router", section);
