@@ -94,5 +94,8 @@ export function writeResultsSection(name, body) {
     results = "# Benchmark results\n";
   }
   const pattern = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`);
-  writeFileSync(path, pattern.test(results) ? results.replace(pattern, section) : `${results.trimEnd()}\n\n${section}\n`);
+  writeFileSync(
+    path,
+    pattern.test(results) ? results.replace(pattern, section) : `${results.trimEnd()}\n\n${section}\n`,
+  );
 }
