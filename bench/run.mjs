@@ -180,7 +180,7 @@ const resultsPath = join(here, "RESULTS.md");
 let kept = [];
 try {
   const previous = readFileSync(resultsPath, "utf8");
-  kept = ["leak", "router"].map(
+  kept = ["leak", "router", "instructions"].map(
     (name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(previous)?.[0],
   );
 } catch {

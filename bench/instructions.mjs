@@ -1,0 +1,97 @@
+// `pnpm bench:instructions`: CPU instructions per request, counted by valgrind's callgrind,
+// for Aex and Fastify (and raw node:http) on scenarios 1-5. Unlike req/s, instruction counts
+// do not drift with the machine's load. Each server runs twice under callgrind, with `small`
+// and `large` request counts; the difference over the extra requests cancels start-up and
+// most JIT warm-up. Needs valgrind (Debian package). Slow: about a minute per pair.
+// Options: --servers aex,fastify,raw --scenarios 1,2,3,4,5 --small 500 --large 2500
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { here, load, writeResultsSection } from "./lib.mjs";
+
+const { values: opts } = parseArgs({
+  options: {
+    servers: { type: "string", default: "aex,fastify,raw" },
+    scenarios: { type: "string", default: "1,2,3,4,5" },
+    small: { type: "string", default: "500" },
+    large: { type: "string", default: "2500" },
+  },
+});
+
+if (spawnSync("valgrind", ["--version"]).status !== 0) {
+  console.error("valgrind is missing: apt-get install -y valgrind");
+  process.exit(1);
+}
+
+const SERVERS = {
+  raw: join(here, "servers/raw.js"),
+  aex: join(here, "dist/aex-server.js"),
+  fastify: join(here, "servers/fastify.js"),
+};
+const JSON_HEADERS = { "content-type": "application/json" };
+const SCENARIOS = {
+  1: { path: "/" },
+  2: { path: "/user/42" },
+  3: { path: "/echo", method: "POST", headers: JSON_HEADERS, body: '{"hello":"world","n":1}' },
+  4: { path: "/r150/items/42" },
+  5: { path: "/missing" },
+};
+
+/** Total instructions of one server process that answered `requests` requests. */
+async function instructions(script, scenario, requests, port) {
+  const out = join(tmpdir(), `aex-callgrind-${process.pid}-${port}.out`);
+  const child = spawn(
+    "valgrind",
+    ["--tool=callgrind", `--callgrind-out-file=${out}`, process.execPath, "--no-warnings", script, String(port)],
+    { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, NODE_ENV: "production" } },
+  );
+  await new Promise((resolve, reject) => {
+    child.stdout.on("data", (chunk) => String(chunk).includes("ready") && resolve());
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  const { path, ...request } = scenario;
+  await load(`http://127.0.0.1:${port}${path}`, { connections: 10, amount: requests, ...request }, child.pid);
+  await new Promise((resolve) => {
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+  const total = Number(/^summary: (\d+)/m.exec(readFileSync(out, "utf8"))?.[1]);
+  rmSync(out, { force: true });
+  return total;
+}
+
+const small = Number(opts.small);
+const large = Number(opts.large);
+const rows = [];
+let port = 4800;
+for (const id of opts.scenarios.split(",")) {
+  for (const name of opts.servers.split(",")) {
+    const a = await instructions(SERVERS[name], SCENARIOS[id], small, ++port);
+    const b = await instructions(SERVERS[name], SCENARIOS[id], large, ++port);
+    const perRequest = Math.round((b - a) / (large - small));
+    rows.push({ id, name, perRequest });
+    console.log(`#${id} ${name.padEnd(8)} ${perRequest.toLocaleString("en-US")} instructions per request`);
+  }
+}
+
+const of = (id, name) => rows.find((r) => r.id === id && r.name === name)?.perRequest;
+const lines = opts.scenarios.split(",").map((id) => {
+  const cells = opts.servers.split(",").map((name) => (of(id, name) ?? 0).toLocaleString("en-US"));
+  const ratio = of(id, "aex") && of(id, "fastify") ? (of(id, "fastify") / of(id, "aex")).toFixed(2) : "–";
+  return `| ${id} | ${cells.join(" | ")} | ${ratio} |`;
+});
+const section = `## Instructions per request (\`pnpm bench:instructions\`, Node ${process.version})
+
+Counted by callgrind: (instructions after ${large} requests − after ${small}) ÷ ${large - small}.
+Fewer is faster; the last column is Fastify's count ÷ Aex's (above 1: Aex does less work).
+
+| scenario | ${opts.servers.split(",").join(" | ")} | Fastify ÷ Aex |
+| ---: | ${opts.servers
+  .split(",")
+  .map(() => "---:")
+  .join(" | ")} | ---: |
+${lines.join("\n")}`;
+console.log(`\n${section}`);
+writeResultsSection("instructions", section);
