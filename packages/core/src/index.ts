@@ -67,6 +67,8 @@ export { decoratorStep, type DecoratorStep } from "./registry/decorator-step";
 // Routing
 export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";
 export { RouteTable, ANY_METHOD, type RouteEntry } from "./router/route-table";
+export { routeParams } from "./router/route-params";
+export { pathOf } from "./router/path-of";
 
 // Errors
 export { AexError, AEX_ERROR_CODES, type AexErrorCode } from "./errors/aex-error";

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import debug from "debug";
 import type { AexResponse } from "@aex/core";
 import type { ResolvedSessionOptions } from "./options";
 import { sign } from "./signature";
@@ -10,6 +11,7 @@ export function newSessionId(): string {
 }
 
 const STATE = Symbol("aex.session");
+const log = debug("aex:session");
 
 /** What a session needs to save itself; kept under a symbol so it is never serialized. */
 interface SessionState {
@@ -92,7 +94,11 @@ export class Session {
 
   private setCookie(value: string, maxAge: number): void {
     const { res, options } = this[STATE];
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      // The client will never learn this id: say so rather than lose the session quietly.
+      log("cannot set the session cookie: headers already sent (await session.save() before writing)");
+      return;
+    }
     res.cookies.set(options.name, value, {
       ...options.cookie,
       maxAge,

@@ -4,8 +4,10 @@ import type { Duplex } from "node:stream";
 import {
   Aex,
   AexError,
+  pathOf,
   readQuery,
   RequestCookies,
+  routeParams,
   RouteTable,
   Scope,
   toHttpError,
@@ -20,7 +22,7 @@ import { emitSafely } from "./emit-safely";
 import { WebSocketHandler, type HandlerHost } from "./handler";
 import { CloseCode, encodeMessage } from "./protocol";
 import { Rooms } from "./rooms";
-import { attach, refuseUpgrade } from "./upgrade-router";
+import { attach, refuseUpgrade, type UpgradeMatch } from "./upgrade-router";
 
 const log = debug("aex:ws");
 
@@ -154,14 +156,16 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     return this.closed;
   }
 
-  /** @internal Whether this server serves the request's path. */
-  accepts(req: IncomingMessage): boolean {
-    return this.match(req) !== null;
+  /** @internal Where this server's path pattern matches the request, if it does. */
+  match(req: IncomingMessage): UpgradeMatch | null {
+    const values: string[] = [];
+    const entry = this.paths.find("GET", pathOf(req.url), values);
+    return entry === null ? null : { entry, values };
   }
 
   /** @internal Runs the middlewares, then completes or refuses the handshake. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    void this.upgrade(req as AexRequest, socket, head);
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, match: UpgradeMatch): void {
+    void this.upgrade(req as AexRequest, socket, head, match);
   }
 
   /** @internal */
@@ -179,26 +183,18 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.rooms.leave(room, handler);
   }
 
-  private match(req: IncomingMessage): Record<string, string> | null {
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const values: string[] = [];
-    const entry = this.paths.find("GET", q === -1 ? url : url.slice(0, q), values);
-    if (entry === null) return null;
-    return Object.fromEntries(entry.paramNames.map((name, i) => [name, safeDecode(values[i])]));
-  }
-
-  private async upgrade(req: AexRequest, socket: Duplex, head: Buffer): Promise<void> {
+  private async upgrade(req: AexRequest, socket: Duplex, head: Buffer, match: UpgradeMatch): Promise<void> {
     const scope = new Scope(this.shared);
-    const params = this.match(req) ?? {};
-    req.params = params;
-    scope.provide("params", params);
-    readQuery(req, scope);
     if (!(req.cookies instanceof RequestCookies)) {
       // A plain node server's requests lack Aex's cookie reader.
       Object.defineProperty(req, "cookies", { value: new RequestCookies(req.headers.cookie) });
     }
     try {
+      // The same decoding as HTTP routes: a malformed escape is a 400, a long param a 414.
+      const params = routeParams(match.entry, match.values);
+      req.params = params;
+      scope.provide("params", params);
+      readQuery(req, scope);
       for (const middleware of this.middlewares) {
         if ((await middleware(req, socket, scope)) === false) {
           refuseUpgrade(socket, 403, { statusCode: 403, error: "Forbidden", code: "AEX_WS_REFUSED" });
@@ -257,13 +253,5 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       handler.alive = false;
       handler.socket.ping();
     }
-  }
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
   }
 }

@@ -1,15 +1,22 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { STATUS_CODES } from "node:http";
+import type { RouteEntry } from "@aex/core";
 import debug from "debug";
 
 const log = debug("aex:ws");
 
+/** Where a WebSocket server's path pattern matched: its entry and the raw param values. */
+export interface UpgradeMatch {
+  readonly entry: RouteEntry<true>;
+  readonly values: readonly string[];
+}
+
 /** A WebSocket server as the router sees it. */
 export interface UpgradeTarget {
-  /** True if it serves this upgrade request's path. */
-  accepts(req: IncomingMessage): boolean;
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Its match for this upgrade request's path, or null if it does not serve it. */
+  match(req: IncomingMessage): UpgradeMatch | null;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, match: UpgradeMatch): void;
 }
 
 /** Writes an HTTP error answer on a socket not yet upgraded, then closes it. */
@@ -34,12 +41,11 @@ class UpgradeRouter {
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // A client that resets mid-handshake must not become an unhandled error.
       socket.on("error", (error) => log("socket error during upgrade: %s", error.message));
-      const target = this.targets.find((t) => t.accepts(req));
-      if (target === undefined) {
-        refuseUpgrade(socket, 404, { statusCode: 404, error: "Not Found", code: "AEX_WS_NO_SERVER" });
-        return;
+      for (const target of this.targets) {
+        const match = target.match(req);
+        if (match !== null) return target.handleUpgrade(req, socket, head, match);
       }
-      target.handleUpgrade(req, socket, head);
+      refuseUpgrade(socket, 404, { statusCode: 404, error: "Not Found", code: "AEX_WS_NO_SERVER" });
     });
   }
 }

@@ -113,6 +113,15 @@ describe("WebSocket middlewares: ws.use(async (req, socket, scope) => …)", () 
     expect(JSON.parse(refused.body)).toEqual(body);
   });
 
+  it.each([
+    ["a malformed escape", "/rooms/%E0%A4%A", 400, "AEX_PARAM_MALFORMED"],
+    ["an over-long parameter", `/rooms/${"x".repeat(501)}`, 414, "AEX_PARAM_TOO_LONG"],
+  ])("refuses %s in the path like an HTTP route does", async (_name, path, status, code) => {
+    const refused = await TestClient.open(`ws://127.0.0.1:${port}${path}`).catch((error) => error);
+    expect(refused.status).toBe(status);
+    expect(JSON.parse(refused.body)).toMatchObject({ statusCode: status, code });
+  });
+
   it("answers 404 for a path no WebSocket server serves", async () => {
     const refused = await TestClient.open(`ws://127.0.0.1:${port}/elsewhere`).catch((error) => error);
     expect(refused.status).toBe(404);

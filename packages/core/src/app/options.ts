@@ -1,4 +1,5 @@
 import type { ServerOptions } from "node:http";
+import { DEFAULT_MAX_PARAM_LENGTH } from "../router/route-params";
 
 /** Options of an {@link Aex} app. */
 export interface AexOptions {
@@ -35,7 +36,7 @@ export interface ResolvedOptions {
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
   return {
     handlerTimeout: options.handlerTimeout ?? 30_000,
-    maxParamLength: options.maxParamLength ?? 500,
+    maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
     production: options.production ?? process.env.NODE_ENV === "production",
     closeTimeout: options.closeTimeout ?? 10_000,
     server: options.server ?? {},

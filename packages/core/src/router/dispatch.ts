@@ -1,16 +1,13 @@
 import type { Step, StepResult } from "../pipeline/types";
 import { isPromise, runLine } from "../pipeline/run-line";
 import { pathOf } from "./path-of";
-import { routeParams } from "./route-params";
+import { DEFAULT_MAX_PARAM_LENGTH, routeParams } from "./route-params";
 import type { RouteTable } from "./route-table";
 
 /** A route compiled at prepare time: its whole line, steps then handler. */
 export interface CompiledRoute {
   readonly steps: readonly Step[];
 }
-
-/** Default for the longest `:param` value accepted, in characters. */
-export const DEFAULT_MAX_PARAM_LENGTH = 500;
 
 const endLine = (): false => false;
 

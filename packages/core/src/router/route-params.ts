@@ -2,11 +2,18 @@ import { HttpError } from "../errors/http-error";
 import type { RouteParams } from "../http/request";
 import type { RouteEntry } from "./route-table";
 
+/** Default for the longest `:param` value accepted, in characters. */
+export const DEFAULT_MAX_PARAM_LENGTH = 500;
+
 /**
  * Builds the params object of a match: values percent-decoded, each `:param` at most
  * `maxLength` characters (a longer one is a 414), a malformed escape a 400.
  */
-export function routeParams<T>(entry: RouteEntry<T>, values: readonly string[], maxLength: number): RouteParams {
+export function routeParams<T>(
+  entry: RouteEntry<T>,
+  values: readonly string[],
+  maxLength = DEFAULT_MAX_PARAM_LENGTH,
+): RouteParams {
   const params: RouteParams = {};
   const names = entry.paramNames;
   const last = names.length - 1;

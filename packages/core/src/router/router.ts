@@ -1,6 +1,6 @@
 import { AexError } from "../errors/aex-error";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
-import { createDispatcher, DEFAULT_MAX_PARAM_LENGTH, type CompiledRoute } from "./dispatch";
+import { createDispatcher, type CompiledRoute } from "./dispatch";
 import { joinPaths, normalizePath } from "./route-path";
 import { ANY_METHOD, RouteTable } from "./route-table";
 
@@ -153,7 +153,7 @@ export class Router {
       table.add(route.method, route.path, { steps: [...route.middlewares, route.handler] });
     }
     this.seal();
-    return (this.compiled = createDispatcher(table, this.config.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH));
+    return (this.compiled = createDispatcher(table, this.config.maxParamLength));
   }
 
   /** Every route of this router and its mounts, prefixed, with its full middleware list. */

@@ -64,7 +64,9 @@ async function reject(
   options: FilterOptions,
   failure: FilterFailure,
   instance: unknown,
-  ...[req, res, scope]: Parameters<Step>
+  req: AexRequest,
+  res: AexResponse,
+  scope: Scope,
 ): Promise<false> {
   const fallback = options.fallbacks?.[failure.in];
   if (fallback === undefined) {
