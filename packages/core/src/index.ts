@@ -89,3 +89,18 @@ export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-mi
 export { paginate, pagination, type PaginationSource } from "./helpers/paginate";
 export { cors, type CorsOptions, type CorsOrigin } from "./helpers/cors";
 export { runCluster, type ClusterOptions } from "./helpers/cluster";
+
+// Cache
+export {
+  Cache,
+  MemoryCacheStore,
+  RedisCacheStore,
+  cache,
+  cacheOf,
+  useCache,
+  type CacheStore,
+  type CacheOptions,
+  type MemoryCacheStoreOptions,
+  type RedisCacheClient,
+  type RedisCacheStoreOptions,
+} from "./cache";
