@@ -89,6 +89,7 @@ export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-mi
 export { paginate, pagination, type PaginationSource } from "./helpers/paginate";
 export { cors, type CorsOptions, type CorsOrigin } from "./helpers/cors";
 export { runCluster, type ClusterOptions } from "./helpers/cluster";
+export { methodOverride, type MethodOverrideOptions } from "./helpers/method-override";
 
 // Cache
 export {
