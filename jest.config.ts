@@ -14,6 +14,7 @@ function project(name: string): Config {
     },
     moduleNameMapper: {
       "^@aex/(core|session|template|ws)$": "<rootDir>/../$1/src",
+      "^@aex/(core|session|template|ws)/(.*)$": "<rootDir>/../$1/src/$2",
     },
   };
 }
@@ -31,6 +32,7 @@ const config: Config = {
       },
       moduleNameMapper: {
         "^@aex/(core|session|template|ws)$": "<rootDir>/packages/$1/src",
+        "^@aex/(core|session|template|ws)/(.*)$": "<rootDir>/packages/$1/src/$2",
       },
     },
   ],
