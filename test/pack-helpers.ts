@@ -66,13 +66,6 @@ export async function pack(name: (typeof PACKAGES)[number], destination: string)
 export const npmInstall = (cwd: string, args: string[]) =>
   sh(cwd, "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...args]);
 
-/** Edits a JSON file in place (package.json). */
-export function editJson(path: string, edit: (json: Record<string, unknown>) => void): void {
-  const json = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  edit(json);
-  writeFileSync(path, JSON.stringify(json, null, 2) + "\n");
-}
-
 /** Replaces one exact line part of `tsc --init`'s tsconfig.json (it has comments). */
 export function editTsconfig(path: string, from: string, to: string): void {
   const text = readFileSync(path, "utf8");

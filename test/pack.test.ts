@@ -9,9 +9,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as ts from "typescript";
 import {
   PACKAGES,
-  editJson,
+  ROOT,
   editTsconfig,
   get,
   npmInstall,
@@ -121,6 +122,22 @@ const heavy = Object.keys(require.cache).filter((path) => /node_modules[\\\\/](r
 console.log(JSON.stringify({ loaded: entries.length, heavy }));
 `;
 
+/** A JSON file with comments and trailing commas (tsc --init's tsconfig.json). */
+function readJsonc(path: string): Record<string, unknown> {
+  const { config, error } = ts.parseConfigFileTextToJson(path, readFileSync(path, "utf8"));
+  if (error !== undefined) throw new Error(`${path}: ${ts.flattenDiagnosticMessageText(error.messageText, "\n")}`);
+  return config as Record<string, unknown>;
+}
+
+/** The ```json block of docs/getting-started.md that `pick` accepts. */
+function docJson(pick: (json: Record<string, unknown>) => boolean): Record<string, unknown> {
+  const doc = readFileSync(join(ROOT, "docs", "getting-started.md"), "utf8");
+  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as Record<string, unknown>);
+  const found = blocks.find(pick);
+  if (found === undefined) throw new Error("docs/getting-started.md lost a json block");
+  return found;
+}
+
 function projectDir(base: string, name: string): string {
   const dir = join(base, name);
   mkdirSync(dir);
@@ -217,6 +234,24 @@ describe("the packed packages in a new project", () => {
   });
 
   describe("ESM project from tsc --init (only target changed; standard decorators)", () => {
+    it("has the package.json and tsconfig.json that docs/getting-started.md shows", () => {
+      const pkg = readJsonc(join(esmDir, "package.json"));
+      const docPkg = docJson((json) => json.type === "module");
+      expect({ type: pkg.type, main: pkg.main, scripts: pkg.scripts }).toEqual({
+        type: docPkg.type,
+        main: docPkg.main,
+        scripts: docPkg.scripts,
+      });
+      expect(Object.keys(pkg.devDependencies as object)).toEqual(Object.keys(docPkg.devDependencies as object));
+      expect(Object.keys(pkg.dependencies as object)).toEqual(
+        expect.arrayContaining(Object.keys(docPkg.dependencies as object)),
+      );
+      const docTsconfig = docJson(
+        (json) => (json.compilerOptions as { module?: string } | undefined)?.module === "nodenext",
+      );
+      expect([typescript, readJsonc(join(esmDir, "tsconfig.json"))]).toEqual([typescript, docTsconfig]);
+    });
+
     it("installs no optional peer: no redis, pug or nunjucks", () => {
       for (const heavy of ["redis", "pug", "nunjucks"]) {
         expect([heavy, existsSync(join(esmDir, "node_modules", heavy))]).toEqual([heavy, false]);
