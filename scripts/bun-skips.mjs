@@ -35,7 +35,9 @@ export const BUN_SKIPS = [
     reason:
       "runs the example as `node -r @babel/register`; Bun transpiles JavaScript decorators itself before " +
       "Babel's hook sees the file, and Bun cannot parse decorators in a CommonJS file (require/module.exports)",
-    instead: "test/bun/run-on-bun.test.ts (Bun serves an ESM JavaScript twin; the CommonJS parse error is shown)",
+    instead:
+      "test/bun/run-on-bun.test.ts (Bun serves the same controller from app.mjs, with no Babel, and from " +
+      "app.ts in both modes; a test shows the CommonJS parse error)",
   },
 ];
 
