@@ -32,7 +32,8 @@ const bun = withBun ? findBun() : null;
 if (bun) process.env.AEX_BUN = bun.path;
 
 mustRun(bin("tsc"), ["-b", "tsconfig.build.json"]);
-mustRun(bin("tsc"), ["-p", "tsconfig.json"]);
+mustRun(bin("tsc"), ["-p", "tsconfig.json"]); // sources and tests, standard decorators
+mustRun(bin("tsc"), ["-p", "tsconfig.legacy.json"]); // the same under experimentalDecorators
 
 const summaries = [];
 let failed = false;

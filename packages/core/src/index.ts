@@ -63,6 +63,12 @@ export {
 } from "./registry/registry";
 export type { BuildContext, MethodKey, RouteDefinition, StepDefinition } from "./registry/definitions";
 export { decoratorStep, type DecoratorStep } from "./registry/decorator-step";
+export {
+  methodDecorator,
+  isDecoratorContext,
+  type AexMethodDecorator,
+  type Recorder,
+} from "./registry/method-decorator";
 
 // Routing
 export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";
