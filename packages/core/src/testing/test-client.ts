@@ -131,8 +131,10 @@ export class TestRequest implements PromiseLike<TestResponse> {
       form.append(part.field, blob, part.filename ?? part.field);
     }
     const encoded = new Response(form);
-    this.body = Buffer.from(await encoded.arrayBuffer());
+    // Read the header before the body: Bun (1.4) computes a FormData response's
+    // content-type lazily and answers null once the body has been consumed.
     this.headers["content-type"] = encoded.headers.get("content-type") ?? "multipart/form-data";
+    this.body = Buffer.from(await encoded.arrayBuffer());
   }
 }
 
