@@ -10,6 +10,9 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_ROUTE_INVALID: "a route path must be '*' or start with '/'",
   AEX_ERR_DECORATOR_ARGS: "a decorator was given arguments it cannot use",
   AEX_ERR_DECORATOR_TARGET: "Aex decorators go on instance methods of a class",
+  AEX_ERR_PLUGIN_INVALID: "aex.register() takes a plugin: an object with a setup(app, options) function",
+  AEX_ERR_PLUGIN_DUPLICATE: "this plugin is already registered on this Aex instance",
+  AEX_ERR_PLUGIN_HELPER_TAKEN: "a request or response helper of that name already exists",
 } as const;
 
 /** A code from {@link AEX_ERROR_CODES}. */
