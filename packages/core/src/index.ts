@@ -78,6 +78,14 @@ export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from 
 // Testing
 export { TestClient, TestRequest, type TestResponse } from "./testing/test-client";
 export { MemorySocket, socketPair } from "./testing/memory-socket";
+export {
+  WEBSOCKET_OPENER,
+  type TestWebSocket,
+  type TestSocketMessage,
+  type TestUpgradeResponse,
+  type WebSocketOpener,
+} from "./testing/test-socket";
+export type { TestEvent, TestEventStream } from "./testing/test-event-stream";
 
 // Helpers
 export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-middleware";

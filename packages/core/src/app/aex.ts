@@ -75,7 +75,7 @@ export class Aex {
   private readonly closeHooks: (() => unknown)[] = [];
   private readonly watchdog: Watchdog;
   private readonly plugins = new Set<object>();
-  private readonly states = new Map<object, unknown>();
+  private readonly states = new Map<object | symbol, unknown>();
   private readonly attached: AttachedUpgrades;
   private listeners: BoundListener[] = [];
   private line: readonly Step[] = [];
@@ -129,8 +129,11 @@ export class Aex {
    * The app's own value under `key`, made by `create` on first use: where plugins keep
    * per-app state (a store, a hub of sockets) instead of module-level maps.
    */
-  state<T>(key: object, create: () => T): T {
-    if (this.states.has(key)) return this.states.get(key) as T;
+  state<T>(key: object | symbol, create: () => T): T;
+  /** The app's value under `key`, if any (nothing is made). */
+  state<T>(key: object | symbol): T | undefined;
+  state<T>(key: object | symbol, create?: () => T): T | undefined {
+    if (this.states.has(key) || create === undefined) return this.states.get(key) as T | undefined;
     const value = create();
     this.states.set(key, value);
     return value;
