@@ -1,4 +1,12 @@
-import { addRoute, AexError, type Aex, type AexPlugin, type Scope } from "@aex/core";
+import {
+  addRoute,
+  AexError,
+  methodDecorator,
+  type Aex,
+  type AexMethodDecorator,
+  type AexPlugin,
+  type Scope,
+} from "@aex/core";
 import type { WebSocketHandler } from "./handler";
 import { WebSocketServer, type WebSocketServerOptions } from "./server";
 
@@ -50,12 +58,12 @@ export type WebSocketRouteHandler = (handler: WebSocketHandler, scope: Scope) =>
  *   }
  * }
  */
-export function ws(path: string): MethodDecorator {
+export function ws(path: string): AexMethodDecorator {
   if (typeof path !== "string" || (path !== "*" && !path.startsWith("/"))) {
     throw new AexError("AEX_ERR_ROUTE_INVALID", String(path));
   }
-  return (target, key) => {
-    addRoute(target, key, {
+  return methodDecorator((holder, key) => {
+    addRoute(holder, key, {
       methods: ["GET"],
       urls: [path],
       compact: false,
@@ -66,5 +74,5 @@ export function ws(path: string): MethodDecorator {
         return (req, res, scope) => hub.accept(req, res, scope, (handler) => method.call(instance, handler, scope));
       },
     });
-  };
+  });
 }
