@@ -2,6 +2,9 @@ import type { Config } from "jest";
 
 const PACKAGES = ["core", "session", "template", "ws"];
 
+// opscore: apps log through pino to stdout; tests that read logs give their own destination.
+process.env.LOG_LEVEL ??= "silent";
+
 /** One jest project per package; `@aex/*` imports resolve to the packages' sources. */
 function project(name: string): Config {
   return {

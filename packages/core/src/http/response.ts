@@ -1,10 +1,10 @@
 import { ServerResponse } from "node:http";
 import type { AexRequest } from "./request";
 import debug from "debug";
-import { HttpError, toHttpError } from "../errors/http-error";
+import { HttpError } from "../errors/http-error";
 import { renderView, type ViewEngine } from "./view";
 import { ResponseCookies } from "./cookies";
-import { sendError } from "./send-error";
+import { failResponse } from "./send-error";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -128,7 +128,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
     } catch (cause) {
       logRender("cannot render %o: %O", name, cause);
       const error = new HttpError(500, `Cannot render template "${name}"`, { code: "AEX_TEMPLATE_FAILED", cause });
-      sendError(this, error, true);
+      failResponse(this, error);
     }
   }
 
@@ -156,7 +156,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this._beforeEnd = null;
     Promise.all(tasks.map((task) => task())).then(
       () => super.end(chunk, encoding as BufferEncoding, callback),
-      (error: unknown) => sendError(this, toHttpError(error), true),
+      (error: unknown) => failResponse(this, error),
     );
     return this;
   }
