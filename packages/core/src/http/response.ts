@@ -156,7 +156,11 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this._beforeEnd = null;
     Promise.all(tasks.map((task) => task())).then(
       () => super.end(chunk, encoding as BufferEncoding, callback),
-      (error: unknown) => failResponse(this, error),
+      (error: unknown) => {
+        // Nothing was sent: the error path may answer (and its handler see it unanswered).
+        this._ending = false;
+        failResponse(this, error);
+      },
     );
     return this;
   }

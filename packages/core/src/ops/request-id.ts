@@ -5,6 +5,8 @@ declare module "../http/request" {
   interface AexRequest {
     /** This request's id: the trusted client's `X-Request-Id`, or one Aex generated. */
     id: string;
+    /** The pattern of the route that matched (`/users/:id`), once one did. */
+    route?: string;
   }
 }
 

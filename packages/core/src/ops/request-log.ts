@@ -3,7 +3,7 @@ import type { AexResponse } from "../http/response";
 
 /**
  * Makes the `finish` listener that logs one `info` line per request: method, route
- * pattern (never the raw URL's query), status, duration in ms, request id and bytes
+ * pattern (never the raw URL; absent when no route matched), status, duration in ms, request id and bytes
  * (the Content-Length sent, when known). Made once per app; node calls it with the
  * response as `this`, so no closure is made per request.
  *
@@ -18,7 +18,7 @@ export function requestLogger(log: Logger): (this: AexResponse) => void {
       {
         reqId: req.id,
         method: req.method,
-        route: (req as { route?: string }).route ?? req.path,
+        route: req.route,
         status: this.statusCode,
         ms: Date.now() - this.startedAt,
         bytes: length === undefined ? undefined : Number(length),
