@@ -58,7 +58,11 @@ describe("problem details (RFC 9457)", () => {
   it("takes the problem type of an HttpError", async () => {
     const res = await new Aex({ logger: false }).push(Problems).inject().get("/typed");
     expect(res.status).toBe(402);
-    expect(res.json()).toMatchObject({ type: "https://example.com/problems/credit", title: "Payment Required", code: "CREDIT" });
+    expect(res.json()).toMatchObject({
+      type: "https://example.com/problems/credit",
+      title: "Payment Required",
+      code: "CREDIT",
+    });
   });
 
   it("gives a browser a small escaped HTML page", async () => {
@@ -110,7 +114,11 @@ describe("problem details (RFC 9457)", () => {
   it("answers errors of packages through app.answerError", async () => {
     const aex = new Aex({ logger: false });
     aex.use((req, res) => {
-      void aex.answerError(new HttpError(429, "Slow down", { code: "RATE", headers: { "Retry-After": "1" } }), req, res);
+      void aex.answerError(
+        new HttpError(429, "Slow down", { code: "RATE", headers: { "Retry-After": "1" } }),
+        req,
+        res,
+      );
       return false;
     });
     const res = await aex.inject().get("/");

@@ -56,7 +56,7 @@ describe("aex.start() with SIGTERM (a real child process)", () => {
     const keptAlive = connect(port, "127.0.0.1");
     const keptAliveText = untilClosed(keptAlive);
     keptAlive.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    for (let started = 0; started < 4; ) {
+    for (let started = 0; started < 4;) {
       await lineOf(child, /^slow started/, seen);
       started = seen.filter((l) => l === "slow started").length;
     }
@@ -145,9 +145,12 @@ describe("health(options)", () => {
     expect(ready.json()).toEqual({ status: "ready", checks: {} });
     expect((await httpGet(base, "/")).text).toBe("home");
     let whileClosing: number | undefined;
-    aex.onClose(async () => {
-      whileClosing = (await aex.inject().get("/health/ready")).status;
-    }, { phase: "connections" });
+    aex.onClose(
+      async () => {
+        whileClosing = (await aex.inject().get("/health/ready")).status;
+      },
+      { phase: "connections" },
+    );
     await aex.close();
     expect(whileClosing).toBe(503);
   });
@@ -191,7 +194,10 @@ describe("health(options)", () => {
     try {
       const res = await httpGet(`http://127.0.0.1:${aex.port}`, "/health/ready");
       expect(res.status).toBe(503);
-      expect(res.json()).toMatchObject({ code: "AEX_NOT_READY", details: { state: "serving", checks: { hung: "timeout" } } });
+      expect(res.json()).toMatchObject({
+        code: "AEX_NOT_READY",
+        details: { state: "serving", checks: { hung: "timeout" } },
+      });
     } finally {
       await aex.close();
     }

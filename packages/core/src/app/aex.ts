@@ -335,7 +335,12 @@ export class Aex {
       return;
     }
     const path = pathOf(req.url);
-    await this.answerError(new HttpError(404, `Cannot ${req.method} ${path}`, { code: "AEX_NOT_FOUND" }), req, res, scope);
+    await this.answerError(
+      new HttpError(404, `Cannot ${req.method} ${path}`, { code: "AEX_NOT_FOUND" }),
+      req,
+      res,
+      scope,
+    );
   }
 
   /**

@@ -56,7 +56,12 @@ function fieldErrors(details: unknown): FieldError[] | undefined {
  * toProblem(new HttpError(403, "Only admins", { code: "NOT_ADMIN" }), "/admin", "k3x9-1", false);
  * // { type: "about:blank", title: "Forbidden", status: 403, detail: "Only admins", … }
  */
-export function toProblem(error: HttpError, instance: string | undefined, requestId: string | undefined, dev: boolean): Problem {
+export function toProblem(
+  error: HttpError,
+  instance: string | undefined,
+  requestId: string | undefined,
+  dev: boolean,
+): Problem {
   const title = error.statusText;
   const problem: Problem = { type: error.type ?? "about:blank", title, status: error.status };
   const shown = error.expose || dev;
