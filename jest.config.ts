@@ -2,6 +2,9 @@ import type { Config } from "jest";
 
 const PACKAGES = ["core", "session", "template", "ws"];
 
+// Apps log through pino to stdout; tests that read logs give their own destination.
+process.env.LOG_LEVEL ??= "silent";
+
 /**
  * Decorator modes every package's suite runs in: TC39 standard decorators (TypeScript's
  * default) and legacy `experimentalDecorators`. Same tests, same sources, two compilations.

@@ -3,7 +3,8 @@
 // do not drift with the machine's load. Each server runs twice under callgrind, with `small`
 // and `large` request counts; the difference over the extra requests cancels start-up and
 // most JIT warm-up. Needs valgrind (Debian package). Slow: about a minute per pair.
-// Options: --servers aex,fastify,raw --scenarios 1,2,3,4,5 --small 500 --large 2500
+// Options: --servers aex,fastify,raw --scenarios 1,2,3,4,5 --small 500 --large 2500 --port 4800
+// Servers also include the logging pair: aex-nolog (logger: false), fastify-log (logger: true).
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +18,8 @@ const { values: opts } = parseArgs({
     scenarios: { type: "string", default: "1,2,3,4,5" },
     small: { type: "string", default: "500" },
     large: { type: "string", default: "2500" },
+    // The first port tried; several runs on one machine need their own range.
+    port: { type: "string", default: "4800" },
   },
 });
 
@@ -29,6 +32,9 @@ const SERVERS = {
   raw: join(here, "servers/raw.js"),
   aex: join(here, "dist/aex-server.js"),
   fastify: join(here, "servers/fastify.js"),
+  // The logging pair: Aex without its default logger, Fastify with its pino logger on.
+  "aex-nolog": [join(here, "dist/aex-server.js"), "nolog"],
+  "fastify-log": join(here, "servers/fastify-logger.js"),
 };
 const JSON_HEADERS = { "content-type": "application/json" };
 const SCENARIOS = {
@@ -44,12 +50,20 @@ async function instructions(script, scenario, requests, port) {
   const out = join(tmpdir(), `aex-callgrind-${process.pid}-${port}.out`);
   const child = spawn(
     "valgrind",
-    ["--tool=callgrind", `--callgrind-out-file=${out}`, process.execPath, "--no-warnings", script, String(port)],
+    [
+      "--tool=callgrind",
+      `--callgrind-out-file=${out}`,
+      process.execPath,
+      "--no-warnings",
+      [script].flat()[0],
+      String(port),
+      ...[script].flat().slice(1),
+    ],
     { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, NODE_ENV: "production" } },
   );
   await new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk) => String(chunk).includes("ready") && resolve());
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`${[script].flat().join(" ")} exited with ${code}`)));
   });
   const { path, ...request } = scenario;
   await load(`http://127.0.0.1:${port}${path}`, { connections: 10, amount: requests, ...request }, child.pid);
@@ -65,7 +79,7 @@ async function instructions(script, scenario, requests, port) {
 const small = Number(opts.small);
 const large = Number(opts.large);
 const rows = [];
-let port = 4800;
+let port = Number(opts.port);
 for (const id of opts.scenarios.split(",")) {
   for (const name of opts.servers.split(",")) {
     const a = await instructions(SERVERS[name], SCENARIOS[id], small, ++port);

@@ -54,7 +54,8 @@ for (let i = 0; i < 200; i++) {
 }
 
 const port = Number(process.argv[2]);
-new Aex()
+// `nolog` as second argument: the app without its default logger (the logging cost pair).
+new Aex(process.argv[3] === "nolog" ? { logger: false } : {})
   .push(Bench)
   .push(ManyRoutes)
   .start(port, "127.0.0.1")

@@ -20,7 +20,14 @@ describe("examples/notes API (in-process TestClient)", () => {
   it("needs a login for the API", async () => {
     const res = await aex.inject().get("/api/notes");
     expect(res.status).toBe(401);
-    expect(res.json()).toEqual({ statusCode: 401, error: "Unauthorized", message: "Log in first" });
+    expect(res.json()).toEqual({
+      type: "about:blank",
+      status: 401,
+      title: "Unauthorized",
+      detail: "Log in first",
+      instance: "/api/notes",
+      requestId: res.headers["x-request-id"],
+    });
   });
 
   it("checks the login of the live socket in the same step as the API's, before the upgrade", async () => {
@@ -79,7 +86,7 @@ describe("examples/notes API (in-process TestClient)", () => {
     await eve.post("/api/login").json({ username: "eve", password: "first" });
     const wrong = await aex.inject().post("/api/login").json({ username: "eve", password: "guess" });
     expect(wrong.status).toBe(401);
-    expect(wrong.json()).toMatchObject({ message: "Wrong password" });
+    expect(wrong.json()).toMatchObject({ status: 401, detail: "Wrong password" });
     const empty = await eve.post("/api/notes").json({ title: "" });
     expect(empty.status).toBe(400);
     expect(empty.json()).toMatchObject({ code: "AEX_FILTER_INVALID" });

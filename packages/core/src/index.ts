@@ -1,5 +1,5 @@
 // The app
-export { Aex, type AexServer, type ErrorHandler } from "./app/aex";
+export { Aex, type AexServer, type AexState, type ErrorHandler } from "./app/aex";
 export type { AexPlugin } from "./app/plugin";
 export type { AppClasses } from "./app/app-classes";
 export type { AexOptions } from "./app/options";
@@ -9,7 +9,8 @@ export type { Constructor } from "./app/compile-controller";
 export { AexRequest, type QueryValues, type RouteParams } from "./http/request";
 export { AexResponse } from "./http/response";
 export { RequestCookies, ResponseCookies, type CookieOptions } from "./http/cookies";
-export { sendError, type ErrorBody } from "./http/send-error";
+export { sendError, type ErrorContext } from "./http/send-error";
+export { prefersHtml } from "./http/negotiate";
 export {
   Scope,
   type ScopeBag,
@@ -81,6 +82,13 @@ export { pathOf } from "./router/path-of";
 // Errors
 export { AexError, AEX_ERROR_CODES, type AexErrorCode } from "./errors/aex-error";
 export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from "./errors/http-error";
+export { toProblem, problemPage, type Problem, type FieldError } from "./errors/problem";
+
+// Operations: logging, request ids, health, shutdown
+export { createLogger, type LoggerOption, type AexLogger } from "./ops/logger";
+export { RequestIds, isSafeRequestId } from "./ops/request-id";
+export { health, type HealthOptions, type HealthCheck } from "./ops/health";
+export type { ClosePhase } from "./ops/shutdown";
 
 // Testing
 export { TestClient, TestRequest, type TestResponse } from "./testing/test-client";

@@ -85,14 +85,14 @@ describe("@body(type, options)", () => {
   it("answers 400 for malformed JSON, then keeps serving", async () => {
     const res = await send(base, "POST", "/json", { headers: json, body: '{"a":' });
     expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, error: "Bad Request", code: "AEX_BODY_INVALID" });
+    expect(res.json()).toMatchObject({ status: 400, title: "Bad Request", code: "AEX_BODY_INVALID" });
     expect((await send(base, "POST", "/json", { headers: json, body: "{}" })).status).toBe(200);
   });
 
   it("answers 413 for a body over the limit, then keeps serving", async () => {
     const res = await send(base, "POST", "/json", { headers: json, body: JSON.stringify({ a: "x".repeat(2000) }) });
     expect(res.status).toBe(413);
-    expect(res.json()).toMatchObject({ statusCode: 413, error: "Payload Too Large", code: "AEX_BODY_TOO_LARGE" });
+    expect(res.json()).toMatchObject({ status: 413, title: "Payload Too Large", code: "AEX_BODY_TOO_LARGE" });
     expect((await send(base, "POST", "/json", { headers: json, body: "{}" })).status).toBe(200);
   });
 
@@ -102,7 +102,7 @@ describe("@body(type, options)", () => {
       body: "{}",
     });
     expect(res.status).toBe(415);
-    expect(res.json()).toMatchObject({ statusCode: 415, code: "AEX_BODY_UNSUPPORTED_ENCODING" });
+    expect(res.json()).toMatchObject({ status: 415, code: "AEX_BODY_UNSUPPORTED_ENCODING" });
   });
 
   it("parses +json types and UTF-8 charsets, and rejects primitives in strict mode", async () => {

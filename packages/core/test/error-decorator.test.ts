@@ -55,22 +55,25 @@ describe("@error(definitions, upperOrCamel?)", () => {
     const res = await send(base, "POST", "/error");
     expect(res.status).toBe(400);
     expect(res.json()).toEqual({
-      statusCode: 400,
-      error: "Bad Request",
-      message: "我爱你!",
+      type: "about:blank",
+      status: 400,
+      title: "Bad Request",
+      detail: "我爱你!",
+      instance: "/error",
+      requestId: res.headers["x-request-id"],
       details: { code: 1, name: "ILoveYou" },
     });
   });
 
   it("creates errors in the language given", async () => {
     const res = await send(base, "POST", "/error", { headers: { "x-lang": "en-US" } });
-    expect(res.json()).toMatchObject({ message: "I Love U!" });
+    expect(res.json()).toMatchObject({ detail: "I Love U!" });
   });
 
   it("answers a definition's own status", async () => {
     const res = await send(base, "POST", "/error", { headers: { "x-missing": "1" } });
     expect(res.status).toBe(404);
-    expect(res.json()).toMatchObject({ message: "没有", details: { code: 404001, name: "NotFound" } });
+    expect(res.json()).toMatchObject({ detail: "没有", details: { code: 404001, name: "NotFound" } });
   });
 
   it("names errors in upper case on request, aliases included", async () => {

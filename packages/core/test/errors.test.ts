@@ -73,18 +73,34 @@ describe("errors in production", () => {
   });
   afterAll(() => aex.close());
 
-  it("answers an HttpError with its status, code, headers and message", async () => {
+  it("answers an HttpError with its status, code, headers and message as problem+json", async () => {
     const res = await httpGet(base, "/http-error");
     expect(res.status).toBe(403);
     expect(res.headers["x-reason"]).toBe("role");
-    expect(res.json()).toEqual({ statusCode: 403, error: "Forbidden", message: "Only admins", code: "NOT_ADMIN" });
+    expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(res.json()).toEqual({
+      type: "about:blank",
+      title: "Forbidden",
+      status: 403,
+      detail: "Only admins",
+      instance: "/http-error",
+      code: "NOT_ADMIN",
+      requestId: res.headers["x-request-id"],
+    });
   });
 
   it("answers any other error with a 500 that leaks neither message nor stack", async () => {
     for (const path of ["/crash", "/reject", "/throw-string"]) {
       const res = await httpGet(base, path);
       expect(res.status).toBe(500);
-      expect(res.json()).toEqual({ statusCode: 500, error: "Internal Server Error", message: "Internal Server Error" });
+      expect(res.json()).toEqual({
+        type: "about:blank",
+        title: "Internal Server Error",
+        status: 500,
+        instance: path,
+        code: "AEX_INTERNAL",
+        requestId: res.headers["x-request-id"],
+      });
     }
   });
 
@@ -92,17 +108,20 @@ describe("errors in production", () => {
     const res = await httpGet(base, "/status-error");
     expect(res.status).toBe(413);
     expect(res.json()).toEqual({
-      statusCode: 413,
-      error: "Payload Too Large",
-      message: "payload too large",
+      type: "about:blank",
+      title: "Payload Too Large",
+      status: 413,
+      detail: "payload too large",
+      instance: "/status-error",
       code: "entity.too.large",
+      requestId: res.headers["x-request-id"],
     });
   });
 
   it("answers errors thrown by steps", async () => {
     const res = await httpGet(base, "/step-error");
     expect(res.status).toBe(401);
-    expect(res.json()).toMatchObject({ statusCode: 401, message: "No token" });
+    expect(res.json()).toMatchObject({ status: 401, detail: "No token" });
   });
 
   it("cuts a response that failed after its headers went out", async () => {
@@ -120,10 +139,13 @@ describe("errors in production", () => {
     const res = await httpGet(base, "/never");
     expect(res.status).toBe(503);
     expect(res.json()).toEqual({
-      statusCode: 503,
-      error: "Service Unavailable",
-      message: "The request was not answered in time",
+      type: "about:blank",
+      title: "Service Unavailable",
+      status: 503,
+      detail: "The request was not answered in time",
+      instance: "/never",
       code: "AEX_HANDLER_TIMEOUT",
+      requestId: res.headers["x-request-id"],
     });
   });
 
@@ -139,17 +161,40 @@ describe("errors in production", () => {
 });
 
 describe("errors in development", () => {
-  it("shows the message and stack of a 500", async () => {
-    const aex = new Aex({ production: false }).push(Faults);
+  it("shows the message and stack of a 500 with new Aex({ dev: true })", async () => {
+    const aex = new Aex({ dev: true, logger: false }).push(Faults);
     const base = await listen(aex);
     try {
       const res = await httpGet(base, "/crash");
       expect(res.status).toBe(500);
-      const body = res.json<{ message: string; stack: string }>();
-      expect(body.message).toBe("database password is hunter2");
+      const body = res.json<{ detail: string; stack: string; code: string }>();
+      expect(body.code).toBe("AEX_INTERNAL");
+      expect(body.detail).toBe("database password is hunter2");
       expect(body.stack).toContain("Error: database password is hunter2");
     } finally {
       await aex.close();
+    }
+  });
+
+  it("shows them under NODE_ENV=development", async () => {
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = "development";
+    const aex = new Aex({ logger: false }).push(Faults);
+    process.env.NODE_ENV = before;
+    const res = await aex.inject().get("/crash");
+    expect(res.status).toBe(500);
+    expect(res.json<{ stack: string }>().stack).toContain("hunter2");
+  });
+
+  // Regression (issue 13): error bodies carried stacks whenever NODE_ENV was not "production".
+  it("keeps stacks and internal messages out of responses unless dev is opted in", async () => {
+    for (const options of [{}, { production: false }, { production: true, dev: false }]) {
+      const aex = new Aex({ ...options, logger: false }).push(Faults);
+      const res = await aex.inject().get("/crash");
+      expect(res.status).toBe(500);
+      expect(res.text()).not.toContain("hunter2");
+      expect(res.text()).not.toContain("stack");
+      expect(res.json()).toMatchObject({ status: 500, code: "AEX_INTERNAL" });
     }
   });
 });
@@ -168,10 +213,10 @@ describe("aex.setErrorHandler(handler)", () => {
       expect(custom.text).toBe("custom 403: Only admins");
       const unanswered = await httpGet(base, "/crash");
       expect(unanswered.status).toBe(500);
-      expect(unanswered.json()).toMatchObject({ statusCode: 500 });
+      expect(unanswered.json()).toMatchObject({ status: 500, code: "AEX_INTERNAL" });
       const broken = await httpGet(base, "/reject");
       expect(broken.status).toBe(500);
-      expect(broken.json()).toMatchObject({ statusCode: 500 });
+      expect(broken.json()).toMatchObject({ status: 500, code: "AEX_INTERNAL" });
     } finally {
       await aex.close();
     }

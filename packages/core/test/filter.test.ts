@@ -108,10 +108,13 @@ describe("@filter({ body, query, params, fallbacks })", () => {
     const res = await get(base, "/profile/1?page=abc");
     expect(res.status).toBe(400);
     expect(res.json()).toEqual({
-      statusCode: 400,
-      error: "Bad Request",
-      message: "Invalid query: Not validate key page",
+      type: "about:blank",
+      status: 400,
+      title: "Bad Request",
+      detail: "Invalid query: Not validate key page",
+      instance: "/profile/1",
       code: "AEX_FILTER_INVALID",
+      requestId: res.headers["x-request-id"],
       details: { in: "query", field: "page", message: "Not validate key page" },
     });
   });

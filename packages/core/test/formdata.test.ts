@@ -142,7 +142,7 @@ describe("@formdata(options?)", () => {
   ])("answers 413 for %s, then keeps serving", async (_name, parts) => {
     const res = await send(base, "POST", "/small", multipart(parts));
     expect(res.status).toBe(413);
-    expect(res.json()).toMatchObject({ statusCode: 413, code: "AEX_FORMDATA_LIMIT" });
+    expect(res.json()).toMatchObject({ status: 413, code: "AEX_FORMDATA_LIMIT" });
     const ok = await send(base, "POST", "/small", multipart([field("a", "1")]));
     expect(ok.json()).toEqual({ files: [], body: { a: "1" } });
   });
@@ -151,13 +151,13 @@ describe("@formdata(options?)", () => {
     const headers = { "Content-Type": "multipart/form-data; boundary=XyZ" };
     const res = await send(base, "POST", "/small", { headers, body: `--XyZ\r\n${field("a", "1")}` });
     expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_FORMDATA_INVALID" });
+    expect(res.json()).toMatchObject({ status: 400, code: "AEX_FORMDATA_INVALID" });
   });
 
   it("answers 400 for multipart without a boundary", async () => {
     const res = await send(base, "POST", "/small", { headers: { "Content-Type": "multipart/form-data" }, body: "x" });
     expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_FORMDATA_INVALID" });
+    expect(res.json()).toMatchObject({ status: 400, code: "AEX_FORMDATA_INVALID" });
   });
 
   it("gives an empty body and no files for a request that is not multipart", async () => {

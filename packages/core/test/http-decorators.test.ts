@@ -109,11 +109,15 @@ describe("@http, @get, @post, @compact", () => {
   ])("%s %s is not routed (404)", async (method, path) => {
     const res = await send(base, method, path);
     expect(res.status).toBe(404);
+    expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
     expect(res.json()).toEqual({
-      statusCode: 404,
-      error: "Not Found",
-      message: `Cannot ${method} ${path}`,
+      type: "about:blank",
+      status: 404,
+      title: "Not Found",
+      detail: `Cannot ${method} ${path}`,
+      instance: path,
       code: "AEX_NOT_FOUND",
+      requestId: res.headers["x-request-id"],
     });
   });
 

@@ -13,7 +13,7 @@ function greeter(closed: string[]): AexPlugin<{ word: string }> {
     setup(app, options) {
       const word = options?.word ?? "Hello";
       app.decorateResponse("greet", function (this: AexResponse, name: string) {
-        this.json({ greeting: `${word}, ${name}`, production: app.options.production });
+        this.json({ greeting: `${word}, ${name}`, dev: app.options.dev });
       });
       app.onClose(() => closed.push(word));
     },
@@ -30,10 +30,10 @@ class Greeting {
 describe("aex.register(plugin, options)", () => {
   it("runs setup once: helpers on the app's own prototypes, options, onClose hooks", async () => {
     const closed: string[] = [];
-    const aex = new Aex({ production: true }).register(greeter(closed), { word: "Hej" }).push(Greeting);
+    const aex = new Aex({ dev: true }).register(greeter(closed), { word: "Hej" }).push(Greeting);
     const res = await aex.inject().get("/hi/ada");
     expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ greeting: "Hej, ada", production: true });
+    expect(res.json()).toEqual({ greeting: "Hej, ada", dev: true });
     // The helper lives on this app's response class only.
     expect(typeof aex.Response.prototype.greet).toBe("function");
     expect(AexResponse.prototype.greet).toBeUndefined();

@@ -84,10 +84,13 @@ describe("@rest(url, options)", () => {
       const res = await send(base, method, "/users/1", { headers: form, body: "a=1" });
       expect(res.status).toBe(501);
       expect(res.json()).toEqual({
-        statusCode: 501,
-        error: "Not Implemented",
-        message: `${method} /users/1 is not implemented`,
+        type: "about:blank",
+        status: 501,
+        title: "Not Implemented",
+        detail: `${method} /users/1 is not implemented`,
+        instance: "/users/1",
         code: "AEX_NOT_IMPLEMENTED",
+        requestId: res.headers["x-request-id"],
       });
     }
   });
@@ -137,7 +140,7 @@ describe("@api(url, options)", () => {
     async (action) => {
       const res = await send(base, "POST", "/notes", { headers: form, body: `action=${action}` });
       expect(res.status).toBe(501);
-      expect(res.json()).toMatchObject({ statusCode: 501, code: "AEX_NOT_IMPLEMENTED" });
+      expect(res.json()).toMatchObject({ status: 501, code: "AEX_NOT_IMPLEMENTED" });
     },
   );
 

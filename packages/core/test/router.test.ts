@@ -142,7 +142,7 @@ describe("Router", () => {
     const res = await send(base, "GET", "/nothing-here");
     expect(calls).toEqual(["global", "after-router"]);
     expect(res.status).toBe(404);
-    expect(res.json()).toMatchObject({ statusCode: 404, code: "AEX_NOT_FOUND" });
+    expect(res.json()).toMatchObject({ status: 404, code: "AEX_NOT_FOUND" });
   });
 
   it("refuses new routes once compiled (AEX_ERR_ALREADY_PREPARED)", () => {
@@ -223,10 +223,13 @@ describe("routing rules", () => {
     const res = await httpGet(base, "/user/%E0%A4%A");
     expect(res.status).toBe(400);
     expect(res.json()).toEqual({
-      statusCode: 400,
-      error: "Bad Request",
-      message: 'Route parameter "id" is not a valid percent-encoded string',
+      type: "about:blank",
+      status: 400,
+      title: "Bad Request",
+      detail: 'Route parameter "id" is not a valid percent-encoded string',
+      instance: "/user/%E0%A4%A",
       code: "AEX_PARAM_MALFORMED",
+      requestId: res.headers["x-request-id"],
     });
     expect((await httpGet(base, "/user/me")).text).toBe("static me");
   });
@@ -234,7 +237,7 @@ describe("routing rules", () => {
   it("answers 414 for a parameter over maxParamLength", async () => {
     const res = await httpGet(base, "/user/" + "x".repeat(21));
     expect(res.status).toBe(414);
-    expect(res.json()).toMatchObject({ statusCode: 414, code: "AEX_PARAM_TOO_LONG" });
+    expect(res.json()).toMatchObject({ status: 414, code: "AEX_PARAM_TOO_LONG" });
   });
 
   it("answers 404 for a request target that is not a path", async () => {

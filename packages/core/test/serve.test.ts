@@ -115,13 +115,13 @@ describe("@serve(url) and @assets(url)", () => {
   it("refuses a malformed escape with 400", async () => {
     const res = await send(base, "GET", "/assets/%E0%A4%A");
     expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_PARAM_MALFORMED" });
+    expect(res.json()).toMatchObject({ status: 400, code: "AEX_PARAM_MALFORMED" });
   });
 
   it.each(["/assets/%00index.html", "/assets/index.html%00.txt"])("refuses %s with 400", async (path) => {
     const res = await send(base, "GET", path);
     expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_STATIC_BAD_PATH" });
+    expect(res.json()).toMatchObject({ status: 400, code: "AEX_STATIC_BAD_PATH" });
   });
 
   it("does not answer other methods", async () => {

@@ -70,10 +70,10 @@ describe("toAsyncMiddleware(expressMiddleware)", () => {
     try {
       const viaNext = await httpGet(base, "/data");
       expect(viaNext.status).toBe(403);
-      expect(viaNext.json()).toMatchObject({ statusCode: 403, message: "forbidden by legacy" });
+      expect(viaNext.json()).toMatchObject({ status: 403, detail: "forbidden by legacy" });
       const thrown = await httpGet(base, "/data?throw");
       expect(thrown.status).toBe(422);
-      expect(thrown.json()).toMatchObject({ statusCode: 422, message: "bad" });
+      expect(thrown.json()).toMatchObject({ status: 422, detail: "bad" });
     } finally {
       await aex.close();
     }
@@ -87,7 +87,14 @@ describe("toAsyncMiddleware(expressMiddleware)", () => {
     try {
       const res = await httpGet(base, "/data");
       expect(res.status).toBe(500);
-      expect(res.json()).toEqual({ statusCode: 500, error: "Internal Server Error", message: "Internal Server Error" });
+      expect(res.json()).toEqual({
+        type: "about:blank",
+        status: 500,
+        title: "Internal Server Error",
+        instance: "/data",
+        code: "AEX_INTERNAL",
+        requestId: res.headers["x-request-id"],
+      });
     } finally {
       await aex.close();
     }

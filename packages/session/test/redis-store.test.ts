@@ -91,10 +91,13 @@ describe("RedisStore", () => {
       expect(down.status).toBe(503);
       expect(down.headers["retry-after"]).toBe("1");
       expect(down.json()).toEqual({
-        statusCode: 503,
-        error: "Service Unavailable",
-        message: "The session store is unavailable",
+        type: "about:blank",
+        status: 503,
+        title: "Service Unavailable",
+        detail: "The session store is unavailable",
+        instance: "/me",
         code: "AEX_SESSION_STORE_UNAVAILABLE",
+        requestId: down.headers["x-request-id"],
       });
       expect(Date.now() - started).toBeLessThan(2000);
       expect((await jar.send("GET", "/health")).text).toBe("up");

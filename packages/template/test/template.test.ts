@@ -159,10 +159,12 @@ describe("@template(init, path, ext?, options?)", () => {
     expect(lines.join("\n")).toContain(`cannot render ${JSON.stringify(name).replace(/"/g, "'")}`);
     expect(res.status).toBe(500);
     expect(res.json()).toEqual({
-      statusCode: 500,
-      error: "Internal Server Error",
-      message: "Internal Server Error",
+      type: "about:blank",
+      status: 500,
+      title: "Internal Server Error",
+      instance: path,
       code: "AEX_TEMPLATE_FAILED",
+      requestId: res.headers["x-request-id"],
     });
     expect(res.text).not.toContain("outside secret");
     expect((await get(base, "/ok")).text).toBe("ok");

@@ -108,8 +108,8 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     const every = options.heartbeat ?? 30_000;
     this.heartbeat = every > 0 ? setInterval(() => this.beat(), every) : null;
     this.heartbeat?.unref();
-    // The app closes its WebSockets (1001) before it stops serving HTTP.
-    this.app.onClose(() => this.close());
+    // The app closes its WebSockets (1001) as soon as it stops accepting.
+    this.app.onClose(() => this.close(), { phase: "connections" });
   }
 
   /** `ENTER` hands over each connection; any other event is a client event, `(data, handler)`. */

@@ -3,11 +3,17 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import debug from "debug";
+import type { Logger } from "pino";
 import { AexError } from "../errors/aex-error";
 import { HttpError, toHttpError } from "../errors/http-error";
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
 import { sendError, sendNotFound } from "../http/send-error";
+import { createLogger } from "../ops/logger";
+import { RequestIds } from "../ops/request-id";
+import { requestLogger } from "../ops/request-log";
+import { setRequestId } from "../ops/scope-log";
+import { CloseHooks, drain, handleSignals, type ClosePhase } from "../ops/shutdown";
 import { runLine } from "../pipeline/run-line";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { createDispatcher, type CompiledRoute } from "../router/dispatch";
@@ -25,13 +31,15 @@ import { TestClient } from "../testing/test-client";
 import { Watchdog } from "./watchdog";
 
 const log = debug("aex:app");
-const logError = debug("aex:error");
 
 /** Which app serves each server Aex made, so a WebSocket server can join its app. */
 const apps = new WeakMap<object, Aex>();
 
 /** The node HTTP server of an Aex app, made with Aex's request and response classes. */
 export type AexServer = Server<typeof AexRequest, typeof AexResponse>;
+
+/** Where an app is in its life: readiness is true only while `serving`. */
+export type AexState = "starting" | "serving" | "closing" | "closed";
 
 /** A custom error handler: answer `error` (already an {@link HttpError}) yourself. */
 export type ErrorHandler = (error: HttpError, req: AexRequest, res: AexResponse, scope: Scope) => unknown;
@@ -68,11 +76,22 @@ export class Aex {
    */
   readonly Request: AppClasses["Request"];
   readonly Response: AppClasses["Response"];
+  /**
+   * The app's pino logger (`new Aex({ logger })`): errors, warnings, and one line per
+   * request when `logRequests` is on. `scope.log` is its child for one request.
+   */
+  readonly log: Logger;
+  /** `starting` until `start()` listens, `serving`, then `closing` and `closed`. */
+  phase: AexState = "starting";
 
   private readonly shared: SharedScope;
   private readonly middlewares: Step[] = [];
   private readonly pushed = new Map<Constructor, readonly unknown[]>();
-  private readonly closeHooks: (() => unknown)[] = [];
+  private readonly closeHooks = new CloseHooks();
+  private readonly requestIds: RequestIds;
+  private readonly logRequest: ((this: AexResponse) => void) | null;
+  private removeSignalHandlers: (() => void) | null = null;
+  private closed: Promise<void> | null = null;
   private readonly watchdog: Watchdog;
   private readonly plugins = new Set<object>();
   private readonly states = new Map<object | symbol, unknown>();
@@ -97,7 +116,11 @@ export class Aex {
     const isEmitter = emitterOrOptions instanceof EventEmitter;
     this.emitter = isEmitter ? emitterOrOptions : new EventEmitter();
     this.options = resolveOptions(isEmitter ? options : (emitterOrOptions ?? options));
-    this.shared = { outer: this.global, orm: this.orm, emitter: this.emitter };
+    // Operations: the logger, request ids, the per-request log line (docs/operations.md).
+    this.log = createLogger(this.options.logger, this.options.logLevel, this.options.dev);
+    this.requestIds = new RequestIds(this.options.requestId);
+    this.logRequest = this.options.logRequests ? requestLogger(this.log) : null;
+    this.shared = { outer: this.global, orm: this.orm, emitter: this.emitter, log: this.log };
     this.watchdog = new Watchdog(this.options.handlerTimeout, (res) => this.timedOut(res));
     this.attached = new AttachedUpgrades(this.options.maxParamLength);
     ({ Request: this.Request, Response: this.Response } = appClasses(this));
@@ -147,14 +170,6 @@ export class Aex {
   /** Adds a helper to this app's responses (`res[name]`), once, at setup. */
   decorateResponse(name: string, value: unknown): this {
     return this.decorate(this.Response.prototype, name, value);
-  }
-
-  /**
-   * Answers `error` on `res` the way every error of the app is answered (custom error
-   * handler, production mode, logging). For plugins: upgrade refusals, failures of their helpers.
-   */
-  answerError(error: unknown, req: AexRequest, res: AexResponse, scope?: Scope): Promise<void> {
-    return this.fail(error, req, res, scope ?? new Scope(this.shared, res.startedAt));
   }
 
   /**
@@ -209,9 +224,18 @@ export class Aex {
     return this;
   }
 
-  /** Runs `hook` when the app closes (packages use it to close their own sockets). */
-  onClose(hook: () => unknown): this {
-    this.closeHooks.push(hook);
+  /**
+   * Runs `hook` when the app closes. `phase: "resources"` (default) runs after every
+   * request finished, last registered first: close stores and clients there.
+   * `phase: "connections"` runs as soon as the server stops accepting, in registration
+   * order: end WebSockets (1001) and SSE streams there, or draining waits for them.
+   *
+   * @example
+   * aex.onClose(() => store.close());
+   */
+  onClose(hook: () => unknown, options: { phase?: ClosePhase } = {}): this {
+    if (typeof hook !== "function") throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof hook);
+    this.closeHooks.add(hook, options.phase ?? "resources");
     return this;
   }
 
@@ -259,7 +283,9 @@ export class Aex {
 
   /**
    * Starts serving on `port` (default 3000; 0 picks a free one) and `ip` (default
-   * `localhost`); resolves to the node server, also `aex.server`.
+   * `localhost`; `0.0.0.0` in a container); resolves to the node server, also
+   * `aex.server`. Unless `handleSignals: false`, SIGTERM and SIGINT close the app
+   * gracefully and exit the process (docs/operations.md).
    */
   async start(port = 3000, ip = "localhost", prepare = false): Promise<AexServer> {
     if (prepare || !this.prepared) this.prepare();
@@ -273,6 +299,10 @@ export class Aex {
         });
       });
     }
+    if (this.options.handleSignals && this.removeSignalHandlers === null) {
+      this.removeSignalHandlers = handleSignals(() => this.close(), this.options.shutdownTimeout, this.log);
+    }
+    if (this.phase === "starting") this.phase = "serving";
     log("listening on %s:%d", ip, this.port);
     return server;
   }
@@ -292,27 +322,29 @@ export class Aex {
   }
 
   /**
-   * Stops accepting connections, lets in-flight requests finish (cutting them after
-   * `closeTimeout`), removes `@listen` listeners and runs `onClose` hooks.
+   * Closes the app: readiness turns false and new requests on kept-alive connections get
+   * a 503 with `Connection: close`; the server stops accepting; `connections` hooks end
+   * WebSockets and SSE streams; requests in flight finish (cut after `closeTimeout`);
+   * then `@listen` listeners are removed and `resources` hooks close stores and clients,
+   * so the process can exit on its own.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return (this.closed ??= this.closeOnce());
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.phase = "closing";
     this.closing = true;
+    const drained = this.server ? drain(this.server, this.options.closeTimeout) : Promise.resolve();
+    await this.closeHooks.run("connections", this.log);
+    await drained;
     for (const { event, listener } of this.listeners) this.emitter.off(event, listener);
     this.listeners = [];
-    for (const hook of this.closeHooks) await hook();
-    const server = this.server;
-    if (server?.listening) {
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), this.options.closeTimeout);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
-    }
+    await this.closeHooks.run("resources", this.log);
     this.watchdog.stop();
+    this.removeSignalHandlers?.();
+    this.removeSignalHandlers = null;
+    this.phase = "closed";
   }
 
   /**
@@ -324,8 +356,16 @@ export class Aex {
    */
   readonly handle = (req: AexRequest, res: AexResponse): void => {
     if (!this.prepared) this.prepare();
-    if (this.closing) res.shouldKeepAlive = false;
+    const id = this.requestIds.of(req);
+    req.id = id;
+    if (this.options.requestId.echo) res.setHeader(this.options.requestId.header, id);
+    if (this.closing) {
+      this.refuseWhileClosing(req, res);
+      return;
+    }
+    if (this.logRequest !== null) res.once("finish", this.logRequest);
     const scope = new Scope(this.shared, res.startedAt);
+    setRequestId(scope, id);
     let completed: boolean | Promise<boolean>;
     try {
       completed = runLine(this.line, req, res, scope);
@@ -336,8 +376,9 @@ export class Aex {
     if (completed === false || (completed === true && req.routed)) {
       if (!res.writableEnded) this.watchdog.watch(res);
     } else if (completed === true) {
-      if (this.notFoundHandler === null && !res.answered) sendNotFound(res, req.method, pathOf(req.url));
-      else void this.settle(true, req, res, scope);
+      if (this.notFoundHandler === null && this.errorHandler === null && !res.answered) {
+        sendNotFound(res, req.method, pathOf(req.url), req.headers.accept, id);
+      } else void this.settle(true, req, res, scope);
     } else {
       this.watchdog.watch(res);
       void this.finish(completed, req, res, scope);
@@ -353,7 +394,7 @@ export class Aex {
   readonly handleUpgrade = (req: AexRequest, socket: Duplex, head: Buffer): void => {
     if (!this.prepared) this.prepare();
     // A client that resets mid-handshake must not become an unhandled error.
-    socket.on("error", (error) => logError("socket error during upgrade: %s", error.message));
+    socket.on("error", (error) => this.log.debug({ err: error }, "socket error during upgrade"));
     if (head.length > 0) socket.unshift(head);
     const res = new this.Response(req);
     res.shouldKeepAlive = false;
@@ -429,34 +470,76 @@ export class Aex {
       await this.notFoundHandler(req, res, scope);
       return;
     }
-    sendError(
+    const path = pathOf(req.url);
+    await this.answerError(
+      new HttpError(404, `Cannot ${req.method} ${path}`, { code: "AEX_NOT_FOUND" }),
+      req,
       res,
-      new HttpError(404, `Cannot ${req.method} ${pathOf(req.url)}`, { code: "AEX_NOT_FOUND" }),
-      this.options.production,
+      scope,
     );
   }
 
-  private async fail(error: unknown, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
+  /**
+   * The one error path: every error response of the app goes through here (a step or
+   * handler that threw, a 404 with a custom error handler, a handler timeout, and, from
+   * packages, render and `beforeEnd` failures and refused WebSocket upgrades). It logs
+   * the error (5xx at `error` with its stack, 4xx at `info`), gives it to the custom
+   * error handler, and unless that answered, sends problem details (or an HTML page to
+   * a browser); messages and stacks of 5xx errors only in development.
+   *
+   * @example
+   * // In a package: a failure after the line, answered like any other error.
+   * void app.answerError(new HttpError(502, "Upstream failed"), req, res);
+   */
+  async answerError(error: unknown, req: AexRequest, res: AexResponse, scope?: Scope): Promise<void> {
     const httpError = toHttpError(error);
-    logError("%s %s → %d: %O", req.method, req.url, httpError.status, httpError.cause ?? httpError);
+    const id = (req.id as string | undefined) ?? (req.id = this.requestIds.next());
+    this.logError(httpError, req, id);
     if (this.errorHandler !== null) {
+      const errorScope = scope ?? this.scopeFor(id);
       try {
-        await this.errorHandler(httpError, req, res, scope);
+        await this.errorHandler(httpError, req, res, errorScope);
         if (res.answered) return;
       } catch (handlerError) {
-        logError("the error handler failed: %O", handlerError);
+        this.log.error({ reqId: id, err: handlerError }, "the error handler failed");
       }
     }
-    sendError(res, httpError, this.options.production);
+    sendError(res, httpError, { dev: this.options.dev, requestId: id });
+  }
+
+  private logError(error: HttpError, req: AexRequest, id: string): void {
+    const fields = { reqId: id, method: req.method, url: pathOf(req.url), status: error.status, code: error.code };
+    // A bug (an unexposed 5xx) is an error with its stack; a deliberate 5xx (timeout,
+    // shutdown, a store down) a warning; bad input is information.
+    if (error.status < 500) this.log.info(fields, error.message);
+    else if (error.expose) this.log.warn(fields, error.message);
+    else this.log.error({ ...fields, err: error.cause instanceof Error ? error.cause : error }, error.message);
+  }
+
+  private scopeFor(id: string): Scope {
+    const scope = new Scope(this.shared);
+    setRequestId(scope, id);
+    return scope;
+  }
+
+  private fail(error: unknown, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
+    return this.answerError(error, req, res, scope);
   }
 
   private timedOut(res: AexResponse): void {
-    logError("%s %s: no answer after %d ms", res.req.method, res.req.url, this.options.handlerTimeout);
-    sendError(
-      res,
-      new HttpError(503, "The request was not answered in time", { code: "AEX_HANDLER_TIMEOUT", expose: true }),
-      this.options.production,
-    );
+    const error = new HttpError(503, "The request was not answered in time", {
+      code: "AEX_HANDLER_TIMEOUT",
+      expose: true,
+    });
+    void this.answerError(error, res.req, res);
+  }
+
+  /** While closing: a request on a kept-alive connection gets a 503 and the connection closes. */
+  private refuseWhileClosing(req: AexRequest, res: AexResponse): void {
+    res.shouldKeepAlive = false;
+    res.setHeader("Connection", "close");
+    const error = new HttpError(503, "The server is shutting down", { code: "AEX_SHUTTING_DOWN", expose: true });
+    void this.answerError(error, req, res);
   }
 
   private assertNotPrepared(): void {

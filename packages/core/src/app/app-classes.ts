@@ -20,5 +20,7 @@ export function appClasses(app: Aex): AppClasses {
       void app.answerError(error, this.req, this);
     }
   }
+  // `res.app`, for helpers that answer through the app, costs nothing per request.
+  Object.defineProperty(Response.prototype, "app", { value: app });
   return { Request, Response };
 }

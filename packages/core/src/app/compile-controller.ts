@@ -8,7 +8,6 @@ import type { CompiledRoute } from "../router/dispatch";
 import type { RouteTable } from "../router/route-table";
 import type { Aex } from "./aex";
 
-const log = debug("aex:prepare");
 const logListener = debug("aex:listen");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of user classes take any arguments
@@ -45,7 +44,11 @@ export function compileController(
       for (const url of route.urls) {
         for (const method of route.methods) {
           if (!table.add(method, url, compiled)) {
-            log("%s %s of %s.%s is already taken; the first one answers", method, url, Class.name, String(methodName));
+            // opscore: a setup warning goes to the app's logger (docs/operations.md).
+            app.log.warn(
+              { method, url, handler: `${Class.name}.${String(methodName)}` },
+              "duplicate route: the first one registered answers",
+            );
           }
         }
       }

@@ -1,5 +1,6 @@
 import type { ServerOptions } from "node:http";
 import { DEFAULT_MAX_PARAM_LENGTH } from "../router/route-params";
+import type { LoggerOption } from "../ops/logger";
 
 /** Options of an {@link Aex} app. */
 export interface AexOptions {
@@ -10,11 +11,6 @@ export interface AexOptions {
   handlerTimeout?: number;
   /** Longest `:param` value accepted, in characters (longer: 414). Default 500. */
   maxParamLength?: number;
-  /**
-   * Hide the messages and stacks of 5xx errors from clients. Default: true when
-   * `NODE_ENV` is `production`.
-   */
-  production?: boolean;
   /** Milliseconds `close()` waits for in-flight requests before cutting them. Default 10 000. */
   closeTimeout?: number;
   /**
@@ -22,23 +18,80 @@ export interface AexOptions {
    * `headersTimeout` and `requestTimeout` (408 past them), `keepAliveTimeout`…
    */
   server?: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+
+  // --- Operations: errors, logging, request ids, signals (docs/operations.md) ---
+  /**
+   * Development mode: error responses carry the message and stack of 5xx errors, every
+   * request is logged, logs are pretty when `pino-pretty` is installed. Default: true only
+   * when `NODE_ENV` is `development`. Nothing internal reaches a response unless this is on.
+   */
+  dev?: boolean;
+  /**
+   * Accepted for compatibility: `production: true` forces `dev` off even under
+   * `NODE_ENV=development`. `production: false` no longer shows stacks; use `dev: true`.
+   */
+  production?: boolean;
+  /**
+   * The app's logger: `true` (default) for pino with Aex's defaults, pino options, your
+   * own pino instance, or `false` for none.
+   */
+  logger?: LoggerOption;
+  /** The log level (`trace`…`fatal`, `silent`). Default: `LOG_LEVEL`, else `info`. */
+  logLevel?: string;
+  /** One `info` line per request (method, route, status, duration, id, bytes). Default: `dev`. */
+  logRequests?: boolean;
+  /**
+   * Request ids: take the client's `X-Request-Id` when `trust` is true (it is checked:
+   * 1-128 characters of `A-Z a-z 0-9 - _ . : / + = @`), otherwise generate one. `header`
+   * names the header read and echoed (default `x-request-id`); `echo: false` stops
+   * echoing it in responses.
+   */
+  requestId?: { trust?: boolean; header?: string; echo?: boolean };
+  /**
+   * Whether `start()` handles SIGTERM and SIGINT with a graceful shutdown (stop
+   * accepting, drain, run `onClose` hooks, exit). Default true.
+   */
+  handleSignals?: boolean;
+  /**
+   * Milliseconds a signal-triggered shutdown may take before the process exits anyway.
+   * Default `closeTimeout` + 5 000.
+   */
+  shutdownTimeout?: number;
 }
 
 /** The options with every default filled in. */
 export interface ResolvedOptions {
   readonly handlerTimeout: number;
   readonly maxParamLength: number;
-  readonly production: boolean;
   readonly closeTimeout: number;
   readonly server: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+  readonly dev: boolean;
+  readonly logger: LoggerOption;
+  readonly logLevel: string;
+  readonly logRequests: boolean;
+  readonly requestId: { readonly trust: boolean; readonly header: string; readonly echo: boolean };
+  readonly handleSignals: boolean;
+  readonly shutdownTimeout: number;
 }
 
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
+  const closeTimeout = options.closeTimeout ?? 10_000;
+  const dev = options.dev ?? (options.production !== true && process.env.NODE_ENV === "development");
   return {
     handlerTimeout: options.handlerTimeout ?? 30_000,
     maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
-    production: options.production ?? process.env.NODE_ENV === "production",
-    closeTimeout: options.closeTimeout ?? 10_000,
+    closeTimeout,
     server: options.server ?? {},
+    dev,
+    logger: options.logger ?? true,
+    logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? "info",
+    logRequests: options.logRequests ?? dev,
+    requestId: {
+      trust: options.requestId?.trust ?? false,
+      header: (options.requestId?.header ?? "x-request-id").toLowerCase(),
+      echo: options.requestId?.echo ?? true,
+    },
+    handleSignals: options.handleSignals ?? true,
+    shutdownTimeout: options.shutdownTimeout ?? closeTimeout + 5_000,
   };
 }

@@ -8,10 +8,15 @@ export interface HttpErrorOptions {
   code?: string;
   /** Headers to send with the error response (e.g. `Allow`, `Retry-After`). */
   headers?: Record<string, string>;
-  /** Extra JSON-safe details sent in the body (only when exposed), e.g. failing fields. */
+  /**
+   * Extra JSON-safe details sent in the body (only when exposed). `{ errors: [{ field,
+   * rule, message }] }` becomes the problem's `errors` array.
+   */
   details?: unknown;
   /** The error that caused this one, kept for logs. */
   cause?: unknown;
+  /** A URI naming the kind of problem (RFC 9457 `type`); default `about:blank`. */
+  type?: string;
 }
 
 /**
@@ -28,6 +33,8 @@ export class HttpError extends Error {
   readonly code?: string;
   readonly headers?: Record<string, string>;
   readonly details?: unknown;
+  /** The problem type URI of the response body, when not `about:blank`. */
+  readonly type?: string;
 
   constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
     super(message ?? STATUS_CODES[status] ?? "Error", { cause: options.cause });
@@ -36,6 +43,7 @@ export class HttpError extends Error {
     this.code = options.code;
     this.headers = options.headers;
     this.details = options.details;
+    this.type = options.type;
   }
 
   /** The status in the status line, e.g. `"Not Found"`. */
@@ -61,7 +69,7 @@ export function toHttpError(error: unknown): HttpError {
   const status = statusOf(error);
   if (status === undefined) {
     const message = error instanceof Error ? error.message : String(error);
-    return new HttpError(500, message, { cause: error, expose: false });
+    return new HttpError(500, message, { cause: error, expose: false, code: "AEX_INTERNAL" });
   }
   const { message, expose, code, type, details } = error as {
     message?: unknown;
@@ -87,6 +95,9 @@ export const HTTP_ERROR_CODES = {
   AEX_PARAM_TOO_LONG: "414: a route parameter is longer than maxParamLength",
   AEX_PARAM_MALFORMED: "400: a route parameter has a malformed percent-escape",
   AEX_HANDLER_TIMEOUT: "503: the handler did not answer within handlerTimeout",
+  AEX_SHUTTING_DOWN: "503: the app is closing; the connection is closed after this answer",
+  AEX_NOT_READY: "503: the readiness endpoint: starting, closing, or a check failed or timed out",
+  AEX_INTERNAL: "500: an unexpected error in a step or handler (its message and stack are logged)",
   AEX_BODY_INVALID: "400: the body is malformed (bad JSON, bad urlencoding, wrong length)",
   AEX_BODY_TOO_LARGE: "413: the body, or its number of parameters, is over the limit",
   AEX_BODY_UNSUPPORTED_ENCODING: "415: the body's charset or content encoding is not supported",

@@ -13,13 +13,6 @@ export interface MethodOverrideOptions {
   field?: string | false;
 }
 
-declare module "../http/request" {
-  interface AexRequest {
-    /** The method the client sent, when {@link methodOverride} changed `req.method`. */
-    originalMethod?: string;
-  }
-}
-
 const URLENCODED = /^application\/x-www-form-urlencoded\b/i;
 
 /**

@@ -23,6 +23,13 @@ export class AexRequest extends IncomingMessage {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client decides its shape
   body?: any;
 
+  /** This request's id: the trusted client's `X-Request-Id`, or one Aex generated. */
+  declare id: string;
+  /** The pattern of the route that matched (`/users/:id`), once one did. */
+  declare route?: string;
+  /** The method the client sent, when `methodOverride()` changed `req.method`. */
+  declare originalMethod?: string;
+
   private _cookies?: RequestCookies;
 
   /** The request's cookies, parsed on first use: `req.cookies.get("sid")`. */

@@ -1,8 +1,8 @@
+import type { Aex } from "../app/aex";
 import { ServerResponse } from "node:http";
 import type { AexRequest } from "./request";
-import { toHttpError } from "../errors/http-error";
 import { ResponseCookies } from "./cookies";
-import { sendError } from "./send-error";
+import { failResponse } from "./send-error";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -29,6 +29,8 @@ export class AexResponse extends ServerResponse<AexRequest> {
    * Set by the step that opens it.
    */
   declare keepOpen: boolean;
+  /** The app serving this response (set once per app, on its response class). */
+  declare readonly app?: Aex;
   private _cookies?: ResponseCookies;
   // Defaults live on the prototype (below the class): nothing to set per request.
   declare private _beforeEnd: (() => unknown)[] | null;
@@ -140,7 +142,11 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this._beforeEnd = null;
     Promise.all(tasks.map((task) => task())).then(
       () => super.end(chunk, encoding as BufferEncoding, callback),
-      (error: unknown) => this.failed(error),
+      (error: unknown) => {
+        // Nothing was sent: the error path may answer (and its handler see it unanswered).
+        this._ending = false;
+        this.failed(error);
+      },
     );
     return this;
   }
@@ -150,7 +156,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
    * response class sends it through the app's error path (`aex.answerError`).
    */
   failed(error: unknown): void {
-    sendError(this, toHttpError(error), true);
+    failResponse(this, error);
   }
 
   /**

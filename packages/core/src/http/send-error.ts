@@ -1,56 +1,87 @@
 import type { ServerResponse } from "node:http";
-import type { HttpError } from "../errors/http-error";
+import { toHttpError, type HttpError } from "../errors/http-error";
 import type { AexResponse } from "./response";
+import { problemPage, toProblem, type Problem } from "../errors/problem";
+import { prefersHtml } from "./negotiate";
+import { pathOf } from "../router/path-of";
 
-/** The JSON body of every error Aex answers. */
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  code?: string;
-  details?: unknown;
-  stack?: string;
+const PROBLEM_TYPE = "application/problem+json; charset=utf-8";
+const HTML_TYPE = "text/html; charset=utf-8";
+
+/** How one error response is written. */
+export interface ErrorContext {
+  /** Development mode: messages and stacks of 5xx errors are shown. */
+  readonly dev: boolean;
+  /** The request id, echoed in the body. */
+  readonly requestId?: string;
+}
+
+/** Writes `problem` as problem+json, or as a small HTML page for a browser. */
+function writeProblem(res: ServerResponse, problem: Problem, html: boolean): void {
+  const body = html ? problemPage(problem) : JSON.stringify(problem);
+  // setHeader, not writeHead: `beforeEnd` tasks (a session's cookie) may still add headers.
+  res.statusCode = problem.status;
+  res.setHeader("Content-Type", html ? HTML_TYPE : PROBLEM_TYPE);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
 }
 
 /**
- * Answers `error` as JSON. A message that is not exposed (a 5xx) is replaced by the
- * status text in production; in development the message and stack are shown.
+ * Writes the default answer for `error`: RFC 9457 problem details
+ * (`application/problem+json`), or an HTML page when the client prefers HTML. Messages
+ * that are not exposed (5xx) stay out of the body unless `dev` is on. Apps do not call
+ * this: errors reach it through the app's one error path (`app.answerError`), which
+ * logs them and runs the custom error handler first.
  */
-export function sendError(res: ServerResponse, error: HttpError, production: boolean): void {
+export function sendError(res: ServerResponse, error: HttpError, context: ErrorContext): void {
   if (res.headersSent) {
     // Too late for a status: cut the response so the client sees it failed.
     if (!res.writableEnded) res.destroy(error);
     return;
   }
-  const body: ErrorBody = {
-    statusCode: error.status,
-    error: error.statusText,
-    message: error.expose || !production ? error.message : error.statusText,
-  };
-  if (error.code !== undefined) body.code = error.code;
-  if (error.details !== undefined && (error.expose || !production)) body.details = error.details;
-  if (!production && !error.expose) {
-    const original = error.cause instanceof Error ? error.cause : error;
-    body.stack = original.stack;
-  }
   // Headers describing the body that was meant to be sent no longer hold; others
-  // (CORS, security headers) still do.
+  // (CORS, security headers, the request id) still do.
   for (const name of res.getHeaderNames()) {
     if (name.startsWith("content-") || name === "etag" || name === "last-modified") res.removeHeader(name);
   }
   if (error.headers !== undefined) {
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   }
-  res.statusCode = error.status;
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.end(JSON.stringify(body));
+  const req = (res as ServerResponse & { req?: { url?: string; headers: { accept?: string } } }).req;
+  const problem = toProblem(error, req ? pathOf(req.url) : undefined, context.requestId, context.dev);
+  writeProblem(res, problem, prefersHtml(req?.headers.accept));
 }
 
 /**
  * The default 404, written directly: unmatched requests are common (scanners, typos)
  * and need no Error object with a stack trace.
  */
-export function sendNotFound(res: AexResponse, method: string | undefined, path: string): void {
-  res.statusCode = 404;
-  res.json({ statusCode: 404, error: "Not Found", message: `Cannot ${method} ${path}`, code: "AEX_NOT_FOUND" });
+export function sendNotFound(
+  res: ServerResponse,
+  method: string | undefined,
+  path: string,
+  accept: string | undefined,
+  requestId: string | undefined,
+): void {
+  const problem: Problem = {
+    type: "about:blank",
+    title: "Not Found",
+    status: 404,
+    detail: `Cannot ${method} ${path}`,
+    instance: path,
+    code: "AEX_NOT_FOUND",
+  };
+  if (requestId !== undefined) problem.requestId = requestId;
+  writeProblem(res, problem, prefersHtml(accept));
+}
+
+/**
+ * Answers a failure that happened after the line (a `beforeEnd` task, `res.render`)
+ * through the app's one error path, or with the default answer for a response no app
+ * made.
+ */
+export function failResponse(res: AexResponse, error: unknown): void {
+  const app = res.app;
+  if (app !== undefined) void app.answerError(error, res.req, res);
+  else sendError(res, toHttpError(error), { dev: false });
 }

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { EventEmitter } from "node:events";
 import debug from "debug";
 import type { QueryValues, RouteParams } from "../http/request";
@@ -37,6 +38,8 @@ export interface SharedScope {
   readonly outer: ScopeBag;
   readonly orm: ScopeBag;
   readonly emitter: EventEmitter;
+  /** The app's logger, parent of every `scope.log`. */
+  readonly log?: Logger;
 }
 
 /**
@@ -77,6 +80,17 @@ export interface ScopeSlots {
 export class Scope {
   // Your own attributes: `scope.user = …`.
   [attribute: string]: any;
+
+  /** This request's id (`req.id`): the trusted `X-Request-Id`, or a generated one. */
+  declare readonly requestId: string;
+  /**
+   * A logger bound to this request's id (a pino child of `app.log`), made on first
+   * use: a request that does not log pays nothing for it.
+   *
+   * @example
+   * scope.log.info({ user: id }, "user created"); // {"reqId":"k3x9q2-1f", "user": 7, …}
+   */
+  declare readonly log: Logger;
 
   private _time?: ScopeTime;
   private _inner?: ScopeBag;

@@ -1,0 +1,205 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { connect, type Socket } from "node:net";
+import { join } from "node:path";
+import { Aex, get, health, type AexRequest, type AexResponse } from "@aex/core";
+import { get as httpGet } from "./support/http";
+
+const root = join(__dirname, "../../..");
+
+/** Resolves with the first stdout line of `child` that matches `pattern`. */
+function lineOf(child: ChildProcess, pattern: RegExp, seen: string[]): Promise<RegExpMatchArray> {
+  return new Promise((resolve) => {
+    const check = (): boolean => {
+      for (const line of seen) {
+        const match = pattern.exec(line);
+        if (match !== null) {
+          resolve(match);
+          return true;
+        }
+      }
+      return false;
+    };
+    if (check()) return;
+    const onData = (): void => {
+      if (check()) child.stdout!.off("data", onData);
+    };
+    child.stdout!.on("data", onData);
+  });
+}
+
+/** Reads everything a raw socket receives until the server closes it. */
+function untilClosed(socket: Socket): Promise<string> {
+  const chunks: Buffer[] = [];
+  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+  return new Promise((resolve) => socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8"))));
+}
+
+describe("aex.start() with SIGTERM (a real child process)", () => {
+  beforeAll(() => {
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "packages/core"], { cwd: root });
+  }, 60_000);
+
+  it("drains in-flight requests, answers 503 + Connection: close on kept-alive sockets, and exits 0", async () => {
+    const child = spawn(process.execPath, [join(__dirname, "fixtures/shutdown-app.js")], {
+      env: { ...process.env, PORT: "0" },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const seen: string[] = [];
+    child.stdout!.on("data", (chunk: Buffer) => seen.push(...String(chunk).split("\n")));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const port = Number((await lineOf(child, /^ready (\d+)/, seen))[1]);
+    const base = `http://127.0.0.1:${port}`;
+
+    expect((await httpGet(base, "/health/ready")).status).toBe(200);
+    // Three requests in flight on their own connections, and one kept-alive socket busy with /slow.
+    const inFlight = [1, 2, 3].map(() => httpGet(base, "/slow"));
+    const keptAlive = connect(port, "127.0.0.1");
+    const keptAliveText = untilClosed(keptAlive);
+    keptAlive.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    for (let started = 0; started < 4;) {
+      await lineOf(child, /^slow started/, seen);
+      started = seen.filter((l) => l === "slow started").length;
+    }
+
+    child.kill("SIGTERM");
+    await lineOf(child, /^closing/, seen);
+    // A new request on the kept-alive socket while draining.
+    keptAlive.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+    // New connections are refused.
+    await expect(httpGet(base, "/fast")).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    child.stdin!.write("release\n");
+
+    for (const res of await Promise.all(inFlight)) {
+      expect(res.status).toBe(200);
+      expect(res.text).toBe("slow done");
+    }
+    const text = await keptAliveText;
+    const [first, second] = text.split(/(?=HTTP\/1\.1 )/);
+    expect(first).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(first).toContain("slow done");
+    expect(second).toMatch(/^HTTP\/1\.1 503 Service Unavailable/);
+    expect(second.toLowerCase()).toContain("connection: close");
+    expect(second).toContain('"code":"AEX_SHUTTING_DOWN"');
+    expect(await exited).toBe(0);
+  }, 30_000);
+});
+
+describe("aex.close()", () => {
+  it("runs connection hooks first, in order, and resource hooks after draining, last first", async () => {
+    const order: string[] = [];
+    const aex = new Aex({ logger: false, handleSignals: false });
+    aex.onClose(() => order.push("store"));
+    aex.onClose(() => order.push("websockets"), { phase: "connections" });
+    aex.onClose(() => order.push("redis client"));
+    aex.onClose(() => order.push("sse"), { phase: "connections" });
+    await aex.start(0, "127.0.0.1");
+    await aex.close();
+    expect(order).toEqual(["websockets", "sse", "redis client", "store"]);
+    expect(aex.state).toBe("closed");
+  });
+
+  it("runs every hook even when one fails, and can be called twice", async () => {
+    const order: string[] = [];
+    const aex = new Aex({ logger: false });
+    aex.onClose(() => order.push("second"));
+    aex.onClose(() => {
+      throw new Error("broken hook");
+    });
+    await Promise.all([aex.close(), aex.close()]);
+    expect(order).toEqual(["second"]);
+  });
+
+  it("refuses a hook that is not a function (AEX_ERR_MIDDLEWARE_INVALID)", () => {
+    expect(() => new Aex().onClose("x" as unknown as () => void)).toThrow(
+      expect.objectContaining({ code: "AEX_ERR_MIDDLEWARE_INVALID" }),
+    );
+  });
+});
+
+describe("health(options)", () => {
+  class Ok {
+    @get("/")
+    home(_req: AexRequest, res: AexResponse) {
+      res.end("home");
+    }
+  }
+
+  it("answers liveness always and readiness only while serving", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false }).push(Ok);
+    aex.use(health());
+    const live = await aex.inject().get("/health/live");
+    expect(live.status).toBe(200);
+    expect(live.json()).toEqual({ status: "ok" });
+    expect(live.headers["cache-control"]).toBe("no-store");
+    const starting = await aex.inject().get("/health/ready");
+    expect(starting.status).toBe(503);
+    expect(starting.json()).toMatchObject({
+      status: 503,
+      code: "AEX_NOT_READY",
+      details: { state: "starting", checks: {} },
+    });
+    await aex.start(0, "127.0.0.1");
+    const base = `http://127.0.0.1:${aex.port}`;
+    const ready = await httpGet(base, "/health/ready");
+    expect(ready.status).toBe(200);
+    expect(ready.json()).toEqual({ status: "ready", checks: {} });
+    expect((await httpGet(base, "/")).text).toBe("home");
+    let whileClosing: number | undefined;
+    aex.onClose(
+      async () => {
+        whileClosing = (await aex.inject().get("/health/ready")).status;
+      },
+      { phase: "connections" },
+    );
+    await aex.close();
+    expect(whileClosing).toBe(503);
+  });
+
+  it("runs user checks, each within its timeout", async () => {
+    let redisUp = true;
+    const aex = new Aex({ logger: false, handleSignals: false });
+    aex.use(
+      health({
+        live: "/livez",
+        ready: "/readyz",
+        timeout: 50,
+        checks: {
+          redis: () => {
+            if (!redisUp) throw new Error("ECONNREFUSED");
+          },
+          db: async () => "pong",
+        },
+      }),
+    );
+    await aex.start(0, "127.0.0.1");
+    const base = `http://127.0.0.1:${aex.port}`;
+    try {
+      expect((await httpGet(base, "/livez")).status).toBe(200);
+      const ok = await httpGet(base, "/readyz");
+      expect(ok.status).toBe(200);
+      expect(ok.json()).toEqual({ status: "ready", checks: { redis: "ok", db: "ok" } });
+      redisUp = false;
+      const down = await httpGet(base, "/readyz");
+      expect(down.status).toBe(503);
+      expect(down.json()).toMatchObject({ code: "AEX_NOT_READY", details: { checks: { redis: "failed", db: "ok" } } });
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("counts a check that never settles as timed out", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false });
+    aex.use(health({ timeout: 20, checks: { hung: () => new Promise(() => undefined) } }));
+    await aex.start(0, "127.0.0.1");
+    try {
+      const res = await httpGet(`http://127.0.0.1:${aex.port}`, "/health/ready");
+      expect(res.status).toBe(503);
+      expect(res.json()).toMatchObject({
+        code: "AEX_NOT_READY",
+        details: { state: "serving", checks: { hung: "timeout" } },
+      });
+    } finally {
+      await aex.close();
+    }
+  });
+});
