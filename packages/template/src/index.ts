@@ -9,3 +9,6 @@ export { pug, type PugOptions } from "./pug";
 
 // Template names
 export { viewName, viewPath } from "./view-name";
+
+// Error codes
+export { TEMPLATE_ERROR_CODES } from "./errors";

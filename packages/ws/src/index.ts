@@ -14,3 +14,6 @@ export { RedisAdapter, type RedisAdapterOptions } from "./redis-adapter";
 
 // The wire protocol
 export { CloseCode, WS_ERROR_CODES, RESERVED_EVENTS, type WireMessage, type WsErrorCode } from "./protocol";
+
+// Error codes
+export { WS_HTTP_ERROR_CODES } from "./errors";
