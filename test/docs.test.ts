@@ -68,9 +68,7 @@ describe("documentation", () => {
       ...Object.keys(TEMPLATE_ERROR_CODES),
       ...Object.keys(WS_HTTP_ERROR_CODES),
       ...Object.keys(WS_ERROR_CODES),
-    ].filter(
-      (code) => !errorsDoc.includes("`" + code + "`"),
-    );
+    ].filter((code) => !errorsDoc.includes("`" + code + "`"));
     expect(missing).toEqual([]);
   });
 });

@@ -57,7 +57,10 @@ export const templates: AexPlugin<undefined> = {
         this.typedEnd(await renderView(view.engine, name, data), HTML_HEAD);
       } catch (cause) {
         log("cannot render %o: %O", name, cause);
-        const error = new HttpError(500, `Cannot render template "${name}"`, { code: "AEX_TEMPLATE_FAILED" satisfies TemplateErrorCode, cause });
+        const error = new HttpError(500, `Cannot render template "${name}"`, {
+          code: "AEX_TEMPLATE_FAILED" satisfies TemplateErrorCode,
+          cause,
+        });
         await app.answerError(error, this.req, this, view?.scope);
       }
     }

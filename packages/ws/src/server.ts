@@ -168,7 +168,8 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
    * connection to `enter` (paused until it returns, so no message is lost).
    */
   accept(req: AexRequest, res: AexResponse, scope: Scope, enter: (handler: WebSocketHandler) => unknown): false {
-    if (this.closed !== null) throw new HttpError(503, "The server is shutting down", { code: "AEX_WS_CLOSING" satisfies WsHttpErrorCode });
+    if (this.closed !== null)
+      throw new HttpError(503, "The server is shutting down", { code: "AEX_WS_CLOSING" satisfies WsHttpErrorCode });
     const socket = res.socket as Duplex | null;
     if (socket === null || socket.destroyed) return false;
     res.detachSocket(res.socket!);
