@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AEX_ERROR_CODES, HTTP_ERROR_CODES } from "@aex/core";
+import { TEMPLATE_ERROR_CODES } from "@aex/template";
+import { WS_ERROR_CODES, WS_HTTP_ERROR_CODES } from "@aex/ws";
 
 const root = join(__dirname, "..");
 
@@ -58,11 +60,15 @@ describe("documentation", () => {
     },
   );
 
-  it("docs/errors.md lists every error code", () => {
+  it("docs/errors.md lists every error code of every package", () => {
     const errorsDoc = readFileSync(join(root, "docs/errors.md"), "utf8");
-    const missing = [...Object.keys(AEX_ERROR_CODES), ...Object.keys(HTTP_ERROR_CODES)].filter(
-      (code) => !errorsDoc.includes("`" + code + "`"),
-    );
+    const missing = [
+      ...Object.keys(AEX_ERROR_CODES),
+      ...Object.keys(HTTP_ERROR_CODES),
+      ...Object.keys(TEMPLATE_ERROR_CODES),
+      ...Object.keys(WS_HTTP_ERROR_CODES),
+      ...Object.keys(WS_ERROR_CODES),
+    ].filter((code) => !errorsDoc.includes("`" + code + "`"));
     expect(missing).toEqual([]);
   });
 });

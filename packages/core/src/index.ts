@@ -31,6 +31,7 @@ export { toStep, methodStep, type AnyStepFunction } from "./pipeline/to-step";
 export { http, compact, get, post, put, patch, del, type Urls } from "./decorators/http";
 export { inject, hook, guardedStep } from "./decorators/inject";
 export { listen } from "./decorators/listen";
+export { sse, EventStream, type SseHandler, type SseOptions } from "./sse";
 
 // Request data: parsing and validation
 export { query, readQuery } from "./parsers/query";

@@ -5,3 +5,6 @@ export { renderView, type ViewEngine } from "./view-engine";
 
 // Template names
 export { viewName, viewPath } from "./view-name";
+
+// Error codes
+export { TEMPLATE_ERROR_CODES } from "./errors";

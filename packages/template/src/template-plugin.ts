@@ -1,6 +1,9 @@
 import { HttpError, Scope, type AexPlugin, type AexResponse } from "@aex/core";
 import debug from "debug";
+import type { TEMPLATE_ERROR_CODES } from "./errors";
 import { renderView, type ViewEngine } from "./view-engine";
+
+type TemplateErrorCode = keyof typeof TEMPLATE_ERROR_CODES;
 
 const log = debug("aex:template");
 const HTML_HEAD = { "content-type": "text/html; charset=utf-8" } as const;
@@ -54,7 +57,10 @@ export const templates: AexPlugin<undefined> = {
         this.typedEnd(await renderView(view.engine, name, data), HTML_HEAD);
       } catch (cause) {
         log("cannot render %o: %O", name, cause);
-        const error = new HttpError(500, `Cannot render template "${name}"`, { code: "AEX_TEMPLATE_FAILED", cause });
+        const error = new HttpError(500, `Cannot render template "${name}"`, {
+          code: "AEX_TEMPLATE_FAILED" satisfies TemplateErrorCode,
+          cause,
+        });
         await app.answerError(error, this.req, this, view?.scope);
       }
     }

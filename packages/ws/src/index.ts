@@ -13,3 +13,6 @@ export type { BroadcastAdapter, BroadcastMessage } from "./adapter";
 
 // The wire protocol
 export { CloseCode, WS_ERROR_CODES, RESERVED_EVENTS, type WireMessage, type WsErrorCode } from "./protocol";
+
+// Error codes
+export { WS_HTTP_ERROR_CODES } from "./errors";

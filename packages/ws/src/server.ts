@@ -16,6 +16,7 @@ import debug from "debug";
 import { WebSocketServer as WsServer, type WebSocket } from "ws";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
 import { emitSafely } from "./emit-safely";
+import type { WS_HTTP_ERROR_CODES } from "./errors";
 import { WebSocketHandler, type HandlerHost } from "./handler";
 import { openInjected } from "./inject-socket";
 import { CloseCode, encodeMessage } from "./protocol";
@@ -23,6 +24,7 @@ import { Rooms } from "./rooms";
 
 const log = debug("aex:ws");
 const NO_HEAD = Buffer.alloc(0);
+type WsHttpErrorCode = keyof typeof WS_HTTP_ERROR_CODES;
 
 /**
  * A WebSocket middleware: `(req, ws, scope)`, `ws` being the WebSocket (the `ws`
@@ -166,7 +168,8 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
    * connection to `enter` (paused until it returns, so no message is lost).
    */
   accept(req: AexRequest, res: AexResponse, scope: Scope, enter: (handler: WebSocketHandler) => unknown): false {
-    if (this.closed !== null) throw new HttpError(503, "The server is shutting down", { code: "AEX_WS_CLOSING" });
+    if (this.closed !== null)
+      throw new HttpError(503, "The server is shutting down", { code: "AEX_WS_CLOSING" satisfies WsHttpErrorCode });
     const socket = res.socket as Duplex | null;
     if (socket === null || socket.destroyed) return false;
     res.detachSocket(res.socket!);

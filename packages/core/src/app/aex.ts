@@ -254,9 +254,7 @@ export class Aex {
     // Steps that need their app (a plugin's) are built for this one.
     const middlewares = this.middlewares.map((m) => (m as DecoratorStep)[BUILD_FOR_APP]?.(this) ?? m);
     this.line =
-      table.count > 0
-        ? [...middlewares, createDispatcher(table, this.options.maxParamLength, true)]
-        : middlewares;
+      table.count > 0 ? [...middlewares, createDispatcher(table, this.options.maxParamLength, true)] : middlewares;
     // Upgrades walk the same middlewares, then the `@ws` routes, then attached servers.
     this.upgradeRoutes = upgrades.count;
     this.upgradeLine = [

@@ -214,7 +214,10 @@ export class TestClient {
    * const feed = await aex.inject().sse("/feed", { lastEventId: "7" });
    * expect(await feed.next()).toEqual({ event: "tick", data: "8", id: "8" });
    */
-  sse(path: string, options: { lastEventId?: string; headers?: Record<string, string> } = {}): Promise<TestEventStream> {
+  sse(
+    path: string,
+    options: { lastEventId?: string; headers?: Record<string, string> } = {},
+  ): Promise<TestEventStream> {
     const headers: Record<string, string> = { host: "localhost", accept: "text/event-stream", ...options.headers };
     if (options.lastEventId !== undefined) headers["last-event-id"] = options.lastEventId;
     return openEventStream(this.connect(), path, this.headersFor(headers));

@@ -16,8 +16,8 @@ export interface TestEventStream {
   readonly headers: IncomingHttpHeaders;
   /** The next event not yet taken (comments such as heartbeats are skipped). */
   next(): Promise<TestEvent>;
-  /** Heartbeat comments received so far. */
-  readonly comments: number;
+  /** The next comment line not yet taken (heartbeats are comments). */
+  nextComment(): Promise<string>;
   /** Disconnects, as a closing browser tab does. */
   close(): void;
   /** Resolves when the stream ended (the server ended it, or `close()`). */
@@ -36,7 +36,8 @@ export function openEventStream(
     const req = request({ method: "GET", path, headers, createConnection: () => connection as Socket }, (res) => {
       const events: TestEvent[] = [];
       const waiters: ((event: TestEvent) => void)[] = [];
-      let comments = 0;
+      const comments: string[] = [];
+      const commentWaiters: ((comment: string) => void)[] = [];
       let buffer = "";
       let raw = "";
       const ended = new Promise<void>((done) => res.once("close", () => done()));
@@ -49,7 +50,7 @@ export function openEventStream(
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const event = parseBlock(block);
-          if (event === null) comments++;
+          if (typeof event === "string") (commentWaiters.shift() ?? ((c: string) => comments.push(c)))(event);
           else (waiters.shift() ?? ((e: TestEvent) => events.push(e)))(event);
         }
       });
@@ -57,8 +58,9 @@ export function openEventStream(
       resolve({
         status: res.statusCode ?? 0,
         headers: res.headers,
-        get comments() {
-          return comments;
+        nextComment: () => {
+          const comment = comments.shift();
+          return comment !== undefined ? Promise.resolve(comment) : new Promise((wake) => commentWaiters.push(wake));
         },
         next: () => {
           const event = events.shift();
@@ -77,8 +79,8 @@ export function openEventStream(
   });
 }
 
-/** One block of lines: an event, or null for a block of comments only. */
-function parseBlock(block: string): TestEvent | null {
+/** One block of lines: an event, or the text of a block of comments only. */
+function parseBlock(block: string): TestEvent | string {
   let event = "message";
   let id: string | undefined;
   const data: string[] = [];
@@ -93,6 +95,6 @@ function parseBlock(block: string): TestEvent | null {
     else if (field === "data") data.push(value);
     else if (field === "id") id = value;
   }
-  if (!any) return null;
+  if (!any) return block.replace(/^: ?/gm, "");
   return id === undefined ? { event, data: data.join("\n") } : { event, data: data.join("\n"), id };
 }

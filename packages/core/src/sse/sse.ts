@@ -1,0 +1,56 @@
+import type { Aex } from "../app/aex";
+import { AexError } from "../errors/aex-error";
+import type { Scope } from "../scope/scope";
+import { addRoute } from "../registry/registry";
+import { EventStream, type SseOptions } from "./event-stream";
+
+/** A method made an event stream by `@sse`. */
+export type SseHandler = (stream: EventStream, scope: Scope) => unknown;
+
+/** The `app.state` key of the app's open streams, ended by `aex.close()`. */
+const STREAMS = Symbol("aex.sse.streams");
+
+function openStreams(app: Aex): Set<EventStream> {
+  return app.state(STREAMS, () => {
+    const streams = new Set<EventStream>();
+    app.onClose(() => streams.forEach((stream) => stream.end()));
+    return streams;
+  });
+}
+
+/**
+ * Makes a controller method a Server-Sent Events endpoint (`GET path`): after the
+ * method's steps (`@session`, guards…) it gets an open {@link EventStream}, with the
+ * client's `Last-Event-ID` as `stream.lastEventId`. Heartbeats keep it alive; it ends on
+ * client disconnect and on `aex.close()`.
+ *
+ * @example
+ * class Feed {
+ *   @sse("/feed")
+ *   feed(stream: EventStream, scope: Scope) {
+ *     stream.send("hello", { resumedAfter: stream.lastEventId ?? null }, "1");
+ *   }
+ * }
+ */
+export function sse(path: string, options: SseOptions = {}): MethodDecorator {
+  if (typeof path !== "string" || (path !== "*" && !path.startsWith("/"))) {
+    throw new AexError("AEX_ERR_ROUTE_INVALID", String(path));
+  }
+  return (target, key) => {
+    addRoute(target, key, {
+      methods: ["GET"],
+      urls: [path],
+      compact: false,
+      handler: ({ app, instance, methodName }) => {
+        const streams = openStreams(app);
+        const method = (instance as Record<string | symbol, SseHandler>)[methodName];
+        return (req, res, scope) => {
+          const stream = new EventStream(req, res, options);
+          streams.add(stream);
+          void stream.closed.then(() => streams.delete(stream));
+          return method.call(instance, stream, scope);
+        };
+      },
+    });
+  };
+}
