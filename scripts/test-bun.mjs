@@ -93,6 +93,8 @@ export async function runBunMode(bun, mode, extraArgs = []) {
     "test",
     `--tsconfig-override=test/bun/tsconfig.${mode}.json`,
     "--only-failures",
+    // jest.config.ts's testTimeout: the slowest honest test on a loaded 2-core machine.
+    "--timeout=30000",
     "-t",
     skipPattern(),
     ...(extraArgs.length > 0 ? extraArgs : TEST_DIRS),
