@@ -1,12 +1,12 @@
 // Sessions
-export { session, readSession } from "./session-step";
+export { session } from "./session-step";
+export { sessions, type SessionPluginOptions, type AppSessions } from "./session-plugin";
 export { Session, newSessionId } from "./session";
 export type { SessionOptions } from "./options";
 
 // Stores
 export { ISessionStore, type Store, type SessionData, type MaybePromise } from "./store";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store";
-export { RedisStore, type RedisStoreOptions, type RedisLike } from "./redis-store";
 
 // Signed values
 export { sign, unsign } from "./signature";

@@ -1,9 +1,7 @@
-// The decorator
+// The decorator and the plugin
 export { template, type TemplateInit } from "./template";
-
-// Ready engines
-export { nunjucks, type NunjucksEngine } from "./nunjucks";
-export { pug, type PugOptions } from "./pug";
+export { templates, type ResponseView } from "./template-plugin";
+export { renderView, type ViewEngine } from "./view-engine";
 
 // Template names
 export { viewName, viewPath } from "./view-name";
