@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUN_SKIPS, skipPattern } from "./bun-skips.mjs";
+import { BUN_SKIPPED_FILES, BUN_SKIPS, skipPattern } from "./bun-skips.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -82,6 +82,7 @@ export function printSkips() {
   for (const skip of BUN_SKIPS) {
     console.log(`  - "${skip.name}" (${skip.file})\n      why: ${skip.reason}\n      instead: ${skip.instead}`);
   }
+  for (const skip of BUN_SKIPPED_FILES) console.log(`  - the whole file ${skip.file}\n      why: ${skip.reason}`);
 }
 
 /**
@@ -93,6 +94,9 @@ export async function runBunMode(bun, mode, extraArgs = []) {
     "test",
     `--tsconfig-override=test/bun/tsconfig.${mode}.json`,
     "--only-failures",
+    // jest.config.ts's testTimeout: the slowest honest test on a loaded 2-core machine.
+    "--timeout=30000",
+    ...BUN_SKIPPED_FILES.map((s) => `--path-ignore-patterns=${s.file}`),
     "-t",
     skipPattern(),
     ...(extraArgs.length > 0 ? extraArgs : TEST_DIRS),

@@ -52,7 +52,9 @@ try {
 } catch {
   // jest stopped before writing its results; its status says it failed.
 }
-summaries.push(`Node ${process.version} (jest): ${jestStatus === 0 ? "PASS" : "FAIL"} — ${counts}, ${seconds} s`);
+summaries.push(
+  `Node ${process.version} (jest, standard + legacy decorators): ${jestStatus === 0 ? "PASS" : "FAIL"} — ${counts}, ${seconds} s`,
+);
 failed ||= jestStatus !== 0;
 
 if (bun) {

@@ -2,6 +2,7 @@
 // (Node) and under `bun test` (scripts/test-bun.mjs); each test asserts what each runtime
 // does, so a change in either shows up here. docs/runtimes.md lists the same differences.
 import { createServer } from "node:http";
+import { join } from "node:path";
 import { Aex, formdata, post, type Scope } from "@aex/core";
 
 const onBun = process.versions.bun !== undefined;
@@ -64,7 +65,8 @@ describe("runtime differences (Node vs Bun)", () => {
   });
 
   it('`import "ws"` is the npm package on Node and Bun\'s built-in WebSocket on Bun', () => {
-    const resolved = require.resolve("ws");
+    // Resolved as @aex/ws resolves it (pnpm keeps ws out of the repository root).
+    const resolved = require.resolve("ws", { paths: [join(__dirname, "..", "..", "packages", "ws")] });
     if (onBun) expect(resolved).toBe("ws");
     else expect(resolved).toMatch(/[\\/]node_modules[\\/]ws[\\/]index\.js$/);
   });
