@@ -23,8 +23,8 @@ import {
   type Started,
 } from "./pack-helpers";
 
-const SLOW = 420_000;
-jest.setTimeout(60_000);
+const SLOW = 600_000;
+jest.setTimeout(120_000);
 
 // The controller of docs/getting-started.md, word for word (test/docs.test.ts checks it).
 const ESM_MAIN = `import { Aex, get, type AexRequest, type AexResponse, type Scope } from "@aex/core";
