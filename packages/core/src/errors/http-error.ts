@@ -98,4 +98,5 @@ export const HTTP_ERROR_CODES = {
   AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
   AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",
   AEX_TEMPLATE_FAILED: "500: res.render could not render the template (missing, broken, or outside the views folder)",
+  AEX_METHOD_OVERRIDE_INVALID: "400: methodOverride() was asked for a method it does not allow",
 } as const;
