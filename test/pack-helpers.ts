@@ -39,19 +39,22 @@ export async function sh(
   }
 }
 
+let pnpmBin: Promise<string> | undefined;
+
+/** pnpm 9's executable, found once through npx (each `npx pnpm@9` costs seconds). */
+function pnpm(): Promise<string> {
+  pnpmBin ??= sh(ROOT, "npx", ["--yes", "--prefer-offline", "-p", "pnpm@9", "-c", "command -v pnpm"]).then((out) =>
+    out.trim(),
+  );
+  return pnpmBin;
+}
+
 /**
  * `pnpm pack` of one package into `destination`: pnpm rewrites the `workspace:` ranges, and
  * the package's `prepack` script builds it first. Returns the tarball's path.
  */
 export async function pack(name: (typeof PACKAGES)[number], destination: string): Promise<string> {
-  const out = await sh(join(ROOT, "packages", name), "npx", [
-    "--yes",
-    "--prefer-offline",
-    "pnpm@9",
-    "pack",
-    "--pack-destination",
-    destination,
-  ]);
+  const out = await sh(join(ROOT, "packages", name), await pnpm(), ["pack", "--pack-destination", destination]);
   const tarball = out
     .trim()
     .split("\n")

@@ -23,8 +23,8 @@ import {
   type Started,
 } from "./pack-helpers";
 
-const SLOW = 420_000;
-jest.setTimeout(60_000);
+const SLOW = 600_000;
+jest.setTimeout(120_000);
 
 // The controller of docs/getting-started.md, word for word (test/docs.test.ts checks it).
 const ESM_MAIN = `import { Aex, get, type AexRequest, type AexResponse, type Scope } from "@aex/core";
@@ -237,7 +237,9 @@ describe("the packed packages in a new project", () => {
     it("has the package.json and tsconfig.json that docs/getting-started.md shows", () => {
       const pkg = readJsonc(join(esmDir, "package.json"));
       const docPkg = docJson((json) => json.type === "module");
-      expect({ type: pkg.type, main: pkg.main, scripts: pkg.scripts }).toEqual({
+      // npm init also writes a "test" script that fails; the doc leaves it out.
+      const { build, start } = pkg.scripts as Record<string, string>;
+      expect({ type: pkg.type, main: pkg.main, scripts: { build, start } }).toEqual({
         type: docPkg.type,
         main: docPkg.main,
         scripts: docPkg.scripts,
