@@ -35,6 +35,7 @@ export { query, readQuery } from "./parsers/query";
 export { body, bodyStep, type BodyType, type BodyOptions } from "./parsers/body";
 export { formdata, formdataStep, DEFAULT_FORMDATA_LIMITS, type FormDataOptions } from "./parsers/formdata";
 export { stripPrototypeKeys } from "./parsers/sanitize";
+export { DEFAULT_BODY_LIMITS, type BodyLimits } from "./parsers/body-limits";
 export {
   filter,
   filterStep,
@@ -73,6 +74,17 @@ export { pathOf } from "./router/path-of";
 // Errors
 export { AexError, AEX_ERROR_CODES, type AexErrorCode } from "./errors/aex-error";
 export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from "./errors/http-error";
+
+// Secure defaults: security headers, CSP nonce, trusted proxies
+export { headers } from "./security/headers-decorator";
+export {
+  DEFAULT_CSP,
+  resolveSecurityHeaders,
+  type CspDirectives,
+  type SecurityHeaders,
+  type SecurityHeadersOptions,
+} from "./security/headers";
+export { compileTrust, type TrustProxy, type TrustFunction } from "./security/trust-proxy";
 
 // Testing
 export { TestClient, TestRequest, type TestResponse } from "./testing/test-client";

@@ -18,6 +18,7 @@ import { compileController, type BoundListener, type Constructor } from "./compi
 import { resolveOptions, type AexOptions, type ResolvedOptions } from "./options";
 import { TestClient } from "../testing/test-client";
 import { Watchdog } from "./watchdog";
+import { appClasses } from "../security/app-classes";
 
 const log = debug("aex:app");
 const logError = debug("aex:error");
@@ -61,6 +62,8 @@ export class Aex {
   private readonly pushed = new Map<Constructor, readonly unknown[]>();
   private readonly closeHooks: (() => unknown)[] = [];
   private readonly watchdog: Watchdog;
+  /** This app's request/response classes, carrying its secure defaults (security/app-classes.ts). */
+  private readonly classes: ReturnType<typeof appClasses>;
   private listeners: BoundListener[] = [];
   private line: readonly Step[] = [];
   private prepared = false;
@@ -81,6 +84,7 @@ export class Aex {
     this.options = resolveOptions(isEmitter ? options : (emitterOrOptions ?? options));
     this.shared = { outer: this.global, orm: this.orm, emitter: this.emitter };
     this.watchdog = new Watchdog(this.options.handlerTimeout, (res) => this.timedOut(res));
+    this.classes = appClasses(this, this.options);
   }
 
   /**
@@ -152,7 +156,7 @@ export class Aex {
   /** A node HTTP server serving this app (not listening yet); `start()` uses it. */
   createServer(): AexServer {
     this.server ??= createServer(
-      { ...this.options.server, IncomingMessage: AexRequest, ServerResponse: AexResponse },
+      { ...this.options.server, IncomingMessage: this.classes.Request, ServerResponse: this.classes.Response },
       this.handle,
     );
     apps.set(this.server, this);
@@ -228,7 +232,7 @@ export class Aex {
   readonly handle = (req: AexRequest, res: AexResponse): void => {
     if (!this.prepared) this.prepare();
     if (this.closing) res.shouldKeepAlive = false;
-    const scope = new Scope(this.shared, res.startedAt);
+    const scope = new Scope(this.shared, res.startedAt, res);
     let completed: boolean | Promise<boolean>;
     try {
       completed = runLine(this.line, req, res, scope);

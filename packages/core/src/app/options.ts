@@ -1,5 +1,8 @@
 import type { ServerOptions } from "node:http";
 import { DEFAULT_MAX_PARAM_LENGTH } from "../router/route-params";
+import { resolveBodyLimits, type BodyLimits } from "../parsers/body-limits";
+import { resolveSecurityHeaders, type SecurityHeaders, type SecurityHeadersOptions } from "../security/headers";
+import { compileTrust, type TrustFunction, type TrustProxy } from "../security/trust-proxy";
 
 /** Options of an {@link Aex} app. */
 export interface AexOptions {
@@ -22,6 +25,18 @@ export interface AexOptions {
    * `headersTimeout` and `requestTimeout` (408 past them), `keepAliveTimeout`…
    */
   server?: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+  // --- Secure defaults (docs/security.md) ---
+  /** Body limits every parser applies: JSON depth, body timeouts, linger-close bounds. */
+  limits?: Partial<BodyLimits>;
+  /** Security headers on every response (Helmet-level defaults); `false` sends none. */
+  securityHeaders?: SecurityHeadersOptions | false;
+  /**
+   * Which peers may set `X-Forwarded-*`/`Forwarded` (`req.ip`, `req.protocol`,
+   * `req.hostname`): `true`, a hop count, addresses/CIDRs/`"loopback"`… as in Express.
+   * Default: trust nothing.
+   */
+  trustProxy?: TrustProxy;
+  // --- end of secure defaults ---
 }
 
 /** The options with every default filled in. */
@@ -31,6 +46,27 @@ export interface ResolvedOptions {
   readonly production: boolean;
   readonly closeTimeout: number;
   readonly server: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+  // --- Secure defaults ---
+  readonly limits: BodyLimits;
+  readonly securityHeaders: SecurityHeaders | null;
+  readonly trust: TrustFunction | null;
+  // --- end of secure defaults ---
+}
+
+/**
+ * Node server defaults (RFC 9110 §15.5.9 408): headers within 20 s, the whole request
+ * within 60 s; node checks both every `connectionsCheckingInterval`.
+ */
+function serverOptions(given: AexOptions["server"] = {}): ResolvedOptions["server"] {
+  const headersTimeout = given.headersTimeout ?? 20_000;
+  const requestTimeout = given.requestTimeout ?? 60_000;
+  const shortest = Math.min(headersTimeout || Infinity, requestTimeout || Infinity);
+  return {
+    connectionsCheckingInterval: Math.max(25, Math.min(5_000, Math.floor(shortest / 4))),
+    ...given,
+    headersTimeout,
+    requestTimeout,
+  };
 }
 
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
@@ -39,6 +75,9 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
     maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
     production: options.production ?? process.env.NODE_ENV === "production",
     closeTimeout: options.closeTimeout ?? 10_000,
-    server: options.server ?? {},
+    server: serverOptions(options.server),
+    limits: resolveBodyLimits(options.limits),
+    securityHeaders: options.securityHeaders === false ? null : resolveSecurityHeaders(options.securityHeaders),
+    trust: compileTrust(options.trustProxy),
   };
 }

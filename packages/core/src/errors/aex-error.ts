@@ -10,6 +10,8 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_ROUTE_INVALID: "a route path must be '*' or start with '/'",
   AEX_ERR_DECORATOR_ARGS: "a decorator was given arguments it cannot use",
   AEX_ERR_DECORATOR_TARGET: "Aex decorators go on instance methods of a class",
+  AEX_ERR_SECURITY_HEADERS: "a security header option has a value that cannot be sent",
+  AEX_ERR_SESSION_SECRET_MISSING: "in production (NODE_ENV=production) sessions need a secret: set AEX_SESSION_SECRET or the secret option",
 } as const;
 
 /** A code from {@link AEX_ERROR_CODES}. */
