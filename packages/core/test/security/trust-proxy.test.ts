@@ -1,4 +1,4 @@
-import { Aex, get, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, get, type AexOptions, type AexRequest, type AexResponse } from "@aex/core";
 import { get as fetchGet, listen } from "../support/http";
 
 class WhoAmI {
@@ -8,7 +8,7 @@ class WhoAmI {
   }
 }
 
-async function ask(options: ConstructorParameters<typeof Aex>[0], headers: Record<string, string>) {
+async function ask(options: AexOptions, headers: Record<string, string>) {
   const aex = new Aex(options).push(WhoAmI);
   const base = await listen(aex);
   try {
