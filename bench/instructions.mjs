@@ -29,6 +29,7 @@ const SERVERS = {
   raw: join(here, "servers/raw.js"),
   aex: join(here, "dist/aex-server.js"),
   fastify: join(here, "servers/fastify.js"),
+  "fastify-helmet": join(here, "servers/fastify-helmet.js"),
 };
 const JSON_HEADERS = { "content-type": "application/json" };
 const SCENARIOS = {
