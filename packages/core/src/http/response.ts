@@ -250,10 +250,14 @@ export class AexResponse extends ServerResponse<AexRequest> {
 
 Object.assign(AexResponse.prototype, { _beforeEnd: null, _ending: false, _nonce: null, securityHeaders: null });
 
-/** Template data with a lazy `nonce` (the response's CSP nonce), unless it has its own. */
+/**
+ * Template data plus `nonce` (the response's CSP nonce, made when read), unless it has
+ * its own. A copy with the same prototype: engines copy own properties (nunjucks).
+ */
 function withNonce(data: object, res: AexResponse): object {
   if ("nonce" in data) return data;
-  return Object.create(data, { nonce: { get: () => res.nonce, enumerable: true } }) as object;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(data) as object | null) as object, data);
+  return Object.defineProperty(copy, "nonce", { get: () => res.nonce, enumerable: true });
 }
 
 type WriteCallback = (error: Error | null | undefined) => void;
