@@ -47,7 +47,9 @@ export class Session {
 
   constructor(state: Omit<SessionState, "saved" | "destroyed" | "identity">, data: SessionData) {
     const identity = identityOf(data, state.options.identityKeys);
-    Object.defineProperty(this, STATE, { value: { ...state, saved: JSON.stringify(data), destroyed: false, identity } });
+    Object.defineProperty(this, STATE, {
+      value: { ...state, saved: JSON.stringify(data), destroyed: false, identity },
+    });
     Object.assign(this, data);
   }
 

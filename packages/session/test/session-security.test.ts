@@ -33,7 +33,11 @@ function appWith(store: MemoryStore, options: Parameters<typeof session>[1] = {}
     @get("/me")
     @session(store, settings)
     me(_req: AexRequest, res: AexResponse, scope: Scope) {
-      res.json({ user: scope.session.user ?? null, visits: scope.session.visits ?? 0, roles: scope.session.roles ?? [] });
+      res.json({
+        user: scope.session.user ?? null,
+        visits: scope.session.visits ?? 0,
+        roles: scope.session.roles ?? [],
+      });
     }
   }
   return new Aex(aexOptions).push(Account);
@@ -114,7 +118,9 @@ describe("session cookie attributes (secure defaults)", () => {
     const proxied = appWith(new MemoryStore(), {}, { trustProxy: "loopback" });
     const [plainBase, proxiedBase] = [await started(plain), await started(proxied)];
     try {
-      const overHttp = await new CookieJar(plainBase).send("POST", "/visit", { headers: { "X-Forwarded-Proto": "https" } });
+      const overHttp = await new CookieJar(plainBase).send("POST", "/visit", {
+        headers: { "X-Forwarded-Proto": "https" },
+      });
       expect(String(overHttp.headers["set-cookie"])).toMatch(/; HttpOnly; SameSite=Lax$/);
       expect(String(overHttp.headers["set-cookie"])).not.toMatch(/Secure/);
       const overHttps = await new CookieJar(proxiedBase).send("POST", "/visit", {

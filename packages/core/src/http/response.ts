@@ -67,7 +67,11 @@ export class AexResponse extends ServerResponse<AexRequest> {
     return req.trustProxy === null ? (req.socket as TLSSocket | null)?.encrypted === true : req.protocol === "https";
   }
 
-  override writeHead(statusCode: number, statusMessage?: string, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
+  override writeHead(
+    statusCode: number,
+    statusMessage?: string,
+    headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+  ): this;
   override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
   override writeHead(
     statusCode: number,

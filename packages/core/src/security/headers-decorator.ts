@@ -11,7 +11,9 @@ function record(target: object, key: string | symbol, options: SecurityHeadersOp
     build: ({ app }): Step => {
       // Computed once per route, at prepare(): the request only swaps the block.
       const block =
-        options === false ? null : resolveSecurityHeaders(mergeSecurityOptions(appSecurity(app)?.securityHeaders?.options ?? null, options));
+        options === false
+          ? null
+          : resolveSecurityHeaders(mergeSecurityOptions(appSecurity(app)?.securityHeaders?.options ?? null, options));
       return (_req, res) => {
         res.securityHeaders = block;
       };

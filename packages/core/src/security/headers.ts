@@ -148,7 +148,8 @@ export function resolveSecurityHeaders(options: SecurityHeadersOptions = {}): Se
   const entries: [string, string, string][] = [];
   for (let i = 0; i < flat.length; i += 2) entries.push([flat[i].toLowerCase(), flat[i], flat[i + 1]]);
   const fast = [...flat, "content-type", "", "content-length", ""];
-  const fastTls = hsts === null ? fast : [...flat, "Strict-Transport-Security", hsts, "content-type", "", "content-length", ""];
+  const fastTls =
+    hsts === null ? fast : [...flat, "Strict-Transport-Security", hsts, "content-type", "", "content-length", ""];
   return { options, flat, entries, hsts, nonceCsp, fast, fastTls };
 }
 

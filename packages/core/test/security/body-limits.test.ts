@@ -199,7 +199,8 @@ describe("body limits (secure defaults)", () => {
     });
 
     it("a body sent one byte at a time answers 408 once bodyTimeout passed", async () => {
-      const head = "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n";
+      const head =
+        "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n";
       const text = await trickle(base, head, "a".repeat(1000), 50);
       expect(text).toMatch(/^HTTP\/1\.1 408 /);
       expect(codeOf(text)).toBe("AEX_BODY_TIMEOUT");

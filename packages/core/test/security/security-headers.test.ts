@@ -1,4 +1,14 @@
-import { Aex, AexError, get, headers, HttpError, query, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import {
+  Aex,
+  AexError,
+  get,
+  headers,
+  HttpError,
+  query,
+  type AexRequest,
+  type AexResponse,
+  type Scope,
+} from "@aex/core";
 import { get as fetchGet, listen } from "../support/http";
 
 const HELMET_LEVEL = {
@@ -54,7 +64,9 @@ class Pages {
 
   @get("/render")
   async render(_req: AexRequest, res: AexResponse) {
-    res.view = { render: (_name: string, data: object) => `<script nonce="${(data as { nonce: string }).nonce}"></script>` };
+    res.view = {
+      render: (_name: string, data: object) => `<script nonce="${(data as { nonce: string }).nonce}"></script>`,
+    };
     await res.render("page", { title: "t" });
   }
 
@@ -100,12 +112,15 @@ describe("security headers (secure defaults)", () => {
   afterAll(() => aex.close());
 
   // Regression: no X-Content-Type-Options: nosniff (nor any other security header) on any response.
-  it.each(["/end", "/json", "/fail", "/missing"])("GET %s carries the Helmet-level headers and the CSP", async (path) => {
-    const res = await fetchGet(base, path);
-    expectHelmetLevel(res.headers);
-    expect(res.headers["content-security-policy"]).toBe(STATIC_CSP);
-    expect(res.headers["strict-transport-security"]).toBeUndefined();
-  });
+  it.each(["/end", "/json", "/fail", "/missing"])(
+    "GET %s carries the Helmet-level headers and the CSP",
+    async (path) => {
+      const res = await fetchGet(base, path);
+      expectHelmetLevel(res.headers);
+      expect(res.headers["content-security-policy"]).toBe(STATIC_CSP);
+      expect(res.headers["strict-transport-security"]).toBeUndefined();
+    },
+  );
 
   it("keeps what the handler sets itself and drops X-Powered-By", async () => {
     const res = await fetchGet(base, "/own");
@@ -168,14 +183,17 @@ describe("security headers (secure defaults)", () => {
 
   describe("a handler copying CR/LF into a header", () => {
     // Regression: res.setHeader with a CR/LF query value answered 500.
-    it.each(["/echo-header", "/echo-write-head"])("%s answers 400 AEX_HEADER_INVALID and keeps serving", async (path) => {
-      const res = await fetchGet(base, `${path}?v=${encodeURIComponent("a\r\nSet-Cookie: admin=1")}`);
-      expect(res.status).toBe(400);
-      expect(res.headers["set-cookie"]).toBeUndefined();
-      expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_HEADER_INVALID" });
-      expect(res.headers["x-content-type-options"]).toBe("nosniff");
-      expect((await fetchGet(base, `${path}?v=fine`)).status).toBe(200);
-    });
+    it.each(["/echo-header", "/echo-write-head"])(
+      "%s answers 400 AEX_HEADER_INVALID and keeps serving",
+      async (path) => {
+        const res = await fetchGet(base, `${path}?v=${encodeURIComponent("a\r\nSet-Cookie: admin=1")}`);
+        expect(res.status).toBe(400);
+        expect(res.headers["set-cookie"]).toBeUndefined();
+        expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_HEADER_INVALID" });
+        expect(res.headers["x-content-type-options"]).toBe("nosniff");
+        expect((await fetchGet(base, `${path}?v=fine`)).status).toBe(200);
+      },
+    );
   });
 });
 
@@ -186,7 +204,8 @@ describe("new Aex({ securityHeaders })", () => {
     try {
       const res = await fetchGet(base, "/json");
       expect(res.status).toBe(200);
-      for (const name of [...Object.keys(HELMET_LEVEL), "content-security-policy"]) expect(res.headers[name]).toBeUndefined();
+      for (const name of [...Object.keys(HELMET_LEVEL), "content-security-policy"])
+        expect(res.headers[name]).toBeUndefined();
     } finally {
       await aex.close();
     }

@@ -20,7 +20,11 @@ async function ask(options: AexOptions, headers: Record<string, string>) {
   }
 }
 
-const FORWARDED = { "x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https", "x-forwarded-host": "shop.example:8443" };
+const FORWARDED = {
+  "x-forwarded-for": "203.0.113.7",
+  "x-forwarded-proto": "https",
+  "x-forwarded-host": "shop.example:8443",
+};
 
 describe("req.ip, req.protocol, req.hostname (trustProxy)", () => {
   it("by default trust nobody: forwarded headers are ignored", async () => {

@@ -32,15 +32,18 @@ export function streamBody(
     const settle = () => {
       if (answer !== null && sent) resolve({ ...answer, errors });
     };
-    const req = httpRequest({ host: url.hostname, port: url.port, method: "POST", path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("error", (error) => errors.push((error as NodeJS.ErrnoException).code ?? error.message));
-      res.on("end", () => {
-        answer = { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") };
-        settle();
-      });
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: "POST", path, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", (error) => errors.push((error as NodeJS.ErrnoException).code ?? error.message));
+        res.on("end", () => {
+          answer = { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") };
+          settle();
+        });
+      },
+    );
     req.on("error", (error: NodeJS.ErrnoException) => {
       errors.push(error.code ?? error.message);
       if (answer === null) reject(error);
