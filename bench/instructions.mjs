@@ -35,6 +35,7 @@ const SERVERS = {
   // The logging pair: Aex without its default logger, Fastify with its pino logger on.
   "aex-nolog": [join(here, "dist/aex-server.js"), "nolog"],
   "fastify-log": join(here, "servers/fastify-logger.js"),
+  "fastify-helmet": join(here, "servers/fastify-helmet.js"),
 };
 const JSON_HEADERS = { "content-type": "application/json" };
 const SCENARIOS = {

@@ -24,6 +24,7 @@ const SERVERS = {
   raw: join(here, "servers/raw.js"),
   aex: join(here, "dist/aex-server.js"),
   fastify: join(here, "servers/fastify.js"),
+  "fastify-helmet": join(here, "servers/fastify-helmet.js"),
   hono: join(here, "servers/hono.js"),
   koa: join(here, "servers/koa.js"),
   express: join(here, "servers/express.js"),

@@ -38,6 +38,7 @@ export { query, readQuery } from "./parsers/query";
 export { body, bodyStep, type BodyType, type BodyOptions } from "./parsers/body";
 export { formdata, formdataStep, DEFAULT_FORMDATA_LIMITS, type FormDataOptions } from "./parsers/formdata";
 export { stripPrototypeKeys } from "./parsers/sanitize";
+export { DEFAULT_BODY_LIMITS, type BodyLimits } from "./parsers/body-limits";
 export {
   filter,
   filterStep,
@@ -90,6 +91,17 @@ export { createLogger, type LoggerOption, type AexLogger } from "./ops/logger";
 export { RequestIds, isSafeRequestId } from "./ops/request-id";
 export { health, type HealthOptions, type HealthCheck } from "./ops/health";
 export type { ClosePhase } from "./ops/shutdown";
+
+// Secure defaults: security headers, CSP nonce, trusted proxies
+export { headers } from "./security/headers-decorator";
+export {
+  DEFAULT_CSP,
+  resolveSecurityHeaders,
+  type CspDirectives,
+  type SecurityHeaders,
+  type SecurityHeadersOptions,
+} from "./security/headers";
+export { compileTrust, type TrustProxy, type TrustFunction } from "./security/trust-proxy";
 
 // Testing
 export { TestClient, TestRequest, type TestResponse } from "./testing/test-client";

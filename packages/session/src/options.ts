@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { CookieOptions } from "@aex/core";
+import { AexError, type CookieOptions } from "@aex/core";
 import debug from "debug";
 
 const log = debug("aex:session");
@@ -16,9 +16,23 @@ export interface SessionOptions {
   name?: string;
   /** Session lifetime in seconds, in the store and the cookie. Default 86 400. */
   ttl?: number;
-  /** Cookie attributes. Defaults: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age=ttl`. */
+  /**
+   * Cookie attributes. Defaults: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age=ttl`, and
+   * `Secure` when the request came over HTTPS (`req.secure`: TLS, or a trusted proxy's
+   * `X-Forwarded-Proto`); `secure: true`/`false` fixes it.
+   */
   cookie?: Omit<CookieOptions, "maxAge" | "expires">;
+  /**
+   * Session keys that make up who the user is. When one changes (login, logout, a new
+   * role), the session gets a new id, keeping its data, and the old id is destroyed in
+   * the store (no session fixation; OWASP ASVS 5.0 V7.2.4). Default
+   * `["user", "userId", "role", "roles"]`; `[]` turns it off.
+   */
+  identityKeys?: readonly string[];
 }
+
+/** The session keys whose change rotates the id, unless `identityKeys` says otherwise. */
+export const DEFAULT_IDENTITY_KEYS: readonly string[] = Object.freeze(["user", "userId", "role", "roles"]);
 
 /** Options with defaults applied. */
 export interface ResolvedSessionOptions {
@@ -26,6 +40,7 @@ export interface ResolvedSessionOptions {
   readonly name: string;
   readonly ttl: number;
   readonly cookie: CookieOptions;
+  readonly identityKeys: readonly string[];
 }
 
 /** A random secret standing in until one is set: made once per app (or per step). */
@@ -38,7 +53,10 @@ function secretsOf(secret: SessionOptions["secret"], fallback: () => string): st
   const given = typeof secret === "string" ? [secret] : [...(secret ?? [])];
   if (given.length === 0 && process.env.AEX_SESSION_SECRET) given.push(...process.env.AEX_SESSION_SECRET.split(","));
   const secrets = given.map((s) => s.trim()).filter((s) => s !== "");
-  return secrets.length > 0 ? secrets : [fallback()];
+  if (secrets.length > 0) return secrets;
+  // Each process would invent its own secret: cluster workers would log users out at random.
+  if (process.env.NODE_ENV === "production") throw new AexError("AEX_ERR_SESSION_SECRET_MISSING");
+  return [fallback()];
 }
 
 /** The options with defaults; `fallback` gives the secret when none is set. */
@@ -49,5 +67,6 @@ export function resolveSessionOptions(options: SessionOptions, fallback: () => s
     name: options.name ?? "aex.sid",
     ttl,
     cookie: { httpOnly: true, sameSite: "Lax", path: "/", ...options.cookie, maxAge: ttl },
+    identityKeys: options.identityKeys ?? DEFAULT_IDENTITY_KEYS,
   };
 }

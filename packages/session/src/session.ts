@@ -11,6 +11,13 @@ export function newSessionId(): string {
 }
 
 const STATE = Symbol("aex.session");
+
+/** The values of the identity keys, as one comparable string. */
+function identityOf(data: object, keys: readonly string[]): string {
+  if (keys.length === 0) return "";
+  const record = data as Record<string, unknown>;
+  return JSON.stringify(keys.map((key) => record[key] ?? null));
+}
 const log = debug("aex:session");
 
 /** What a session needs to save itself; kept under a symbol so it is never serialized. */
@@ -20,6 +27,8 @@ interface SessionState {
   cookieId: string | null;
   /** JSON of the data as last loaded or saved. */
   saved: string;
+  /** JSON of the identity keys' values as last loaded or saved. */
+  identity: string;
   destroyed: boolean;
   readonly store: Store;
   readonly options: ResolvedSessionOptions;
@@ -36,8 +45,11 @@ export class Session {
   [key: string]: any;
   declare private [STATE]: SessionState;
 
-  constructor(state: Omit<SessionState, "saved" | "destroyed">, data: SessionData) {
-    Object.defineProperty(this, STATE, { value: { ...state, saved: JSON.stringify(data), destroyed: false } });
+  constructor(state: Omit<SessionState, "saved" | "destroyed" | "identity">, data: SessionData) {
+    const identity = identityOf(data, state.options.identityKeys);
+    Object.defineProperty(this, STATE, {
+      value: { ...state, saved: JSON.stringify(data), destroyed: false, identity },
+    });
     Object.assign(this, data);
   }
 
@@ -51,6 +63,13 @@ export class Session {
     const state = this[STATE];
     if (state.destroyed) return;
     const json = JSON.stringify(this);
+    const identity = identityOf(this, state.options.identityKeys);
+    if (identity !== state.identity && state.cookieId !== null && state.cookieId === state.id) {
+      // Who the user is changed (login, logout, new role): a new id, same data.
+      await state.store.destroy(state.cookieId);
+      state.id = newSessionId();
+    }
+    state.identity = identity;
     const isNew = state.cookieId !== state.id;
     if (json === state.saved && !(isNew && json !== "{}")) {
       // Unchanged: keep it alive if it exists; an empty new session is never stored.
@@ -101,6 +120,7 @@ export class Session {
     }
     res.cookies.set(options.name, value, {
       ...options.cookie,
+      secure: options.cookie.secure ?? res.req.secure === true,
       maxAge,
       expires: maxAge === 0 ? new Date(0) : undefined,
     });

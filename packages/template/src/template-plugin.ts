@@ -41,6 +41,17 @@ declare module "@aex/core" {
 Scope.defineSlot("engine");
 
 /**
+ * Template data plus `nonce` (the response's CSP nonce, made only when a template reads
+ * it), unless the data has its own. A copy with the same prototype: engines such as
+ * nunjucks copy own properties.
+ */
+function withNonce(data: object, res: AexResponse): object {
+  if ("nonce" in data) return data;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(data) as object | null) as object, data);
+  return Object.defineProperty(copy, "nonce", { get: () => res.nonce, enumerable: true });
+}
+
+/**
  * The template plugin: adds `res.render` to the app's responses. `@template` registers
  * it on its app at `prepare()` when the app has not.
  *
@@ -54,7 +65,7 @@ export const templates: AexPlugin<undefined> = {
       const view = this[VIEW];
       try {
         if (view === undefined) throw new Error("res.render needs a template engine: add @template to the method");
-        this.typedEnd(await renderView(view.engine, name, data), HTML_HEAD);
+        this.typedEnd(await renderView(view.engine, name, withNonce(data, this)), HTML_HEAD);
       } catch (cause) {
         log("cannot render %o: %O", name, cause);
         const error = new HttpError(500, `Cannot render template "${name}"`, {

@@ -362,7 +362,7 @@ export class Aex {
       return;
     }
     if (this.logRequest !== null) res.once("finish", this.logRequest);
-    const scope = new Scope(this.shared, res.startedAt);
+    const scope = new Scope(this.shared, res.startedAt, res);
     setRequestId(scope, id);
     let completed: boolean | Promise<boolean>;
     try {
@@ -401,7 +401,7 @@ export class Aex {
       if (res.socket === socket) res.detachSocket(socket as Parameters<AexResponse["detachSocket"]>[0]);
       socket.end();
     });
-    const scope = new Scope(this.shared, res.startedAt);
+    const scope = new Scope(this.shared, res.startedAt, res);
     let completed: boolean | Promise<boolean>;
     try {
       completed = runLine(this.upgradeLine, req, res, scope);

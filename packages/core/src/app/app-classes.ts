@@ -1,5 +1,6 @@
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
+import { applySecurity } from "../security/app-classes";
 import type { Aex } from "./aex";
 
 /** One app's request and response classes. */
@@ -20,6 +21,7 @@ export function appClasses(app: Aex): AppClasses {
       void app.answerError(error, this.req, this);
     }
   }
+  applySecurity(app, app.options, Request, Response);
   // `res.app`, for helpers that answer through the app, costs nothing per request.
   Object.defineProperty(Response.prototype, "app", { value: app });
   return { Request, Response };

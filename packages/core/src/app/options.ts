@@ -1,6 +1,9 @@
 import type { ServerOptions } from "node:http";
 import { DEFAULT_MAX_PARAM_LENGTH } from "../router/route-params";
 import type { LoggerOption } from "../ops/logger";
+import { resolveBodyLimits, type BodyLimits } from "../parsers/body-limits";
+import { resolveSecurityHeaders, type SecurityHeaders, type SecurityHeadersOptions } from "../security/headers";
+import { compileTrust, type TrustFunction, type TrustProxy } from "../security/trust-proxy";
 
 /** Options of an {@link Aex} app. */
 export interface AexOptions {
@@ -57,6 +60,18 @@ export interface AexOptions {
    * Default `closeTimeout` + 5 000.
    */
   shutdownTimeout?: number;
+  // --- Secure defaults (docs/security.md) ---
+  /** Body limits every parser applies: JSON depth, body timeouts, linger-close bounds. */
+  limits?: Partial<BodyLimits>;
+  /** Security headers on every response (Helmet-level defaults); `false` sends none. */
+  securityHeaders?: SecurityHeadersOptions | false;
+  /**
+   * Which peers may set `X-Forwarded-*`/`Forwarded` (`req.ip`, `req.protocol`,
+   * `req.hostname`): `true`, a hop count, addresses/CIDRs/`"loopback"`… as in Express.
+   * Default: trust nothing.
+   */
+  trustProxy?: TrustProxy;
+  // --- end of secure defaults ---
 }
 
 /** The options with every default filled in. */
@@ -72,6 +87,27 @@ export interface ResolvedOptions {
   readonly requestId: { readonly trust: boolean; readonly header: string; readonly echo: boolean };
   readonly handleSignals: boolean;
   readonly shutdownTimeout: number;
+  // --- Secure defaults ---
+  readonly limits: BodyLimits;
+  readonly securityHeaders: SecurityHeaders | null;
+  readonly trust: TrustFunction | null;
+  // --- end of secure defaults ---
+}
+
+/**
+ * Node server defaults (RFC 9110 §15.5.9 408): headers within 20 s, the whole request
+ * within 60 s; node checks both every `connectionsCheckingInterval`.
+ */
+function serverOptions(given: AexOptions["server"] = {}): ResolvedOptions["server"] {
+  const headersTimeout = given.headersTimeout ?? 20_000;
+  const requestTimeout = given.requestTimeout ?? 60_000;
+  const shortest = Math.min(headersTimeout || Infinity, requestTimeout || Infinity);
+  return {
+    connectionsCheckingInterval: Math.max(25, Math.min(5_000, Math.floor(shortest / 4))),
+    ...given,
+    headersTimeout,
+    requestTimeout,
+  };
 }
 
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
@@ -81,7 +117,7 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
     handlerTimeout: options.handlerTimeout ?? 30_000,
     maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
     closeTimeout,
-    server: options.server ?? {},
+    server: serverOptions(options.server),
     dev,
     logger: options.logger ?? true,
     logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? "info",
@@ -93,5 +129,8 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
     },
     handleSignals: options.handleSignals ?? true,
     shutdownTimeout: options.shutdownTimeout ?? closeTimeout + 5_000,
+    limits: resolveBodyLimits(options.limits),
+    securityHeaders: options.securityHeaders === false ? null : resolveSecurityHeaders(options.securityHeaders),
+    trust: compileTrust(options.trustProxy),
   };
 }

@@ -16,6 +16,8 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_PLUGIN_DUPLICATE: "this plugin is already registered on this Aex instance",
   AEX_ERR_PLUGIN_HELPER_TAKEN: "a request or response helper of that name already exists",
   AEX_ERR_INJECT_NO_WEBSOCKET: "aex.inject().ws() needs a WebSocket plugin on the app (@aex/ws)",
+  AEX_ERR_SECURITY_HEADERS: "a security header option has a value that cannot be sent",
+  AEX_ERR_SESSION_SECRET_MISSING: "in production (NODE_ENV=production) sessions need a secret: set AEX_SESSION_SECRET or the secret option",
 } as const;
 
 /** A code from {@link AEX_ERROR_CODES}. */

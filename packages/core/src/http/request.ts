@@ -1,4 +1,6 @@
 import { IncomingMessage } from "node:http";
+import { DEFAULT_BODY_LIMITS, type BodyLimits } from "../parsers/body-limits";
+import { clientAddress, hostnameOf, protocolOf, type TrustFunction } from "../security/trust-proxy";
 import { RequestCookies } from "./cookies";
 
 /** Values of a parsed query string: a repeated key gives an array. */
@@ -29,8 +31,36 @@ export class AexRequest extends IncomingMessage {
   declare route?: string;
   /** The method the client sent, when `methodOverride()` changed `req.method`. */
   declare originalMethod?: string;
+  /** The app's body limits (`new Aex({ limits })`); shared by its requests, on the prototype. */
+  declare readonly bodyLimits: BodyLimits;
+  /** The app's compiled `trustProxy` (null: trust nobody); on the prototype. */
+  declare readonly trustProxy: TrustFunction | null;
 
   private _cookies?: RequestCookies;
+
+  /**
+   * The client's IP address: the socket peer's, or, when the peer is a trusted proxy
+   * (`new Aex({ trustProxy })`), the one `X-Forwarded-For`/`Forwarded` names. Rate limits
+   * key on it.
+   */
+  get ip(): string {
+    return clientAddress(this, this.trustProxy);
+  }
+
+  /** `"https"` over TLS or when a trusted proxy says so (`X-Forwarded-Proto`/`Forwarded`), else `"http"`. */
+  get protocol(): string {
+    return protocolOf(this, this.trustProxy);
+  }
+
+  /** Whether the request came over HTTPS (`req.protocol === "https"`). */
+  get secure(): boolean {
+    return this.protocol === "https";
+  }
+
+  /** The host name asked for, without its port (from `X-Forwarded-Host` only via a trusted proxy). */
+  get hostname(): string | undefined {
+    return hostnameOf(this, this.trustProxy);
+  }
 
   /** The request's cookies, parsed on first use: `req.cookies.get("sid")`. */
   get cookies(): RequestCookies {
@@ -64,3 +94,6 @@ export class AexRequest extends IncomingMessage {
 // Most routes have no parameters: they all share one empty, frozen object.
 Object.defineProperty(AexRequest.prototype, "params", { value: Object.freeze({}), writable: true });
 Object.defineProperty(AexRequest.prototype, "routed", { value: false, writable: true });
+// An app's own subclass overrides these two (app/aex.ts `createServer`).
+Object.defineProperty(AexRequest.prototype, "bodyLimits", { value: DEFAULT_BODY_LIMITS, writable: true });
+Object.defineProperty(AexRequest.prototype, "trustProxy", { value: null, writable: true });

@@ -1,8 +1,13 @@
 import type { Aex } from "../app/aex";
-import { ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import { ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { AexRequest } from "./request";
 import { ResponseCookies } from "./cookies";
 import { failResponse } from "./send-error";
+import { addSecurityHeaders, hasHeadersSet } from "../security/apply-headers";
+import type { SecurityHeaders } from "../security/headers";
+import { invalidHeader } from "../security/invalid-header";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -35,6 +40,72 @@ export class AexResponse extends ServerResponse<AexRequest> {
   // Defaults live on the prototype (below the class): nothing to set per request.
   declare private _beforeEnd: (() => unknown)[] | null;
   declare private _ending: boolean;
+  declare private _nonce: string | null;
+  /**
+   * The security headers this response gets in `writeHead` (null: none). On the
+   * prototype of the app's response class; `@headers(...)` sets it for its route.
+   */
+  declare securityHeaders: SecurityHeaders | null;
+
+  /**
+   * This response's CSP nonce (128 random bits, base64), made on first read: the
+   * `Content-Security-Policy` then allows `<script nonce="…">` with it. A response that
+   * never reads it pays nothing and sends the policy without a nonce. Also `scope.nonce`
+   * and `nonce` in templates.
+   */
+  get nonce(): string {
+    if (this._nonce !== null) return this._nonce;
+    const nonce = (this._nonce = randomBytes(16).toString("base64"));
+    const csp = this.securityHeaders?.nonceCsp;
+    if (csp != null && !this.headersSent && !this.hasHeader("content-security-policy")) {
+      this.setHeader("Content-Security-Policy", csp.prefix + nonce + csp.suffix);
+    }
+    return nonce;
+  }
+
+  /** Whether this request came over HTTPS (TLS, or a trusted proxy says so): HSTS goes out then. */
+  private get overTls(): boolean {
+    const req = this.req;
+    return req.trustProxy === null ? (req.socket as TLSSocket | null)?.encrypted === true : req.protocol === "https";
+  }
+
+  override writeHead(
+    statusCode: number,
+    statusMessage?: string,
+    headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+  ): this;
+  override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
+  override writeHead(
+    statusCode: number,
+    reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
+    headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+  ): this {
+    const block = this.securityHeaders;
+    if (block !== null) addSecurityHeaders(this, block, block.hsts !== null && this.overTls);
+    try {
+      return super.writeHead(statusCode, reason as string, headers);
+    } catch (error) {
+      throw invalidHeader(error);
+    }
+  }
+
+  /** node's `setHeader`; a value with CR/LF (copied from the request?) is a 400, not a 500. */
+  override setHeader(name: string, value: number | string | readonly string[]): this {
+    try {
+      return super.setHeader(name, value);
+    } catch (error) {
+      throw invalidHeader(error);
+    }
+  }
+
+  /** node's `appendHeader`; a value with CR/LF is a 400, not a 500. */
+  override appendHeader(name: string, value: string | readonly string[]): this {
+    try {
+      return super.appendHeader(name, value);
+    } catch (error) {
+      throw invalidHeader(error);
+    }
+  }
 
   /** Cookies to set: `res.cookies.set("theme", "dark", { maxAge: 3600 })`. */
   get cookies(): ResponseCookies {
@@ -107,10 +178,18 @@ export class AexResponse extends ServerResponse<AexRequest> {
     if (this.hasHeader("content-type")) this.end(body);
     else if (this._beforeEnd === null && !this.headersSent) {
       // With the length known, node skips chunked framing.
-      this.writeHead(this.statusCode, {
-        "content-type": head["content-type"],
-        "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
-      });
+      const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+      const block = this.securityHeaders;
+      if (block === null || hasHeadersSet(this)) {
+        this.writeHead(this.statusCode, { "content-type": head["content-type"], "content-length": length });
+      } else {
+        // One precomputed array holds the security headers and two slots for this
+        // response; writeHead reads it synchronously, so sharing it is safe.
+        const fast = block.hsts !== null && this.overTls ? block.fastTls : block.fast;
+        fast[fast.length - 3] = head["content-type"];
+        fast[fast.length - 1] = String(length);
+        ServerResponse.prototype.writeHead.call(this, this.statusCode, fast);
+      }
       this.end(body);
     } else {
       this.setHeader("Content-Type", head["content-type"]);
@@ -171,7 +250,13 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 }
 
-Object.assign(AexResponse.prototype, { _beforeEnd: null, _ending: false, keepOpen: false });
+Object.assign(AexResponse.prototype, {
+  _beforeEnd: null,
+  _ending: false,
+  keepOpen: false,
+  _nonce: null,
+  securityHeaders: null,
+});
 
 type WriteCallback = (error: Error | null | undefined) => void;
 

@@ -2,19 +2,26 @@ import { methodDecorator, type AexMethodDecorator } from "../registry/method-dec
 import bodyParser from "body-parser";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, toHttpError } from "../errors/http-error";
+import type { AexRequest } from "../http/request";
 import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
+import { guardBody } from "./body-guard";
+import { assertJsonDepth } from "./json-depth";
 import { isPlainJson, limitOf, readJson } from "./read-json";
 import { looksPolluting, stripPrototypeKeys } from "./sanitize";
 
 /** The body types `@body` parses, each with body-parser's parser of that name. */
 export type BodyType = "urlencoded" | "json" | "text" | "raw";
 
-/** body-parser's options (`limit`, `type`, `extended`, `strict`, `inflate`…), minus `verify`. */
+/**
+ * body-parser's options (`limit`, `type`, `extended`, `strict`, `inflate`…), minus
+ * `verify`, plus `depth`: the JSON nesting limit of this route (default: the app's
+ * `limits.jsonDepth`, 64).
+ */
 export type BodyOptions = Omit<
   bodyParser.OptionsUrlencoded & bodyParser.OptionsJson & bodyParser.OptionsText,
   "verify"
->;
+> & { depth?: number };
 
 /** body-parser error types and the codes Aex answers them with. */
 const CODES: Record<string, string> = {
@@ -33,13 +40,17 @@ type Suspectable = IncomingMessage & { [SUSPECT]?: boolean };
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-function parserFor(type: BodyType, options: BodyOptions): Middleware {
+function parserFor(type: BodyType, { depth, ...options }: BodyOptions): Middleware {
   const verify = (req: Suspectable, _res: ServerResponse, buf: Buffer) => {
     if (looksPolluting(buf)) req[SUSPECT] = true;
   };
+  const verifyJson = (req: Suspectable & AexRequest, res: ServerResponse, buf: Buffer) => {
+    verify(req, res, buf);
+    assertJsonDepth(buf.toString("utf8"), depth ?? req.bodyLimits.jsonDepth);
+  };
   switch (type) {
     case "json":
-      return bodyParser.json({ ...options, verify });
+      return bodyParser.json({ ...options, verify: verifyJson });
     case "text":
       return bodyParser.text(options);
     case "raw":
@@ -69,14 +80,18 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
   const limit = limitOf(options.limit);
   const strict = options.strict ?? true;
   return (req, res, scope) => {
+    const limits = options.depth === undefined ? req.bodyLimits : { ...req.bodyLimits, jsonDepth: options.depth };
     if (fastJson && isPlainJson(req)) {
-      return readJson(req, limit, strict).then((body) => {
+      return readJson(req, res, limit, strict, limits).then((body) => {
         req.body = body;
         scope.provide("body", body);
       });
     }
     return new Promise<void>((resolve, reject) => {
+      // body-parser reads the whole body before answering a 413; the guard answers at once.
+      const guard = guardBody(req, res, limit, limits, reject);
       parse(req, res, (error) => {
+        guard.stop();
         if (error !== undefined && error !== null) {
           const known = toHttpError(error);
           const code = CODES[(error as { type?: string }).type ?? ""];

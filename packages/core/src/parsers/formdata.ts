@@ -13,6 +13,7 @@ import type { AexResponse } from "../http/response";
 import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
 import type { UploadedFile } from "../scope/scope";
+import { guardBody } from "./body-guard";
 
 const log = debug("aex:formdata");
 
@@ -63,6 +64,7 @@ function removeAfterResponse(res: AexResponse, paths: string[]): void {
  */
 function readMultipart(
   req: AexRequest,
+  res: AexResponse,
   options: FormDataOptions,
   written: string[],
 ): Promise<{ fields: Fields; files: Record<string, UploadedFile[]> }> {
@@ -81,11 +83,23 @@ function readMultipart(
     const writes: Promise<void>[] = [];
     let failed = false;
 
-    const fail = (error: HttpError) => {
-      if (failed) return;
+    const guard = guardBody(req, res, null, req.bodyLimits, (error) => {
       failed = true;
       req.unpipe(parser);
       req.resume(); // drain what the client still sends
+      reject(error);
+    });
+    // A refusal answers at once and linger-closes, so the client can read it.
+    const fail = (error: HttpError) => {
+      if (failed) return;
+      if (error.status === 413 || error.status === 408) {
+        guard.refuse(error);
+        return;
+      }
+      guard.stop();
+      failed = true;
+      req.unpipe(parser);
+      req.resume();
       reject(error);
     };
 
@@ -120,6 +134,7 @@ function readMultipart(
       fail(new HttpError(400, "Malformed multipart/form-data body", { code: "AEX_FORMDATA_INVALID", cause }));
     });
     parser.on("close", () => {
+      guard.stop();
       Promise.all(writes).then(() => {
         if (!failed) resolve({ fields, files });
       }, reject);
@@ -139,7 +154,7 @@ export function formdataStep(options: FormDataOptions = {}): Step {
     }
     const written: string[] = [];
     removeAfterResponse(res, written);
-    const { fields, files } = await readMultipart(req, options, written);
+    const { fields, files } = await readMultipart(req, res, options, written);
     req.body = fields;
     scope.provide("body", fields);
     scope.provide("files", files);

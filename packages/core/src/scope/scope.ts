@@ -99,7 +99,13 @@ export class Scope {
   constructor(
     private readonly _shared: SharedScope,
     private readonly _startedAt: number = Date.now(),
+    private readonly _res: { readonly nonce: string } | null = null,
   ) {}
+
+  /** The response's CSP nonce, made on first read (`res.nonce`); undefined outside an HTTP request. */
+  get nonce(): string | undefined {
+    return this._res?.nonce;
+  }
 
   /** `started` (a Date) and `passed` (milliseconds) of this request. */
   get time(): ScopeTime {

@@ -2,6 +2,7 @@ import type { Aex } from "../app/aex";
 import { AexError } from "../errors/aex-error";
 import type { Scope } from "../scope/scope";
 import { addRoute } from "../registry/registry";
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { EventStream, type SseOptions } from "./event-stream";
 
 /** A method made an event stream by `@sse`. */
@@ -32,12 +33,12 @@ function openStreams(app: Aex): Set<EventStream> {
  *   }
  * }
  */
-export function sse(path: string, options: SseOptions = {}): MethodDecorator {
+export function sse(path: string, options: SseOptions = {}): AexMethodDecorator {
   if (typeof path !== "string" || (path !== "*" && !path.startsWith("/"))) {
     throw new AexError("AEX_ERR_ROUTE_INVALID", String(path));
   }
-  return (target, key) => {
-    addRoute(target, key, {
+  return methodDecorator((holder, key) => {
+    addRoute(holder, key, {
       methods: ["GET"],
       urls: [path],
       compact: false,
@@ -52,5 +53,5 @@ export function sse(path: string, options: SseOptions = {}): MethodDecorator {
         };
       },
     });
-  };
+  });
 }

@@ -1,0 +1,28 @@
+/** Limits every body parser applies; set them with `new Aex({ limits: { … } })`. */
+export interface BodyLimits {
+  /** Deepest nesting of arrays/objects a JSON body may have (deeper: 400). Default 64. */
+  jsonDepth: number;
+  /** Milliseconds a whole body may take to arrive (longer: 408). Default 30 000; 0 = off. */
+  bodyTimeout: number;
+  /** Milliseconds a body may go without a byte (longer: 408). Default 10 000; 0 = off. */
+  bodyIdleTimeout: number;
+  /**
+   * After a 413/408, milliseconds Aex keeps reading (and dropping) what the client still
+   * sends, so it can read the answer before the socket closes. Default 5 000.
+   */
+  lingerTimeout: number;
+  /** Most bytes read and dropped while lingering; past it the socket closes. Default 64 MiB. */
+  drainLimit: number;
+}
+
+export const DEFAULT_BODY_LIMITS: Readonly<BodyLimits> = Object.freeze({
+  jsonDepth: 64,
+  bodyTimeout: 30_000,
+  bodyIdleTimeout: 10_000,
+  lingerTimeout: 5_000,
+  drainLimit: 64 * 1024 * 1024,
+});
+
+export function resolveBodyLimits(given: Partial<BodyLimits> = {}): BodyLimits {
+  return { ...DEFAULT_BODY_LIMITS, ...given };
+}

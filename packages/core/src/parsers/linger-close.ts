@@ -1,0 +1,45 @@
+import type { Socket } from "node:net";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import type { BodyLimits } from "./body-limits";
+
+type Lingering = Socket & { destroySoon(): void };
+
+/**
+ * Closes the connection after this response without resetting it while the client is
+ * still sending (the 413 of a large upload): node would call `socket.destroySoon()`,
+ * and a socket destroyed with unread bytes answers them with RST, which makes the
+ * client drop our answer unread (EPIPE/ECONNRESET). Like nginx's `lingering_close`, the
+ * socket half-closes, reads and drops what still comes, and closes once the body
+ * ended, the client closed, `drainLimit` bytes came or `lingerTimeout` passed.
+ */
+export function lingerClose(req: AexRequest, res: AexResponse, limits: BodyLimits): void {
+  res.shouldKeepAlive = false;
+  const socket = req.socket as Lingering | null;
+  if (socket === null || socket.destroyed) return;
+  // An own property on this one socket, which closes after this response anyway.
+  socket.destroySoon = () => {
+    if (socket.writable) socket.end();
+    if (req.complete || socket.readableEnded) {
+      socket.destroy();
+      return;
+    }
+    let drained = 0;
+    const close = () => {
+      clearTimeout(timer);
+      req.off("data", count);
+      socket.destroy();
+    };
+    const count = (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > limits.drainLimit) close();
+    };
+    const timer = setTimeout(close, limits.lingerTimeout);
+    timer.unref();
+    req.on("data", count);
+    req.once("end", close);
+    socket.once("end", close);
+    socket.once("close", () => clearTimeout(timer));
+    req.resume();
+  };
+}

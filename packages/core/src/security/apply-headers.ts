@@ -1,0 +1,44 @@
+import { ServerResponse, type IncomingMessage } from "node:http";
+import type { SecurityHeaders } from "./headers";
+
+type OutHeaders = Record<string, [string, string | number | readonly string[]]>;
+
+/**
+ * Node's own store of the headers set so far (`res.getHeaders()` reads it). Writing to it
+ * adds a precomputed, already validated header without `setHeader`'s checks; where it
+ * cannot be found (another runtime), `setHeader` is used.
+ */
+const OUT_HEADERS: symbol | undefined = Object.getOwnPropertySymbols(
+  new ServerResponse({ method: "GET", httpVersionMajor: 1, httpVersionMinor: 1, headers: {} } as IncomingMessage),
+).find((symbol) => symbol.description === "kOutHeaders");
+
+/** Whether anything set a header on `res` yet (then `writeHead` merges instead of taking an array). */
+export function hasHeadersSet(res: ServerResponse): boolean {
+  if (OUT_HEADERS === undefined) return res.getHeaderNames().length > 0;
+  const headers = (res as unknown as Record<symbol, OutHeaders | null | undefined>)[OUT_HEADERS];
+  return headers !== null && headers !== undefined;
+}
+
+/**
+ * Adds the block's headers the response does not set itself, HSTS when `secure`, and
+ * drops `X-Powered-By` (an Express middleware may add it). Runs once per response, in
+ * `writeHead`, for responses that set headers of their own.
+ */
+export function addSecurityHeaders(res: ServerResponse, block: SecurityHeaders, secure: boolean): void {
+  const holder = res as unknown as Record<symbol, OutHeaders | null>;
+  if (OUT_HEADERS === undefined) {
+    for (const [lower, name, value] of block.entries) if (!res.hasHeader(lower)) res.setHeader(name, value);
+    if (secure && block.hsts !== null && !res.hasHeader("strict-transport-security")) {
+      res.setHeader("Strict-Transport-Security", block.hsts);
+    }
+    res.removeHeader("x-powered-by");
+    return;
+  }
+  let headers = holder[OUT_HEADERS];
+  if (headers === null || headers === undefined) headers = holder[OUT_HEADERS] = Object.create(null) as OutHeaders;
+  for (const [lower, name, value] of block.entries) if (headers[lower] === undefined) headers[lower] = [name, value];
+  if (secure && block.hsts !== null && headers["strict-transport-security"] === undefined) {
+    headers["strict-transport-security"] = ["Strict-Transport-Security", block.hsts];
+  }
+  if (headers["x-powered-by"] !== undefined) delete headers["x-powered-by"];
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+import proxyAddr from "proxy-addr";
+import { parseForwarded, type ForwardedElement } from "./forwarded";
+
+/** Decides whether the peer at `address`, `hop` steps from this server, is a trusted proxy. */
+export type TrustFunction = (address: string, hop: number) => boolean;
+
+/**
+ * Which proxies Aex believes, as in Express's `trust proxy`: `true` (every hop: only
+ * behind a proxy that overwrites the headers), a number of hops, addresses and CIDR
+ * ranges (a list or a comma-separated string; `"loopback"`, `"linklocal"`, `"uniquelocal"`
+ * name the usual private ranges), or a function. `false` or unset trusts nobody.
+ */
+export type TrustProxy = boolean | number | string | readonly string[] | TrustFunction;
+
+/** Compiles `trustProxy` once, at startup; `null` trusts nobody. */
+export function compileTrust(trust: TrustProxy | undefined): TrustFunction | null {
+  if (trust === undefined || trust === false) return null;
+  if (trust === true) return () => true;
+  if (typeof trust === "number") return (_address, hop) => hop < trust;
+  if (typeof trust === "function") return trust;
+  const list = typeof trust === "string" ? trust.split(",").map((s) => s.trim()) : [...trust];
+  return proxyAddr.compile(list);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function firstValue(value: string): string {
+  const comma = value.indexOf(",");
+  return (comma === -1 ? value : value.slice(0, comma)).trim();
+}
+
+/**
+ * The `Forwarded` element written by the last trusted proxy (walking from this server
+ * outwards, RFC 7239 §7.4), or null when the peer is not trusted or sent none.
+ */
+function trustedElement(req: IncomingMessage, trust: TrustFunction): ForwardedElement | null {
+  const raw = header(req, "forwarded");
+  if (raw === undefined) return null;
+  const elements = parseForwarded(raw);
+  let address = req.socket.remoteAddress ?? "";
+  let found: ForwardedElement | null = null;
+  for (let hop = 0; hop < elements.length; hop++) {
+    if (!trust(address, hop)) break;
+    found = elements[elements.length - 1 - hop];
+    if (found.for === undefined) break;
+    address = found.for;
+  }
+  return found;
+}
+
+/** The client's address: the socket peer's, or what trusted proxies say it was. */
+export function clientAddress(req: IncomingMessage, trust: TrustFunction | null): string {
+  const peer = req.socket.remoteAddress ?? "";
+  if (trust === null) return peer;
+  if (req.headers["x-forwarded-for"] !== undefined) return proxyAddr(req, trust);
+  const element = trustedElement(req, trust);
+  return element?.for ?? peer;
+}
+
+/** `"https"` over TLS or when a trusted proxy says so, else `"http"`. */
+export function protocolOf(req: IncomingMessage, trust: TrustFunction | null): string {
+  const own = (req.socket as TLSSocket).encrypted === true ? "https" : "http";
+  if (trust === null || !trust(req.socket.remoteAddress ?? "", 0)) return own;
+  const forwardedProto = header(req, "x-forwarded-proto");
+  if (forwardedProto !== undefined) return firstValue(forwardedProto).toLowerCase() || own;
+  return trustedElement(req, trust)?.proto ?? own;
+}
+
+/** The host name the client asked for, without the port. */
+export function hostnameOf(req: IncomingMessage, trust: TrustFunction | null): string | undefined {
+  let host: string | undefined;
+  if (trust !== null && trust(req.socket.remoteAddress ?? "", 0)) {
+    const forwardedHost = header(req, "x-forwarded-host");
+    host = forwardedHost !== undefined ? firstValue(forwardedHost) : trustedElement(req, trust)?.host;
+  }
+  host ||= header(req, "host") ?? header(req, ":authority");
+  if (!host) return undefined;
+  const offset = host.startsWith("[") ? host.indexOf("]") + 1 : 0;
+  const colon = host.indexOf(":", offset);
+  return colon === -1 ? host : host.slice(0, colon);
+}

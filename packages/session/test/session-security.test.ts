@@ -1,0 +1,153 @@
+import { Aex, body, get, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { MemoryStore, session, unsign } from "@aex/session";
+import { CookieJar } from "./support/cookie-jar";
+
+const SECRET = "test secret";
+const form = { "Content-Type": "application/x-www-form-urlencoded" };
+
+function appWith(store: MemoryStore, options: Parameters<typeof session>[1] = {}, aexOptions = {}) {
+  const settings = { secret: SECRET, ...options };
+  class Account {
+    @post("/visit")
+    @session(store, settings)
+    visit(_req: AexRequest, res: AexResponse, scope: Scope) {
+      scope.session.visits = (scope.session.visits ?? 0) + 1;
+      res.json({ visits: scope.session.visits });
+    }
+
+    @post("/login")
+    @body()
+    @session(store, settings)
+    login(_req: AexRequest, res: AexResponse, scope: Scope) {
+      scope.session.user = { name: scope.body.name };
+      res.json({ ok: true });
+    }
+
+    @post("/promote")
+    @session(store, settings)
+    promote(_req: AexRequest, res: AexResponse, scope: Scope) {
+      scope.session.roles = ["admin"];
+      res.json({ ok: true });
+    }
+
+    @get("/me")
+    @session(store, settings)
+    me(_req: AexRequest, res: AexResponse, scope: Scope) {
+      res.json({
+        user: scope.session.user ?? null,
+        visits: scope.session.visits ?? 0,
+        roles: scope.session.roles ?? [],
+      });
+    }
+  }
+  return new Aex(aexOptions).push(Account);
+}
+
+async function started(aex: Aex): Promise<string> {
+  await aex.start(0, "127.0.0.1");
+  return `http://127.0.0.1:${aex.port}`;
+}
+
+const idOf = (jar: CookieJar) => unsign(jar.cookies.get("aex.sid") ?? "", [SECRET]);
+
+describe("session id rotation on identity change (secure default)", () => {
+  // Regression: logging in kept the session id the client already had (session fixation).
+  it("writing scope.session.user gives a new id, keeps the data and destroys the old id", async () => {
+    const store = new MemoryStore();
+    const aex = appWith(store);
+    const base = await started(aex);
+    try {
+      const jar = new CookieJar(base);
+      await jar.send("POST", "/visit");
+      const before = idOf(jar);
+      const beforeCookie = jar.cookies.get("aex.sid")!;
+      expect(before).not.toBeNull();
+      expect(store.get(before!)).toEqual({ visits: 1 });
+
+      const login = await jar.send("POST", "/login", { headers: form, body: "name=alice" });
+      expect(login.status).toBe(200);
+      const after = idOf(jar);
+      expect(after).not.toBeNull();
+      expect(after).not.toBe(before);
+      expect(store.get(before!)).toBeUndefined();
+      expect(store.get(after!)).toEqual({ visits: 1, user: { name: "alice" } });
+      expect((await jar.send("GET", "/me")).json()).toEqual({ user: { name: "alice" }, visits: 1, roles: [] });
+
+      // A stolen pre-login cookie no longer reaches the session.
+      const old = await new CookieJar(base).send("GET", "/me", { headers: { Cookie: `aex.sid=${beforeCookie}` } });
+      expect(old.status).toBe(200);
+      expect(old.json()).toEqual({ user: null, visits: 0, roles: [] });
+
+      await jar.send("POST", "/promote");
+      expect(idOf(jar)).not.toBe(after);
+      expect(store.get(after!)).toBeUndefined();
+
+      const unchanged = idOf(jar);
+      await jar.send("POST", "/visit");
+      expect(idOf(jar)).toBe(unchanged); // other keys do not rotate
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("identityKeys: [] turns rotation off; a custom list rotates on its keys", async () => {
+    const off = appWith(new MemoryStore(), { identityKeys: [] });
+    const custom = appWith(new MemoryStore(), { identityKeys: ["visits"] });
+    const [offBase, customBase] = [await started(off), await started(custom)];
+    try {
+      const jar = new CookieJar(offBase);
+      await jar.send("POST", "/visit");
+      const id = idOf(jar);
+      await jar.send("POST", "/login", { headers: form, body: "name=bob" });
+      expect(idOf(jar)).toBe(id);
+
+      const other = new CookieJar(customBase);
+      await other.send("POST", "/visit");
+      const first = idOf(other);
+      await other.send("POST", "/visit");
+      expect(idOf(other)).not.toBe(first);
+    } finally {
+      await Promise.all([off.close(), custom.close()]);
+    }
+  });
+});
+
+describe("session cookie attributes (secure defaults)", () => {
+  it("HttpOnly and SameSite=Lax always; Secure under HTTPS (a trusted proxy's X-Forwarded-Proto)", async () => {
+    const plain = appWith(new MemoryStore());
+    const proxied = appWith(new MemoryStore(), {}, { trustProxy: "loopback" });
+    const [plainBase, proxiedBase] = [await started(plain), await started(proxied)];
+    try {
+      const overHttp = await new CookieJar(plainBase).send("POST", "/visit", {
+        headers: { "X-Forwarded-Proto": "https" },
+      });
+      expect(String(overHttp.headers["set-cookie"])).toMatch(/; HttpOnly; SameSite=Lax$/);
+      expect(String(overHttp.headers["set-cookie"])).not.toMatch(/Secure/);
+      const overHttps = await new CookieJar(proxiedBase).send("POST", "/visit", {
+        headers: { "X-Forwarded-Proto": "https" },
+      });
+      expect(String(overHttps.headers["set-cookie"])).toMatch(/; HttpOnly; Secure; SameSite=Lax$/);
+    } finally {
+      await Promise.all([plain.close(), proxied.close()]);
+    }
+  });
+});
+
+describe("session secret in production", () => {
+  const saved = { env: process.env.NODE_ENV, secret: process.env.AEX_SESSION_SECRET };
+  afterEach(() => {
+    process.env.NODE_ENV = saved.env;
+    if (saved.secret === undefined) delete process.env.AEX_SESSION_SECRET;
+    else process.env.AEX_SESSION_SECRET = saved.secret;
+  });
+
+  // Regression: each process invented a secret, so cluster workers logged users out at random.
+  it("a missing secret is a startup error (AEX_ERR_SESSION_SECRET_MISSING)", () => {
+    process.env.NODE_ENV = "production";
+    delete process.env.AEX_SESSION_SECRET;
+    expect(() => session()).toThrow(expect.objectContaining({ code: "AEX_ERR_SESSION_SECRET_MISSING" }));
+    expect(() => session(undefined, { secret: "set" })).not.toThrow();
+    process.env.AEX_SESSION_SECRET = "from env";
+    expect(() => session()).not.toThrow();
+  });
+});
