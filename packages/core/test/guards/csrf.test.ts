@@ -76,15 +76,34 @@ describe("csrf(options) without a session (double-submit cookie)", () => {
   }
 
   it("sets a signed cookie on first read of scope.csrfToken and accepts the token from the _csrf field", async () => {
-    const aex = cookieApp();
-    const page = await aex.inject().get("/form");
-    const { token } = page.json<{ token: string }>();
+    const guard = csrf({ secret: "a-csrf-signing-secret" });
+    class Signup {
+      @get("/signup")
+      @guard
+      form(_req: any, res: any, scope: any) {
+        res.end(`<input type="hidden" name="_csrf" value="${scope.csrfToken}">`);
+      }
+
+      @post("/signup")
+      @body("urlencoded")
+      @guard
+      create(_req: any, res: any, scope: any) {
+        res.end(`welcome ${scope.body.name}`);
+      }
+    }
+    const aex = new Aex().push(Signup);
+    const page = await aex.inject().get("/signup");
+    const token = /value="([^"]+)"/.exec(page.text())![1]!;
     const cookie = cookieOf(page.headers["set-cookie"], "aex.csrf");
     expect(cookie).toBe(`aex.csrf=${token}`);
     expect(String(page.headers["set-cookie"])).toContain("SameSite=Strict");
-    const saved = await aex.inject().post("/notes").set("Cookie", cookie).send(`title=hi&_csrf=${token}`, "application/x-www-form-urlencoded");
+    const form = `name=ann&_csrf=${encodeURIComponent(token)}`;
+    const saved = await aex.inject().post("/signup").set("Cookie", cookie).send(form, "application/x-www-form-urlencoded");
     expect(saved.status).toBe(200);
-    expect(saved.text()).toBe("saved");
+    expect(saved.text()).toBe("welcome ann");
+    const without = await aex.inject().post("/signup").set("Cookie", cookie).send("name=ann", "application/x-www-form-urlencoded");
+    expect(without.status).toBe(403);
+    expect(without.json()).toMatchObject({ code: "AEX_CSRF_MISSING" });
   });
 
   it("refuses a token that differs from the cookie, and an unsigned planted cookie", async () => {
