@@ -27,7 +27,12 @@ class Api {
 
 const app = () => new Aex().push(Api);
 const token = (claims: Record<string, unknown> = {}, options = {}) =>
-  signJwt({ sub: "alice", ...claims }, SECRET, { audience: "api", issuer: "https://id.example", expiresIn: 60, ...options });
+  signJwt({ sub: "alice", ...claims }, SECRET, {
+    audience: "api",
+    issuer: "https://id.example",
+    expiresIn: 60,
+    ...options,
+  });
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 async function refusedWith(aex: Aex, authorization: string, description: string) {
@@ -41,7 +46,10 @@ async function refusedWith(aex: Aex, authorization: string, description: string)
 
 describe("@auth(options)", () => {
   it("puts the verified claims on scope.user", async () => {
-    const res = await app().inject().get("/me").set("Authorization", `Bearer ${await token()}`);
+    const res = await app()
+      .inject()
+      .get("/me")
+      .set("Authorization", `Bearer ${await token()}`);
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ sub: "alice" });
   });
@@ -76,9 +84,15 @@ describe("@auth(options)", () => {
 
   it("leaves headers over maxHeaderSize to node's 431, and the server keeps serving", async () => {
     const aex = app();
-    const huge = await aex.inject().get("/me").set("Authorization", "Bearer " + "a".repeat(20_000));
+    const huge = await aex
+      .inject()
+      .get("/me")
+      .set("Authorization", "Bearer " + "a".repeat(20_000));
     expect(huge.status).toBe(431);
-    const ok = await aex.inject().get("/me").set("Authorization", `Bearer ${await token()}`);
+    const ok = await aex
+      .inject()
+      .get("/me")
+      .set("Authorization", `Bearer ${await token()}`);
     expect(ok.status).toBe(200);
   });
 
@@ -109,7 +123,12 @@ describe("@auth(options)", () => {
   });
 
   it("refuses options it cannot use with AEX_ERR_GUARD_OPTIONS", () => {
-    for (const options of [{ keys: "short" }, { keys: {} }, { keys: SECRET, algorithms: ["none"] }, { keys: SECRET, algorithms: [] }]) {
+    for (const options of [
+      { keys: "short" },
+      { keys: {} },
+      { keys: SECRET, algorithms: ["none"] },
+      { keys: SECRET, algorithms: [] },
+    ]) {
       expect(() => auth(options as never)).toThrow(AexError);
     }
   });
@@ -117,13 +136,19 @@ describe("@auth(options)", () => {
 
 describe("@roles(...names)", () => {
   it("lets a user with the role in", async () => {
-    const res = await app().inject().get("/admin").set("Authorization", `Bearer ${await token({ roles: ["admin"] })}`);
+    const res = await app()
+      .inject()
+      .get("/admin")
+      .set("Authorization", `Bearer ${await token({ roles: ["admin"] })}`);
     expect(res.status).toBe(200);
     expect(res.text()).toBe("admin area");
   });
 
   it("answers 403 AEX_AUTH_FORBIDDEN with insufficient_scope when the role is missing", async () => {
-    const res = await app().inject().get("/admin").set("Authorization", `Bearer ${await token({ roles: ["user"] })}`);
+    const res = await app()
+      .inject()
+      .get("/admin")
+      .set("Authorization", `Bearer ${await token({ roles: ["user"] })}`);
     expect(res.status).toBe(403);
     expect(res.headers["www-authenticate"]).toBe('Bearer realm="api", error="insufficient_scope"');
     expect(res.json()).toMatchObject({ statusCode: 403, code: "AEX_AUTH_FORBIDDEN" });
@@ -138,7 +163,10 @@ describe("@roles(...names)", () => {
   });
 
   it("reads a single role claim too", async () => {
-    const res = await app().inject().get("/admin").set("Authorization", `Bearer ${await token({ role: "admin" })}`);
+    const res = await app()
+      .inject()
+      .get("/admin")
+      .set("Authorization", `Bearer ${await token({ role: "admin" })}`);
     expect(res.status).toBe(200);
   });
 });
@@ -155,7 +183,10 @@ describe("signJwt / verifyJwt", () => {
       expect((await verifyJwt(jwt, publicKey)).sub).toBe("erin");
     }
     const algs = await Promise.all(
-      pairs.map(async ({ privateKey }) => JSON.parse(Buffer.from((await signJwt({}, privateKey)).split(".")[0]!, "base64url").toString()).alg),
+      pairs.map(
+        async ({ privateKey }) =>
+          JSON.parse(Buffer.from((await signJwt({}, privateKey)).split(".")[0]!, "base64url").toString()).alg,
+      ),
     );
     expect(algs).toEqual(["RS256", "ES256", "EdDSA"]);
   });
@@ -174,7 +205,10 @@ describe("signJwt / verifyJwt", () => {
     expect((await verifyJwt(old, keys)).sub).toBe("a");
     expect((await verifyJwt(current, keys)).sub).toBe("b");
     const wrongKid = await signJwt({ sub: "c" }, SECRET, { kid: "2026" });
-    await expect(verifyJwt(wrongKid, keys)).rejects.toMatchObject({ code: "AEX_AUTH_INVALID_TOKEN", message: "Invalid token: no trusted key matches the token" });
+    await expect(verifyJwt(wrongKid, keys)).rejects.toMatchObject({
+      code: "AEX_AUTH_INVALID_TOKEN",
+      message: "Invalid token: no trusted key matches the token",
+    });
     const mislabelled = await signJwt({ sub: "d" }, SECRET, { kid: "2024" });
     await expect(verifyJwt(mislabelled, keys)).rejects.toBeInstanceOf(HttpError);
     const noKid = await signJwt({ sub: "e" }, SECRET);
@@ -225,7 +259,9 @@ describe("@apiKey(options)", () => {
       expect(res.status).toBe(401);
       expect(res.json()).toMatchObject({ code: "AEX_API_KEY_INVALID" });
     }
-    expect((await aex.inject().get("/custom").set("Authorization-Key", "guess")).json()).toMatchObject({ code: "AEX_API_KEY_INVALID" });
+    expect((await aex.inject().get("/custom").set("Authorization-Key", "guess")).json()).toMatchObject({
+      code: "AEX_API_KEY_INVALID",
+    });
   });
 
   it("refuses short keys and missing options at setup", () => {

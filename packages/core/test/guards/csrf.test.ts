@@ -62,7 +62,10 @@ describe("csrf(options) with a session (synchronizer token)", () => {
     const stolen = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": theirs });
     expect(stolen.status).toBe(403);
     expect(stolen.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
-    const forgedCookie = await aex.inject().post("/api/notes").set({ Cookie: "aex.sid=forged.value", "X-CSRF-Token": theirs });
+    const forgedCookie = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: "aex.sid=forged.value", "X-CSRF-Token": theirs });
     expect(forgedCookie.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
   });
 });
@@ -98,10 +101,18 @@ describe("csrf(options) without a session (double-submit cookie)", () => {
     expect(cookie).toBe(`aex.csrf=${token}`);
     expect(String(page.headers["set-cookie"])).toContain("SameSite=Strict");
     const form = `name=ann&_csrf=${encodeURIComponent(token)}`;
-    const saved = await aex.inject().post("/signup").set("Cookie", cookie).send(form, "application/x-www-form-urlencoded");
+    const saved = await aex
+      .inject()
+      .post("/signup")
+      .set("Cookie", cookie)
+      .send(form, "application/x-www-form-urlencoded");
     expect(saved.status).toBe(200);
     expect(saved.text()).toBe("welcome ann");
-    const without = await aex.inject().post("/signup").set("Cookie", cookie).send("name=ann", "application/x-www-form-urlencoded");
+    const without = await aex
+      .inject()
+      .post("/signup")
+      .set("Cookie", cookie)
+      .send("name=ann", "application/x-www-form-urlencoded");
     expect(without.status).toBe(403);
     expect(without.json()).toMatchObject({ code: "AEX_CSRF_MISSING" });
   });
@@ -110,14 +121,23 @@ describe("csrf(options) without a session (double-submit cookie)", () => {
     const aex = cookieApp();
     const { token } = (await aex.inject().get("/form")).json<{ token: string }>();
     const other = (await aex.inject().get("/form")).json<{ token: string }>().token;
-    const mismatch = await aex.inject().post("/api/notes").set({ Cookie: `aex.csrf=${other}`, "X-CSRF-Token": token });
+    const mismatch = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: `aex.csrf=${other}`, "X-CSRF-Token": token });
     expect(mismatch.status).toBe(403);
     expect(mismatch.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
-    const planted = await aex.inject().post("/api/notes").set({ Cookie: "aex.csrf=planted", "X-CSRF-Token": "planted" });
+    const planted = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: "aex.csrf=planted", "X-CSRF-Token": "planted" });
     expect(planted.status).toBe(403);
     expect(planted.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
     const huge = "a".repeat(4000);
-    const big = await aex.inject().post("/api/notes").set({ Cookie: `aex.csrf=${huge}`, "X-CSRF-Token": huge });
+    const big = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: `aex.csrf=${huge}`, "X-CSRF-Token": huge });
     expect(big.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
   });
 
@@ -146,12 +166,21 @@ describe("csrf(options) origin checks", () => {
   it("refuses Sec-Fetch-Site: cross-site and a foreign Origin with AEX_CSRF_ORIGIN, even with a good token", async () => {
     const aex = app();
     const { token, cookie } = await tokenAndCookie(aex);
-    const crossSite = await aex.inject().post("/api/notes").set({ Cookie: cookie, "X-CSRF-Token": token, "Sec-Fetch-Site": "cross-site" });
+    const crossSite = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, "Sec-Fetch-Site": "cross-site" });
     expect(crossSite.status).toBe(403);
     expect(crossSite.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
-    const foreign = await aex.inject().post("/api/notes").set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "https://evil.example" });
+    const foreign = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "https://evil.example" });
     expect(foreign.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
-    const nullOrigin = await aex.inject().post("/api/notes").set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "null" });
+    const nullOrigin = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "null" });
     expect(nullOrigin.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
   });
 
@@ -159,9 +188,21 @@ describe("csrf(options) origin checks", () => {
     const aex = app({ trustedOrigins: ["https://app.example"] });
     const { token, cookie } = await tokenAndCookie(aex);
     const host = "api.example";
-    const own = await aex.inject().post("/api/notes").set({ Host: host, Cookie: cookie, "X-CSRF-Token": token, Origin: `http://${host}`, "Sec-Fetch-Site": "same-origin" });
+    const own = await aex
+      .inject()
+      .post("/api/notes")
+      .set({
+        Host: host,
+        Cookie: cookie,
+        "X-CSRF-Token": token,
+        Origin: `http://${host}`,
+        "Sec-Fetch-Site": "same-origin",
+      });
     expect(own.status).toBe(200);
-    const trusted = await aex.inject().post("/api/notes").set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "https://app.example", "Sec-Fetch-Site": "cross-site" });
+    const trusted = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "https://app.example", "Sec-Fetch-Site": "cross-site" });
     expect(trusted.status).toBe(200);
   });
 

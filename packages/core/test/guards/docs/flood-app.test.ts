@@ -1,5 +1,12 @@
 import { Aex, floodGuard, get } from "@aex/core";
 
+class Home {
+  @get("/")
+  home(_req: any, res: any) {
+    res.end("home");
+  }
+}
+
 export async function start(port: number): Promise<Aex> {
   const guard = floodGuard({ maxConnectionsPerIp: 32, maxRequests: 500, windowMs: 10_000, banMs: 60_000 });
   const aex = new Aex();
@@ -8,13 +15,6 @@ export async function start(port: number): Promise<Aex> {
   guard.attach(aex.createServer());
   await aex.start(port, "127.0.0.1");
   return aex;
-}
-
-class Home {
-  @get("/")
-  home(_req: any, res: any) {
-    res.end("home");
-  }
 }
 
 import { send } from "../../support/http";
