@@ -35,7 +35,10 @@ export interface RateLimitOptions {
    * answers 503 `AEX_RATE_LIMIT_UNAVAILABLE`. Either way the failure is logged.
    */
   failOpen?: boolean;
-  /** Called with each store failure; default logs it under `DEBUG=aex:guard`. */
+  /**
+   * Called with each store failure. Default: each goes to `DEBUG=aex:guard`, and stderr
+   * says once when the store goes down and once when it is back.
+   */
   onStoreError?: (error: unknown, req: AexRequest) => void;
   /** Requests for which this returns true are not counted. */
   skip?: (req: AexRequest, scope: Scope) => boolean;
@@ -85,17 +88,24 @@ export function rateLimit(options: RateLimitOptions): DecoratorStep {
   const store = options.store ?? new MemoryRateLimitStore();
   const failOpen = options.failOpen ?? true;
   const policy = `"${name}";q=${limit};w=${Math.ceil(windowMs / 1000)}`;
+  // Every failure goes to DEBUG=aex:guard; the moment the store goes down (and comes back)
+  // is also written to stderr, once, so an outage is never silent yet never floods the log.
+  let storeDown = false;
   const onStoreError =
     options.onStoreError ??
-    ((error: unknown, req: AexRequest) =>
-      guardLog(
-        "rate limit %s: store failed for %s %s, failing %s: %O",
-        name,
-        req.method,
-        req.url,
-        failOpen ? "open" : "closed",
-        error,
-      ));
+    ((error: unknown, req: AexRequest) => {
+      guardLog("rate limit %s: store failed for %s %s: %O", name, req.method, req.url, error);
+      if (storeDown) return;
+      storeDown = true;
+      console.error(
+        `aex: rate limit "${name}": its store failed (${(error as Error)?.message ?? String(error)}); failing ${failOpen ? "open" : "closed"} until it answers again`,
+      );
+    });
+  function storeBack(): void {
+    if (!storeDown) return;
+    storeDown = false;
+    if (options.onStoreError === undefined) console.error(`aex: rate limit "${name}": its store answers again`);
+  }
 
   async function keyOf(req: AexRequest, scope: Scope): Promise<string> {
     if (by === "ip") return `${name}:ip:${clientIp(req)}`;
@@ -112,6 +122,7 @@ export function rateLimit(options: RateLimitOptions): DecoratorStep {
     let hit: RateLimitHit;
     try {
       hit = await store.hit(await keyOf(req, scope), windowMs, algorithm);
+      storeBack();
     } catch (error) {
       onStoreError(error, req);
       if (failOpen) return undefined;

@@ -72,10 +72,19 @@ describe("RedisRateLimitStore", () => {
     const closed = new Aex();
     closed.use(rateLimit({ limit: 5, windowMs: 60_000, store, failOpen: false, onStoreError: () => undefined }));
     closed.push(Pages);
+    const plain = new Aex();
+    plain.use(rateLimit({ limit: 5, windowMs: 60_000, store, name: "plain" }));
+    plain.push(Pages);
     expect((await open.inject().get("/")).headers.ratelimit).toMatch(/r=4/);
 
+    const stderr = jest.spyOn(console, "error").mockImplementation(() => undefined);
     await redis.stop();
     try {
+      // By default the outage is written to stderr once, however many requests fail.
+      expect((await plain.inject().get("/")).status).toBe(200);
+      expect((await plain.inject().get("/")).status).toBe(200);
+      expect(stderr).toHaveBeenCalledTimes(1);
+      expect(String(stderr.mock.calls[0]![0])).toMatch(/rate limit "plain": its store failed .*failing open/);
       const passed = await open.inject().get("/");
       expect(passed.status).toBe(200);
       expect(passed.text()).toBe("home");
@@ -94,7 +103,11 @@ describe("RedisRateLimitStore", () => {
       expect(back.status).toBe(200);
       expect(back.headers.ratelimit).toMatch(/^"default";r=\d;t=\d+$/);
       expect(logged).toHaveLength(1);
+      expect((await plain.inject().get("/")).status).toBe(200);
+      expect(stderr).toHaveBeenCalledTimes(2);
+      expect(String(stderr.mock.calls[1]![0])).toBe('aex: rate limit "plain": its store answers again');
     } finally {
+      stderr.mockRestore();
       client.destroy();
     }
   });
