@@ -2,36 +2,53 @@ import type { Config } from "jest";
 
 const PACKAGES = ["core", "session", "template", "ws"];
 
-/** One jest project per package; `@aex/*` imports resolve to the packages' sources. */
-function project(name: string): Config {
+/**
+ * Decorator modes every package's suite runs in: TC39 standard decorators (TypeScript's
+ * default) and legacy `experimentalDecorators`. Same tests, same sources, two compilations.
+ */
+const MODES = {
+  standard: "tsconfig.test.json",
+  legacy: "tsconfig.test.legacy.json",
+} as const;
+
+/** `@aex/*` imports (and their subpaths) resolve to the packages' sources. */
+function aliases(packagesDir: string): Record<string, string> {
   return {
-    displayName: name,
+    "^@aex/(core|session|template|ws)$": `${packagesDir}/$1/src`,
+    "^@aex/(core|session|template|ws)/(.*)$": `${packagesDir}/$1/src/$2`,
+  };
+}
+
+/** One jest project per package and decorator mode. */
+function project(name: string, mode: keyof typeof MODES): Config {
+  return {
+    displayName: `${name} (${mode})`,
     rootDir: `packages/${name}`,
     testEnvironment: "node",
+    // Fits the slowest honest test on a loaded 2-core machine; no test asserts a duration.
+    testTimeout: 30_000,
     testMatch: ["<rootDir>/test/**/*.test.ts"],
     transform: {
-      "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/../../tsconfig.test.json" }],
+      "^.+\\.ts$": ["ts-jest", { tsconfig: `<rootDir>/../../${MODES[mode]}` }],
     },
-    moduleNameMapper: {
-      "^@aex/(core|session|template|ws)$": "<rootDir>/../$1/src",
-    },
+    moduleNameMapper: aliases("<rootDir>/.."),
   };
 }
 
 const config: Config = {
   projects: [
-    ...PACKAGES.map(project),
+    ...PACKAGES.flatMap((name) => [project(name, "standard"), project(name, "legacy")]),
     {
       displayName: "repo",
       rootDir: ".",
       testEnvironment: "node",
+      // Fits the slowest honest test on a loaded 2-core machine; no test asserts a duration.
+      testTimeout: 30_000,
       testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/examples/*/test/**/*.test.ts"],
       transform: {
         "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }],
       },
-      moduleNameMapper: {
-        "^@aex/(core|session|template|ws)$": "<rootDir>/packages/$1/src",
-      },
+      moduleNameMapper: aliases("<rootDir>/packages"),
     },
   ],
 };

@@ -20,10 +20,14 @@ describe("examples/hello", () => {
     expect((await get(base, "/hello/Ada%20Lovelace")).text).toBe("Hi, Ada Lovelace!");
   });
 
-  it("answers compact handlers for GET and POST", async () => {
-    const res = await send(base, "POST", "/time");
+  it.each(["GET", "POST"])("answers the compact handler for %s", async (method) => {
+    const res = await send(base, method, "/time");
     expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({ passed: expect.any(Number) });
+    expect(res.json()).toEqual({ started: expect.any(Number), passed: expect.any(Number) });
+  });
+
+  it("does not answer /time for other methods", async () => {
+    expect((await send(base, "DELETE", "/time")).status).toBe(404);
   });
 
   it("echoes a posted body", async () => {

@@ -1,5 +1,6 @@
 import { Aex } from "@aex/core";
-import { MemoryStore, RedisStore, type SessionOptions, type Store } from "@aex/session";
+import { MemoryStore, type SessionOptions, type Store } from "@aex/session";
+import { RedisStore } from "@aex/session/redis";
 import type { WebSocketServer } from "@aex/ws";
 import { controllers } from "./controllers";
 import { createLive } from "./live";

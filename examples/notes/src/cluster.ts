@@ -1,6 +1,5 @@
 // The notes demo on every core: `node dist/cluster.js` (set REDIS_URL so the workers share
 // sessions and live updates).
-import "reflect-metadata";
 import { runCluster } from "@aex/core";
 import { createNotesApp } from "./app";
 

@@ -14,7 +14,8 @@ import {
   type Scope,
 } from "@aex/core";
 import { session, type SessionOptions, type Store } from "@aex/session";
-import { nunjucks, template } from "@aex/template";
+import { template } from "@aex/template";
+import { nunjucks } from "@aex/template/nunjucks";
 import type { WebSocketServer } from "@aex/ws";
 import { roomOf } from "./live";
 import type { NotesStore } from "./notes-store";

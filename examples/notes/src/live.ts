@@ -1,6 +1,7 @@
 import { HttpError, type Aex } from "@aex/core";
 import { readSession, type SessionOptions, type Store } from "@aex/session";
-import { RedisAdapter, WebSocketServer } from "@aex/ws";
+import { WebSocketServer } from "@aex/ws";
+import { RedisAdapter } from "@aex/ws/redis";
 
 /** The room of a user's connections: every browser where they are logged in. */
 export const roomOf = (user: string) => `user:${user}`;

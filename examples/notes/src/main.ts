@@ -1,4 +1,3 @@
-import "reflect-metadata";
 import { createNotesApp } from "./app";
 
 const port = Number(process.env.PORT ?? 3000);

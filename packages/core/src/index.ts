@@ -63,6 +63,12 @@ export {
 } from "./registry/registry";
 export type { BuildContext, MethodKey, RouteDefinition, StepDefinition } from "./registry/definitions";
 export { decoratorStep, type DecoratorStep } from "./registry/decorator-step";
+export {
+  methodDecorator,
+  isDecoratorContext,
+  type AexMethodDecorator,
+  type Recorder,
+} from "./registry/method-decorator";
 
 // Routing
 export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";
@@ -83,6 +89,22 @@ export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-mi
 export { paginate, pagination, type PaginationSource } from "./helpers/paginate";
 export { cors, type CorsOptions, type CorsOrigin } from "./helpers/cors";
 export { runCluster, type ClusterOptions } from "./helpers/cluster";
+export { methodOverride, type MethodOverrideOptions } from "./helpers/method-override";
+
+// Cache
+export {
+  Cache,
+  MemoryCacheStore,
+  RedisCacheStore,
+  cache,
+  cacheOf,
+  useCache,
+  type CacheStore,
+  type CacheOptions,
+  type MemoryCacheStoreOptions,
+  type RedisCacheClient,
+  type RedisCacheStoreOptions,
+} from "./cache";
 
 // Guards: rate limits, CSRF, JWT and API keys, flood protection (opt-in steps and decorators)
 export { clientIp } from "./guards/client-ip";

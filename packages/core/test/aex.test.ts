@@ -1,4 +1,4 @@
-import { Aex, addStep, get, http, stepsOf, routesOf } from "@aex/core";
+import { Aex, addStep, get, http, methodDecorator, stepsOf, routesOf } from "@aex/core";
 import { get as httpGet, listen, send } from "./support/http";
 
 class Home {
@@ -99,16 +99,17 @@ describe("aex.close()", () => {
 describe("the metadata registry", () => {
   it("records steps from any package through addStep, run in written order", async () => {
     // What @aex/session or @aex/template do: record a step, never wrap the method.
-    function mark(label: string): MethodDecorator {
-      return (target, key) =>
-        addStep(target, key, {
+    function mark(label: string) {
+      return methodDecorator((holder, key) =>
+        addStep(holder, key, {
           name: `mark(${label})`,
           build:
             ({ instance }) =>
             (_req, _res, scope) => {
               (scope.inner.marks ??= []).push(`${label}:${(instance as Marked).id}`);
             },
-        });
+        }),
+      );
     }
     class Marked {
       id = "m";

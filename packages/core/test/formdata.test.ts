@@ -42,6 +42,18 @@ class Formdata {
     res.json({ files: Object.keys(scope.files), body: { ...scope.body } });
   }
 
+  @http("post", "/proto")
+  @formdata()
+  public async proto(_req: any, res: any, scope: any) {
+    const body = scope.body as Record<string, unknown>;
+    res.json({
+      fields: Object.keys(body),
+      proto: Object.getOwnPropertyDescriptor(body, "__proto__")?.value,
+      ctor: body.constructor,
+      nullPrototype: Object.getPrototypeOf(body) === null,
+    });
+  }
+
   @http("post", "/keep")
   @formdata()
   public async keep(_req: any, res: any, scope: any) {
@@ -157,8 +169,21 @@ describe("@formdata(options?)", () => {
   });
 
   it("treats a field named __proto__ as a plain field", async () => {
-    const res = await send(base, "POST", "/small", multipart([field("__proto__", "x")]));
+    const res = await send(
+      base,
+      "POST",
+      "/proto",
+      multipart([field("__proto__", "x"), field("constructor", "y"), field("a", "1")]),
+    );
     expect(res.status).toBe(200);
+    expect(res.json()).toEqual({
+      fields: ["__proto__", "constructor", "a"],
+      proto: "x",
+      ctor: "y",
+      nullPrototype: true,
+    });
+    // No prototype anywhere picked the fields up.
     expect(({} as any).x).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, "a")).toBe(false);
   });
 });

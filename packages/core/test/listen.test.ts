@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { Aex, get, listen, type Scope } from "@aex/core";
-import { get as httpGet } from "./support/http";
+import { get as httpGet, listen as serve } from "./support/http";
 
 describe("@listen(event) — the README's example", () => {
   class Listen {
@@ -69,12 +69,30 @@ describe("@listen(event) — the README's example", () => {
         throw new Error("async failure");
       }
     }
+    class Status {
+      @get("/status")
+      status(_req: any, res: any) {
+        res.end("still serving");
+      }
+    }
     const own = new EventEmitter();
-    const app = new Aex(own).push(Faulty);
-    app.prepare();
-    expect(() => own.emit("boom")).not.toThrow();
-    own.emit("boom-async");
-    await new Promise((resolve) => setImmediate(resolve));
-    await app.close();
+    const app = new Aex(own).push(Faulty).push(Status);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const base = await serve(app);
+      expect(() => own.emit("boom")).not.toThrow();
+      own.emit("boom-async");
+      // The rejection is caught and logged by Aex: a request after it is answered, and
+      // once it has been answered no rejection went unhandled.
+      const res = await httpGet(base, "/status");
+      expect(res.status).toBe(200);
+      expect(res.text).toBe("still serving");
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await app.close();
+    }
   });
 });

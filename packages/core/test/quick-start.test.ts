@@ -7,18 +7,23 @@ describe("README: An Object-Oriented Web Framework needs no MVC", () => {
     constructor() {
       this.message = "Hello world!";
     }
+    // The README's three handlers answer the same message; each signs its answer so the
+    // test can tell which one the router picked.
     @http("/")
     public async all(req: any, res: any) {
+      res.setHeader("X-Handler", "all");
       res.end(this.message);
     }
 
     @compact("/")
     public async compactAll(ctx: any) {
+      ctx.res.setHeader("X-Handler", "compactAll");
       ctx.res.end(this.message);
     }
 
     @http("*", "*", true)
     public async httpCompactAll(ctx: any) {
+      ctx.res.setHeader("X-Handler", "httpCompactAll");
       ctx.res.end(this.message);
     }
   }
@@ -33,16 +38,25 @@ describe("README: An Object-Oriented Web Framework needs no MVC", () => {
   });
   afterAll(() => aex.close());
 
-  it("answers GET / from the controller", async () => {
+  it("answers GET / from the first handler registered for it", async () => {
     const res = await get(base, "/");
     expect(res.status).toBe(200);
     expect(res.text).toBe("Hello world!");
+    // @http("/") and @compact("/") both claim GET /: the first one declared answers.
+    expect(res.headers["x-handler"]).toBe("all");
   });
 
   it("answers any method and path through @http('*', '*', true)", async () => {
     const res = await send(base, "DELETE", "/any/thing?x=1");
     expect(res.status).toBe(200);
     expect(res.text).toBe("Hello world!");
+    expect(res.headers["x-handler"]).toBe("httpCompactAll");
+  });
+
+  it("answers POST / through the catch-all, not the GET handlers", async () => {
+    const res = await send(base, "POST", "/");
+    expect(res.status).toBe(200);
+    expect(res.headers["x-handler"]).toBe("httpCompactAll");
   });
 });
 

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Aex, assets, serve } from "@aex/core";
+import { request } from "node:http";
+import type { Socket } from "node:net";
 import { listen, raw, send } from "./support/http";
 
 const dir = mkdtempSync(join(tmpdir(), "aex-serve-"));
@@ -13,6 +15,10 @@ writeFileSync(join(publicDir, "css", "deep", "a.js"), "let a = 1;");
 writeFileSync(join(publicDir, ".env"), "SECRET=1");
 writeFileSync(join(publicDir, "100%.txt"), "percent");
 writeFileSync(join(publicDir, "big.bin"), Buffer.alloc(256 * 1024, 7));
+// Far larger than what loopback socket buffers can hold, so a file sent whole would sit
+// in the server socket's write queue while a streamed one waits on the client.
+const HUGE = 64 * 1024 * 1024;
+writeFileSync(join(publicDir, "huge.bin"), Buffer.alloc(HUGE, 1));
 writeFileSync(join(dir, "outside.txt"), "outside secret");
 symlinkSync(join(dir, "outside.txt"), join(publicDir, "escape.txt"));
 symlinkSync(join(publicDir, "index.html"), join(publicDir, "alias.html"));
@@ -122,10 +128,36 @@ describe("@serve(url) and @assets(url)", () => {
     expect((await send(base, "POST", "/assets/index.html")).status).toBe(404);
   });
 
-  it("streams a large file without buffering it whole", async () => {
+  it("serves a binary file with its length and range support", async () => {
     const res = await send(base, "GET", "/assets/big.bin");
     expect(res.status).toBe(200);
     expect(res.headers["content-length"]).toBe(String(256 * 1024));
     expect(res.headers["accept-ranges"]).toBe("bytes");
+  });
+
+  it("streams a large file without buffering it whole", async () => {
+    const sockets: Socket[] = [];
+    const onConnection = (socket: Socket) => sockets.push(socket);
+    aex.server!.on("connection", onConnection);
+    const url = new URL(base);
+    const response = await new Promise<import("node:http").IncomingMessage>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: "/assets/huge.bin", agent: false }, resolve);
+      req.on("error", reject).end();
+    });
+    try {
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["content-length"]).toBe(String(HUGE));
+      // Read one chunk, then stop reading: the server must stop too.
+      await new Promise((resolve) => response.once("data", resolve));
+      response.pause();
+      const [socket] = sockets;
+      // Positive barrier: wait until the server's socket reports backpressure.
+      while (!socket.writableNeedDrain) await new Promise((resolve) => setTimeout(resolve, 10));
+      // bytesWritten counts queued bytes too: a file read whole would show all of it here.
+      expect(socket.bytesWritten).toBeLessThan(HUGE / 4);
+    } finally {
+      aex.server!.off("connection", onConnection);
+      response.destroy();
+    }
   });
 });

@@ -6,7 +6,6 @@ export type { SessionOptions } from "./options";
 // Stores
 export { ISessionStore, type Store, type SessionData, type MaybePromise } from "./store";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store";
-export { RedisStore, type RedisStoreOptions, type RedisLike } from "./redis-store";
 
 // Signed values
 export { sign, unsign } from "./signature";

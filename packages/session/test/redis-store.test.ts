@@ -1,5 +1,6 @@
 import { Aex, get, post } from "@aex/core";
-import { RedisStore, session } from "@aex/session";
+import { session } from "@aex/session";
+import { RedisStore } from "@aex/session/redis";
 import { createClient } from "redis";
 import { CookieJar } from "./support/cookie-jar";
 import { startRedis, type RedisServer } from "./support/redis-server";

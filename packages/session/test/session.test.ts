@@ -1,5 +1,6 @@
 import { Aex, body, get, post } from "@aex/core";
-import { MemoryStore, RedisStore, session, sign, type Store } from "@aex/session";
+import { MemoryStore, session, sign, type Store } from "@aex/session";
+import { RedisStore } from "@aex/session/redis";
 import { CookieJar } from "./support/cookie-jar";
 import { startRedis, type RedisServer } from "./support/redis-server";
 

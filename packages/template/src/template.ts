@@ -1,4 +1,4 @@
-import { addStep, AexError, renderView, type ViewEngine } from "@aex/core";
+import { addStep, methodDecorator, type AexMethodDecorator, AexError, renderView, type ViewEngine } from "@aex/core";
 import { viewName } from "./view-name";
 
 /** Makes an engine from the views folder and options: `@template`'s first argument. */
@@ -18,12 +18,12 @@ export type TemplateInit = (path: string, options?: any) => ViewEngine;
  *   home(req, res) { res.render("index", { hello: "Hello" }); }
  * }
  */
-export function template(init: TemplateInit, path: string, ext = "html", options?: unknown): MethodDecorator {
+export function template(init: TemplateInit, path: string, ext = "html", options?: unknown): AexMethodDecorator {
   if (typeof init !== "function" || typeof path !== "string") {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@template(init, path, ext?, options?)");
   }
-  return (target, key) => {
-    addStep(target, key, {
+  return methodDecorator((holder, key) => {
+    addStep(holder, key, {
       name: "template",
       build: () => {
         const engine = init(path, options);
@@ -37,5 +37,5 @@ export function template(init: TemplateInit, path: string, ext = "html", options
         };
       },
     });
-  };
+  });
 }

@@ -5,7 +5,9 @@ import * as pug from "pug";
 import debug from "debug";
 import { format } from "node:util";
 import { Aex, http } from "@aex/core";
-import { nunjucks as nunjucksEngine, pug as pugEngine, template } from "@aex/template";
+import { template } from "@aex/template";
+import { nunjucks as nunjucksEngine } from "@aex/template/nunjucks";
+import { pug as pugEngine } from "@aex/template/pug";
 import { get, listen } from "../../core/test/support/http";
 
 const __views = resolve(__dirname, "./views");

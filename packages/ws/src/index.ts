@@ -9,7 +9,6 @@ export { WebSocketHandler } from "./handler";
 
 // Sharing broadcasts between processes
 export type { BroadcastAdapter, BroadcastMessage } from "./adapter";
-export { RedisAdapter, type RedisAdapterOptions } from "./redis-adapter";
 
 // The wire protocol
 export { CloseCode, WS_ERROR_CODES, RESERVED_EVENTS, type WireMessage, type WsErrorCode } from "./protocol";

@@ -1,7 +1,8 @@
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { Aex } from "@aex/core";
-import { RedisAdapter, WebSocketServer } from "@aex/ws";
+import { WebSocketServer } from "@aex/ws";
+import { RedisAdapter } from "@aex/ws/redis";
 import { startRedis, type RedisServer } from "../../session/test/support/redis-server";
 import { TestClient } from "./support/client";
 

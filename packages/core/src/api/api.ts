@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { paginate } from "../helpers/paginate";
 import { readQuery } from "../parsers/query";
 import type { Step } from "../pipeline/types";
@@ -25,12 +26,12 @@ const readQueryStep: Step = (req, _res, scope) => {
  *   create({ res, scope }) { res.json({ created: scope.body.title }); } // POST action=create
  * }
  */
-export function api(url: string, options: RestOptions = {}): MethodDecorator {
+export function api(url: string, options: RestOptions = {}): AexMethodDecorator {
   const compact = options.isCompact ?? true;
   const urls = [normalizePath(url)];
   const pagination = paginate();
-  return (target, key) => {
-    addRoute(target, key, {
+  return methodDecorator((holder, key) => {
+    addRoute(holder, key, {
       methods: ["GET", "POST"],
       urls,
       compact,
@@ -49,5 +50,5 @@ export function api(url: string, options: RestOptions = {}): MethodDecorator {
         };
       },
     });
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { bodyStep, type BodyOptions } from "../parsers/body";
 import type { Step } from "../pipeline/types";
 import type { StepDefinition } from "../registry/definitions";
@@ -39,11 +40,11 @@ export function bodyUnlessGet(options: RestOptions): StepDefinition {
  *   delete({ res }) { res.statusCode = 204; res.end(); }
  * }
  */
-export function rest(url: string, options: RestOptions = {}): MethodDecorator {
+export function rest(url: string, options: RestOptions = {}): AexMethodDecorator {
   const compact = options.isCompact ?? true;
   const urls = [normalizePath(url)];
-  return (target, key) => {
-    addRoute(target, key, {
+  return methodDecorator((holder, key) => {
+    addRoute(holder, key, {
       methods: REST_VERBS,
       urls,
       compact,
@@ -60,5 +61,5 @@ export function rest(url: string, options: RestOptions = {}): MethodDecorator {
           (byVerb.get(req.method === "HEAD" ? "GET" : (req.method ?? "")) ?? notImplemented)(req, res, scope);
       },
     });
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { METHODS } from "node:http";
 import debug from "debug";
 import { AexError } from "../errors/aex-error";
@@ -37,11 +38,11 @@ function urlsOf(urls: Urls): string[] {
   return all.map(normalizePath);
 }
 
-function route(methods: string[], urls: Urls, compact: boolean): MethodDecorator {
+function route(methods: string[], urls: Urls, compact: boolean): AexMethodDecorator {
   const normalized = urlsOf(urls);
-  return (target, key) => {
-    addRoute(target, key, { methods, urls: normalized, compact });
-  };
+  return methodDecorator((holder, key) => {
+    addRoute(holder, key, { methods, urls: normalized, compact });
+  });
 }
 
 /**
@@ -64,10 +65,10 @@ function route(methods: string[], urls: Urls, compact: boolean): MethodDecorator
  *   login({ req, res, scope }) { res.end("login"); }
  * }
  */
-export function http(url: Urls): MethodDecorator;
-export function http(methods: Urls, url: Urls, compact?: boolean): MethodDecorator;
-export function http(url: Urls, compact: boolean): MethodDecorator;
-export function http(methodsOrUrl: Urls, url?: Urls | boolean, compact = false): MethodDecorator {
+export function http(url: Urls): AexMethodDecorator;
+export function http(methods: Urls, url: Urls, compact?: boolean): AexMethodDecorator;
+export function http(url: Urls, compact: boolean): AexMethodDecorator;
+export function http(methodsOrUrl: Urls, url?: Urls | boolean, compact = false): AexMethodDecorator {
   if (url === undefined || typeof url === "boolean") return route(["GET"], methodsOrUrl, url === true);
   return route(methodsOf(methodsOrUrl), url, compact);
 }
@@ -82,14 +83,14 @@ export function http(methodsOrUrl: Urls, url?: Urls | boolean, compact = false):
  *   hello({ res }) { res.end("Hello"); }
  * }
  */
-export function compact(url: Urls): MethodDecorator;
-export function compact(methods: Urls, url: Urls): MethodDecorator;
-export function compact(methodsOrUrl: Urls, url?: Urls): MethodDecorator {
+export function compact(url: Urls): AexMethodDecorator;
+export function compact(methods: Urls, url: Urls): AexMethodDecorator;
+export function compact(methodsOrUrl: Urls, url?: Urls): AexMethodDecorator {
   return url === undefined ? route(["GET"], methodsOrUrl, true) : route(methodsOf(methodsOrUrl), url, true);
 }
 
 function shortcut(method: string) {
-  return (url: Urls, compact = false): MethodDecorator => route([method], url, compact);
+  return (url: Urls, compact = false): AexMethodDecorator => route([method], url, compact);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { AexError } from "../errors/aex-error";
 import { toStep, type AnyStepFunction } from "../pipeline/to-step";
 import type { IAsyncMiddleware, ICompactedAsyncMiddleware, Step } from "../pipeline/types";
@@ -33,18 +34,18 @@ export function guardedStep(injector: Step, fallback: Step | undefined): Step {
  *   async login(req, res, scope) { res.end("welcome"); }
  * }
  */
-export function inject(injector: IAsyncMiddleware, fallback?: IAsyncMiddleware, compact?: false): MethodDecorator;
+export function inject(injector: IAsyncMiddleware, fallback?: IAsyncMiddleware, compact?: false): AexMethodDecorator;
 export function inject(
   injector: ICompactedAsyncMiddleware,
   fallback: ICompactedAsyncMiddleware | undefined,
   compact: true,
-): MethodDecorator;
-export function inject(injector: AnyStepFunction, fallback?: AnyStepFunction, compact = false): MethodDecorator {
+): AexMethodDecorator;
+export function inject(injector: AnyStepFunction, fallback?: AnyStepFunction, compact = false): AexMethodDecorator {
   if (typeof injector !== "function" || (fallback !== undefined && typeof fallback !== "function")) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@inject takes functions");
   }
-  return (target, key) => {
-    addStep(target, key, {
+  return methodDecorator((holder, key) => {
+    addStep(holder, key, {
       name: `inject(${injector.name || "anonymous"})`,
       build: ({ instance }) =>
         guardedStep(
@@ -52,7 +53,7 @@ export function inject(injector: AnyStepFunction, fallback?: AnyStepFunction, co
           fallback === undefined ? undefined : toStep(fallback, instance, compact),
         ),
     });
-  };
+  });
 }
 
 /**
@@ -65,6 +66,6 @@ export function inject(injector: AnyStepFunction, fallback?: AnyStepFunction, co
  *   me(req, res, scope) { res.end(scope.inner.user); }
  * }
  */
-export function hook(injector: ICompactedAsyncMiddleware, fallback?: ICompactedAsyncMiddleware): MethodDecorator {
+export function hook(injector: ICompactedAsyncMiddleware, fallback?: ICompactedAsyncMiddleware): AexMethodDecorator {
   return inject(injector, fallback, true);
 }

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { AexError } from "../errors/aex-error";
 import { addListener } from "../registry/registry";
 
@@ -11,9 +12,9 @@ import { addListener } from "../registry/registry";
  *   echo(emitter: EventEmitter, message: string) { emitter.emit("echoed", message); }
  * }
  */
-export function listen(event: string | symbol): MethodDecorator {
+export function listen(event: string | symbol): AexMethodDecorator {
   if (typeof event !== "string" && typeof event !== "symbol") {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@listen takes an event name");
   }
-  return (target, key) => addListener(target, key, event);
+  return methodDecorator((holder, key) => addListener(holder, key, event));
 }

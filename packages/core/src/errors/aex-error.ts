@@ -10,6 +10,8 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_ROUTE_INVALID: "a route path must be '*' or start with '/'",
   AEX_ERR_DECORATOR_ARGS: "a decorator was given arguments it cannot use",
   AEX_ERR_DECORATOR_TARGET: "Aex decorators go on instance methods of a class",
+  AEX_ERR_DECORATOR_METADATA:
+    "a standard decorator got no context.metadata: import @aex/core before the class is defined, so Symbol.metadata exists",
   AEX_ERR_GUARD_OPTIONS: "a guard (rate limit, CSRF, JWT, API key, flood) was given options it cannot use",
 } as const;
 

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import bodyParser from "body-parser";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, toHttpError } from "../errors/http-error";
@@ -104,9 +105,9 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
  *   login(req, res, scope) { res.end(scope.body.username); }
  * }
  */
-export function body(type: BodyType = "urlencoded", options: BodyOptions = {}): MethodDecorator {
+export function body(type: BodyType = "urlencoded", options: BodyOptions = {}): AexMethodDecorator {
   const step = bodyStep(type, options);
-  return (target, key) => {
-    addStep(target, key, { name: `body(${type})`, build: () => step });
-  };
+  return methodDecorator((holder, key) => {
+    addStep(holder, key, { name: `body(${type})`, build: () => step });
+  });
 }

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import busboy, { type BusboyConfig } from "busboy";
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -161,9 +162,9 @@ export function formdataStep(options: FormDataOptions = {}): Step {
  *   }
  * }
  */
-export function formdata(options: FormDataOptions = {}): MethodDecorator {
+export function formdata(options: FormDataOptions = {}): AexMethodDecorator {
   const step = formdataStep(options);
-  return (target, key) => {
-    addStep(target, key, { name: "formdata", build: () => step });
-  };
+  return methodDecorator((holder, key) => {
+    addStep(holder, key, { name: "formdata", build: () => step });
+  });
 }

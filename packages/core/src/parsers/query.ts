@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { parse } from "node:querystring";
 import type { AexRequest, QueryValues } from "../http/request";
 import { addStep } from "../registry/registry";
@@ -27,13 +28,13 @@ export function readQuery(req: AexRequest, scope: Scope): QueryValues {
  *   async id(req, res, scope) { res.end(String(scope.query.page)); }
  * }
  */
-export function query(): MethodDecorator {
-  return (target, key) => {
-    addStep(target, key, {
+export function query(): AexMethodDecorator {
+  return methodDecorator((holder, key) => {
+    addStep(holder, key, {
       name: "query",
       build: () => (req, _res, scope) => {
         readQuery(req, scope);
       },
     });
-  };
+  });
 }

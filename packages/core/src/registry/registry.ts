@@ -1,42 +1,56 @@
-import "reflect-metadata";
+import { METADATA } from "./metadata-symbol";
 import { AexError } from "../errors/aex-error";
 import type { MethodKey, RouteDefinition, StepDefinition } from "./definitions";
 import { LISTENERS_KEY, ROUTES_KEY, STEPS_KEY } from "./keys";
 
 type Records<V> = Map<MethodKey, V[]>;
+type Holder = Record<symbol, Records<unknown> | undefined>;
 
 /**
- * The class's own map for `key`, created on first write as a copy of what it inherits,
- * so a subclass can add records without touching its parent's.
+ * The holder's own map for `key`, created on first write as a copy of what it inherits.
+ * A holder is a class's prototype (legacy decorators) or its decorator metadata object
+ * (standard decorators); both inherit from their parent class's, so a subclass sees its
+ * parent's records and can add its own without touching them.
  */
-function ownRecords<V>(key: symbol, prototype: object): Records<V> {
-  let records = Reflect.getOwnMetadata(key, prototype) as Records<V> | undefined;
-  if (records === undefined) {
-    const inherited = Reflect.getMetadata(key, prototype) as Records<V> | undefined;
-    records = new Map([...(inherited ?? [])].map(([method, list]) => [method, [...list]]));
-    Reflect.defineMetadata(key, records, prototype);
-  }
-  return records;
+function ownRecords<V>(key: symbol, holder: object): Records<V> {
+  const records = holder as Holder;
+  if (Object.prototype.hasOwnProperty.call(holder, key)) return records[key] as Records<V>;
+  const inherited = records[key] as Records<V> | undefined;
+  const own: Records<V> = new Map([...(inherited ?? [])].map(([method, list]) => [method, [...list]]));
+  Object.defineProperty(holder, key, { value: own, configurable: true });
+  return own;
 }
 
+/** A class's records: those of its standard decorators' metadata and of its prototype. */
 function recordsOf<V>(key: symbol, Class: Function): ReadonlyMap<MethodKey, readonly V[]> {
-  return (Reflect.getMetadata(key, Class.prototype) as Records<V> | undefined) ?? new Map();
+  const metadata = (Class as unknown as Record<symbol, Holder | null | undefined>)[METADATA];
+  const standard = metadata?.[key] as Records<V> | undefined;
+  const legacy = (Class.prototype as Holder | undefined)?.[key] as Records<V> | undefined;
+  if (standard === undefined) return legacy ?? new Map();
+  if (legacy === undefined) return standard;
+  return new Map([...legacy, ...standard]);
 }
 
-/** Refuses decorators on static members or non-methods, where Aex would never see them. */
+/**
+ * Refuses a legacy decorator's target that Aex would never see: a static member, or a
+ * member that is not a method. Standard decorators are checked by `methodDecorator`.
+ */
 export function assertMethodTarget(target: object, key: MethodKey, descriptor?: PropertyDescriptor): void {
   if (typeof target === "function") {
-    throw new AexError("AEX_ERR_DECORATOR_TARGET", `static member ${String(key)}`);
+    throw new AexError("AEX_ERR_DECORATOR_TARGET", `static member ${target.name}.${String(key)}`);
   }
   if (descriptor !== undefined && typeof descriptor.value !== "function") {
-    throw new AexError("AEX_ERR_DECORATOR_TARGET", `${String(key)} is not a method`);
+    throw new AexError("AEX_ERR_DECORATOR_TARGET", `${target.constructor.name}.${String(key)} is not a method`);
   }
 }
 
-/** Records a route for a controller method. Used by `@http`, `@rest`, `@serve`… */
-export function addRoute(target: object, key: MethodKey, route: RouteDefinition): void {
-  assertMethodTarget(target, key);
-  const records = ownRecords<RouteDefinition>(ROUTES_KEY, target);
+/**
+ * Records a route for a controller method. Used by `@http`, `@rest`, `@serve`…
+ * `holder` is what {@link methodDecorator} passes on: a prototype or a metadata object.
+ */
+export function addRoute(holder: object, key: MethodKey, route: RouteDefinition): void {
+  assertMethodTarget(holder, key);
+  const records = ownRecords<RouteDefinition>(ROUTES_KEY, holder);
   records.set(key, [route, ...(records.get(key) ?? [])]);
 }
 
@@ -44,16 +58,16 @@ export function addRoute(target: object, key: MethodKey, route: RouteDefinition)
  * Records a step for a controller method. Decorators are applied bottom-up, so each
  * new step goes first: the written order, top to bottom, is the order steps run.
  */
-export function addStep(target: object, key: MethodKey, step: StepDefinition): void {
-  assertMethodTarget(target, key);
-  const records = ownRecords<StepDefinition>(STEPS_KEY, target);
+export function addStep(holder: object, key: MethodKey, step: StepDefinition): void {
+  assertMethodTarget(holder, key);
+  const records = ownRecords<StepDefinition>(STEPS_KEY, holder);
   records.set(key, [step, ...(records.get(key) ?? [])]);
 }
 
 /** Records that a controller method listens to `event` on the app's emitter. */
-export function addListener(target: object, key: MethodKey, event: string | symbol): void {
-  assertMethodTarget(target, key);
-  const records = ownRecords<string | symbol>(LISTENERS_KEY, target);
+export function addListener(holder: object, key: MethodKey, event: string | symbol): void {
+  assertMethodTarget(holder, key);
+  const records = ownRecords<string | symbol>(LISTENERS_KEY, holder);
   records.set(key, [...(records.get(key) ?? []), event]);
 }
 

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { realpath } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import send from "send";
@@ -73,13 +74,13 @@ export function serveStep(folderOf: () => unknown, prefix: string, options: Serv
  *   async files() { return resolve(__dirname, "./public"); }
  * }
  */
-export function serve(url: string, options: ServeOptions = {}): MethodDecorator {
+export function serve(url: string, options: ServeOptions = {}): AexMethodDecorator {
   const base = normalizePath(url);
   if (base.includes(":") || base.includes("*"))
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@serve takes a plain URL");
   const prefix = base === "/" ? "" : base;
-  return (target, key) => {
-    addRoute(target, key, {
+  return methodDecorator((holder, key) => {
+    addRoute(holder, key, {
       methods: ["GET", "HEAD"],
       urls: [`${prefix}/*`],
       compact: false,
@@ -90,7 +91,7 @@ export function serve(url: string, options: ServeOptions = {}): MethodDecorator 
           options,
         ),
     });
-  };
+  });
 }
 
 /** Alias of {@link serve}. */

@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { Generator, type IErrorOptions } from "errorable";
 import { AexError } from "../errors/aex-error";
 import { addStep } from "../registry/registry";
@@ -81,17 +82,17 @@ export function generateErrors(definitions: ErrorDefinitions, upperCase = false)
  *   road(req, res, scope) { throw new scope.error.ILoveYou(); }
  * }
  */
-export function error(definitions: ErrorDefinitions, upperCase = false): MethodDecorator {
+export function error(definitions: ErrorDefinitions, upperCase = false): AexMethodDecorator {
   if (typeof definitions !== "object" || definitions === null) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@error takes error definitions");
   }
   const errors = generateErrors(definitions, upperCase);
-  return (target, key) => {
-    addStep(target, key, {
+  return methodDecorator((holder, key) => {
+    addStep(holder, key, {
       name: "error",
       build: () => (_req, _res, scope) => {
         Object.assign(scope.error, errors);
       },
     });
-  };
+  });
 }

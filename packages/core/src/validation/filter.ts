@@ -1,3 +1,4 @@
+import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import validator from "node-form-validator";
 import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
@@ -108,11 +109,11 @@ export function filterStep(options: FilterOptions, instance: unknown): Step {
  *   async login(req, res, scope) { res.end(scope.extracted.body.username); }
  * }
  */
-export function filter(options: FilterOptions): MethodDecorator {
+export function filter(options: FilterOptions): AexMethodDecorator {
   if (typeof options !== "object" || options === null || !SOURCES.some((s) => options[s] !== undefined)) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@filter needs rules for params, query or body");
   }
-  return (target, key) => {
-    addStep(target, key, { name: "filter", build: ({ instance }) => filterStep(options, instance) });
-  };
+  return methodDecorator((holder, key) => {
+    addStep(holder, key, { name: "filter", build: ({ instance }) => filterStep(options, instance) });
+  });
 }

@@ -1,0 +1,89 @@
+import type { CacheStore } from "./cache-store";
+
+/**
+ * The commands {@link RedisCacheStore} uses, as node-redis v4/v5 clients have them. Core
+ * does not depend on `redis`: pass a client you created (`createClient({ url })`).
+ */
+export interface RedisCacheClient {
+  get(key: string): Promise<string | null | unknown>;
+  set(key: string, value: string, options: { EX: number }): Promise<unknown>;
+  del(keys: string | string[]): Promise<unknown>;
+  sAdd(key: string, members: string | string[]): Promise<unknown>;
+  sMembers(key: string): Promise<string[] | unknown>;
+  expire(key: string, seconds: number): Promise<unknown>;
+  close?(): Promise<unknown>;
+  quit?(): Promise<unknown>;
+}
+
+/** Options of a {@link RedisCacheStore}. */
+export interface RedisCacheStoreOptions {
+  /** Key prefix. Default `"aex:cache:"`. */
+  prefix?: string;
+  /**
+   * Milliseconds a command may take before it counts as failed (node-redis queues
+   * commands while disconnected; a cache must not make requests wait for Redis).
+   * Default 500.
+   */
+  timeout?: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Cache entries in Redis, shared by every instance of an app: values as JSON with an
+ * expiry, tags as sets of keys. A failing or slow Redis makes calls reject after
+ * `timeout`; `@cache` then answers uncached and logs.
+ *
+ * @example
+ * const client = createClient({ url: process.env.REDIS_URL });
+ * await client.connect();
+ * const cache = new Cache(new RedisCacheStore(client));
+ */
+export class RedisCacheStore implements CacheStore {
+  private readonly prefix: string;
+  private readonly timeout: number;
+
+  constructor(
+    private readonly client: RedisCacheClient,
+    options: RedisCacheStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? "aex:cache:";
+    this.timeout = options.timeout ?? 500;
+  }
+
+  async get(key: string): Promise<unknown> {
+    const json = await withTimeout(this.client.get(this.prefix + key), this.timeout);
+    return typeof json === "string" ? (JSON.parse(json) as unknown) : undefined;
+  }
+
+  async set(key: string, value: unknown, ttl: number, tags: readonly string[] = []): Promise<void> {
+    const seconds = Math.max(1, Math.ceil(ttl));
+    await withTimeout(this.client.set(this.prefix + key, JSON.stringify(value), { EX: seconds }), this.timeout);
+    for (const tag of tags) {
+      const set = `${this.prefix}tag:${tag}`;
+      await withTimeout(this.client.sAdd(set, key), this.timeout);
+      // A tag set lives as long as its longest entry could.
+      await withTimeout(this.client.expire(set, seconds), this.timeout);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await withTimeout(this.client.del(this.prefix + key), this.timeout);
+  }
+
+  async invalidateTag(tag: string): Promise<void> {
+    const set = `${this.prefix}tag:${tag}`;
+    const keys = (await withTimeout(this.client.sMembers(set), this.timeout)) as string[];
+    await withTimeout(this.client.del([set, ...keys.map((key) => this.prefix + key)]), this.timeout);
+  }
+
+  async close(): Promise<void> {
+    await (this.client.close ?? this.client.quit)?.call(this.client);
+  }
+}

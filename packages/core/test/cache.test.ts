@@ -1,0 +1,266 @@
+import {
+  Aex,
+  Cache,
+  MemoryCacheStore,
+  RedisCacheStore,
+  cache,
+  cacheOf,
+  get,
+  useCache,
+  type AexRequest,
+  type AexResponse,
+  type RedisCacheClient,
+  type Scope,
+} from "@aex/core";
+import { createClient } from "redis";
+import { startRedis, type RedisServer } from "../../session/test/support/redis-server";
+
+/** A controller whose handlers count their runs, so a hit is told from a miss. */
+function articles() {
+  const runs = { list: 0, user: 0, cookie: 0, error: 0 };
+  class Articles {
+    @get("/articles")
+    @cache({ ttl: 60, tags: ["articles"] })
+    list(req: AexRequest, res: AexResponse) {
+      runs.list++;
+      res.json({ run: runs.list, url: req.url });
+    }
+
+    @get("/me")
+    @cache({ ttl: 60, private: true, key: (req) => `me:${String(req.headers["x-user"])}` })
+    me(req: AexRequest, res: AexResponse) {
+      runs.user++;
+      res.json({ user: req.headers["x-user"], run: runs.user });
+    }
+
+    @get("/cookie")
+    @cache({ ttl: 60 })
+    cookie(_req: AexRequest, res: AexResponse) {
+      runs.cookie++;
+      res.cookies.set("seen", "1");
+      res.end(`run ${runs.cookie}`);
+    }
+
+    @get("/broken")
+    @cache({ ttl: 60 })
+    broken(_req: AexRequest, res: AexResponse) {
+      runs.error++;
+      res.status(500).end(`run ${runs.error}`);
+    }
+
+    @get("/lang")
+    @cache({ ttl: 60, vary: ["accept-language"] })
+    lang(req: AexRequest, res: AexResponse, _scope: Scope) {
+      res.end(`lang ${String(req.headers["accept-language"])}`);
+    }
+  }
+  return { Articles, runs };
+}
+
+describe("@cache({ ttl }) with the memory store", () => {
+  it("answers a hit without running the handler, with ETag and Cache-Control", async () => {
+    const { Articles, runs } = articles();
+    const aex = new Aex().push(Articles);
+    const client = aex.inject();
+    const first = await client.get("/articles?page=1").execute();
+    expect(first.status).toBe(200);
+    expect(first.headers["x-cache"]).toBe("MISS");
+    expect(first.headers["cache-control"]).toBe("public, max-age=60");
+    expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+    const second = await client.get("/articles?page=1").execute();
+    expect(second.headers["x-cache"]).toBe("HIT");
+    expect(second.json()).toEqual(first.json());
+    expect(second.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(runs.list).toBe(1);
+    // Another query string is another entry.
+    expect((await client.get("/articles?page=2").execute()).json()).toEqual({ run: 2, url: "/articles?page=2" });
+  });
+
+  it("answers 304 to If-None-Match with the current ETag, on hits and misses", async () => {
+    const { Articles } = articles();
+    const client = new Aex().push(Articles).inject();
+    const first = await client.get("/articles").execute();
+    const etag = String(first.headers.etag);
+    const revalidated = await client.get("/articles").set("If-None-Match", etag).execute();
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.text()).toBe("");
+    const other = await client.get("/articles").set("If-None-Match", '"other"').execute();
+    expect(other.status).toBe(200);
+  });
+
+  it("answers HEAD from the GET entry without a body", async () => {
+    const { Articles, runs } = articles();
+    const client = new Aex().push(Articles).inject();
+    await client.get("/articles").execute();
+    const head = await client.head("/articles").execute();
+    expect(head.status).toBe(200);
+    expect(head.headers["x-cache"]).toBe("HIT");
+    expect(head.text()).toBe("");
+    expect(runs.list).toBe(1);
+  });
+
+  it("invalidates by tag and by key", async () => {
+    const { Articles, runs } = articles();
+    const aex = new Aex().push(Articles);
+    const client = aex.inject();
+    await client.get("/articles").execute();
+    await cacheOf(aex).invalidateTag("articles");
+    expect((await client.get("/articles").execute()).headers["x-cache"]).toBe("MISS");
+    await cacheOf(aex).delete("route:/articles");
+    expect((await client.get("/articles").execute()).headers["x-cache"]).toBe("MISS");
+    expect(runs.list).toBe(3);
+  });
+
+  it("keys private responses per user and marks them private", async () => {
+    const { Articles, runs } = articles();
+    const client = new Aex().push(Articles).inject();
+    const ada = await client.get("/me").set("X-User", "ada").execute();
+    expect(ada.headers["cache-control"]).toBe("private, max-age=60");
+    const bob = await client.get("/me").set("X-User", "bob").execute();
+    expect(bob.json()).toEqual({ user: "bob", run: 2 });
+    expect((await client.get("/me").set("X-User", "ada").execute()).json()).toEqual({ user: "ada", run: 1 });
+    expect(runs.user).toBe(2);
+  });
+
+  it("never stores a response that sets a cookie, nor a 500", async () => {
+    const { Articles, runs } = articles();
+    const client = new Aex().push(Articles).inject();
+    await client.get("/cookie").execute();
+    const again = await client.get("/cookie").execute();
+    expect(again.text()).toBe("run 2");
+    expect(again.headers["set-cookie"]).toBeDefined();
+    await client.get("/broken").execute();
+    expect((await client.get("/broken").execute()).text()).toBe("run 2");
+    expect(runs).toMatchObject({ cookie: 2, error: 2 });
+  });
+
+  it("never serves a cached public response to a request with Authorization", async () => {
+    const { Articles, runs } = articles();
+    const client = new Aex().push(Articles).inject();
+    await client.get("/articles").execute();
+    const authorized = await client.get("/articles").set("Authorization", "Bearer x").execute();
+    expect(authorized.headers["x-cache"]).toBeUndefined();
+    expect(runs.list).toBe(2);
+  });
+
+  it("splits entries by the vary headers and says so in Vary", async () => {
+    const { Articles } = articles();
+    const client = new Aex().push(Articles).inject();
+    const en = await client.get("/lang").set("Accept-Language", "en").execute();
+    expect(en.headers.vary).toBe("accept-language");
+    const fr = await client.get("/lang").set("Accept-Language", "fr").execute();
+    expect(fr.text()).toBe("lang fr");
+    expect(fr.headers["x-cache"]).toBe("MISS");
+    expect((await client.get("/lang").set("Accept-Language", "en").execute()).headers["x-cache"]).toBe("HIT");
+  });
+
+  it("two apps never share a cache", async () => {
+    const one = articles();
+    const two = articles();
+    const a = new Aex().push(one.Articles);
+    const b = new Aex().push(two.Articles);
+    await a.inject().get("/articles").execute();
+    expect((await b.inject().get("/articles").execute()).headers["x-cache"]).toBe("MISS");
+    expect(cacheOf(a)).not.toBe(cacheOf(b));
+  });
+});
+
+describe("MemoryCacheStore", () => {
+  it("evicts the least recently used entry past maxEntries", () => {
+    const store = new MemoryCacheStore({ maxEntries: 2 });
+    store.set("a", 1, 60);
+    store.set("b", 2, 60);
+    expect(store.get("a")).toBe(1); // a is now the most recently used
+    store.set("c", 3, 60);
+    expect(store.get("b")).toBeUndefined();
+    expect(store.get("a")).toBe(1);
+    expect(store.size).toBe(2);
+  });
+
+  it("forgets expired entries", () => {
+    const store = new MemoryCacheStore();
+    store.set("gone", 1, 0);
+    expect(store.get("gone")).toBeUndefined();
+  });
+});
+
+describe("Cache.wrap(key, ttl, producer)", () => {
+  it("runs the producer once for concurrent misses (single flight)", async () => {
+    const cache = new Cache();
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const producer = async () => {
+      runs++;
+      await gate;
+      return { value: runs };
+    };
+    const calls = Array.from({ length: 10 }, () => cache.wrap("k", 60, producer));
+    release();
+    const values = await Promise.all(calls);
+    expect(runs).toBe(1);
+    expect(values.every((value) => value.value === 1)).toBe(true);
+    expect(await cache.get("k")).toEqual({ value: 1 });
+  });
+
+  it("lets the next caller retry after a producer fails", async () => {
+    const cache = new Cache();
+    await expect(cache.wrap("k", 60, () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
+    await expect(cache.wrap("k", 60, () => 5)).resolves.toBe(5);
+  });
+});
+
+describe("RedisCacheStore (real redis-server)", () => {
+  let redis: RedisServer;
+  let client: ReturnType<typeof createClient>;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = createClient({ url: redis.url, socket: { reconnectStrategy: () => 50 } });
+    client.on("error", () => undefined); // reconnects by itself; the store reports failures
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.close();
+    await redis.stop();
+  });
+
+  it("shares entries and invalidation between two apps, as between instances", async () => {
+    const shared = () => new Cache(new RedisCacheStore(client as unknown as RedisCacheClient, { prefix: "t1:" }));
+    const one = articles();
+    const two = articles();
+    const a = new Aex().push(one.Articles);
+    const b = new Aex().push(two.Articles);
+    useCache(a, shared());
+    useCache(b, shared());
+    const first = await a.inject().get("/articles").execute();
+    const second = await b.inject().get("/articles").execute();
+    expect(second.headers["x-cache"]).toBe("HIT");
+    expect(second.json()).toEqual(first.json());
+    expect(two.runs.list).toBe(0);
+    await cacheOf(b).invalidateTag("articles");
+    expect((await a.inject().get("/articles").execute()).headers["x-cache"]).toBe("MISS");
+  });
+
+  it("answers uncached while Redis is stopped, then caches again once it is back", async () => {
+    const { Articles, runs } = articles();
+    const aex = new Aex().push(Articles);
+    useCache(
+      aex,
+      new Cache(new RedisCacheStore(client as unknown as RedisCacheClient, { prefix: "t2:", timeout: 200 })),
+    );
+    const http = aex.inject();
+    await redis.stop();
+    const down = await http.get("/articles").execute();
+    expect(down.status).toBe(200);
+    expect(down.json()).toEqual({ run: 1, url: "/articles" });
+    expect((await http.get("/articles").execute()).status).toBe(200);
+    expect(runs.list).toBe(2);
+    await redis.start();
+    // A positive barrier: the client is connected again once a command succeeds.
+    while ((await client.ping().catch(() => "down")) !== "PONG") await new Promise((r) => setTimeout(r, 50));
+    await http.get("/articles").execute();
+    expect((await http.get("/articles").execute()).headers["x-cache"]).toBe("HIT");
+    expect(runs.list).toBe(3);
+  });
+});

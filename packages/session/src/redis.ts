@@ -1,0 +1,3 @@
+// `@aex/session/redis`: the Redis store, an entry of its own so that an app on the memory
+// store never loads (or installs) `redis`.
+export { RedisStore, type RedisStoreOptions, type RedisLike } from "./redis-store";

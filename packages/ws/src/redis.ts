@@ -1,0 +1,3 @@
+// `@aex/ws/redis`: the Redis broadcast adapter, an entry of its own so that a single-process
+// app never loads (or installs) `redis`.
+export { RedisAdapter, type RedisAdapterOptions } from "./redis-adapter";
