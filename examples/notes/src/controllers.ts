@@ -13,36 +13,36 @@ import {
   type AexResponse,
   type Scope,
 } from "@aex/core";
-import { session, type SessionOptions, type Store } from "@aex/session";
+import { session } from "@aex/session";
 import { template } from "@aex/template";
 import { nunjucks } from "@aex/template/nunjucks";
-import type { WebSocketServer } from "@aex/ws";
-import { roomOf } from "./live";
+import { ws, type WebSocketHandler, type WebSocketServer } from "@aex/ws";
 import type { NotesStore } from "./notes-store";
 import type { Users } from "./users";
 
 /** The folder holding `views/` and `public/` (next to `src/` and `dist/`). */
 const home = resolve(__dirname, "..");
 
-/** What the controllers share; decorators need the session store, so it comes first. */
+/** The room of a user's connections: every browser where they are logged in. */
+export const roomOf = (user: string) => `user:${user}`;
+
+/** What the controllers share (the session store is the app's, registered with the plugin). */
 export interface Services {
-  readonly store: Store;
-  readonly session: SessionOptions;
   readonly users: Users;
   readonly notes: NotesStore;
   readonly live: WebSocketServer;
 }
 
-/** A step that lets only logged-in users through (401 otherwise). */
+/** The one login check: HTTP routes and the live socket alike (401 otherwise, before any upgrade). */
 const loggedIn = (_req: AexRequest, _res: AexResponse, scope: Scope) => {
   if (typeof scope.session.user !== "string") throw new HttpError(401, "Log in first");
 };
 
 /** The app's controller classes, made for one set of services. */
-export function controllers({ store, session: options, users, notes, live }: Services) {
+export function controllers({ users, notes, live }: Services) {
   class Pages {
     @get("/")
-    @session(store, options)
+    @session()
     @template(nunjucks, resolve(home, "views"))
     home(_req: AexRequest, res: AexResponse, scope: Scope) {
       res.render("index", { user: scope.session.user });
@@ -63,7 +63,7 @@ export function controllers({ store, session: options, users, notes, live }: Ser
         password: { type: "string", required: true, minLength: 4, maxLength: 128 },
       },
     })
-    @session(store, options)
+    @session()
     async login(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { username, password } = scope.extracted.body;
       if (!users.login(username, password)) throw new HttpError(401, "Wrong password");
@@ -74,7 +74,7 @@ export function controllers({ store, session: options, users, notes, live }: Ser
     }
 
     @post("/api/logout")
-    @session(store, options)
+    @session()
     async logout(_req: AexRequest, res: AexResponse, scope: Scope) {
       await scope.session.destroy();
       res.json({ user: null });
@@ -82,8 +82,17 @@ export function controllers({ store, session: options, users, notes, live }: Ser
   }
 
   class Notes {
+    /** Live updates: each logged-in browser joins its user's room. */
+    @ws("/live")
+    @session()
+    @inject(loggedIn)
+    connect(handler: WebSocketHandler, scope: Scope) {
+      handler.join(roomOf(scope.session.user));
+      handler.send("hello", { user: scope.session.user });
+    }
+
     @get("/api/notes")
-    @session(store, options)
+    @session()
     @inject(loggedIn)
     @inject(paginate(10))
     list(_req: AexRequest, res: AexResponse, scope: Scope) {
@@ -99,7 +108,7 @@ export function controllers({ store, session: options, users, notes, live }: Ser
         text: { type: "text", maxLength: 2000 },
       },
     })
-    @session(store, options)
+    @session()
     @inject(loggedIn)
     add(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { title, text = "" } = scope.extracted.body;
@@ -109,7 +118,7 @@ export function controllers({ store, session: options, users, notes, live }: Ser
     }
 
     @del("/api/notes/:id")
-    @session(store, options)
+    @session()
     @inject(loggedIn)
     remove(_req: AexRequest, res: AexResponse, scope: Scope) {
       if (!notes.remove(scope.session.user, scope.params.id)) throw new HttpError(404, "No such note");

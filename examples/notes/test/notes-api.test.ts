@@ -23,6 +23,22 @@ describe("examples/notes API (in-process TestClient)", () => {
     expect(res.json()).toEqual({ statusCode: 401, error: "Unauthorized", message: "Log in first" });
   });
 
+  it("checks the login of the live socket in the same step as the API's, before the upgrade", async () => {
+    const anonymous = await aex.inject().ws("/live");
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.socket).toBeNull();
+    expect(anonymous.json()).toEqual({ statusCode: 401, error: "Unauthorized", message: "Log in first" });
+
+    const grace = aex.inject();
+    await grace.post("/api/login").json({ username: "grace", password: "cobol" });
+    const live = await grace.ws("/live");
+    expect(live.status).toBe(101);
+    expect(await live.socket!.next("hello")).toEqual({ user: "grace" });
+    const added = await grace.post("/api/notes").json({ title: "live", text: "" });
+    expect(await live.socket!.next("note:added")).toEqual(added.json());
+    live.socket!.close();
+  });
+
   it("validates the login body", async () => {
     const res = await aex.inject().post("/api/login").json({ username: "a", password: "secret" });
     expect(res.status).toBe(400);

@@ -1,5 +1,7 @@
 // The app
 export { Aex, type AexServer, type ErrorHandler } from "./app/aex";
+export type { AexPlugin } from "./app/plugin";
+export type { AppClasses } from "./app/app-classes";
 export type { AexOptions } from "./app/options";
 export type { Constructor } from "./app/compile-controller";
 
@@ -7,7 +9,6 @@ export type { Constructor } from "./app/compile-controller";
 export { AexRequest, type QueryValues, type RouteParams } from "./http/request";
 export { AexResponse } from "./http/response";
 export { RequestCookies, ResponseCookies, type CookieOptions } from "./http/cookies";
-export { renderView, type ViewEngine } from "./http/view";
 export { sendError, type ErrorBody } from "./http/send-error";
 export {
   Scope,
@@ -62,13 +63,14 @@ export {
   assertMethodTarget,
 } from "./registry/registry";
 export type { BuildContext, MethodKey, RouteDefinition, StepDefinition } from "./registry/definitions";
-export { decoratorStep, type DecoratorStep } from "./registry/decorator-step";
+
 export {
   methodDecorator,
   isDecoratorContext,
   type AexMethodDecorator,
   type Recorder,
 } from "./registry/method-decorator";
+export { decoratorStep, BUILD_FOR_APP, type DecoratorStep } from "./registry/decorator-step";
 
 // Routing
 export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";
@@ -83,6 +85,14 @@ export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from 
 // Testing
 export { TestClient, TestRequest, type TestResponse } from "./testing/test-client";
 export { MemorySocket, socketPair } from "./testing/memory-socket";
+export {
+  WEBSOCKET_OPENER,
+  type TestWebSocket,
+  type TestSocketMessage,
+  type TestUpgradeResponse,
+  type WebSocketOpener,
+} from "./testing/test-socket";
+export type { TestEvent, TestEventStream } from "./testing/test-event-stream";
 
 // Helpers
 export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-middleware";

@@ -54,9 +54,15 @@ describe("two Aex instances in one process", () => {
 
 describe("aex.close()", () => {
   it("stops accepting and lets in-flight requests finish", async () => {
+    // Close once the handler runs (a positive barrier, not a sleep): a request that has not
+    // reached the server yet is an idle connection, which close() rightly drops; a fixed
+    // 30 ms wait lost that race now and then on a busy machine (seen under Bun).
+    let arrived!: () => void;
+    const inHandler = new Promise<void>((resolve) => (arrived = resolve));
     class Slow {
       @get("/slow")
       async slow(_req: any, res: any) {
+        arrived();
         await new Promise((resolve) => setTimeout(resolve, 150));
         res.end("finished");
       }
@@ -64,7 +70,7 @@ describe("aex.close()", () => {
     const aex = new Aex().push(Slow);
     const base = await listen(aex);
     const inFlight = httpGet(base, "/slow");
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await inHandler;
     const closed = aex.close();
     const res = await inFlight;
     await closed;

@@ -95,11 +95,24 @@ describe("Scope", () => {
     });
   });
 
-  it("lets step authors fill slots with provide()", () => {
+  it("lets step authors fill slots with provide(), their own ones through defineSlot()", () => {
+    Scope.defineSlot("tenant");
+    Scope.defineSlot("tenant"); // a second definition of the same slot is a no-op
     const scope = new Scope({ outer: {}, orm: {}, emitter: aex.emitter });
-    scope.provide("session", { user: "eve" });
+    expect(scope.tenant).toBeUndefined();
+    scope.provide("tenant", { id: "acme" });
     scope.provide("pagination", { page: 2, limit: 10, offset: 10 });
-    expect(scope.session).toEqual({ user: "eve" });
+    expect(scope.tenant).toEqual({ id: "acme" });
+    expect(() => Scope.defineSlot("orm" as "tenant")).toThrow(expect.objectContaining({ code: "AEX_ERR_PLUGIN_HELPER_TAKEN" }));
     expect(scope.pagination).toEqual({ page: 2, limit: 10, offset: 10 });
   });
 });
+
+declare module "@aex/core" {
+  interface ScopeSlots {
+    tenant: { id: string };
+  }
+  interface Scope {
+    readonly tenant: { id: string } | undefined;
+  }
+}

@@ -1,5 +1,6 @@
 // Sessions
-export { session, readSession } from "./session-step";
+export { session } from "./session-step";
+export { sessions, type SessionPluginOptions, type AppSessions } from "./session-plugin";
 export { Session, newSessionId } from "./session";
 export type { SessionOptions } from "./options";
 

@@ -9,7 +9,7 @@ export interface SessionOptions {
   /**
    * Secret(s) signing the session cookie. With a list, the first signs and all verify, so
    * secrets can be rotated. Default: `AEX_SESSION_SECRET` (comma-separated), else a
-   * random secret per process (sessions then do not survive a restart).
+   * random secret per app (sessions then do not survive a restart).
    */
   secret?: string | readonly string[];
   /** Cookie name. Default `"aex.sid"`. */
@@ -28,25 +28,24 @@ export interface ResolvedSessionOptions {
   readonly cookie: CookieOptions;
 }
 
-// Generated once per process, never changed: it only stands in until a secret is set.
-let fallbackSecret: string | undefined;
+/** A random secret standing in until one is set: made once per app (or per step). */
+export function randomSecret(): string {
+  log("no session secret set: using a random one; set AEX_SESSION_SECRET to share sessions across processes");
+  return randomBytes(32).toString("base64url");
+}
 
-function secretsOf(secret: SessionOptions["secret"]): string[] {
+function secretsOf(secret: SessionOptions["secret"], fallback: () => string): string[] {
   const given = typeof secret === "string" ? [secret] : [...(secret ?? [])];
   if (given.length === 0 && process.env.AEX_SESSION_SECRET) given.push(...process.env.AEX_SESSION_SECRET.split(","));
   const secrets = given.map((s) => s.trim()).filter((s) => s !== "");
-  if (secrets.length > 0) return secrets;
-  if (fallbackSecret === undefined) {
-    log("no session secret set: using a random one; set AEX_SESSION_SECRET to share sessions across processes");
-    fallbackSecret = randomBytes(32).toString("base64url");
-  }
-  return [fallbackSecret];
+  return secrets.length > 0 ? secrets : [fallback()];
 }
 
-export function resolveSessionOptions(options: SessionOptions = {}): ResolvedSessionOptions {
+/** The options with defaults; `fallback` gives the secret when none is set. */
+export function resolveSessionOptions(options: SessionOptions, fallback: () => string): ResolvedSessionOptions {
   const ttl = options.ttl ?? 86_400;
   return {
-    secrets: secretsOf(options.secret),
+    secrets: secretsOf(options.secret, fallback),
     name: options.name ?? "aex.sid",
     ttl,
     cookie: { httpOnly: true, sameSite: "Lax", path: "/", ...options.cookie, maxAge: ttl },

@@ -1,18 +1,9 @@
-import { decoratorStep, type AexRequest, type DecoratorStep, type Scope, type ScopeBag } from "@aex/core";
-import { MemoryStore } from "./memory-store";
+import { decoratorStep, type AexRequest, type DecoratorStep } from "@aex/core";
 import { resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, Session } from "./session";
+import { appSessions } from "./session-plugin";
 import { unsign } from "./signature";
 import type { SessionData, Store } from "./store";
-
-/** The default store of each app (keyed by its shared `scope.outer`), made on first use. */
-const defaultStores = new WeakMap<ScopeBag, MemoryStore>();
-
-function defaultStore(app: ScopeBag): MemoryStore {
-  let store = defaultStores.get(app);
-  if (store === undefined) defaultStores.set(app, (store = new MemoryStore()));
-  return store;
-}
 
 /** The id the request's cookie names (if its signature holds) and that session's data. */
 async function load(
@@ -27,56 +18,41 @@ async function load(
 }
 
 /**
- * The data of the request's session, read-only, or undefined: for places without a
- * response to save it with, such as a WebSocket handshake middleware. Pass the same
- * store and options as your `@session`.
- *
- * @example
- * ws.use(async (req, socket, scope) => {
- *   const data = await readSession(req, scope, store, { secret });
- *   if (!data?.user) throw new HttpError(401, "Log in first");
- *   scope.inner.user = data.user;
- * });
- */
-export async function readSession(
-  req: AexRequest,
-  scope: Scope,
-  store?: Store,
-  options: SessionOptions = {},
-): Promise<SessionData | undefined> {
-  return (await load(req, store ?? defaultStore(scope.outer), resolveSessionOptions(options)))?.data;
-}
-
-/**
  * Loads the session named by the request's signed cookie into `scope.session`, and saves
  * it (setting the cookie) when the response ends, if it changed. A missing, forged or
- * expired cookie gives an empty session with a new id. Without a store, the app's own
- * {@link MemoryStore} is used. Works as a decorator (`@session()`) and as a step
- * (`aex.use(session(store))`).
+ * expired cookie gives an empty session with a new id. Without arguments it uses the
+ * store and options the app registered (`aex.register(sessions, …)`), else the app's own
+ * {@link MemoryStore}. Works as a decorator (`@session()`), as a step
+ * (`aex.use(session())`), and on `@ws` routes (the session is read on the upgrade).
  *
  * @example
  * const store = new RedisStore({ url: process.env.REDIS_URL });
- * class Session {
+ * class Account {
  *   @post("/user/login")
  *   @body()
  *   @session(store)
- *   async login(req, res, scope) {
+ *   async login(req: AexRequest, res: AexResponse, scope: Scope) {
  *     await scope.session.regenerate();
  *     scope.session.user = scope.body.user;
  *     res.end("ok");
  *   }
  * }
  */
-export function session(store?: Store, options: SessionOptions = {}): DecoratorStep {
-  const settings = resolveSessionOptions(options);
-  return decoratorStep("session", async (req, res, scope) => {
-    const sessions = store ?? defaultStore(scope.outer);
-    const found = await load(req, sessions, settings);
-    const current =
-      found === null
-        ? new Session({ id: newSessionId(), cookieId: null, store: sessions, options: settings, res }, {})
-        : new Session({ id: found.id, cookieId: found.id, store: sessions, options: settings, res }, found.data);
-    scope.provide("session", current);
-    res.beforeEnd(() => current.save());
+export function session(store?: Store, options?: SessionOptions): DecoratorStep {
+  return decoratorStep("session", {
+    build(app) {
+      const defaults = appSessions(app);
+      const sessions = store ?? defaults.store;
+      const settings = resolveSessionOptions(options ?? defaults.options, defaults.fallbackSecret);
+      return async (req, res, scope) => {
+        const found = await load(req, sessions, settings);
+        const current =
+          found === null
+            ? new Session({ id: newSessionId(), cookieId: null, store: sessions, options: settings, res }, {})
+            : new Session({ id: found.id, cookieId: found.id, store: sessions, options: settings, res }, found.data);
+        scope.provide("session", current);
+        res.beforeEnd(() => current.save());
+      };
+    },
   });
 }

@@ -1,5 +1,6 @@
 import * as nunjucksLib from "nunjucks";
-import type { ViewEngine } from "@aex/core";
+import type { ViewEngine } from "./view-engine";
+import { viewName } from "./view-name";
 
 /** A nunjucks engine; `environment` is there to add filters and globals. */
 export interface NunjucksEngine extends ViewEngine {
@@ -8,14 +9,15 @@ export interface NunjucksEngine extends ViewEngine {
 }
 
 /**
- * A ready nunjucks engine for `@template(nunjucks, path)`: autoescaping on, templates
- * cached in production and re-read in development, rendered asynchronously. Names that
- * leave `path` are refused by nunjucks' loader.
+ * A ready nunjucks engine for `@template(nunjucks, path, ext?, options?)`: autoescaping
+ * on, templates cached in production and re-read in development, rendered
+ * asynchronously; `.${ext}` (default `html`) is added to names without an extension.
+ * Names that leave `path` are refused.
  *
  * @example
  * @template(nunjucks, resolve(__dirname, "views"))
  */
-export function nunjucks(path: string, options: nunjucksLib.ConfigureOptions = {}): NunjucksEngine {
+export function nunjucks(path: string, ext = "html", options: nunjucksLib.ConfigureOptions = {}): NunjucksEngine {
   const production = process.env.NODE_ENV === "production";
   const loader = new nunjucksLib.FileSystemLoader(path, { noCache: !production });
   const environment = new nunjucksLib.Environment(loader, { autoescape: true, ...options });
@@ -23,7 +25,8 @@ export function nunjucks(path: string, options: nunjucksLib.ConfigureOptions = {
     environment,
     render: (name, data) =>
       new Promise((resolve, reject) => {
-        environment.render(name, data, (error, html) => (error ? reject(error) : resolve(html ?? "")));
+        // Inside the promise: a refused name rejects like a missing template.
+        environment.render(viewName(name, ext), data, (error, html) => (error ? reject(error) : resolve(html ?? "")));
       }),
   };
 }

@@ -1,6 +1,6 @@
 import * as pugLib from "pug";
-import type { ViewEngine } from "@aex/core";
-import { viewPath } from "./view-name";
+import type { ViewEngine } from "./view-engine";
+import { viewName, viewPath } from "./view-name";
 
 /** Options of the pug adapter: pug's own, plus `cache`. */
 export interface PugOptions extends pugLib.Options {
@@ -9,19 +9,20 @@ export interface PugOptions extends pugLib.Options {
 }
 
 /**
- * A ready pug engine for `@template(pug, path, "pug")`: compiled templates are kept in
+ * A ready pug engine for `@template(pug, path, "pug")`: `.${ext}` (default `pug`) is
+ * added to names without an extension; compiled templates are kept in
  * production and re-read in development; `extends`/`include` resolve from `path`;
  * names outside `path` are refused.
  *
  * @example
  * @template(pug, resolve(__dirname, "views"), "pug")
  */
-export function pug(path: string, options: PugOptions = {}): ViewEngine {
+export function pug(path: string, ext = "pug", options: PugOptions = {}): ViewEngine {
   const { cache = process.env.NODE_ENV === "production", ...pugOptions } = options;
   const compiled = new Map<string, pugLib.compileTemplate>();
   return {
     render(name: string, data: object): string {
-      const file = viewPath(path, name);
+      const file = viewPath(path, viewName(name, ext));
       let fn = cache ? compiled.get(file) : undefined;
       if (fn === undefined) {
         fn = pugLib.compileFile(file, { basedir: path, ...pugOptions });

@@ -1,38 +1,41 @@
-import { addStep, methodDecorator, type AexMethodDecorator, AexError, renderView, type ViewEngine } from "@aex/core";
-import { viewName } from "./view-name";
-
-/** Makes an engine from the views folder and options: `@template`'s first argument. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each engine has its own options
-export type TemplateInit = (path: string, options?: any) => ViewEngine;
+import { addStep, AexError, methodDecorator, type AexMethodDecorator } from "@aex/core";
+import { templates, VIEW } from "./template-plugin";
+import type { ViewEngine } from "./view-engine";
 
 /**
- * Gives the method a template engine: `init(path, options)` runs once, at prepare; its
- * engine is `scope.engine`, and `res.render(name, data)` renders through it (adding
- * `.${ext}` to names without an extension) and sends the HTML. Methods of one class can
- * each have their own engine.
+ * Makes an engine: `@template`'s first argument, called once at `prepare()` with the
+ * views folder, the extension and the options given to `@template`. The engine decides
+ * what to do with them (the ready ones add `ext` to names without an extension).
+ */
+export type TemplateInit<O = never> = (path: string, ext: string, options?: O) => ViewEngine;
+
+/**
+ * Gives the method a template engine: `init(path, ext, options)` runs once, at prepare;
+ * its engine is `scope.engine`, and `res.render(name, data)` passes `name` to it as
+ * written and sends the HTML. Methods of one class can each have their own engine.
  *
  * @example
  * class Pages {
  *   @http("/")
  *   @template(nunjucks, resolve(__dirname, "views"))
- *   home(req, res) { res.render("index", { hello: "Hello" }); }
+ *   home(req: AexRequest, res: AexResponse) { res.render("index", { hello: "Hello" }); }
  * }
  */
-export function template(init: TemplateInit, path: string, ext = "html", options?: unknown): AexMethodDecorator {
-  if (typeof init !== "function" || typeof path !== "string") {
+export function template<O>(init: TemplateInit<O>, path: string, ext = "html", options?: O): AexMethodDecorator {
+  if (typeof init !== "function" || typeof path !== "string" || typeof ext !== "string") {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@template(init, path, ext?, options?)");
   }
   return methodDecorator((holder, key) => {
     addStep(holder, key, {
       name: "template",
-      build: () => {
-        const engine = init(path, options);
+      build: ({ app }) => {
+        if (!app.has(templates)) app.register(templates);
+        const engine = init(path, ext, options);
         if (typeof engine?.render !== "function") {
           throw new AexError("AEX_ERR_DECORATOR_ARGS", "@template's init must return an engine with a render function");
         }
-        const view: ViewEngine = { render: (name, data) => renderView(engine, viewName(name, ext), data) };
         return (_req, res, scope) => {
-          res.view = view;
+          res[VIEW] = { engine, scope };
           scope.provide("engine", engine);
         };
       },

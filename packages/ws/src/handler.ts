@@ -14,6 +14,7 @@ export interface HandlerHost {
   dispatch(event: string, data: unknown, handler: WebSocketHandler): void;
   join(room: string, handler: WebSocketHandler): void;
   leave(room: string, handler: WebSocketHandler): void;
+  to(room: string | undefined): { send(event: string, data?: unknown): void };
 }
 
 /**
@@ -83,6 +84,16 @@ export class WebSocketHandler extends EventEmitter {
     this.rooms.add(room);
     this.host.join(room, this);
     return this;
+  }
+
+  /** Sends to a room's members (this connection included, if it joined), in every process. */
+  to(room: string): { send(event: string, data?: unknown): void } {
+    return this.host.to(room);
+  }
+
+  /** Sends to every connection of the server, in every process. */
+  broadcast(event: string, data?: unknown): void {
+    this.host.to(undefined).send(event, data);
   }
 
   /** Leaves a room. */

@@ -1,4 +1,4 @@
-// The server and its connections
+// The server, its connections and @ws routes
 export {
   WebSocketServer,
   type WebSocketServerOptions,
@@ -6,6 +6,7 @@ export {
   type BroadcastTarget,
 } from "./server";
 export { WebSocketHandler } from "./handler";
+export { ws, websockets, hubOf, type WebSocketPluginOptions, type WebSocketRouteHandler } from "./ws-route";
 
 // Sharing broadcasts between processes
 export type { BroadcastAdapter, BroadcastMessage } from "./adapter";

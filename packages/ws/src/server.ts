@@ -4,39 +4,41 @@ import type { Duplex } from "node:stream";
 import {
   Aex,
   AexError,
-  pathOf,
+  HttpError,
   readQuery,
-  RequestCookies,
-  routeParams,
-  RouteTable,
-  Scope,
-  toHttpError,
+  WEBSOCKET_OPENER,
   type AexRequest,
+  type AexResponse,
   type AexServer,
-  type SharedScope,
+  type Scope,
 } from "@aex/core";
 import debug from "debug";
 import { WebSocketServer as WsServer, type WebSocket } from "ws";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
 import { emitSafely } from "./emit-safely";
 import { WebSocketHandler, type HandlerHost } from "./handler";
+import { openInjected } from "./inject-socket";
 import { CloseCode, encodeMessage } from "./protocol";
 import { Rooms } from "./rooms";
-import { attach, refuseUpgrade, type UpgradeMatch } from "./upgrade-router";
 
 const log = debug("aex:ws");
+const NO_HEAD = Buffer.alloc(0);
 
 /**
- * A WebSocket middleware, run during the handshake: `(req, socket, scope)`, `socket`
- * being the raw connection. Return `false` to refuse it (403), or throw an `HttpError`
- * to refuse it with that status (401…).
+ * A WebSocket middleware: `(req, ws, scope)`, `ws` being the WebSocket (the `ws`
+ * package's), run right after the upgrade and before `ENTER`. Return `false` to close
+ * the connection (1008, with a reason); a throw closes it with 1011. To refuse before
+ * the upgrade with an HTTP status, use route steps (`aex.use`, or `@ws` with `@inject`).
  */
-export type IWebSocketAsyncMiddleware = (req: AexRequest, socket: Duplex, scope: Scope) => unknown;
+export type IWebSocketAsyncMiddleware = (req: AexRequest, ws: WebSocket, scope: Scope) => unknown;
 
 /** Options of a {@link WebSocketServer}. */
 export interface WebSocketServerOptions {
-  /** Path pattern served (`/chat`, `/rooms/:room`); default every path. */
-  path?: string;
+  /**
+   * Path pattern served (`/chat`, `/rooms/:room`); default every path. `null`: no path
+   * of its own (the app's hub, serving its `@ws` routes).
+   */
+  path?: string | null;
   /** Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
   maxPayload?: number;
   /** Milliseconds between heartbeat pings; a peer that missed one is dropped. `0`: off. Default 30 000. */
@@ -53,9 +55,11 @@ export interface BroadcastTarget {
 }
 
 /**
- * A WebSocket server on an Aex app's HTTP server (or any node HTTP server), on the `ws`
- * package. Each connection is handed over as a {@link WebSocketHandler} on
- * `WebSocketServer.ENTER`; clients talk in `{"event": name, "data": …}` messages.
+ * WebSocket connections of an Aex app, on the `ws` package: rooms, broadcast (across
+ * processes with an adapter), heartbeats and backpressure. Upgrades walk the app's own
+ * line first (its `aex.use` middlewares), so they are refused with an HTTP status before
+ * anything is upgraded. Each connection is handed over as a {@link WebSocketHandler} on
+ * `WebSocketServer.ENTER` (or to a `@ws` method); clients talk in `{"event", "data"}`.
  *
  * @example
  * const aex = new Aex();
@@ -74,29 +78,30 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   readonly ready: Promise<void>;
   /** Open connections. */
   readonly handlers = new Set<WebSocketHandler>();
+  /** The app whose line upgrades run through. */
+  readonly app: Aex;
 
   private readonly wss: WsServer;
-  private readonly paths = new RouteTable<true>();
   private readonly middlewares: IWebSocketAsyncMiddleware[] = [];
   private readonly rooms = new Rooms<WebSocketHandler>();
-  private readonly shared: SharedScope;
   private readonly adapter?: BroadcastAdapter;
   private readonly detach: () => void;
   private readonly heartbeat: NodeJS.Timeout | null;
   private closed: Promise<void> | null = null;
 
-  /** Attaches to `server`: an Aex app, or the node server `aex.start()` resolved to. */
+  /** Attaches to `server`: an Aex app, the node server `aex.start()` resolved to, or any node server. */
   constructor(server: Server | AexServer | Aex, options: WebSocketServerOptions = {}) {
     super();
-    const app = server instanceof Aex ? server : Aex.of(server);
-    const http = server instanceof Aex ? server.createServer() : server;
-    this.shared = app
-      ? { outer: app.global, orm: app.orm, emitter: app.emitter }
-      : { outer: {}, orm: {}, emitter: new EventEmitter() };
+    const detachers: (() => void)[] = [];
+    this.app = server instanceof Aex ? server : (Aex.of(server) ?? foreignApp(server as Server, detachers));
     this.maxBufferedAmount = options.maxBufferedAmount ?? 4 * 1024 * 1024;
-    this.paths.add("GET", options.path ?? "*", true);
     this.wss = new WsServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
-    this.detach = attach(http as Server, this);
+    if (options.path !== null) {
+      if (server instanceof Aex) server.createServer();
+      detachers.push(this.app.attachUpgrade(options.path ?? "*", (req, res, scope) => this.serve(req, res, scope)));
+    }
+    this.detach = () => detachers.forEach((detach) => detach());
+    this.app.state(WEBSOCKET_OPENER, () => openInjected(this.maxPayloadOf(options)));
     this.adapter = options.adapter;
     this.ready = this.adapter ? this.adapter.start((message) => this.deliver(message)) : Promise.resolve();
     this.ready.catch((error) => log("broadcast adapter failed to start: %O", error));
@@ -104,7 +109,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.heartbeat = every > 0 ? setInterval(() => this.beat(), every) : null;
     this.heartbeat?.unref();
     // The app closes its WebSockets (1001) before it stops serving HTTP.
-    app?.onClose(() => this.close());
+    this.app.onClose(() => this.close());
   }
 
   /** `ENTER` hands over each connection; any other event is a client event, `(data, handler)`. */
@@ -115,7 +120,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     return super.on(event, listener as (...args: unknown[]) => void);
   }
 
-  /** Adds a handshake middleware; they run in order, before the upgrade completes. */
+  /** Adds a middleware `(req, ws, scope)`; they run in order after the upgrade, before `ENTER`. */
   use(middleware: IWebSocketAsyncMiddleware): this {
     if (typeof middleware !== "function") throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof middleware);
     this.middlewares.push(middleware);
@@ -156,16 +161,34 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     return this.closed;
   }
 
-  /** @internal Where this server's path pattern matches the request, if it does. */
-  match(req: IncomingMessage): UpgradeMatch | null {
-    const values: string[] = [];
-    const entry = this.paths.find("GET", pathOf(req.url), values);
-    return entry === null ? null : { entry, values };
-  }
-
-  /** @internal Runs the middlewares, then completes or refuses the handshake. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, match: UpgradeMatch): void {
-    void this.upgrade(req as AexRequest, socket, head, match);
+  /**
+   * @internal Upgrades the socket of a request whose line went through, and hands the
+   * connection to `enter` (paused until it returns, so no message is lost).
+   */
+  accept(req: AexRequest, res: AexResponse, scope: Scope, enter: (handler: WebSocketHandler) => unknown): false {
+    if (this.closed !== null) throw new HttpError(503, "The server is shutting down", { code: "AEX_WS_CLOSING" });
+    const socket = res.socket as Duplex | null;
+    if (socket === null || socket.destroyed) return false;
+    res.detachSocket(res.socket!);
+    this.wss.handleUpgrade(req as IncomingMessage, socket, NO_HEAD, (websocket) => {
+      websocket.pause();
+      const handler = this.adopt(websocket, req, scope);
+      const resume = () => websocket.resume();
+      const fail = (error: unknown) => {
+        log("a WebSocket handler failed: %O", error);
+        handler.close(CloseCode.INTERNAL, "Internal error");
+        resume();
+      };
+      try {
+        const entered = enter(handler);
+        if (typeof (entered as PromiseLike<unknown> | undefined)?.then === "function") {
+          (entered as Promise<unknown>).then(resume, fail);
+        } else resume();
+      } catch (error) {
+        fail(error);
+      }
+    });
+    return false;
   }
 
   /** @internal */
@@ -183,40 +206,23 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.rooms.leave(room, handler);
   }
 
-  private async upgrade(req: AexRequest, socket: Duplex, head: Buffer, match: UpgradeMatch): Promise<void> {
-    const scope = new Scope(this.shared);
-    if (!(req.cookies instanceof RequestCookies)) {
-      // A plain node server's requests lack Aex's cookie reader.
-      Object.defineProperty(req, "cookies", { value: new RequestCookies(req.headers.cookie) });
-    }
-    try {
-      // The same decoding as HTTP routes: a malformed escape is a 400, a long param a 414.
-      const params = routeParams(match.entry, match.values);
-      req.params = params;
-      scope.provide("params", params);
-      readQuery(req, scope);
+  /** The last step of this server's upgrades: the query, the upgrade, `use` middlewares, `ENTER`. */
+  private serve(req: AexRequest, res: AexResponse, scope: Scope): false {
+    readQuery(req, scope);
+    return this.accept(req, res, scope, async (handler) => {
       for (const middleware of this.middlewares) {
-        if ((await middleware(req, socket, scope)) === false) {
-          refuseUpgrade(socket, 403, { statusCode: 403, error: "Forbidden", code: "AEX_WS_REFUSED" });
-          return;
+        if ((await middleware(req, handler.socket, scope)) === false) {
+          return handler.close(CloseCode.POLICY, "Refused by a middleware");
         }
       }
-    } catch (error) {
-      const httpError = toHttpError(error);
-      log("handshake refused (%d): %O", httpError.status, error);
-      refuseUpgrade(socket, httpError.status, {
-        statusCode: httpError.status,
-        error: httpError.statusText,
-        message: httpError.expose ? httpError.message : httpError.statusText,
-        ...(httpError.code ? { code: httpError.code } : {}),
+      emitSafely(this, WebSocketServer.ENTER, [handler], (error) => {
+        log("an ENTER listener failed: %O", error);
+        handler.close(CloseCode.INTERNAL, "Internal error");
       });
-      return;
-    }
-    if (socket.destroyed || this.closed !== null) return void socket.destroy();
-    this.wss.handleUpgrade(req, socket, head, (websocket) => this.enter(websocket, req, scope));
+    });
   }
 
-  private enter(socket: WebSocket, req: AexRequest, scope: Scope): void {
+  private adopt(socket: WebSocket, req: AexRequest, scope: Scope): WebSocketHandler {
     const handler = new WebSocketHandler(this, socket, req, scope);
     this.handlers.add(handler);
     socket.on("message", (raw, isBinary) => handler.receive(raw, isBinary));
@@ -230,10 +236,11 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       for (const room of handler.rooms) this.rooms.leave(room, handler);
       emitSafely(handler, "close", [code, reason.toString()], (error) => log("close listener failed: %O", error));
     });
-    emitSafely(this, WebSocketServer.ENTER, [handler], (error) => {
-      log("an ENTER listener failed: %O", error);
-      handler.close(CloseCode.INTERNAL, "Internal error");
-    });
+    return handler;
+  }
+
+  private maxPayloadOf(options: WebSocketServerOptions): number {
+    return options.maxPayload ?? 1024 * 1024;
   }
 
   /** Delivers a broadcast (ours or another process's) to this process's connections. */
@@ -254,4 +261,19 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       handler.socket.ping();
     }
   }
+}
+
+/**
+ * A node server Aex did not make: an app of its own runs its upgrades (with Aex's
+ * request helpers), so they walk the same line as an app's.
+ */
+function foreignApp(server: Server, detachers: (() => void)[]): Aex {
+  const app = new Aex().prepare();
+  const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    Object.setPrototypeOf(req, app.Request.prototype);
+    app.handleUpgrade(req as AexRequest, socket, head);
+  };
+  server.on("upgrade", listener);
+  detachers.push(() => server.off("upgrade", listener));
+  return app;
 }

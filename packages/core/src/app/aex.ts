@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import debug from "debug";
 import { AexError } from "../errors/aex-error";
 import { HttpError, toHttpError } from "../errors/http-error";
@@ -13,9 +14,13 @@ import { createDispatcher, type CompiledRoute } from "../router/dispatch";
 import { pathOf } from "../router/path-of";
 import { RouteTable } from "../router/route-table";
 import { COMPILE, Router, type RouterMiddleware } from "../router/router";
+import { AttachedUpgrades } from "../router/attached-upgrades";
+import { BUILD_FOR_APP, type DecoratorStep } from "../registry/decorator-step";
 import { Scope, type ScopeBag, type SharedScope } from "../scope/scope";
 import { compileController, type BoundListener, type Constructor } from "./compile-controller";
 import { resolveOptions, type AexOptions, type ResolvedOptions } from "./options";
+import type { AexPlugin } from "./plugin";
+import { appClasses, type AppClasses } from "./app-classes";
 import { TestClient } from "../testing/test-client";
 import { Watchdog } from "./watchdog";
 
@@ -54,15 +59,28 @@ export class Aex {
   readonly orm: ScopeBag = {};
   /** The node HTTP server, once `start()` or `createServer()` made it. */
   server?: AexServer;
+  /** The app's options, defaults filled in (plugins read them). */
+  readonly options: ResolvedOptions;
+  /**
+   * This app's own request and response classes (subclasses of {@link AexRequest} and
+   * {@link AexResponse}): plugins add helpers to their prototypes, so two apps in one
+   * process never see each other's helpers.
+   */
+  readonly Request: AppClasses["Request"];
+  readonly Response: AppClasses["Response"];
 
-  private readonly options: ResolvedOptions;
   private readonly shared: SharedScope;
   private readonly middlewares: Step[] = [];
   private readonly pushed = new Map<Constructor, readonly unknown[]>();
   private readonly closeHooks: (() => unknown)[] = [];
   private readonly watchdog: Watchdog;
+  private readonly plugins = new Set<object>();
+  private readonly states = new Map<object | symbol, unknown>();
+  private readonly attached: AttachedUpgrades;
   private listeners: BoundListener[] = [];
   private line: readonly Step[] = [];
+  private upgradeLine: readonly Step[] = [];
+  private upgradeRoutes = 0;
   private prepared = false;
   private closing = false;
   private notFoundHandler: IAsyncMiddleware | null = null;
@@ -81,6 +99,74 @@ export class Aex {
     this.options = resolveOptions(isEmitter ? options : (emitterOrOptions ?? options));
     this.shared = { outer: this.global, orm: this.orm, emitter: this.emitter };
     this.watchdog = new Watchdog(this.options.handlerTimeout, (res) => this.timedOut(res));
+    this.attached = new AttachedUpgrades(this.options.maxParamLength);
+    ({ Request: this.Request, Response: this.Response } = appClasses(this));
+  }
+
+  /**
+   * Adds a plugin (see {@link AexPlugin}): its `setup(app, options)` runs now. Before
+   * `prepare()` only; a plugin joins an app once.
+   *
+   * @example
+   * aex.register(poweredBy, { name: "notes" });
+   */
+  register<O>(plugin: AexPlugin<O>, options?: O): this {
+    this.assertNotPrepared();
+    if (typeof plugin?.setup !== "function") throw new AexError("AEX_ERR_PLUGIN_INVALID", typeof plugin);
+    if (this.plugins.has(plugin)) throw new AexError("AEX_ERR_PLUGIN_DUPLICATE", plugin.name);
+    this.plugins.add(plugin);
+    plugin.setup(this, options);
+    log("registered plugin %s", plugin.name);
+    return this;
+  }
+
+  /** Whether `plugin` is registered on this app. */
+  has(plugin: AexPlugin<never>): boolean {
+    return this.plugins.has(plugin);
+  }
+
+  /**
+   * The app's own value under `key`, made by `create` on first use: where plugins keep
+   * per-app state (a store, a hub of sockets) instead of module-level maps.
+   */
+  state<T>(key: object | symbol, create: () => T): T;
+  /** The app's value under `key`, if any (nothing is made). */
+  state<T>(key: object | symbol): T | undefined;
+  state<T>(key: object | symbol, create?: () => T): T | undefined {
+    if (this.states.has(key) || create === undefined) return this.states.get(key) as T | undefined;
+    const value = create();
+    this.states.set(key, value);
+    return value;
+  }
+
+  /** Adds a helper to this app's requests (`req[name]`), once, at setup. */
+  decorateRequest(name: string, value: unknown): this {
+    return this.decorate(this.Request.prototype, name, value);
+  }
+
+  /** Adds a helper to this app's responses (`res[name]`), once, at setup. */
+  decorateResponse(name: string, value: unknown): this {
+    return this.decorate(this.Response.prototype, name, value);
+  }
+
+  /**
+   * Answers `error` on `res` the way every error of the app is answered (custom error
+   * handler, production mode, logging). For plugins: upgrade refusals, failures of their helpers.
+   */
+  answerError(error: unknown, req: AexRequest, res: AexResponse, scope?: Scope): Promise<void> {
+    return this.fail(error, req, res, scope ?? new Scope(this.shared, res.startedAt));
+  }
+
+  /**
+   * Serves upgrades to `path` with `step`, after the app's middlewares and `@ws` routes,
+   * even once the app is serving (a `WebSocketServer` made after `start()`). Returns
+   * the function that detaches it.
+   */
+  attachUpgrade(path: string, step: Step): () => void {
+    if (typeof step !== "function") throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof step);
+    const detach = this.attached.attach(path, step);
+    if (this.server !== undefined) this.listenForUpgrades(this.server);
+    return detach;
   }
 
   /**
@@ -136,14 +222,24 @@ export class Aex {
   prepare(): this {
     if (this.prepared) return this;
     const table = new RouteTable<CompiledRoute>();
+    const upgrades = new RouteTable<CompiledRoute>();
     for (const [Class, args] of this.pushed) {
-      this.listeners.push(...compileController(this, Class, args, table, this.emitter));
+      this.listeners.push(...compileController(this, Class, args, { table, upgrades }, this.emitter));
     }
     for (const middleware of this.middlewares) (middleware as Partial<RouterMiddleware>)[COMPILE]?.();
+    // Steps that need their app (a plugin's) are built for this one.
+    const middlewares = this.middlewares.map((m) => (m as DecoratorStep)[BUILD_FOR_APP]?.(this) ?? m);
     this.line =
       table.count > 0
-        ? [...this.middlewares, createDispatcher(table, this.options.maxParamLength, true)]
-        : [...this.middlewares];
+        ? [...middlewares, createDispatcher(table, this.options.maxParamLength, true)]
+        : middlewares;
+    // Upgrades walk the same middlewares, then the `@ws` routes, then attached servers.
+    this.upgradeRoutes = upgrades.count;
+    this.upgradeLine = [
+      ...middlewares,
+      ...(upgrades.count > 0 ? [createDispatcher(upgrades, this.options.maxParamLength, true)] : []),
+      this.attached.step,
+    ];
     this.prepared = true;
     log("prepared %d classes, %d routes, %d middlewares", this.pushed.size, table.count, this.middlewares.length);
     return this;
@@ -152,10 +248,11 @@ export class Aex {
   /** A node HTTP server serving this app (not listening yet); `start()` uses it. */
   createServer(): AexServer {
     this.server ??= createServer(
-      { ...this.options.server, IncomingMessage: AexRequest, ServerResponse: AexResponse },
+      { ...this.options.server, IncomingMessage: this.Request, ServerResponse: this.Response },
       this.handle,
     );
     apps.set(this.server, this);
+    if (this.upgradeRoutes > 0 || this.attached.size > 0) this.listenForUpgrades(this.server);
     this.watchdog.start();
     return this.server;
   }
@@ -246,6 +343,63 @@ export class Aex {
       void this.finish(completed, req, res, scope);
     }
   };
+
+  /**
+   * The `upgrade` listener: the upgrade request walks the app's middlewares and route
+   * steps like any request, on a response written straight to the socket, so a step
+   * that refuses (401, 403…) answers its status before anything is upgraded. The route's
+   * handler takes the socket (`res.socket`) and upgrades it.
+   */
+  readonly handleUpgrade = (req: AexRequest, socket: Duplex, head: Buffer): void => {
+    if (!this.prepared) this.prepare();
+    // A client that resets mid-handshake must not become an unhandled error.
+    socket.on("error", (error) => logError("socket error during upgrade: %s", error.message));
+    if (head.length > 0) socket.unshift(head);
+    const res = new this.Response(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Parameters<AexResponse["assignSocket"]>[0]);
+    res.once("finish", () => {
+      if (res.socket === socket) res.detachSocket(socket as Parameters<AexResponse["detachSocket"]>[0]);
+      socket.end();
+    });
+    const scope = new Scope(this.shared, res.startedAt);
+    let completed: boolean | Promise<boolean>;
+    try {
+      completed = runLine(this.upgradeLine, req, res, scope);
+    } catch (error) {
+      void this.fail(error, req, res, scope);
+      return;
+    }
+    if (completed === true) void this.settleUpgrade(true, req, res, scope);
+    else if (completed !== false) void this.finishUpgrade(completed, req, res, scope);
+  };
+
+  private async finishUpgrade(line: Promise<boolean>, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
+    try {
+      await this.settleUpgrade(await line, req, res, scope);
+    } catch (error) {
+      await this.fail(error, req, res, scope);
+    }
+  }
+
+  private async settleUpgrade(completed: boolean, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
+    try {
+      if (completed && !req.routed && !res.answered) await this.notFound(req, res, scope);
+    } catch (error) {
+      await this.fail(error, req, res, scope);
+    }
+  }
+
+  private listenForUpgrades(server: AexServer): void {
+    if (!server.listeners("upgrade").includes(this.handleUpgrade)) server.on("upgrade", this.handleUpgrade);
+  }
+
+  private decorate(prototype: object, name: string, value: unknown): this {
+    this.assertNotPrepared();
+    if (name in prototype) throw new AexError("AEX_ERR_PLUGIN_HELPER_TAKEN", name);
+    Object.defineProperty(prototype, name, { value, writable: true, configurable: true });
+    return this;
+  }
 
   /** Waits for an asynchronous line, then settles it (one promise, no closures). */
   private async finish(line: Promise<boolean>, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {

@@ -22,14 +22,14 @@ export interface BoundListener {
 
 /**
  * Builds a pushed controller: creates the instance, compiles each decorated method's
- * line (route's own steps, decorator steps top to bottom, handler) into `table`, and
- * binds its `@listen` methods to `emitter`.
+ * line (route's own steps, decorator steps top to bottom, handler) into `table` (or
+ * `upgrades`, for `@ws` routes), and binds its `@listen` methods to `emitter`.
  */
 export function compileController(
   app: Aex,
   Class: Constructor,
   args: readonly unknown[],
-  table: RouteTable<CompiledRoute>,
+  tables: { readonly table: RouteTable<CompiledRoute>; readonly upgrades: RouteTable<CompiledRoute> },
   emitter: EventEmitter,
 ): BoundListener[] {
   const instance = new Class(...args) as Record<string | symbol, unknown>;
@@ -41,6 +41,7 @@ export function compileController(
       const before = (route.before ?? []).map((step) => step.build(context));
       const handler = route.handler ? route.handler(context) : methodStep(instance, methodName, route.compact);
       const compiled: CompiledRoute = { steps: [...before, ...steps, handler] };
+      const table = route.upgrade === true ? tables.upgrades : tables.table;
       for (const url of route.urls) {
         for (const method of route.methods) {
           if (!table.add(method, url, compiled)) {

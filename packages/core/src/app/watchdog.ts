@@ -40,7 +40,7 @@ export class Watchdog {
   private sweep(): void {
     const now = Date.now();
     for (const res of this.pending) {
-      if (res.writableEnded || res.destroyed) this.pending.delete(res);
+      if (res.writableEnded || res.destroyed || res.keepOpen) this.pending.delete(res);
       else if (now - res.startedAt >= this.timeoutMs) {
         this.pending.delete(res);
         this.onTimeout(res);

@@ -12,6 +12,10 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_DECORATOR_TARGET: "Aex decorators go on instance methods of a class",
   AEX_ERR_DECORATOR_METADATA:
     "a standard decorator got no context.metadata: import @aex/core before the class is defined, so Symbol.metadata exists",
+  AEX_ERR_PLUGIN_INVALID: "aex.register() takes a plugin: an object with a setup(app, options) function",
+  AEX_ERR_PLUGIN_DUPLICATE: "this plugin is already registered on this Aex instance",
+  AEX_ERR_PLUGIN_HELPER_TAKEN: "a request or response helper of that name already exists",
+  AEX_ERR_INJECT_NO_WEBSOCKET: "aex.inject().ws() needs a WebSocket plugin on the app (@aex/ws)",
   AEX_ERR_GUARD_OPTIONS: "a guard (rate limit, CSRF, JWT, API key, flood) was given options it cannot use",
 } as const;
 

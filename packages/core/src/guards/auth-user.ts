@@ -18,7 +18,7 @@ export interface AuthUser {
   [claim: string]: any;
 }
 
-declare module "../scope/scope" {
+declare module "../index" {
   interface Scope {
     /** The verified claims of the request's token, once `@auth()` ran. */
     user?: AuthUser;

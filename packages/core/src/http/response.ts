@@ -1,8 +1,6 @@
 import { ServerResponse } from "node:http";
 import type { AexRequest } from "./request";
-import debug from "debug";
-import { HttpError, toHttpError } from "../errors/http-error";
-import { renderView, type ViewEngine } from "./view";
+import { toHttpError } from "../errors/http-error";
 import { ResponseCookies } from "./cookies";
 import { sendError } from "./send-error";
 
@@ -14,7 +12,6 @@ const JSON_HEAD = { "content-type": JSON_TYPE };
 const TEXT_HEAD = { "content-type": TEXT_TYPE };
 const HTML_HEAD = { "content-type": HTML_TYPE };
 const BINARY_HEAD = { "content-type": BINARY_TYPE };
-const logRender = debug("aex:template");
 
 /**
  * The response object Aex's server creates (`http.createServer({ ServerResponse })`).
@@ -27,8 +24,11 @@ export class AexResponse extends ServerResponse<AexRequest> {
   /** When the response object was created (ms since the epoch); the request's start. */
   readonly startedAt: number = Date.now();
 
-  /** The engine `res.render` uses; `@template` sets it for its method. */
-  view?: ViewEngine;
+  /**
+   * A stream meant to stay open (an SSE feed): the handler timeout leaves it alone.
+   * Set by the step that opens it.
+   */
+  declare keepOpen: boolean;
   private _cookies?: ResponseCookies;
   // Defaults live on the prototype (below the class): nothing to set per request.
   declare private _beforeEnd: (() => unknown)[] | null;
@@ -49,7 +49,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
 
   /**
    * Runs `task` (sync or async) when `end()` is called, before anything is sent, so it
-   * can still set headers (a session saves itself and sets its cookie this way). The
+   * can still set headers (a step can save its state and set a cookie this way). The
    * response ends once every task settled; if one fails, the client gets its error
    * (a 503 from a store that is down) instead of the body.
    */
@@ -99,9 +99,9 @@ export class AexResponse extends ServerResponse<AexRequest> {
   /**
    * Ends with `body` and `head`'s Content-Type unless one is set. With nothing left to add
    * (no `beforeEnd` task), the head goes out with `writeHead`: node's fast path, measured
-   * cheaper per request than `setHeader`.
+   * cheaper per request than `setHeader`. For helpers that plugins add.
    */
-  private typedEnd(body: string | Uint8Array, head: { "content-type": string }): void {
+  typedEnd(body: string | Uint8Array, head: { "content-type": string }): void {
     if (this.hasHeader("content-type")) this.end(body);
     else if (this._beforeEnd === null && !this.headersSent) {
       // With the length known, node skips chunked framing.
@@ -113,22 +113,6 @@ export class AexResponse extends ServerResponse<AexRequest> {
     } else {
       this.setHeader("Content-Type", head["content-type"]);
       this.end(body);
-    }
-  }
-
-  /**
-   * Renders template `name` with `data` through the method's `@template` engine and
-   * sends it as `text/html; charset=utf-8`. It never rejects: a missing template or a
-   * template error is logged (under `aex:template`, with the name) and answered 500.
-   */
-  async render(name: string, data: object = {}): Promise<void> {
-    try {
-      if (this.view === undefined) throw new Error("res.render needs a template engine: add @template to the method");
-      this.typedEnd(await renderView(this.view, name, data), HTML_HEAD);
-    } catch (cause) {
-      logRender("cannot render %o: %O", name, cause);
-      const error = new HttpError(500, `Cannot render template "${name}"`, { code: "AEX_TEMPLATE_FAILED", cause });
-      sendError(this, error, true);
     }
   }
 
@@ -156,9 +140,17 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this._beforeEnd = null;
     Promise.all(tasks.map((task) => task())).then(
       () => super.end(chunk, encoding as BufferEncoding, callback),
-      (error: unknown) => sendError(this, toHttpError(error), true),
+      (error: unknown) => this.failed(error),
     );
     return this;
+  }
+
+  /**
+   * Answers an error of this response's own making (a failed `beforeEnd` task). An app's
+   * response class sends it through the app's error path (`aex.answerError`).
+   */
+  failed(error: unknown): void {
+    sendError(this, toHttpError(error), true);
   }
 
   /**
@@ -173,7 +165,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 }
 
-Object.assign(AexResponse.prototype, { _beforeEnd: null, _ending: false });
+Object.assign(AexResponse.prototype, { _beforeEnd: null, _ending: false, keepOpen: false });
 
 type WriteCallback = (error: Error | null | undefined) => void;
 

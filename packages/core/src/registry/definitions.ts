@@ -15,7 +15,7 @@ export interface BuildContext {
 }
 
 /**
- * A step recorded by a decorator (`@body`, `@filter`, `@session`…). It is built once,
+ * A step recorded by a decorator (`@body`, `@filter`, a plugin's…). It is built once,
  * at `prepare()`, into the function that runs per request.
  *
  * @example
@@ -40,6 +40,11 @@ export interface RouteDefinition {
    * (`@rest`, `@api`, `@serve` use it). It runs after the method's steps.
    */
   readonly handler?: (context: BuildContext) => Step;
+  /**
+   * An upgrade route (`@ws`): served on the server's `upgrade` event, through the same
+   * middlewares and steps, instead of as an HTTP request.
+   */
+  readonly upgrade?: boolean;
   /** Steps that run before the method's decorator steps (e.g. `@rest`'s body parsing). */
   readonly before?: readonly StepDefinition[];
 }

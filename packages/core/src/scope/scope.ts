@@ -1,6 +1,7 @@
 import type { EventEmitter } from "node:events";
 import debug from "debug";
 import type { QueryValues, RouteParams } from "../http/request";
+import { AexError } from "../errors/aex-error";
 import { ScopeTime } from "./scope-time";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the containers hold whatever
@@ -39,8 +40,17 @@ export interface SharedScope {
 }
 
 /**
- * The built-in slots a step may fill with {@link Scope.provide}. Users read them as
- * `scope.body`, `scope.session`…; nobody can reassign them.
+ * The slots a step may fill with {@link Scope.provide}. Users read them as `scope.body`,
+ * `scope.params`…; nobody can reassign them. Packages add theirs by declaration merging
+ * (a package adds its own), together with the matching `Scope` member, and make
+ * it readable with {@link Scope.defineSlot}.
+ *
+ * @example
+ * declare module "@aex/core" {
+ *   interface ScopeSlots { tenant: Tenant }
+ *   interface Scope { readonly tenant: Tenant | undefined }
+ * }
+ * Scope.defineSlot("tenant");
  */
 export interface ScopeSlots {
   query: QueryValues;
@@ -48,8 +58,6 @@ export interface ScopeSlots {
   body: any;
   files: Record<string, UploadedFile[]>;
   error: Record<string, any>;
-  session: any;
-  engine: any;
   extracted: { body?: any; query?: any; params?: any };
   pagination: Pagination;
 }
@@ -129,16 +137,6 @@ export class Scope {
     return this.slot("error");
   }
 
-  /** The session object (`@session()` from `@aex/session`). */
-  get session(): any {
-    return this._slots?.session;
-  }
-
-  /** The template engine (`@template()` from `@aex/template`). */
-  get engine(): any {
-    return this._slots?.engine;
-  }
-
   /** Data that passed `@filter()`: `extracted.body`, `.query`, `.params`. */
   get extracted(): ScopeSlots["extracted"] {
     return this.slot("extracted");
@@ -165,11 +163,29 @@ export class Scope {
   }
 
   /**
-   * Fills a built-in slot. For step authors (parsers, sessions, templates); handlers
+   * Fills a built-in slot. For step authors (parsers, plugins); handlers
    * read the slot through its getter.
    */
   provide<K extends keyof ScopeSlots>(slot: K, value: ScopeSlots[K]): void {
     (this._slots ??= {})[slot] = value;
+  }
+
+  /**
+   * Makes `scope[name]` a read-only view of the slot `name` (undefined until a step
+   * provides it). For packages that add a slot; defining the same one again is a no-op.
+   */
+  static defineSlot(name: keyof ScopeSlots & string): void {
+    const existing = Object.getOwnPropertyDescriptor(Scope.prototype, name);
+    if (existing !== undefined) {
+      if (existing.get?.name === "slotReader") return;
+      throw new AexError("AEX_ERR_PLUGIN_HELPER_TAKEN", `scope.${name}`);
+    }
+    Object.defineProperty(Scope.prototype, name, {
+      configurable: true,
+      get: function slotReader(this: Scope) {
+        return this._slots?.[name];
+      },
+    });
   }
 
   private slot<K extends "query" | "params" | "body" | "files" | "error" | "extracted">(slot: K): ScopeSlots[K] {

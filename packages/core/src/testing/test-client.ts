@@ -1,8 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { request, type IncomingHttpHeaders } from "node:http";
 import { basename } from "node:path";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Aex } from "../app/aex";
+import { AexError } from "../errors/aex-error";
 import { socketPair } from "./memory-socket";
+import { openEventStream, type TestEventStream } from "./test-event-stream";
+import { WEBSOCKET_OPENER, type TestUpgradeResponse, type WebSocketOpener } from "./test-socket";
 
 /** The answer of a {@link TestRequest}. */
 export interface TestResponse {
@@ -131,8 +136,10 @@ export class TestRequest implements PromiseLike<TestResponse> {
       form.append(part.field, blob, part.filename ?? part.field);
     }
     const encoded = new Response(form);
-    this.body = Buffer.from(await encoded.arrayBuffer());
+    // Read the header before the body: Bun (1.4) computes a FormData response's
+    // content-type lazily and answers null once the body has been consumed.
     this.headers["content-type"] = encoded.headers.get("content-type") ?? "multipart/form-data";
+    this.body = Buffer.from(await encoded.arrayBuffer());
   }
 }
 
@@ -180,6 +187,54 @@ export class TestClient {
     return new TestRequest(this, method.toUpperCase(), path);
   }
 
+  /**
+   * Opens a WebSocket route (`@ws`, or a `WebSocketServer`'s path) in-process, through
+   * the app's whole upgrade line, with this client's cookies. Resolves to the 101 with
+   * its `socket`, or to the refusal (`status` 401…, `socket` null). Needs a WebSocket
+   * plugin (`@aex/ws`) on the app.
+   *
+   * @example
+   * const { status, socket } = await aex.inject().ws("/chat/1");
+   * socket!.send("say", "hi");
+   * expect(await socket!.next("said")).toBe("hi");
+   */
+  async ws(path: string, headers: Record<string, string> = {}): Promise<TestUpgradeResponse> {
+    const opener = this.app.prepare().state<WebSocketOpener>(WEBSOCKET_OPENER);
+    if (opener === undefined) throw new AexError("AEX_ERR_INJECT_NO_WEBSOCKET");
+    const answer = await opener(this.connect(), path, this.headersFor({ host: "localhost", ...headers }));
+    this.remember(answer.headers["set-cookie"]);
+    return answer;
+  }
+
+  /**
+   * Opens an event stream (`@sse`) in-process, with this client's cookies and, to
+   * resume, a `Last-Event-ID`. Read events with `next()`; `close()` disconnects.
+   *
+   * @example
+   * const feed = await aex.inject().sse("/feed", { lastEventId: "7" });
+   * expect(await feed.next()).toEqual({ event: "tick", data: "8", id: "8" });
+   */
+  sse(path: string, options: { lastEventId?: string; headers?: Record<string, string> } = {}): Promise<TestEventStream> {
+    const headers: Record<string, string> = { host: "localhost", accept: "text/event-stream", ...options.headers };
+    if (options.lastEventId !== undefined) headers["last-event-id"] = options.lastEventId;
+    return openEventStream(this.connect(), path, this.headersFor(headers));
+  }
+
+  /** A fresh in-memory connection to the app's server: the client's end. */
+  private connect(): Duplex {
+    const server = this.app.prepare().createServer();
+    const [clientSide, serverSide] = socketPair();
+    server.emit("connection", serverSide);
+    return clientSide;
+  }
+
+  /** `headers` plus the cookies this client holds. */
+  private headersFor(headers: Record<string, string>): Record<string, string> {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    if (cookie !== "" && headers.cookie === undefined) headers.cookie = cookie;
+    return headers;
+  }
+
   /** @internal Sends one request over an in-memory connection to the app's server. */
   dispatch(
     method: string,
@@ -187,15 +242,11 @@ export class TestClient {
     headers: Record<string, string>,
     body?: Buffer | string,
   ): Promise<TestResponse> {
-    const server = this.app.prepare().createServer();
-    const [clientSide, serverSide] = socketPair();
-    server.emit("connection", serverSide);
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    const all: Record<string, string> = { host: "localhost", connection: "close", ...headers };
-    if (cookie !== "" && all.cookie === undefined) all.cookie = cookie;
+    const clientSide = this.connect();
+    const all = this.headersFor({ host: "localhost", connection: "close", ...headers });
     if (body !== undefined) all["content-length"] = String(Buffer.byteLength(body));
     return new Promise((resolve, reject) => {
-      const req = request({ method, path, headers: all, createConnection: () => clientSide }, (res) => {
+      const req = request({ method, path, headers: all, createConnection: () => clientSide as Socket }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", reject);

@@ -1,7 +1,7 @@
 /**
  * A template engine as `@template` needs it: anything with `render(name, data)` that
  * returns the HTML (or a promise of it), or takes a node callback as third argument
- * (nunjucks' `Environment` does).
+ * (nunjucks' `Environment` does). `name` is what `res.render` was given, as written.
  */
 export interface ViewEngine {
   render(name: string, data: object, callback?: (error: Error | null, html?: string) => void): unknown;

@@ -1,0 +1,24 @@
+import { AexRequest } from "../http/request";
+import { AexResponse } from "../http/response";
+import type { Aex } from "./aex";
+
+/** One app's request and response classes. */
+export interface AppClasses {
+  readonly Request: typeof AexRequest;
+  readonly Response: typeof AexResponse;
+}
+
+/**
+ * Makes an app its own subclasses of {@link AexRequest} and {@link AexResponse}, made
+ * once per app: plugin helpers go on their prototypes, and a response's own failures (a
+ * `beforeEnd` task that throws) are answered by the app's error path.
+ */
+export function appClasses(app: Aex): AppClasses {
+  class Request extends AexRequest {}
+  class Response extends AexResponse {
+    override failed(error: unknown): void {
+      void app.answerError(error, this.req, this);
+    }
+  }
+  return { Request, Response };
+}

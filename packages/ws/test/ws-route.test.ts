@@ -1,0 +1,181 @@
+import WebSocket from "ws";
+import {
+  Aex,
+  get,
+  HttpError,
+  inject,
+  query,
+  type AexRequest,
+  type AexResponse,
+  type HttpError as HttpErrorType,
+  type Scope,
+} from "@aex/core";
+import { session } from "@aex/session";
+import { hubOf, ws, WebSocketServer, type WebSocketHandler } from "@aex/ws";
+import { TestClient } from "./support/client";
+
+const loggedIn = (_req: AexRequest, _res: AexResponse, scope: Scope) => {
+  if (typeof scope.session.user !== "string") throw new HttpError(401, "Log in first", { code: "NOTES_LOGIN" });
+};
+
+const notBanned = (req: AexRequest) => {
+  if (req.headers["x-user"] === "mallory") {
+    throw new HttpError(403, "Banned", { code: "NOTES_BANNED", headers: { "x-ban-reason": "spam" } });
+  }
+};
+
+class Chat {
+  @get("/login")
+  @session()
+  login(_req: AexRequest, res: AexResponse, scope: Scope) {
+    scope.session.user = "alice";
+    res.end("in");
+  }
+
+  @get("/rooms/:room")
+  room(_req: AexRequest, res: AexResponse, scope: Scope) {
+    res.json({ room: scope.params.room });
+  }
+
+  @ws("/chat/:room")
+  @query()
+  @session()
+  @inject(loggedIn)
+  @inject(notBanned)
+  join(handler: WebSocketHandler, scope: Scope) {
+    const room = scope.params.room;
+    handler.join(room);
+    handler.send("welcome", { user: scope.session.user, room, lang: scope.query.lang, seen: scope.inner.seen });
+    handler.on("say", (text: string) => handler.to(room).send("said", { user: scope.session.user, text }));
+  }
+}
+
+/** An app with the chat controller, an `aex.use` middleware and a custom error handler. */
+function chatApp() {
+  const errors: { status: number; code?: string; upgrade: boolean }[] = [];
+  const aex = new Aex({ maxParamLength: 10 }).push(Chat);
+  aex.use((req, _res, scope) => {
+    scope.inner.seen = `use:${req.headers.upgrade ?? "http"}`;
+  });
+  aex.setErrorHandler((error: HttpErrorType, req) => {
+    errors.push({ status: error.status, code: error.code, upgrade: req.headers.upgrade === "websocket" });
+  });
+  return { aex, errors };
+}
+
+describe("@ws(path) on a controller", () => {
+  it("refuses an anonymous upgrade with @session's guard: 401 before the upgrade, seen by the error handler", async () => {
+    const { aex, errors } = chatApp();
+    const res = await aex.inject().ws("/chat/lobby");
+    expect(res.status).toBe(401);
+    expect(res.socket).toBeNull();
+    expect(res.json()).toMatchObject({ statusCode: 401, code: "NOTES_LOGIN", message: "Log in first" });
+    expect(errors).toEqual([{ status: 401, code: "NOTES_LOGIN", upgrade: true }]);
+    expect(hubOf(aex).handlers.size).toBe(0);
+    await aex.close();
+  });
+
+  it("refuses with an @inject guard's 403 and its headers, seen by the error handler", async () => {
+    const { aex, errors } = chatApp();
+    const client = aex.inject();
+    await client.get("/login");
+    const res = await client.ws("/chat/lobby", { "x-user": "mallory" });
+    expect(res.status).toBe(403);
+    expect(res.headers["x-ban-reason"]).toBe("spam");
+    expect(res.json()).toMatchObject({ statusCode: 403, code: "NOTES_BANNED" });
+    expect(errors).toEqual([{ status: 403, code: "NOTES_BANNED", upgrade: true }]);
+    await aex.close();
+  });
+
+  it("lets a logged-in client in with scope.session, scope.params and scope.query ready, after aex.use ran", async () => {
+    const { aex } = chatApp();
+    const alice = aex.inject();
+    expect((await alice.get("/login")).text()).toBe("in");
+    const res = await alice.ws("/chat/lobby%201?lang=fr");
+    expect(res.status).toBe(101);
+    const socket = res.socket!;
+    expect(await socket.next("welcome")).toEqual({
+      user: "alice",
+      room: "lobby 1",
+      lang: "fr",
+      seen: "use:websocket",
+    });
+    const second = (await alice.ws("/chat/lobby%201")).socket!;
+    await second.next("welcome");
+    socket.send("say", "hi");
+    expect(await second.next("said")).toEqual({ user: "alice", text: "hi" });
+    expect(await socket.next("said")).toEqual({ user: "alice", text: "hi" });
+    await aex.close();
+    expect((await socket.closed).code).toBe(1001);
+  });
+
+  it("answers an over-long parameter with the same 414 for HTTP and WebSocket paths", async () => {
+    const { aex, errors } = chatApp();
+    const client = aex.inject();
+    await client.get("/login");
+    const http = await client.get(`/rooms/${"x".repeat(11)}`);
+    const upgrade = await client.ws(`/chat/${"x".repeat(11)}`);
+    expect(http.status).toBe(414);
+    expect(upgrade.status).toBe(414);
+    expect(upgrade.json()).toEqual(http.json());
+    expect(upgrade.json()).toMatchObject({ code: "AEX_PARAM_TOO_LONG" });
+    expect(errors.map((e) => [e.status, e.upgrade])).toEqual([
+      [414, false],
+      [414, true],
+    ]);
+    await aex.close();
+  });
+
+  it("answers an upgrade no route serves with the app's 404", async () => {
+    const { aex } = chatApp();
+    const res = await aex.inject().ws("/nowhere");
+    expect(res.status).toBe(404);
+    expect(res.json()).toMatchObject({ code: "AEX_NOT_FOUND" });
+    await aex.close();
+  });
+
+  it("serves the same line over a real port", async () => {
+    const { aex } = chatApp();
+    await aex.start(0, "127.0.0.1");
+    try {
+      const refused = await TestClient.open(`ws://127.0.0.1:${aex.port}/chat/a`).catch((error) => error);
+      expect(refused.status).toBe(401);
+      expect(JSON.parse(refused.body)).toMatchObject({ code: "NOTES_LOGIN" });
+      const login = aex.inject();
+      await login.get("/login");
+      const client = await TestClient.open(`ws://127.0.0.1:${aex.port}/chat/a`, {
+        cookie: [...login.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      });
+      expect(await client.next("welcome")).toMatchObject({ user: "alice", room: "a" });
+      client.close();
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+describe("ws.use(async (req, ws, scope) => …)", () => {
+  it("receives the WebSocket after the upgrade; false closes with 1008 and a reason, a throw with 1011", async () => {
+    const aex = new Aex();
+    const server = new WebSocketServer(aex, { path: "/live" });
+    const seen: unknown[] = [];
+    server.use(async (req, socket, scope) => {
+      seen.push(socket instanceof WebSocket, socket.readyState === WebSocket.OPEN);
+      if (scope.query.deny) return false;
+      if (scope.query.boom) throw new Error("boom");
+      scope.inner.name = req.headers["x-name"];
+    });
+    server.on(WebSocketServer.ENTER, (handler) => handler.send("hello", handler.scope.inner.name));
+    const client = aex.inject();
+    const ok = await client.ws("/live", { "x-name": "ada" });
+    expect(ok.status).toBe(101);
+    expect(await ok.socket!.next("hello")).toBe("ada");
+    expect(seen).toEqual([true, true]);
+    const denied = await client.ws("/live?deny=1");
+    expect(denied.status).toBe(101);
+    expect(await denied.socket!.closed).toEqual({ code: 1008, reason: "Refused by a middleware" });
+    const failed = await client.ws("/live?boom=1");
+    expect(await failed.socket!.closed).toEqual({ code: 1011, reason: "Internal error" });
+    await aex.close();
+  });
+});
