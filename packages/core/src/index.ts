@@ -136,3 +136,30 @@ export {
   type RedisCacheClient,
   type RedisCacheStoreOptions,
 } from "./cache";
+
+// Guards: rate limits, CSRF, JWT and API keys, flood protection (opt-in steps and decorators)
+export { clientIp } from "./guards/client-ip";
+export { safeEqual } from "./guards/constant-time";
+export { rateLimit, type RateLimitOptions, type RateLimitBy } from "./guards/rate-limit";
+export type { RateLimitStore, RateLimitHit, RateLimitAlgorithm } from "./guards/rate-limit-store";
+export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from "./guards/memory-rate-limit-store";
+export {
+  RedisRateLimitStore,
+  type RedisCommandClient,
+  type RedisRateLimitStoreOptions,
+} from "./guards/redis-rate-limit-store";
+export { csrf, type CsrfOptions } from "./guards/csrf";
+export type { AuthUser } from "./guards/auth-user";
+export {
+  signJwt,
+  verifyJwt,
+  jwtVerifier,
+  type SignJwtOptions,
+  type VerifyJwtOptions,
+  type JwtVerifier,
+} from "./guards/jwt";
+export type { JwtKey, JwtKeySet } from "./guards/jwt-keys";
+export { auth, type AuthOptions } from "./guards/auth";
+export { roles } from "./guards/roles";
+export { apiKey, type ApiKeyOptions } from "./guards/api-key";
+export { floodGuard, type FloodGuard, type FloodGuardOptions } from "./guards/flood-guard";

@@ -18,6 +18,7 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_INJECT_NO_WEBSOCKET: "aex.inject().ws() needs a WebSocket plugin on the app (@aex/ws)",
   AEX_ERR_SECURITY_HEADERS: "a security header option has a value that cannot be sent",
   AEX_ERR_SESSION_SECRET_MISSING: "in production (NODE_ENV=production) sessions need a secret: set AEX_SESSION_SECRET or the secret option",
+  AEX_ERR_GUARD_OPTIONS: "a guard (rate limit, CSRF, JWT, API key, flood) was given options it cannot use",
 } as const;
 
 /** A code from {@link AEX_ERROR_CODES}. */

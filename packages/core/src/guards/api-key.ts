@@ -1,0 +1,65 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { AexError } from "../errors/aex-error";
+import { HttpError } from "../errors/http-error";
+import type { AexRequest } from "../http/request";
+import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import { guardLog } from "./guard-log";
+
+/** Options of {@link apiKey}: the accepted `keys`, or a `verify` function, or both. */
+export interface ApiKeyOptions {
+  /** The header carrying the key. Default `X-API-Key`. */
+  header?: string;
+  /** Accepted keys, compared in constant time. */
+  keys?: readonly string[];
+  /** Your own check (a database look-up…); compare with `safeEqual` if you compare strings. */
+  verify?: (key: string, req: AexRequest) => boolean | Promise<boolean>;
+}
+
+/** Keys longer than this are refused before any comparison. */
+const MAX_KEY_LENGTH = 1024;
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/**
+ * Requires an API key in a header. Keys are compared as SHA-256 digests with
+ * `timingSafeEqual`, against every accepted key, so timing tells nothing about which
+ * key nearly matched. Missing: 401 `AEX_API_KEY_MISSING`; wrong: 401 `AEX_API_KEY_INVALID`.
+ *
+ * @example
+ * class Reports {
+ *   @get("/reports")
+ *   @apiKey({ keys: [process.env.REPORTS_KEY!] })
+ *   list(req, res) { res.json([]); }
+ * }
+ */
+export function apiKey(options: ApiKeyOptions): DecoratorStep {
+  const header = (options?.header ?? "X-API-Key").toLowerCase();
+  const { keys, verify } = options ?? {};
+  if (keys === undefined && verify === undefined)
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", "apiKey needs keys or verify");
+  if (keys !== undefined && (!Array.isArray(keys) || keys.some((key) => typeof key !== "string" || key.length < 16))) {
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", "apiKey keys must be strings of at least 16 characters");
+  }
+  const digests = (keys ?? []).map(digest);
+
+  function known(key: string): boolean {
+    const candidate = digest(key);
+    let found = false;
+    for (const accepted of digests) found = timingSafeEqual(candidate, accepted) || found;
+    return found;
+  }
+
+  return decoratorStep("apiKey", async (req) => {
+    const raw = req.headers[header];
+    const key = Array.isArray(raw) ? raw[0] : raw;
+    if (key === undefined || key === "") {
+      throw new HttpError(401, "An API key is required", { code: "AEX_API_KEY_MISSING" });
+    }
+    const ok = key.length <= MAX_KEY_LENGTH && (known(key) || (verify !== undefined && (await verify(key, req))));
+    if (ok) return undefined;
+    guardLog("apiKey: %s %s refused", req.method, req.url);
+    throw new HttpError(401, "The API key is not valid", { code: "AEX_API_KEY_INVALID" });
+  });
+}

@@ -1,0 +1,182 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { TLSSocket } from "node:tls";
+import type { CookieOptions } from "../http/cookies";
+import { HttpError } from "../errors/http-error";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import { Scope } from "../scope/scope";
+import { safeEqual } from "./constant-time";
+import { guardLog } from "./guard-log";
+
+/** Options of {@link csrf}. */
+export interface CsrfOptions {
+  /** Header carrying the token. Default `X-CSRF-Token`. */
+  header?: string;
+  /** Body field carrying the token (the body must be parsed before this step). Default `_csrf`. */
+  field?: string;
+  /** Key of the token in `scope.session` (synchronizer mode). Default `csrfToken`. */
+  sessionKey?: string;
+  /** Cookie of the double-submit token, used when the request has no session. Default `aex.csrf`. */
+  cookie?: string;
+  /** Options of that cookie. Default `{ path: "/", sameSite: "Strict" }`, `secure` under TLS. */
+  cookieOptions?: CookieOptions;
+  /** Secret that signs double-submit tokens, so a cookie planted by a sibling domain fails. */
+  secret?: string;
+  /** Origins besides the request's own allowed to send unsafe requests (`https://app.example`). */
+  trustedOrigins?: readonly string[];
+  /** Accept `Sec-Fetch-Site: same-site` (sibling subdomains). Default false. */
+  allowSameSite?: boolean;
+}
+
+interface CsrfState {
+  readonly req: AexRequest;
+  readonly res: AexResponse;
+  readonly settings: Settings;
+  token?: string;
+}
+
+interface Settings extends Required<Omit<CsrfOptions, "secret" | "trustedOrigins" | "cookieOptions">> {
+  readonly secret: string | undefined;
+  readonly trustedOrigins: ReadonlySet<string>;
+  readonly cookieOptions: CookieOptions;
+}
+
+const STATE = Symbol("aex.csrf");
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+type WithState = Scope & { [STATE]?: CsrfState };
+
+function newToken(secret: string | undefined): string {
+  const value = randomBytes(32).toString("base64url");
+  return secret === undefined ? value : `${value}.${sign(value, secret)}`;
+}
+
+function sign(value: string, secret: string): string {
+  return createHmac("sha256", secret).update(value).digest("base64url");
+}
+
+function wellSigned(token: string, secret: string | undefined): boolean {
+  if (secret === undefined) return true;
+  const dot = token.indexOf(".");
+  return dot > 0 && safeEqual(token.slice(dot + 1), sign(token.slice(0, dot), secret));
+}
+
+function sessionOf(scope: Scope): Record<string, unknown> | undefined {
+  const session: unknown = scope.session;
+  return typeof session === "object" && session !== null ? (session as Record<string, unknown>) : undefined;
+}
+
+function isTls(req: AexRequest): boolean {
+  return (req.socket as Partial<TLSSocket>).encrypted === true;
+}
+
+/** The token this request expects: the session's, else the cookie's. */
+function expected(scope: Scope, state: CsrfState): string | undefined {
+  const session = sessionOf(scope);
+  if (session !== undefined) {
+    const stored = session[state.settings.sessionKey];
+    return typeof stored === "string" ? stored : undefined;
+  }
+  const cookie = state.req.cookies.get(state.settings.cookie);
+  return cookie !== undefined && wellSigned(cookie, state.settings.secret) ? cookie : undefined;
+}
+
+// `scope.csrfToken`: made on first read, so pages that never show a form cost nothing.
+Object.defineProperty(Scope.prototype, "csrfToken", {
+  configurable: true,
+  get(this: WithState): string | undefined {
+    const state = this[STATE];
+    if (state === undefined) return undefined;
+    if (state.token !== undefined) return state.token;
+    const { settings, res } = state;
+    const session = sessionOf(this);
+    let token = expected(this, state);
+    if (token === undefined) {
+      token = newToken(settings.secret);
+      if (session !== undefined) session[settings.sessionKey] = token;
+      else if (!res.headersSent) res.cookies.set(settings.cookie, token, settings.cookieOptions);
+    }
+    return (state.token = token);
+  },
+});
+
+function refuse(
+  code: "AEX_CSRF_ORIGIN" | "AEX_CSRF_MISSING" | "AEX_CSRF_INVALID",
+  message: string,
+  req: AexRequest,
+): never {
+  guardLog("csrf: %s %s refused (%s)", req.method, req.url, code);
+  throw new HttpError(403, message, { code });
+}
+
+/** Refuses cross-origin unsafe requests by `Sec-Fetch-Site`, then by `Origin` (OWASP CSRF cheat sheet). */
+function checkOrigin(req: AexRequest, settings: Settings): void {
+  const site = req.headers["sec-fetch-site"];
+  if (site === "cross-site" || (site === "same-site" && !settings.allowSameSite)) {
+    const origin = req.headers.origin;
+    if (origin === undefined || !settings.trustedOrigins.has(origin))
+      refuse("AEX_CSRF_ORIGIN", "Cross-site request refused", req);
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  const own = `${isTls(req) ? "https" : "http"}://${req.headers.host ?? ""}`;
+  if (origin !== own && !settings.trustedOrigins.has(origin))
+    refuse("AEX_CSRF_ORIGIN", "Cross-origin request refused", req);
+}
+
+function submitted(req: AexRequest, scope: Scope, settings: Settings): string | undefined {
+  const header = req.headers[settings.header];
+  if (typeof header === "string" && header !== "") return header;
+  const body: unknown = req.body ?? scope.body;
+  const field =
+    typeof body === "object" && body !== null ? (body as Record<string, unknown>)[settings.field] : undefined;
+  return typeof field === "string" && field !== "" ? field : undefined;
+}
+
+/**
+ * CSRF protection for cookie-authenticated apps. Safe methods (GET, HEAD, OPTIONS) pass and
+ * may read `scope.csrfToken`; any other method must come from the app's own origin
+ * (`Sec-Fetch-Site`, `Origin`) and carry the token in `X-CSRF-Token` or the `_csrf` body
+ * field. With a session (`@session` before this step) the token lives in the session
+ * (synchronizer token); without one it is a double-submit cookie. Refusals are 403 with
+ * `AEX_CSRF_ORIGIN`, `AEX_CSRF_MISSING` or `AEX_CSRF_INVALID`; tokens are compared in
+ * constant time.
+ *
+ * @example
+ * aex.use(session(store));
+ * aex.use(csrf());
+ * class Notes {
+ *   @get("/new") form(req, res, scope) { res.send(`<input type="hidden" name="_csrf" value="${scope.csrfToken}">`); }
+ *   @post("/notes") @body("urlencoded") @csrf() create(req, res) { res.end("saved"); }
+ * }
+ */
+export function csrf(options: CsrfOptions = {}): DecoratorStep {
+  const settings: Settings = {
+    header: (options.header ?? "X-CSRF-Token").toLowerCase(),
+    field: options.field ?? "_csrf",
+    sessionKey: options.sessionKey ?? "csrfToken",
+    cookie: options.cookie ?? "aex.csrf",
+    cookieOptions: options.cookieOptions ?? { path: "/", sameSite: "Strict" },
+    secret: options.secret,
+    trustedOrigins: new Set(options.trustedOrigins ?? []),
+    allowSameSite: options.allowSameSite ?? false,
+  };
+  // Under TLS the cookie is Secure unless the app said otherwise; both variants made once.
+  const tlsSettings: Settings =
+    settings.cookieOptions.secure === undefined
+      ? { ...settings, cookieOptions: { ...settings.cookieOptions, secure: true } }
+      : settings;
+  return decoratorStep("csrf", (req: AexRequest, res: AexResponse, scope: Scope) => {
+    const state: CsrfState = { req, res, settings: isTls(req) ? tlsSettings : settings };
+    (scope as WithState)[STATE] = state;
+    if (SAFE_METHODS.has(req.method ?? "GET")) return undefined;
+    checkOrigin(req, settings);
+    const token = submitted(req, scope, settings);
+    if (token === undefined) refuse("AEX_CSRF_MISSING", "A CSRF token is required", req);
+    const wanted = expected(scope, state);
+    if (wanted === undefined || !safeEqual(token, wanted))
+      refuse("AEX_CSRF_INVALID", "The CSRF token is not valid", req);
+    return undefined;
+  });
+}

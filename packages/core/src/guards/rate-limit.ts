@@ -1,0 +1,142 @@
+import { AexError } from "../errors/aex-error";
+import { HttpError } from "../errors/http-error";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import type { Scope } from "../scope/scope";
+import { clientIp } from "./client-ip";
+import { guardLog } from "./guard-log";
+import { MemoryRateLimitStore } from "./memory-rate-limit-store";
+import type { RateLimitAlgorithm, RateLimitHit, RateLimitStore } from "./rate-limit-store";
+
+/** Whom a limit counts: the client's address, the authenticated user, or your own key. */
+export type RateLimitBy =
+  "ip" | "user" | ((req: AexRequest, scope: Scope) => string | undefined | Promise<string | undefined>);
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitOptions {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Length of the window in milliseconds. */
+  windowMs: number;
+  /** `"fixed"` (default) or `"sliding"` (smooths the burst a window boundary allows). */
+  algorithm?: RateLimitAlgorithm;
+  /**
+   * `"ip"` (default); `"user"`: `scope.user.sub` (set by `@auth`), else the address; or a
+   * function returning the key (`undefined`: the address).
+   */
+  by?: RateLimitBy;
+  /** Where to count. Default: a {@link MemoryRateLimitStore} of this limit's own. */
+  store?: RateLimitStore;
+  /** The policy's name in the `RateLimit` headers and the keys. Default `"default"`. */
+  name?: string;
+  /**
+   * When the store fails (Redis down): `true` (default) lets the request through, `false`
+   * answers 503 `AEX_RATE_LIMIT_UNAVAILABLE`. Either way the failure is logged.
+   */
+  failOpen?: boolean;
+  /**
+   * Called with each store failure. Default: each goes to `DEBUG=aex:guard`, and stderr
+   * says once when the store goes down and once when it is back.
+   */
+  onStoreError?: (error: unknown, req: AexRequest) => void;
+  /** Requests for which this returns true are not counted. */
+  skip?: (req: AexRequest, scope: Scope) => boolean;
+}
+
+/** The structured-field token the `RateLimit` headers allow as a policy name. */
+const POLICY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function checkOptions(options: RateLimitOptions): void {
+  const { limit, windowMs, name, algorithm, by } = options ?? ({} as RateLimitOptions);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", "rateLimit limit must be an integer ≥ 1");
+  if (!Number.isFinite(windowMs) || windowMs < 1000) {
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", "rateLimit windowMs must be at least 1000");
+  }
+  if (name !== undefined && !POLICY_NAME.test(name))
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", `rateLimit name ${name}`);
+  if (algorithm !== undefined && algorithm !== "fixed" && algorithm !== "sliding") {
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", `rateLimit algorithm ${String(algorithm)}`);
+  }
+  if (by !== undefined && by !== "ip" && by !== "user" && typeof by !== "function") {
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", `rateLimit by ${String(by)}`);
+  }
+}
+
+/**
+ * Limits how many requests a client makes per window. Every counted response carries the
+ * IETF headers (draft-ietf-httpapi-ratelimit-headers): `RateLimit-Policy: "name";q=100;w=60`
+ * and `RateLimit: "name";r=42;t=17`. Past the limit the answer is 429
+ * `AEX_RATE_LIMITED` with `Retry-After`. Use it globally (`aex.use`), in a router, or as a
+ * decorator on one route.
+ *
+ * @example
+ * aex.use(rateLimit({ limit: 100, windowMs: 60_000 }));
+ * class Auth {
+ *   @post("/login")
+ *   @rateLimit({ limit: 5, windowMs: 60_000, name: "login", algorithm: "sliding" })
+ *   login(req, res) { res.end("ok"); }
+ * }
+ */
+export function rateLimit(options: RateLimitOptions): DecoratorStep {
+  checkOptions(options);
+  const { limit, windowMs } = options;
+  const algorithm = options.algorithm ?? "fixed";
+  const name = options.name ?? "default";
+  const by = options.by ?? "ip";
+  const store = options.store ?? new MemoryRateLimitStore();
+  const failOpen = options.failOpen ?? true;
+  const policy = `"${name}";q=${limit};w=${Math.ceil(windowMs / 1000)}`;
+  // Every failure goes to DEBUG=aex:guard; the moment the store goes down (and comes back)
+  // is also written to stderr, once, so an outage is never silent yet never floods the log.
+  let storeDown = false;
+  const onStoreError =
+    options.onStoreError ??
+    ((error: unknown, req: AexRequest) => {
+      guardLog("rate limit %s: store failed for %s %s: %O", name, req.method, req.url, error);
+      if (storeDown) return;
+      storeDown = true;
+      console.error(
+        `aex: rate limit "${name}": its store failed (${(error as Error)?.message ?? String(error)}); failing ${failOpen ? "open" : "closed"} until it answers again`,
+      );
+    });
+  function storeBack(): void {
+    if (!storeDown) return;
+    storeDown = false;
+    if (options.onStoreError === undefined) console.error(`aex: rate limit "${name}": its store answers again`);
+  }
+
+  async function keyOf(req: AexRequest, scope: Scope): Promise<string> {
+    if (by === "ip") return `${name}:ip:${clientIp(req)}`;
+    if (by === "user") {
+      const sub = (scope.user as { sub?: unknown } | undefined)?.sub;
+      return typeof sub === "string" ? `${name}:user:${sub}` : `${name}:ip:${clientIp(req)}`;
+    }
+    const key = await by(req, scope);
+    return key === undefined ? `${name}:ip:${clientIp(req)}` : `${name}:key:${key}`;
+  }
+
+  return decoratorStep(`rateLimit(${name})`, async (req: AexRequest, res: AexResponse, scope: Scope) => {
+    if (options.skip?.(req, scope)) return undefined;
+    let hit: RateLimitHit;
+    try {
+      hit = await store.hit(await keyOf(req, scope), windowMs, algorithm);
+      storeBack();
+    } catch (error) {
+      onStoreError(error, req);
+      if (failOpen) return undefined;
+      throw new HttpError(503, "Rate limiting is unavailable", { code: "AEX_RATE_LIMIT_UNAVAILABLE", cause: error });
+    }
+    const reset = Math.max(1, Math.ceil(hit.resetMs / 1000));
+    const remaining = Math.max(0, Math.floor(limit - hit.count));
+    res.setHeader("RateLimit-Policy", policy);
+    res.setHeader("RateLimit", `"${name}";r=${remaining};t=${reset}`);
+    if (hit.count <= limit) return undefined;
+    guardLog("rate limit %s: %s %s refused (%d > %d)", name, req.method, req.url, hit.count, limit);
+    throw new HttpError(429, "Too many requests", {
+      code: "AEX_RATE_LIMITED",
+      headers: { "Retry-After": String(reset) },
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { AexError } from "../errors/aex-error";
+import { HttpError } from "../errors/http-error";
+import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import type { AuthUser } from "./auth-user";
+
+function rolesOf(user: AuthUser): readonly string[] {
+  if (Array.isArray(user.roles)) return user.roles.filter((role): role is string => typeof role === "string");
+  return typeof user.role === "string" ? [user.role] : [];
+}
+
+/**
+ * Lets a request through when `scope.user` (from `@auth`) has one of `names` in its
+ * `roles` claim (or its `role`). Without a user: 401 `AEX_AUTH_MISSING`; without the
+ * role: 403 `AEX_AUTH_FORBIDDEN` with `WWW-Authenticate: Bearer error="insufficient_scope"`.
+ *
+ * @example
+ * class Admin {
+ *   @get("/admin")
+ *   @auth({ keys: secret })
+ *   @roles("admin", "owner")
+ *   panel(req, res) { res.end("ok"); }
+ * }
+ */
+export function roles(...names: string[]): DecoratorStep {
+  if (names.length === 0 || names.some((name) => typeof name !== "string" || name === "")) {
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", "@roles takes one or more role names");
+  }
+  const wanted = new Set(names);
+  return decoratorStep(`roles(${names.join(",")})`, (_req, _res, scope) => {
+    const user = scope.user;
+    if (user === undefined || user === null) {
+      throw new HttpError(401, "Authentication is required", {
+        code: "AEX_AUTH_MISSING",
+        headers: { "WWW-Authenticate": 'Bearer realm="api"' },
+      });
+    }
+    if (rolesOf(user).some((role) => wanted.has(role))) return undefined;
+    throw new HttpError(403, "A required role is missing", {
+      code: "AEX_AUTH_FORBIDDEN",
+      headers: { "WWW-Authenticate": 'Bearer realm="api", error="insufficient_scope"' },
+    });
+  });
+}

@@ -1,0 +1,217 @@
+import { Aex, body, csrf, get, post } from "@aex/core";
+import { session } from "@aex/session";
+
+class Forms {
+  @get("/form")
+  form(_req: any, res: any, scope: any) {
+    res.json({ token: scope.csrfToken });
+  }
+
+  @post("/notes")
+  @body("urlencoded")
+  @csrf()
+  create(_req: any, res: any) {
+    res.end("saved");
+  }
+
+  @post("/api/notes")
+  save(_req: any, res: any) {
+    res.end("saved");
+  }
+}
+
+function cookieOf(setCookie: string[] | string | undefined, name: string): string {
+  const line = ([] as string[]).concat(setCookie ?? []).find((c) => c.startsWith(`${name}=`));
+  if (line === undefined) throw new Error(`no ${name} cookie`);
+  return line.split(";")[0]!;
+}
+
+/** A cookie-session app: session first, then csrf for every request. */
+function sessionApp(): Aex {
+  const aex = new Aex();
+  aex.use(session(undefined, { secret: "a-session-secret-long-enough-to-sign" }));
+  aex.use(csrf());
+  aex.push(Forms);
+  return aex;
+}
+
+describe("csrf(options) with a session (synchronizer token)", () => {
+  it("gives a token on GET and accepts it back in X-CSRF-Token", async () => {
+    const aex = sessionApp();
+    const page = await aex.inject().get("/form");
+    expect(page.status).toBe(200);
+    const { token } = page.json<{ token: string }>();
+    expect(token).toMatch(/^[\w-]{43}$/);
+    const sid = cookieOf(page.headers["set-cookie"], "aex.sid");
+    expect(String(page.headers["set-cookie"])).not.toContain("aex.csrf");
+    const saved = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": token });
+    expect(saved.status).toBe(200);
+    expect(saved.text()).toBe("saved");
+    // The same session keeps the same token.
+    expect((await aex.inject().get("/form").set("Cookie", sid)).json()).toEqual({ token });
+  });
+
+  it("refuses a missing token (AEX_CSRF_MISSING) and another session's token (AEX_CSRF_INVALID)", async () => {
+    const aex = sessionApp();
+    const mine = await aex.inject().get("/form");
+    const sid = cookieOf(mine.headers["set-cookie"], "aex.sid");
+    const missing = await aex.inject().post("/api/notes").set("Cookie", sid);
+    expect(missing.status).toBe(403);
+    expect(missing.json()).toMatchObject({ statusCode: 403, code: "AEX_CSRF_MISSING" });
+    const theirs = (await aex.inject().get("/form")).json<{ token: string }>().token;
+    const stolen = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": theirs });
+    expect(stolen.status).toBe(403);
+    expect(stolen.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
+    const forgedCookie = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: "aex.sid=forged.value", "X-CSRF-Token": theirs });
+    expect(forgedCookie.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
+  });
+});
+
+describe("csrf(options) without a session (double-submit cookie)", () => {
+  function cookieApp(): Aex {
+    const aex = new Aex();
+    aex.use(csrf({ secret: "a-csrf-signing-secret" }));
+    aex.push(Forms);
+    return aex;
+  }
+
+  it("sets a signed cookie on first read of scope.csrfToken and accepts the token from the _csrf field", async () => {
+    const guard = csrf({ secret: "a-csrf-signing-secret" });
+    class Signup {
+      @get("/signup")
+      @guard
+      form(_req: any, res: any, scope: any) {
+        res.end(`<input type="hidden" name="_csrf" value="${scope.csrfToken}">`);
+      }
+
+      @post("/signup")
+      @body("urlencoded")
+      @guard
+      create(_req: any, res: any, scope: any) {
+        res.end(`welcome ${scope.body.name}`);
+      }
+    }
+    const aex = new Aex().push(Signup);
+    const page = await aex.inject().get("/signup");
+    const token = /value="([^"]+)"/.exec(page.text())![1]!;
+    const cookie = cookieOf(page.headers["set-cookie"], "aex.csrf");
+    expect(cookie).toBe(`aex.csrf=${token}`);
+    expect(String(page.headers["set-cookie"])).toContain("SameSite=Strict");
+    const form = `name=ann&_csrf=${encodeURIComponent(token)}`;
+    const saved = await aex
+      .inject()
+      .post("/signup")
+      .set("Cookie", cookie)
+      .send(form, "application/x-www-form-urlencoded");
+    expect(saved.status).toBe(200);
+    expect(saved.text()).toBe("welcome ann");
+    const without = await aex
+      .inject()
+      .post("/signup")
+      .set("Cookie", cookie)
+      .send("name=ann", "application/x-www-form-urlencoded");
+    expect(without.status).toBe(403);
+    expect(without.json()).toMatchObject({ code: "AEX_CSRF_MISSING" });
+  });
+
+  it("refuses a token that differs from the cookie, and an unsigned planted cookie", async () => {
+    const aex = cookieApp();
+    const { token } = (await aex.inject().get("/form")).json<{ token: string }>();
+    const other = (await aex.inject().get("/form")).json<{ token: string }>().token;
+    const mismatch = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: `aex.csrf=${other}`, "X-CSRF-Token": token });
+    expect(mismatch.status).toBe(403);
+    expect(mismatch.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
+    const planted = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: "aex.csrf=planted", "X-CSRF-Token": "planted" });
+    expect(planted.status).toBe(403);
+    expect(planted.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
+    const huge = "a".repeat(4000);
+    const big = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: `aex.csrf=${huge}`, "X-CSRF-Token": huge });
+    expect(big.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
+  });
+
+  it("does not read scope.csrfToken unless asked: no cookie for pages without forms", async () => {
+    const aex = new Aex();
+    aex.use(csrf());
+    aex.use((_req, res) => res.end("plain"));
+    const res = await aex.inject().get("/");
+    expect(res.text()).toBe("plain");
+    expect(res.headers["set-cookie"]).toBeUndefined();
+  });
+});
+
+describe("csrf(options) origin checks", () => {
+  async function tokenAndCookie(aex: Aex) {
+    const page = await aex.inject().get("/form");
+    return { token: page.json<{ token: string }>().token, cookie: cookieOf(page.headers["set-cookie"], "aex.csrf") };
+  }
+  function app(options = {}) {
+    const aex = new Aex();
+    aex.use(csrf(options));
+    aex.push(Forms);
+    return aex;
+  }
+
+  it("refuses Sec-Fetch-Site: cross-site and a foreign Origin with AEX_CSRF_ORIGIN, even with a good token", async () => {
+    const aex = app();
+    const { token, cookie } = await tokenAndCookie(aex);
+    const crossSite = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, "Sec-Fetch-Site": "cross-site" });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
+    const foreign = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "https://evil.example" });
+    expect(foreign.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
+    const nullOrigin = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "null" });
+    expect(nullOrigin.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
+  });
+
+  it("accepts the request's own origin, same-origin fetches and trusted origins", async () => {
+    const aex = app({ trustedOrigins: ["https://app.example"] });
+    const { token, cookie } = await tokenAndCookie(aex);
+    const host = "api.example";
+    const own = await aex
+      .inject()
+      .post("/api/notes")
+      .set({
+        Host: host,
+        Cookie: cookie,
+        "X-CSRF-Token": token,
+        Origin: `http://${host}`,
+        "Sec-Fetch-Site": "same-origin",
+      });
+    expect(own.status).toBe(200);
+    const trusted = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "https://app.example", "Sec-Fetch-Site": "cross-site" });
+    expect(trusted.status).toBe(200);
+  });
+
+  it("lets safe methods through without a token", async () => {
+    const aex = app();
+    aex.use((_req, res) => res.end("safe"));
+    for (const method of ["GET", "HEAD", "OPTIONS"]) {
+      const res = await aex.inject().request(method, "/nothing").set("Sec-Fetch-Site", "cross-site");
+      expect(res.status).toBe(200);
+    }
+  });
+});

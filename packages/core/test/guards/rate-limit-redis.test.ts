@@ -1,0 +1,114 @@
+import { Aex, get, rateLimit, RedisRateLimitStore } from "@aex/core";
+import { createClient } from "redis";
+import { startRedis, type RedisServer } from "../../../session/test/support/redis-server";
+
+class Pages {
+  @get("/")
+  home(_req: any, res: any) {
+    res.end("home");
+  }
+}
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+async function connect() {
+  const client = createClient({ url: redis.url, socket: { reconnectStrategy: () => 50 } });
+  const errors: unknown[] = [];
+  client.on("error", (error) => errors.push(error));
+  await client.connect();
+  return { client, errors };
+}
+
+describe("RedisRateLimitStore", () => {
+  it("shares one limit between two app instances, atomically", async () => {
+    const { client } = await connect();
+    try {
+      const store = new RedisRateLimitStore(client, { prefix: `test:${Date.now()}:` });
+      const apps = [new Aex(), new Aex()];
+      for (const aex of apps) {
+        aex.use(rateLimit({ limit: 3, windowMs: 60_000, store }));
+        aex.push(Pages);
+      }
+      const answers = await Promise.all([0, 1, 0, 1].map((i) => apps[i]!.inject().get("/").execute()));
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = answers.find((a) => a.status === 429)!;
+      expect(refused.json()).toMatchObject({ code: "AEX_RATE_LIMITED" });
+      expect(refused.headers["retry-after"]).toMatch(/^\d+$/);
+      expect(refused.headers.ratelimit).toMatch(/^"default";r=0;t=\d+$/);
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it("counts a sliding window in Redis too", async () => {
+    const { client } = await connect();
+    try {
+      const store = new RedisRateLimitStore(client, { prefix: `sliding:${Date.now()}:` });
+      const first = await store.hit("k", 60_000, "sliding");
+      expect(first.count).toBeGreaterThanOrEqual(1);
+      expect(first.count).toBeLessThanOrEqual(1);
+      expect(first.resetMs).toBeGreaterThan(0);
+      expect(first.resetMs).toBeLessThanOrEqual(60_000);
+      expect((await store.hit("k", 60_000, "sliding")).count).toBe(2);
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it("fails open (logged) or closed (503 AEX_RATE_LIMIT_UNAVAILABLE) while Redis is down", async () => {
+    const { client } = await connect();
+    const store = new RedisRateLimitStore(client, { prefix: `down:${Date.now()}:`, timeoutMs: 300 });
+    const logged: unknown[] = [];
+    const open = new Aex();
+    open.use(rateLimit({ limit: 5, windowMs: 60_000, store, onStoreError: (error) => logged.push(error) }));
+    open.push(Pages);
+    const closed = new Aex();
+    closed.use(rateLimit({ limit: 5, windowMs: 60_000, store, failOpen: false, onStoreError: () => undefined }));
+    closed.push(Pages);
+    const plain = new Aex();
+    plain.use(rateLimit({ limit: 5, windowMs: 60_000, store, name: "plain" }));
+    plain.push(Pages);
+    expect((await open.inject().get("/")).headers.ratelimit).toMatch(/r=4/);
+
+    const stderr = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    await redis.stop();
+    try {
+      // By default the outage is written to stderr once, however many requests fail.
+      expect((await plain.inject().get("/")).status).toBe(200);
+      expect((await plain.inject().get("/")).status).toBe(200);
+      expect(stderr).toHaveBeenCalledTimes(1);
+      expect(String(stderr.mock.calls[0]![0])).toMatch(/rate limit "plain": its store failed .*failing open/);
+      const passed = await open.inject().get("/");
+      expect(passed.status).toBe(200);
+      expect(passed.text()).toBe("home");
+      expect(passed.headers.ratelimit).toBeUndefined();
+      expect(logged).toHaveLength(1);
+      const refused = await closed.inject().get("/");
+      expect(refused.status).toBe(503);
+      expect(refused.json()).toMatchObject({ statusCode: 503, code: "AEX_RATE_LIMIT_UNAVAILABLE" });
+    } finally {
+      await redis.start();
+    }
+    try {
+      // Back up (empty: this test server keeps nothing on disk), counting resumes.
+      await client.ping();
+      const back = await open.inject().get("/");
+      expect(back.status).toBe(200);
+      expect(back.headers.ratelimit).toMatch(/^"default";r=\d;t=\d+$/);
+      expect(logged).toHaveLength(1);
+      expect((await plain.inject().get("/")).status).toBe(200);
+      expect(stderr).toHaveBeenCalledTimes(2);
+      expect(String(stderr.mock.calls[1]![0])).toBe('aex: rate limit "plain": its store answers again');
+    } finally {
+      stderr.mockRestore();
+      client.destroy();
+    }
+  });
+});

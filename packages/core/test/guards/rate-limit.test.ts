@@ -1,0 +1,148 @@
+import { Aex, AexError, get, MemoryRateLimitStore, post, rateLimit, Router } from "@aex/core";
+
+class Pages {
+  @get("/")
+  home(_req: any, res: any) {
+    res.end("home");
+  }
+
+  @post("/login")
+  @rateLimit({ limit: 1, windowMs: 60_000, name: "login" })
+  login(_req: any, res: any) {
+    res.end("welcome");
+  }
+}
+
+describe("rateLimit(options)", () => {
+  it("counts each address globally, sends the IETF headers, then answers 429 with Retry-After", async () => {
+    const aex = new Aex();
+    aex.use(rateLimit({ limit: 2, windowMs: 60_000 }));
+    aex.push(Pages);
+    const first = await aex.inject().get("/");
+    expect(first.status).toBe(200);
+    expect(first.headers["ratelimit-policy"]).toBe('"default";q=2;w=60');
+    expect(first.headers.ratelimit).toMatch(/^"default";r=1;t=\d+$/);
+    const second = await aex.inject().get("/");
+    expect(second.status).toBe(200);
+    expect(second.headers.ratelimit).toMatch(/^"default";r=0;t=\d+$/);
+    const third = await aex.inject().get("/");
+    expect(third.status).toBe(429);
+    const reset = Number(/t=(\d+)/.exec(String(third.headers.ratelimit))?.[1]);
+    expect(reset).toBeGreaterThanOrEqual(1);
+    expect(reset).toBeLessThanOrEqual(60);
+    expect(third.headers["retry-after"]).toBe(String(reset));
+    expect(third.headers["ratelimit-policy"]).toBe('"default";q=2;w=60');
+    expect(third.json()).toMatchObject({ statusCode: 429, code: "AEX_RATE_LIMITED" });
+  });
+
+  it("limits one route as a decorator and leaves the others alone", async () => {
+    const aex = new Aex();
+    aex.push(Pages);
+    expect((await aex.inject().post("/login")).status).toBe(200);
+    const refused = await aex.inject().post("/login");
+    expect(refused.status).toBe(429);
+    expect(refused.headers["ratelimit-policy"]).toBe('"login";q=1;w=60');
+    expect(refused.json()).toMatchObject({ code: "AEX_RATE_LIMITED" });
+    const home = await aex.inject().get("/");
+    expect(home.status).toBe(200);
+    expect(home.headers.ratelimit).toBeUndefined();
+  });
+
+  it("counts by a key function, each key on its own", async () => {
+    const aex = new Aex();
+    aex.use(rateLimit({ limit: 1, windowMs: 60_000, by: (req) => req.get("x-tenant") }));
+    aex.push(Pages);
+    expect((await aex.inject().get("/").set("X-Tenant", "a")).status).toBe(200);
+    expect((await aex.inject().get("/").set("X-Tenant", "b")).status).toBe(200);
+    const again = await aex.inject().get("/").set("X-Tenant", "a");
+    expect(again.status).toBe(429);
+    expect(again.json()).toMatchObject({ code: "AEX_RATE_LIMITED" });
+  });
+
+  it('counts by user ("user": scope.user.sub) and falls back to the address', async () => {
+    const aex = new Aex();
+    aex.use((req, _res, scope) => {
+      const name = req.get("x-user");
+      if (name !== undefined) scope.user = { sub: name };
+    });
+    aex.use(rateLimit({ limit: 1, windowMs: 60_000, by: "user" }));
+    aex.push(Pages);
+    expect((await aex.inject().get("/").set("X-User", "alice")).status).toBe(200);
+    expect((await aex.inject().get("/").set("X-User", "bob")).status).toBe(200);
+    expect((await aex.inject().get("/")).status).toBe(200);
+    expect((await aex.inject().get("/").set("X-User", "alice")).status).toBe(429);
+    expect((await aex.inject().get("/")).status).toBe(429);
+  });
+
+  it("works as a Router middleware", async () => {
+    const aex = new Aex();
+    const router = new Router().use(rateLimit({ limit: 1, windowMs: 60_000, name: "api" }));
+    router.get("/api/ping", (_req, res) => res.end("pong"));
+    aex.use(router);
+    expect((await aex.inject().get("/api/ping")).text()).toBe("pong");
+    const refused = await aex.inject().get("/api/ping");
+    expect(refused.status).toBe(429);
+    expect(refused.json()).toMatchObject({ code: "AEX_RATE_LIMITED" });
+  });
+
+  it("skips the requests `skip` picks", async () => {
+    const aex = new Aex();
+    aex.use(rateLimit({ limit: 1, windowMs: 60_000, skip: (req) => req.get("x-internal") === "yes" }));
+    aex.push(Pages);
+    for (let i = 0; i < 3; i++) expect((await aex.inject().get("/").set("X-Internal", "yes")).status).toBe(200);
+    expect((await aex.inject().get("/")).status).toBe(200);
+    expect((await aex.inject().get("/")).status).toBe(429);
+  });
+
+  it("refuses options it cannot use with AEX_ERR_GUARD_OPTIONS", () => {
+    const bad: unknown[] = [
+      { limit: 0, windowMs: 60_000 },
+      { limit: 1.5, windowMs: 60_000 },
+      { limit: 5, windowMs: 10 },
+      { limit: 5, windowMs: 60_000, name: 'a"b' },
+      { limit: 5, windowMs: 60_000, algorithm: "leaky" },
+      { limit: 5, windowMs: 60_000, by: "cookie" },
+    ];
+    for (const options of bad) {
+      expect(() => rateLimit(options as never)).toThrow(AexError);
+      try {
+        rateLimit(options as never);
+      } catch (error) {
+        expect((error as AexError).code).toBe("AEX_ERR_GUARD_OPTIONS");
+      }
+    }
+  });
+});
+
+describe("MemoryRateLimitStore", () => {
+  it("counts a fixed window and starts again in the next one", () => {
+    const store = new MemoryRateLimitStore();
+    expect(store.hit("k", 10_000, "fixed", 1_000)).toEqual({ count: 1, resetMs: 9_000 });
+    expect(store.hit("k", 10_000, "fixed", 9_999).count).toBe(2);
+    expect(store.hit("k", 10_000, "fixed", 10_000)).toEqual({ count: 1, resetMs: 10_000 });
+  });
+
+  it("weighs the previous window in for a sliding window", () => {
+    const store = new MemoryRateLimitStore();
+    for (let i = 0; i < 4; i++) store.hit("k", 10_000, "sliding", 2_000);
+    // Half-way through the next window: 1 + 4 × 0.5.
+    expect(store.hit("k", 10_000, "sliding", 15_000).count).toBe(3);
+    // Two windows later nothing of the old count is left.
+    expect(store.hit("k", 10_000, "sliding", 40_000).count).toBe(1);
+  });
+
+  it("stays bounded: past maxKeys the least recently used keys go", () => {
+    const store = new MemoryRateLimitStore({ maxKeys: 3 });
+    for (const key of ["a", "b", "c", "d", "e"]) store.hit(key, 10_000, "fixed", 1_000);
+    expect(store.size).toBe(3);
+    expect(store.hit("a", 10_000, "fixed", 1_000).count).toBe(1);
+    expect(store.hit("e", 10_000, "fixed", 1_000).count).toBe(2);
+  });
+
+  it("drops expired keys as it goes", () => {
+    const store = new MemoryRateLimitStore();
+    store.hit("old", 1_000, "fixed", 0);
+    store.hit("new", 1_000, "fixed", 5_000);
+    expect(store.size).toBe(1);
+  });
+});
