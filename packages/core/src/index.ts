@@ -38,12 +38,17 @@ export { stripPrototypeKeys } from "./parsers/sanitize";
 export {
   filter,
   filterStep,
+  filterFailure,
   type FilterOptions,
-  type FilterRules,
+  type FilterCheck,
   type FilterFailure,
   type FilterFallback,
   type FilterSource,
 } from "./validation/filter";
+export { RULE_TYPES, type FilterRule, type FilterRules, type FieldError, type RuleType } from "./validation/filter-rule";
+export { compileObject, codePoints, type ObjectCheck } from "./validation/compile-rules";
+export { isStandardSchema, type StandardSchemaV1 } from "./schema/standard-schema";
+export { runSchema, toFieldErrors, type SchemaOutcome } from "./schema/run-schema";
 export { error, generateErrors, type ErrorDefinitions, type GeneratedError } from "./validation/error";
 
 // API styles and static files
