@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, toHttpError } from "../errors/http-error";
 import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
+import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
+import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import { isPlainJson, limitOf, readJson } from "./read-json";
 import { looksPolluting, stripPrototypeKeys } from "./sanitize";
 
@@ -104,7 +106,11 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
  *   login(req, res, scope) { res.end(scope.body.username); }
  * }
  */
-export function body(type: BodyType = "urlencoded", options: BodyOptions = {}): MethodDecorator {
+export function body<S extends StandardSchemaV1>(schema: S, options?: BodyOptions): SchemaDecorator<"body", StandardSchemaV1.InferOutput<S>>;
+export function body(type?: BodyType, options?: BodyOptions): MethodDecorator;
+export function body(type: BodyType | StandardSchemaV1 = "urlencoded", options: BodyOptions = {}): MethodDecorator {
+  // `@body(schema)`: a JSON body checked by a Standard Schema (validation/, schema/).
+  if (isStandardSchema(type)) return schemaDecorator("body", type, bodyStep("json", options)) as unknown as MethodDecorator;
   const step = bodyStep(type, options);
   return (target, key) => {
     addStep(target, key, { name: `body(${type})`, build: () => step });

@@ -4,6 +4,7 @@ import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { readQuery } from "../parsers/query";
 import type { Step } from "../pipeline/types";
+import type { StepDefinition } from "../registry/definitions";
 import { addStep } from "../registry/registry";
 import type { Scope } from "../scope/scope";
 import { runSchema, type SchemaOutcome } from "../schema/run-schema";
@@ -144,6 +145,6 @@ function checkOptions(options: FilterOptions): void {
 export function filter(options: FilterOptions): MethodDecorator {
   checkOptions(options);
   return (target, key) => {
-    addStep(target, key, { name: "filter", build: ({ instance }) => filterStep(options, instance) });
+    addStep(target, key, { name: "filter", filter: options, build: ({ instance }) => filterStep(options, instance) } as StepDefinition);
   };
 }
