@@ -54,6 +54,15 @@ export { params, schemaDecorator, type SchemaDecorator, type SchemaCheck, type S
 export type { ScopeWith } from "./schema/scope-with";
 export { error, generateErrors, type ErrorDefinitions, type GeneratedError } from "./validation/error";
 
+// OpenAPI 3.1
+export { openapi, type ServeOpenApiOptions } from "./openapi/openapi";
+export { buildOpenApi, type OpenApiOptions } from "./openapi/build-document";
+export { returns, summary, docOf, type MethodDoc } from "./openapi/doc-decorators";
+export { rulesToJsonSchema, ruleToJsonSchema, type JsonSchema } from "./openapi/rules-to-json-schema";
+export { schemaToJsonSchema, type ToJsonSchema } from "./openapi/schema-to-json-schema";
+export { toYaml } from "./openapi/to-yaml";
+export { listRoutes, type RouteInfo } from "./app/routes";
+
 // API styles and static files
 export { rest, type RestOptions } from "./api/rest";
 export { api } from "./api/api";

@@ -14,6 +14,7 @@ import { pathOf } from "../router/path-of";
 import { RouteTable } from "../router/route-table";
 import { COMPILE, Router, type RouterMiddleware } from "../router/router";
 import { Scope, type ScopeBag, type SharedScope } from "../scope/scope";
+import { listRoutes, type RouteInfo } from "./routes"; // issue 15
 import { compileController, type BoundListener, type Constructor } from "./compile-controller";
 import { resolveOptions, type AexOptions, type ResolvedOptions } from "./options";
 import { TestClient } from "../testing/test-client";
@@ -128,6 +129,9 @@ export class Aex {
     this.closeHooks.push(hook);
     return this;
   }
+
+  /** The routes of the pushed classes, read-only (OpenAPI, debugging): see app/routes.ts. */
+  routes(): RouteInfo[] { return listRoutes(this.pushed.keys()); } // issue 15 (OpenAPI)
 
   /**
    * Builds the request line: creates the pushed controllers, compiles their routes and
