@@ -44,12 +44,23 @@ http
         const n = JSON.parse(body);
         const a = n.author;
         const ok =
-          typeof n.title === "string" && n.title.length >= 1 && n.title.length <= 100 &&
-          Number.isInteger(n.stars) && n.stars >= 0 && n.stars <= 5 &&
+          typeof n.title === "string" &&
+          n.title.length >= 1 &&
+          n.title.length <= 100 &&
+          Number.isInteger(n.stars) &&
+          n.stars >= 0 &&
+          n.stars <= 5 &&
           (n.status === "draft" || n.status === "published") &&
-          Array.isArray(n.tags) && n.tags.length <= 10 && n.tags.every((t) => typeof t === "string" && t.length <= 20) &&
-          typeof a === "object" && a !== null && typeof a.name === "string" && a.name.length >= 1 &&
-          a.name.length <= 50 && Number.isInteger(a.age) && a.age >= 0;
+          Array.isArray(n.tags) &&
+          n.tags.length <= 10 &&
+          n.tags.every((t) => typeof t === "string" && t.length <= 20) &&
+          typeof a === "object" &&
+          a !== null &&
+          typeof a.name === "string" &&
+          a.name.length >= 1 &&
+          a.name.length <= 50 &&
+          Number.isInteger(a.age) &&
+          a.age >= 0;
         if (!ok) return json(res, 400, { error: "invalid" });
         json(res, 200, { title: n.title, author: a.name });
       });

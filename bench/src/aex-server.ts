@@ -64,7 +64,10 @@ class Validation {
       author: {
         type: "object",
         required: true,
-        validate: { name: { type: "string", required: true, minLength: 1, maxLength: 50 }, age: { type: "int", required: true, min: 0 } },
+        validate: {
+          name: { type: "string", required: true, minLength: 1, maxLength: 50 },
+          age: { type: "int", required: true, min: 0 },
+        },
       },
     },
   })

@@ -45,12 +45,24 @@ export {
   type FilterFallback,
   type FilterSource,
 } from "./validation/filter";
-export { RULE_TYPES, type FilterRule, type FilterRules, type FieldError, type RuleType } from "./validation/filter-rule";
+export {
+  RULE_TYPES,
+  type FilterRule,
+  type FilterRules,
+  type FieldError,
+  type RuleType,
+} from "./validation/filter-rule";
 export { compileObject, codePoints, type ObjectCheck } from "./validation/compile-rules";
 export { isStandardSchema, type StandardSchemaV1 } from "./schema/standard-schema";
 export { runSchema, toFieldErrors, type SchemaOutcome } from "./schema/run-schema";
 export { schemaStep, type SchemaSource } from "./schema/schema-step";
-export { params, schemaDecorator, type SchemaDecorator, type SchemaCheck, type SchemaMismatch } from "./schema/schema-decorator";
+export {
+  params,
+  schemaDecorator,
+  type SchemaDecorator,
+  type SchemaCheck,
+  type SchemaMismatch,
+} from "./schema/schema-decorator";
 export type { ScopeWith } from "./schema/scope-with";
 export { error, generateErrors, type ErrorDefinitions, type GeneratedError } from "./validation/error";
 

@@ -86,7 +86,8 @@ describe("@filter rule options", () => {
   });
 
   it("answers required for a missing, null or empty required field", async () => {
-    for (const value of [undefined, null, ""]) await expectInvalid({ type: "string", required: true }, value, "required");
+    for (const value of [undefined, null, ""])
+      await expectInvalid({ type: "string", required: true }, value, "required");
   });
 
   it("leaves out absent optional fields", async () => {
@@ -188,7 +189,9 @@ describe("@filter rule options", () => {
     expect(bad.status).toBe(400);
     expect(bad.json()).toMatchObject({ details: { in: "params", field: "b", rule: "max" } });
     const low = await app.inject().get("/query?page=0");
-    expect(low.json()).toMatchObject({ details: { in: "query", field: "page", rule: "min", message: "page must be at least 1" } });
+    expect(low.json()).toMatchObject({
+      details: { in: "query", field: "page", rule: "min", message: "page must be at least 1" },
+    });
   });
 });
 

@@ -132,7 +132,13 @@ describe("openapi(aex, options) and aex.routes()", () => {
       steps: ["body(schema)"],
     });
     expect(routes.find((r) => r.path === "/notes/:id" && r.method === "PUT")?.steps).toEqual(["body(json)", "filter"]);
-    expect(routes.filter((r) => r.path === "/users/:id").map((r) => r.method)).toEqual(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    expect(routes.filter((r) => r.path === "/users/:id").map((r) => r.method)).toEqual([
+      "GET",
+      "POST",
+      "PUT",
+      "PATCH",
+      "DELETE",
+    ]);
   });
 
   it("generates a document that is valid OpenAPI 3.1 (@readme/openapi-parser)", async () => {
@@ -154,7 +160,9 @@ describe("openapi(aex, options) and aex.routes()", () => {
         { name: "page", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
         { name: "tag", in: "query", required: false, schema: { type: "array", items: { type: "string" } } },
       ],
-      responses: { "200": { description: "The notes", content: { "application/json": { schema: { type: "array" } } } } },
+      responses: {
+        "200": { description: "The notes", content: { "application/json": { schema: { type: "array" } } } },
+      },
     });
     expect(doc.paths["/notes"].post).toMatchObject({
       requestBody: {
@@ -168,7 +176,12 @@ describe("openapi(aex, options) and aex.routes()", () => {
       responses: { "201": {}, "400": {} },
     });
     expect(doc.paths["/notes/{id}"].get.parameters).toEqual([
-      { name: "id", in: "path", required: true, schema: { type: "integer", minimum: expect.any(Number), maximum: expect.any(Number) } },
+      {
+        name: "id",
+        in: "path",
+        required: true,
+        schema: { type: "integer", minimum: expect.any(Number), maximum: expect.any(Number) },
+      },
       { name: "fields", in: "query", required: false, schema: { type: "string" } },
     ]);
     expect(doc.paths["/notes/{id}"].put).toMatchObject({
@@ -177,7 +190,10 @@ describe("openapi(aex, options) and aex.routes()", () => {
         content: {
           "application/json": {
             schema: {
-              properties: { title: { type: "string", maxLength: 80 }, color: { type: "string", "x-aex-rule": "hexcolor" } },
+              properties: {
+                title: { type: "string", maxLength: 80 },
+                color: { type: "string", "x-aex-rule": "hexcolor" },
+              },
               required: ["title"],
             },
           },

@@ -148,7 +148,10 @@ describe("@body(schema), @query(schema), @params(schema) and @filter({ body: sch
   it("@body(arktype) works through the same interface (plain node: ArkType is ES modules only)", () => {
     // The fixture imports the built package: `pnpm build` (or scripts/test.mjs) first.
     const out = execFileSync(process.execPath, [join(__dirname, "fixtures/arktype-app.mjs")], { encoding: "utf8" });
-    const [ok, bad] = JSON.parse(out) as { status: number; body: { code?: string; details?: { errors: { field: string }[] } } }[];
+    const [ok, bad] = JSON.parse(out) as {
+      status: number;
+      body: { code?: string; details?: { errors: { field: string }[] } };
+    }[];
     expect(ok).toEqual({ status: 200, body: { name: "Al", age: 3 } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe("AEX_VALIDATION_FAILED");
@@ -160,7 +163,10 @@ describe("@body(schema), @query(schema), @params(schema) and @filter({ body: sch
     expect(ok.json()).toEqual({ code: "open" });
     const bad = await send(base, "POST", "/async", { headers: json, body: '{"code":"shut"}' });
     expect(bad.status).toBe(400);
-    expect(bad.json()).toMatchObject({ code: "AEX_VALIDATION_FAILED", details: { errors: [{ message: "(root): wrong code" }] } });
+    expect(bad.json()).toMatchObject({
+      code: "AEX_VALIDATION_FAILED",
+      details: { errors: [{ message: "(root): wrong code" }] },
+    });
   });
 
   it("@filter({ body: schema }) fills scope.extracted and keeps the fallback shape", async () => {

@@ -131,7 +131,9 @@ export class Aex {
   }
 
   /** The routes of the pushed classes, read-only (OpenAPI, debugging): see app/routes.ts. */
-  routes(): RouteInfo[] { return listRoutes(this.pushed.keys()); } // issue 15 (OpenAPI)
+  routes(): RouteInfo[] {
+    return listRoutes(this.pushed.keys());
+  } // issue 15 (OpenAPI)
 
   /**
    * Builds the request line: creates the pushed controllers, compiles their routes and

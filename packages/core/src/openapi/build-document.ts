@@ -40,7 +40,10 @@ function openApiPath(path: string): { path: string; names: string[] } {
 }
 
 /** The JSON Schema each source is checked with, from `@filter`, `@body(schema)`, `@query(schema)`, `@params(schema)`. */
-function sourceSchemas(definitions: readonly StepDefinition[], convert?: ToJsonSchema): Partial<Record<Source, JsonSchema>> {
+function sourceSchemas(
+  definitions: readonly StepDefinition[],
+  convert?: ToJsonSchema,
+): Partial<Record<Source, JsonSchema>> {
   const out: Partial<Record<Source, JsonSchema>> = {};
   const toSchema = (check: unknown): JsonSchema =>
     isStandardSchema(check) ? schemaToJsonSchema(check, convert) : rulesToJsonSchema(check as never);

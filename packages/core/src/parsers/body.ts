@@ -106,11 +106,15 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
  *   login(req, res, scope) { res.end(scope.body.username); }
  * }
  */
-export function body<S extends StandardSchemaV1>(schema: S, options?: BodyOptions): SchemaDecorator<"body", StandardSchemaV1.InferOutput<S>>;
+export function body<S extends StandardSchemaV1>(
+  schema: S,
+  options?: BodyOptions,
+): SchemaDecorator<"body", StandardSchemaV1.InferOutput<S>>;
 export function body(type?: BodyType, options?: BodyOptions): MethodDecorator;
 export function body(type: BodyType | StandardSchemaV1 = "urlencoded", options: BodyOptions = {}): MethodDecorator {
   // `@body(schema)`: a JSON body checked by a Standard Schema (validation/, schema/).
-  if (isStandardSchema(type)) return schemaDecorator("body", type, bodyStep("json", options)) as unknown as MethodDecorator;
+  if (isStandardSchema(type))
+    return schemaDecorator("body", type, bodyStep("json", options)) as unknown as MethodDecorator;
   const step = bodyStep(type, options);
   return (target, key) => {
     addStep(target, key, { name: `body(${type})`, build: () => step });

@@ -95,6 +95,8 @@ export function schemaDecorator<S extends StandardSchemaV1, Slot extends SchemaS
  *   one(req: AexRequest, res: AexResponse, scope: ScopeWith<{ params: { id: number } }>) {}
  * }
  */
-export function params<S extends StandardSchemaV1>(schema: S): SchemaDecorator<"params", StandardSchemaV1.InferOutput<S>> {
+export function params<S extends StandardSchemaV1>(
+  schema: S,
+): SchemaDecorator<"params", StandardSchemaV1.InferOutput<S>> {
   return schemaDecorator("params", schema);
 }

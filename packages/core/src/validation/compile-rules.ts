@@ -6,7 +6,11 @@ import { INVALID, TYPE_CHECKS } from "./type-checks";
 type ValueCheck = (value: unknown, path: string, errors: FieldError[]) => unknown;
 
 /** Checks an object's fields into a new object of the kept values. */
-export type ObjectCheck = (data: Record<string, unknown>, path: string, errors: FieldError[]) => Record<string, unknown>;
+export type ObjectCheck = (
+  data: Record<string, unknown>,
+  path: string,
+  errors: FieldError[],
+) => Record<string, unknown>;
 
 /** `string` is capped at 255 characters unless `maxLength` says otherwise (node-form-validator's rule). */
 const STRING_CAP = 255;
@@ -34,7 +38,11 @@ function fail(where: string, why: string): never {
   throw new AexError("AEX_ERR_DECORATOR_ARGS", `@filter rule of ${where}: ${why}`);
 }
 
-function count(rule: FilterRule, key: "minLength" | "maxLength" | "min" | "max" | "minItems" | "maxItems", where: string) {
+function count(
+  rule: FilterRule,
+  key: "minLength" | "maxLength" | "min" | "max" | "minItems" | "maxItems",
+  where: string,
+) {
   const n = rule[key];
   if (n === undefined) return undefined;
   if (typeof n !== "number" || Number.isNaN(n)) fail(where, `${key} must be a number`);
@@ -54,7 +62,8 @@ function compileValue(rule: FilterRule, where: string): ValueCheck {
   const max = count(rule, "max", where);
   const minItems = count(rule, "minItems", where);
   const maxItems = count(rule, "maxItems", where);
-  const items = rule.items === undefined ? undefined : compileValue(checkedRule(rule.items, `${where}[]`), `${where}[]`);
+  const items =
+    rule.items === undefined ? undefined : compileValue(checkedRule(rule.items, `${where}[]`), `${where}[]`);
   const children = type === "object" && rule.validate !== undefined ? compileObject(rule.validate, where) : undefined;
 
   return (value, path, errors) => {
@@ -81,14 +90,24 @@ function compileValue(rule: FilterRule, where: string): ValueCheck {
         });
       }
     } else if (typeof kept === "number") {
-      if (min !== undefined && kept < min) errors.push({ field: path, rule: "min", message: `${path} must be at least ${min}` });
-      if (max !== undefined && kept > max) errors.push({ field: path, rule: "max", message: `${path} must be at most ${max}` });
+      if (min !== undefined && kept < min)
+        errors.push({ field: path, rule: "min", message: `${path} must be at least ${min}` });
+      if (max !== undefined && kept > max)
+        errors.push({ field: path, rule: "max", message: `${path} must be at most ${max}` });
     } else if (Array.isArray(kept)) {
       if (minItems !== undefined && kept.length < minItems) {
-        errors.push({ field: path, rule: "minItems", message: `${path} must have at least ${plural(minItems, "item")}` });
+        errors.push({
+          field: path,
+          rule: "minItems",
+          message: `${path} must have at least ${plural(minItems, "item")}`,
+        });
       }
       if (maxItems !== undefined && kept.length > maxItems) {
-        errors.push({ field: path, rule: "maxItems", message: `${path} must have at most ${plural(maxItems, "item")}` });
+        errors.push({
+          field: path,
+          rule: "maxItems",
+          message: `${path} must have at most ${plural(maxItems, "item")}`,
+        });
       }
       if (items !== undefined && errors.length === before) {
         const out = new Array<unknown>(kept.length);
@@ -139,7 +158,8 @@ interface FieldPlan {
  * lone query value stand for a one-element array (`?tag=a`).
  */
 export function compileObject(rules: FilterRules, where = "", lenientArrays = false): ObjectCheck {
-  if (typeof rules !== "object" || rules === null || Array.isArray(rules)) fail(where || "the rules", "rules are an object");
+  if (typeof rules !== "object" || rules === null || Array.isArray(rules))
+    fail(where || "the rules", "rules are an object");
   const plans: FieldPlan[] = Object.keys(rules).map((name) => {
     const rule = checkedRule(rules[name], join(where, name));
     return {

@@ -145,6 +145,10 @@ function checkOptions(options: FilterOptions): void {
 export function filter(options: FilterOptions): MethodDecorator {
   checkOptions(options);
   return (target, key) => {
-    addStep(target, key, { name: "filter", filter: options, build: ({ instance }) => filterStep(options, instance) } as StepDefinition);
+    addStep(target, key, {
+      name: "filter",
+      filter: options,
+      build: ({ instance }) => filterStep(options, instance),
+    } as StepDefinition);
   };
 }
