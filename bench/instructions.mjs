@@ -38,12 +38,17 @@ const SERVERS = {
   "fastify-helmet": join(here, "servers/fastify-helmet.js"),
 };
 const JSON_HEADERS = { "content-type": "application/json" };
+const NOTE = '{"title":"Hello","stars":4,"status":"draft","tags":["a","b"],"author":{"name":"Ann","age":30}}';
 const SCENARIOS = {
   1: { path: "/" },
   2: { path: "/user/42" },
   3: { path: "/echo", method: "POST", headers: JSON_HEADERS, body: '{"hello":"world","n":1}' },
   4: { path: "/r150/items/42" },
   5: { path: "/missing" },
+  6: { path: "/steps/42?page=2" },
+  // Validation: a JSON body of 5 fields, one a nested object (`--scenarios 7,8`).
+  7: { path: "/validate", method: "POST", headers: JSON_HEADERS, body: NOTE },
+  8: { path: "/validate-zod", method: "POST", headers: JSON_HEADERS, body: NOTE },
 };
 
 /** Total instructions of one server process that answered `requests` requests. */

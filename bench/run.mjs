@@ -31,6 +31,8 @@ const SERVERS = {
 };
 
 const JSON_HEADERS = { "content-type": "application/json" };
+// Scenarios 7 and 8 (servers raw, aex, fastify): a body of 5 fields, one a nested object.
+const NOTE = '{"title":"Hello","stars":4,"status":"draft","tags":["a","b"],"author":{"name":"Ann","age":30}}';
 const SCENARIOS = [
   { id: 1, name: "GET / → text", path: "/", status: 200, body: "hello world" },
   { id: 2, name: "GET /user/:id → JSON", path: "/user/42", status: 200, body: '{"id":"42"}' },
@@ -58,6 +60,26 @@ const SCENARIOS = [
     path: "/steps/42?page=2",
     status: 200,
     body: '{"id":"42","page":"2","user":"bench"}',
+  },
+  {
+    id: 7,
+    name: "POST /validate JSON, 5 fields (@filter / Ajv)",
+    path: "/validate",
+    method: "POST",
+    headers: JSON_HEADERS,
+    send: NOTE,
+    status: 200,
+    body: '{"title":"Hello","author":"Ann"}',
+  },
+  {
+    id: 8,
+    name: "POST /validate-zod JSON, 5 fields (zod / Ajv)",
+    path: "/validate-zod",
+    method: "POST",
+    headers: JSON_HEADERS,
+    send: NOTE,
+    status: 200,
+    body: '{"title":"Hello","author":"Ann"}',
   },
 ];
 

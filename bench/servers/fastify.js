@@ -16,4 +16,23 @@ fastify.get(
   },
   (req) => ({ id: req.params.id, page: req.query.page, user: req.user }),
 );
+// Scenarios 7 and 8: the same body checks as Aex's, as an Ajv schema Fastify compiles.
+const note = {
+  type: "object",
+  required: ["title", "stars", "status", "tags", "author"],
+  properties: {
+    title: { type: "string", minLength: 1, maxLength: 100 },
+    stars: { type: "integer", minimum: 0, maximum: 5 },
+    status: { enum: ["draft", "published"] },
+    tags: { type: "array", maxItems: 10, items: { type: "string", maxLength: 20 } },
+    author: {
+      type: "object",
+      required: ["name", "age"],
+      properties: { name: { type: "string", minLength: 1, maxLength: 50 }, age: { type: "integer", minimum: 0 } },
+    },
+  },
+};
+for (const path of ["/validate", "/validate-zod"]) {
+  fastify.post(path, { schema: { body: note } }, (req) => ({ title: req.body.title, author: req.body.author.name }));
+}
 fastify.listen({ port, host: "127.0.0.1" }).then(() => console.log("ready"));

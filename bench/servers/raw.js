@@ -36,6 +36,36 @@ http
       if (!/^\d+$/.test(id)) return json(res, 400, { error: "id" });
       return json(res, 200, { id, page: query.get("page"), user: "bench" });
     }
+    if (req.method === "POST" && (path === "/validate" || path === "/validate-zod")) {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        const n = JSON.parse(body);
+        const a = n.author;
+        const ok =
+          typeof n.title === "string" &&
+          n.title.length >= 1 &&
+          n.title.length <= 100 &&
+          Number.isInteger(n.stars) &&
+          n.stars >= 0 &&
+          n.stars <= 5 &&
+          (n.status === "draft" || n.status === "published") &&
+          Array.isArray(n.tags) &&
+          n.tags.length <= 10 &&
+          n.tags.every((t) => typeof t === "string" && t.length <= 20) &&
+          typeof a === "object" &&
+          a !== null &&
+          typeof a.name === "string" &&
+          a.name.length >= 1 &&
+          a.name.length <= 50 &&
+          Number.isInteger(a.age) &&
+          a.age >= 0;
+        if (!ok) return json(res, 400, { error: "invalid" });
+        json(res, 200, { title: n.title, author: a.name });
+      });
+      return;
+    }
     json(res, 404, { error: "Not Found" });
   })
   .listen(port, "127.0.0.1", () => console.log("ready"));

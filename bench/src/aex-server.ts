@@ -11,7 +11,18 @@ import {
   type AexRequest,
   type AexResponse,
   type Scope,
+  type ScopeWith,
 } from "@aex/core";
+import { z } from "zod";
+
+// Scenarios 7 and 8: a JSON body of 5 fields, one a nested object (same checks everywhere).
+const NoteSchema = z.object({
+  title: z.string().min(1).max(100),
+  stars: z.number().int().min(0).max(5),
+  status: z.enum(["draft", "published"]),
+  tags: z.array(z.string().max(20)).max(10),
+  author: z.object({ name: z.string().min(1).max(50), age: z.number().int().min(0) }),
+});
 
 class Bench {
   @get("/")
@@ -41,6 +52,37 @@ class Bench {
   }
 }
 
+class Validation {
+  @post("/validate")
+  @body("json")
+  @filter({
+    body: {
+      title: { type: "string", required: true, minLength: 1, maxLength: 100 },
+      stars: { type: "int", required: true, min: 0, max: 5 },
+      status: { type: "enum", required: true, enums: ["draft", "published"] },
+      tags: { type: "array", required: true, maxItems: 10, items: { type: "string", maxLength: 20 } },
+      author: {
+        type: "object",
+        required: true,
+        validate: {
+          name: { type: "string", required: true, minLength: 1, maxLength: 50 },
+          age: { type: "int", required: true, min: 0 },
+        },
+      },
+    },
+  })
+  filtered(_req: AexRequest, res: AexResponse, scope: Scope) {
+    const note = scope.extracted.body;
+    res.json({ title: note.title, author: note.author.name });
+  }
+
+  @post("/validate-zod")
+  @body(NoteSchema)
+  zod(_req: AexRequest, res: AexResponse, scope: ScopeWith<{ body: z.output<typeof NoteSchema> }>) {
+    res.json({ title: scope.body.title, author: scope.body.author.name });
+  }
+}
+
 /** 200 routes `/r{i}/items/:id`, registered the way a big app would: one class. */
 class ManyRoutes {}
 for (let i = 0; i < 200; i++) {
@@ -57,6 +99,7 @@ const port = Number(process.argv[2]);
 // `nolog` as second argument: the app without its default logger (the logging cost pair).
 new Aex(process.argv[3] === "nolog" ? { logger: false } : {})
   .push(Bench)
+  .push(Validation)
   .push(ManyRoutes)
   .start(port, "127.0.0.1")
   .then(() => console.log("ready"));

@@ -42,13 +42,41 @@ export { DEFAULT_BODY_LIMITS, type BodyLimits } from "./parsers/body-limits";
 export {
   filter,
   filterStep,
+  filterFailure,
   type FilterOptions,
-  type FilterRules,
+  type FilterCheck,
   type FilterFailure,
   type FilterFallback,
   type FilterSource,
 } from "./validation/filter";
+export {
+  RULE_TYPES,
+  type FilterRule,
+  type FilterRules,
+  type RuleType,
+} from "./validation/filter-rule";
+export { compileObject, codePoints, type ObjectCheck } from "./validation/compile-rules";
+export { isStandardSchema, type StandardSchemaV1 } from "./schema/standard-schema";
+export { runSchema, toFieldErrors, type SchemaOutcome } from "./schema/run-schema";
+export { schemaStep, type SchemaSource } from "./schema/schema-step";
+export {
+  params,
+  schemaDecorator,
+  type SchemaDecorator,
+  type SchemaCheck,
+  type SchemaMismatch,
+} from "./schema/schema-decorator";
+export type { ScopeWith } from "./schema/scope-with";
 export { error, generateErrors, type ErrorDefinitions, type GeneratedError } from "./validation/error";
+
+// OpenAPI 3.1
+export { openapi, type ServeOpenApiOptions } from "./openapi/openapi";
+export { buildOpenApi, type OpenApiOptions } from "./openapi/build-document";
+export { returns, summary, docOf, type MethodDoc } from "./openapi/doc-decorators";
+export { rulesToJsonSchema, ruleToJsonSchema, type JsonSchema } from "./openapi/rules-to-json-schema";
+export { schemaToJsonSchema, type ToJsonSchema } from "./openapi/schema-to-json-schema";
+export { toYaml } from "./openapi/to-yaml";
+export { listRoutes, type RouteInfo } from "./app/routes";
 
 // API styles and static files
 export { rest, type RestOptions } from "./api/rest";

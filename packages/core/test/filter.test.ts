@@ -94,7 +94,8 @@ describe("@filter({ body, query, params, fallbacks })", () => {
 
   it("validates params and query together (README)", async () => {
     const ok = await get(base, "/profile/111?page=20");
-    expect(ok.json()).toEqual({ params: { id: "111" }, query: { page: "20" }, id: "111", name: "Aex" });
+    // numeric values are numbers in scope.extracted; req.params keeps the raw string.
+    expect(ok.json()).toEqual({ params: { id: 111 }, query: { page: 20 }, id: "111", name: "Aex" });
   });
 
   it("runs the params fallback with `this` the controller", async () => {
@@ -108,14 +109,17 @@ describe("@filter({ body, query, params, fallbacks })", () => {
     const res = await get(base, "/profile/1?page=abc");
     expect(res.status).toBe(400);
     expect(res.json()).toEqual({
-      type: "about:blank",
-      status: 400,
-      title: "Bad Request",
-      detail: "Invalid query: Not validate key page",
-      instance: "/profile/1",
+      statusCode: 400,
+      error: "Bad Request",
+      message: "Invalid query: page must be a number",
       code: "AEX_FILTER_INVALID",
-      requestId: res.headers["x-request-id"],
-      details: { in: "query", field: "page", message: "Not validate key page" },
+      details: {
+        in: "query",
+        field: "page",
+        rule: "type",
+        message: "page must be a number",
+        errors: [{ field: "page", rule: "type", message: "page must be a number" }],
+      },
     });
   });
 
@@ -123,7 +127,10 @@ describe("@filter({ body, query, params, fallbacks })", () => {
     const json = { "Content-Type": "application/json" };
     const missing = await send(base, "POST", "/strict", { headers: json, body: '{"age":3}' });
     expect(missing.status).toBe(400);
-    expect(missing.json()).toMatchObject({ code: "AEX_FILTER_INVALID", details: { in: "body", field: "email" } });
+    expect(missing.json()).toMatchObject({
+      code: "AEX_FILTER_INVALID",
+      details: { in: "body", field: "email", rule: "required", message: "email is required" },
+    });
     const empty = await send(base, "POST", "/strict", { headers: json, body: "{}" });
     expect(empty.status).toBe(400);
     expect(empty.json()).toMatchObject({ details: { in: "body", field: "email" } });

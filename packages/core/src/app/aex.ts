@@ -23,6 +23,7 @@ import { COMPILE, Router, type RouterMiddleware } from "../router/router";
 import { AttachedUpgrades } from "../router/attached-upgrades";
 import { BUILD_FOR_APP, type DecoratorStep } from "../registry/decorator-step";
 import { Scope, type ScopeBag, type SharedScope } from "../scope/scope";
+import { listRoutes, type RouteInfo } from "./routes"; // issue 15
 import { compileController, type BoundListener, type Constructor } from "./compile-controller";
 import { resolveOptions, type AexOptions, type ResolvedOptions } from "./options";
 import type { AexPlugin } from "./plugin";
@@ -238,6 +239,11 @@ export class Aex {
     this.closeHooks.add(hook, options.phase ?? "resources");
     return this;
   }
+
+  /** The routes of the pushed classes, read-only (OpenAPI, debugging): see app/routes.ts. */
+  routes(): RouteInfo[] {
+    return listRoutes(this.pushed.keys());
+  } // issue 15 (OpenAPI)
 
   /**
    * Builds the request line: creates the pushed controllers, compiles their routes and

@@ -108,6 +108,8 @@ export const HTTP_ERROR_CODES = {
   AEX_FORMDATA_INVALID: "400: the multipart body is malformed or truncated",
   AEX_FORMDATA_LIMIT: "413: too many files, fields or parts, or one too large",
   AEX_FILTER_INVALID: "400: @filter rejected params, query or body",
+  AEX_VALIDATION_FAILED:
+    "400: a schema of @body, @query or @params rejected the request (details.errors names each field)",
   AEX_NOT_IMPLEMENTED: "501: @rest/@api has no method for this verb or action",
   AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
   AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",

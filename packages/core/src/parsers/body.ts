@@ -7,6 +7,8 @@ import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
 import { guardBody } from "./body-guard";
 import { assertJsonDepth } from "./json-depth";
+import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
+import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import { isPlainJson, limitOf, readJson } from "./read-json";
 import { looksPolluting, stripPrototypeKeys } from "./sanitize";
 
@@ -120,7 +122,15 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
  *   login(req, res, scope) { res.end(scope.body.username); }
  * }
  */
-export function body(type: BodyType = "urlencoded", options: BodyOptions = {}): AexMethodDecorator {
+export function body<S extends StandardSchemaV1>(
+  schema: S,
+  options?: BodyOptions,
+): SchemaDecorator<"body", StandardSchemaV1.InferOutput<S>>;
+export function body(type?: BodyType, options?: BodyOptions): AexMethodDecorator;
+export function body(type: BodyType | StandardSchemaV1 = "urlencoded", options: BodyOptions = {}): AexMethodDecorator {
+  // `@body(schema)`: a JSON body checked by a Standard Schema (validation/, schema/).
+  if (isStandardSchema(type))
+    return schemaDecorator("body", type, bodyStep("json", options)) as unknown as AexMethodDecorator;
   const step = bodyStep(type, options);
   return methodDecorator((holder, key) => {
     addStep(holder, key, { name: `body(${type})`, build: () => step });

@@ -3,6 +3,8 @@ import { parse } from "node:querystring";
 import type { AexRequest, QueryValues } from "../http/request";
 import { addStep } from "../registry/registry";
 import type { Scope } from "../scope/scope";
+import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
+import type { StandardSchemaV1 } from "../schema/standard-schema";
 
 /**
  * The request's query string, parsed once per request: a null-prototype object (so no
@@ -28,7 +30,11 @@ export function readQuery(req: AexRequest, scope: Scope): QueryValues {
  *   async id(req, res, scope) { res.end(String(scope.query.page)); }
  * }
  */
-export function query(): AexMethodDecorator {
+export function query<S extends StandardSchemaV1>(schema: S): SchemaDecorator<"query", StandardSchemaV1.InferOutput<S>>;
+export function query(): AexMethodDecorator;
+export function query(schema?: StandardSchemaV1): AexMethodDecorator {
+  // `@query(schema)`: the query checked by a Standard Schema (schema/).
+  if (schema !== undefined) return schemaDecorator("query", schema) as unknown as AexMethodDecorator;
   return methodDecorator((holder, key) => {
     addStep(holder, key, {
       name: "query",

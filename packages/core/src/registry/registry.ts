@@ -85,3 +85,19 @@ export function stepsOf(Class: Function, key: MethodKey): readonly StepDefinitio
 export function listenersOf(Class: Function): ReadonlyMap<MethodKey, readonly (string | symbol)[]> {
   return recordsOf<string | symbol>(LISTENERS_KEY, Class);
 }
+
+/**
+ * Records any other kind of per-method data (`kind` is a registered symbol naming it), for
+ * packages that document or configure methods without adding steps (e.g. `@returns`).
+ * Records are kept in written order, top to bottom, like steps.
+ */
+export function addRecord<V>(kind: symbol, holder: object, key: MethodKey, value: V): void {
+  assertMethodTarget(holder, key);
+  const records = ownRecords<V>(kind, holder);
+  records.set(key, [value, ...(records.get(key) ?? [])]);
+}
+
+/** The records of `kind` of a class by method name, inherited ones included. */
+export function recordsOfKind<V>(kind: symbol, Class: Function): ReadonlyMap<MethodKey, readonly V[]> {
+  return recordsOf<V>(kind, Class);
+}

@@ -1,63 +1,76 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
-import validator from "node-form-validator";
 import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { readQuery } from "../parsers/query";
 import type { Step } from "../pipeline/types";
+import type { StepDefinition } from "../registry/definitions";
 import { addStep } from "../registry/registry";
 import type { Scope } from "../scope/scope";
+import { runSchema, type SchemaOutcome } from "../schema/run-schema";
+import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
+import { compileObject } from "./compile-rules";
+import type { FieldError, FilterRules } from "./filter-rule";
 
 /** Where `@filter` finds data. */
 export type FilterSource = "params" | "query" | "body";
-
-/** A node-form-validator rule set: field name → `{ type, required, minLength, maxLength, … }`. */
-export type FilterRules = Record<string, Record<string, unknown>>;
 
 /** What a fallback receives as its first argument when validation fails. */
 export interface FilterFailure {
   /** Which data failed: `"params"`, `"query"` or `"body"`. */
   in: FilterSource;
-  /** The field that failed, when known. */
+  /** The first field that failed. */
   field?: string;
-  /** node-form-validator's reason. */
+  /** The rule that field broke. */
+  rule?: string;
+  /** A plain-English sentence naming the first field and rule. */
   message: string;
+  /** Every failed check of this source. */
+  errors: FieldError[];
 }
 
 /** A fallback for invalid data; `this` is the controller. */
 export type FilterFallback = (error: FilterFailure, req: AexRequest, res: AexResponse, scope: Scope) => unknown;
 
+/** What `@filter` checks a source with: rules, or a Standard Schema (zod, valibot, ArkType). */
+export type FilterCheck = FilterRules | StandardSchemaV1;
+
 /** The argument of `@filter`. */
 export interface FilterOptions {
-  params?: FilterRules;
-  query?: FilterRules;
-  body?: FilterRules;
+  params?: FilterCheck;
+  query?: FilterCheck;
+  body?: FilterCheck;
   fallbacks?: Partial<Record<FilterSource, FilterFallback>>;
 }
 
 const SOURCES: readonly FilterSource[] = ["params", "query", "body"];
 
-function dataOf(source: FilterSource, req: AexRequest, scope: Scope): Record<string, unknown> {
-  const data = source === "query" ? readQuery(req, scope) : source === "params" ? scope.params : scope.body;
-  // node-form-validator wants a plain object (parsed queries have a null prototype).
-  return typeof data === "object" && data !== null && !Array.isArray(data) ? { ...data } : {};
+type Outcome = SchemaOutcome<unknown>;
+type SourceCheck = (data: unknown) => Outcome | Promise<Outcome>;
+
+const asObject = (data: unknown): Record<string, unknown> =>
+  typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+
+/** Compiles one source's rules (or wraps its schema), once, at `prepare()`. */
+function compileSource(source: FilterSource, check: FilterCheck): SourceCheck {
+  if (isStandardSchema(check)) return (data) => runSchema(check, data);
+  const checkObject = compileObject(check, "", source === "query");
+  return (data) => {
+    const errors: FieldError[] = [];
+    const value = checkObject(asObject(data), "", errors);
+    return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
+  };
 }
 
-type Outcome = { ok: true; data: Record<string, unknown> } | { ok: false; failure: FilterFailure };
+function dataOf(source: FilterSource, req: AexRequest, scope: Scope): unknown {
+  return source === "query" ? readQuery(req, scope) : source === "params" ? scope.params : scope.body;
+}
 
-/** Validates one source's data against its rules. */
-function check(source: FilterSource, rules: FilterRules, data: Record<string, unknown>): Outcome {
-  const result = validator.validate(data, rules);
-  if (result === false) {
-    // Nothing to extract: fine unless a field is required.
-    const missing = Object.keys(rules).find((field) => rules[field].required === true);
-    return missing === undefined
-      ? { ok: true, data: {} }
-      : { ok: false, failure: { in: source, field: missing, message: `Required key ${missing} is missing` } };
-  }
-  if (result.code === 0) return { ok: true, data: result.data ?? {} };
-  return { ok: false, failure: { in: source, field: result.key, message: result.message ?? "Invalid value" } };
+/** The failure of `source`, named after its first failed check. */
+export function filterFailure(source: FilterSource, errors: FieldError[]): FilterFailure {
+  const first = errors[0];
+  return { in: source, field: first?.field, rule: first?.rule, message: first?.message ?? "Invalid data", errors };
 }
 
 /** Answers invalid data: the source's fallback (then the line ends), or a 400. */
@@ -81,25 +94,46 @@ async function reject(
 }
 
 /**
- * Builds the `@filter` step for a controller instance. Valid data passes synchronously
- * (no promise per request); only a failure goes async, for its fallback.
+ * Builds the `@filter` step for a controller instance: each source's rules compiled
+ * once into one checking function. Valid data passes synchronously (no promise per
+ * request); a failure, or an asynchronous schema, goes async.
  */
 export function filterStep(options: FilterOptions, instance: unknown): Step {
-  const checks = SOURCES.filter((source) => options[source] !== undefined);
-  return (req, res, scope) => {
-    for (const source of checks) {
-      const outcome = check(source, options[source] as FilterRules, dataOf(source, req, scope));
-      if (!outcome.ok) return reject(options, outcome.failure, instance, req, res, scope);
-      scope.extracted[source] = outcome.data;
+  const checks = SOURCES.filter((source) => options[source] !== undefined).map(
+    (source) => [source, compileSource(source, options[source] as FilterCheck)] as const,
+  );
+  const run = (from: number, req: AexRequest, res: AexResponse, scope: Scope): unknown => {
+    for (let i = from; i < checks.length; i++) {
+      const [source, check] = checks[i];
+      const outcome = check(dataOf(source, req, scope));
+      if (outcome instanceof Promise) {
+        return outcome.then((settled) => {
+          if (!settled.ok) return reject(options, filterFailure(source, settled.errors), instance, req, res, scope);
+          scope.extracted[source] = settled.value;
+          return run(i + 1, req, res, scope);
+        });
+      }
+      if (!outcome.ok) return reject(options, filterFailure(source, outcome.errors), instance, req, res, scope);
+      scope.extracted[source] = outcome.value;
     }
     return undefined;
   };
+  return (req, res, scope) => run(0, req, res, scope);
+}
+
+/** Refuses, at decoration time, options `@filter` could not use; compiles the rules once to find bad ones. */
+function checkOptions(options: FilterOptions): void {
+  if (typeof options !== "object" || options === null || !SOURCES.some((s) => options[s] !== undefined)) {
+    throw new AexError("AEX_ERR_DECORATOR_ARGS", "@filter needs rules for params, query or body");
+  }
+  for (const source of SOURCES) if (options[source] !== undefined) compileSource(source, options[source]);
 }
 
 /**
- * Validates `params`, `query` and `body` with node-form-validator rules. Valid data is
- * in `scope.extracted.{params,query,body}`; invalid data goes to the matching fallback
- * (`this` the controller) or gets a 400 whose JSON names the field and the reason.
+ * Validates `params`, `query` and `body` with rules (node-form-validator's names and
+ * options, compiled once) or a Standard Schema. Valid data is in
+ * `scope.extracted.{params,query,body}`; invalid data goes to the matching fallback
+ * (`this` the controller) or gets a 400 whose JSON names each field and rule.
  *
  * @example
  * class User {
@@ -110,10 +144,12 @@ export function filterStep(options: FilterOptions, instance: unknown): Step {
  * }
  */
 export function filter(options: FilterOptions): AexMethodDecorator {
-  if (typeof options !== "object" || options === null || !SOURCES.some((s) => options[s] !== undefined)) {
-    throw new AexError("AEX_ERR_DECORATOR_ARGS", "@filter needs rules for params, query or body");
-  }
+  checkOptions(options);
   return methodDecorator((holder, key) => {
-    addStep(holder, key, { name: "filter", build: ({ instance }) => filterStep(options, instance) });
+    addStep(holder, key, {
+      name: "filter",
+      filter: options,
+      build: ({ instance }) => filterStep(options, instance),
+    } as StepDefinition);
   });
 }

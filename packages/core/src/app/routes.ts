@@ -1,0 +1,44 @@
+import type { StepDefinition } from "../registry/definitions";
+import { routesOf, stepsOf } from "../registry/registry";
+import type { Constructor } from "./compile-controller";
+
+/** One route of an app, as `aex.routes()` lists it. */
+export interface RouteInfo {
+  /** Upper-case method, or `"*"` for all. */
+  readonly method: string;
+  /** The URL pattern, e.g. `/notes/:id`. */
+  readonly path: string;
+  /** The controller class's name. */
+  readonly controller: string;
+  /** The controller class. */
+  readonly Class: Constructor;
+  /** The decorated method's name. */
+  readonly handler: string;
+  /** The names of the steps before the handler, in running order. */
+  readonly steps: readonly string[];
+  /** Those steps' definitions (read-only; OpenAPI reads their rules and schemas). */
+  readonly definitions: readonly StepDefinition[];
+}
+
+/**
+ * The routes of the pushed classes, in push order: what `aex.routes()` answers. Read
+ * from the registry, so it works before and after `prepare()`.
+ */
+export function listRoutes(classes: Iterable<Constructor>): RouteInfo[] {
+  const out: RouteInfo[] = [];
+  for (const Class of classes) {
+    for (const [key, routes] of routesOf(Class)) {
+      const own = stepsOf(Class, key);
+      for (const route of routes) {
+        const definitions = Object.freeze([...(route.before ?? []), ...own]);
+        const steps = Object.freeze(definitions.map((d) => d.name));
+        for (const path of route.urls) {
+          for (const method of route.methods) {
+            out.push({ method, path, controller: Class.name, Class, handler: String(key), steps, definitions });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+import type { RouteInfo } from "../app/routes";
+import type { StepDefinition } from "../registry/definitions";
+import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
+import type { FilterOptions } from "../validation/filter";
+import { docOf } from "./doc-decorators";
+import { rulesToJsonSchema, type JsonSchema } from "./rules-to-json-schema";
+import { schemaToJsonSchema, type ToJsonSchema } from "./schema-to-json-schema";
+
+/** Options of the generated document. */
+export interface OpenApiOptions {
+  /** The document's `info`; `title` and `version` default to "Aex app" and "1.0.0". */
+  info?: { title?: string; version?: string; description?: string };
+  /** The document's `servers`. */
+  servers?: { url: string; description?: string }[];
+  /** Converts a Standard Schema that has no `~standard.jsonSchema` (e.g. valibot's `toJsonSchema`). */
+  toJsonSchema?: ToJsonSchema;
+}
+
+type Source = "params" | "query" | "body";
+const METHODS = new Set(["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]);
+
+/** `/notes/:id/*` → `/notes/{id}/{wildcard}`, with the parameter names. */
+function openApiPath(path: string): { path: string; names: string[] } {
+  const names: string[] = [];
+  const out = path
+    .split("/")
+    .map((segment) => {
+      if (segment.startsWith(":")) {
+        names.push(segment.slice(1));
+        return `{${segment.slice(1)}}`;
+      }
+      if (segment === "*") {
+        names.push("wildcard");
+        return "{wildcard}";
+      }
+      return segment;
+    })
+    .join("/");
+  return { path: out, names };
+}
+
+/** The JSON Schema each source is checked with, from `@filter`, `@body(schema)`, `@query(schema)`, `@params(schema)`. */
+function sourceSchemas(
+  definitions: readonly StepDefinition[],
+  convert?: ToJsonSchema,
+): Partial<Record<Source, JsonSchema>> {
+  const out: Partial<Record<Source, JsonSchema>> = {};
+  const toSchema = (check: unknown): JsonSchema =>
+    isStandardSchema(check) ? schemaToJsonSchema(check, convert) : rulesToJsonSchema(check as never);
+  for (const definition of definitions) {
+    const { filter, schema } = definition as StepDefinition & {
+      filter?: FilterOptions;
+      schema?: { source: Source; schema: StandardSchemaV1 };
+    };
+    if (filter !== undefined) {
+      for (const source of ["params", "query", "body"] as const) {
+        if (filter[source] !== undefined) out[source] = toSchema(filter[source]);
+      }
+    }
+    if (schema !== undefined) out[schema.source] = schemaToJsonSchema(schema.schema, convert);
+  }
+  return out;
+}
+
+function propertiesOf(schema: JsonSchema | undefined): [string, JsonSchema, boolean][] {
+  const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema?.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, s]) => [name, s, required.has(name)]);
+}
+
+function bodyMediaType(steps: readonly string[]): string {
+  if (steps.includes("body(json)") || steps.includes("body(schema)")) return "application/json";
+  if (steps.includes("body(text)")) return "text/plain";
+  if (steps.includes("body(raw)")) return "application/octet-stream";
+  return "application/x-www-form-urlencoded";
+}
+
+function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | undefined, id: string): JsonSchema {
+  const schemas = sourceSchemas(route.definitions, convert);
+  const pathProps = new Map(propertiesOf(schemas.params).map(([name, s]) => [name, s]));
+  const parameters: JsonSchema[] = names.map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: pathProps.get(name) ?? { type: "string" },
+  }));
+  for (const [name, schema, required] of propertiesOf(schemas.query)) {
+    parameters.push({ name, in: "query", required, schema });
+  }
+  const doc = docOf(route.Class, route.handler);
+  const responses: Record<string, JsonSchema> = {};
+  for (const response of doc?.responses ?? []) {
+    const schema =
+      response.schema === undefined
+        ? undefined
+        : isStandardSchema(response.schema)
+          ? schemaToJsonSchema(response.schema, convert)
+          : response.schema;
+    responses[String(response.status)] = {
+      description: response.description ?? (response.status < 400 ? "Success" : "Error"),
+      ...(schema ? { content: { "application/json": { schema } } } : {}),
+    };
+  }
+  if (Object.keys(responses).length === 0) responses["200"] = { description: "Success" };
+  if (Object.keys(schemas).length > 0 && responses["400"] === undefined) {
+    responses["400"] = { description: "Invalid request: `details.errors` names each field and rule" };
+  }
+  const parsesBody = route.steps.some((s) => s.startsWith("body"));
+  const body =
+    schemas.body !== undefined || (parsesBody && route.method !== "GET")
+      ? {
+          requestBody: {
+            required: schemas.body !== undefined,
+            content: { [bodyMediaType(route.steps)]: { schema: schemas.body ?? {} } },
+          },
+        }
+      : {};
+  return {
+    operationId: id,
+    tags: [route.controller],
+    ...(doc?.summary ? { summary: doc.summary } : {}),
+    ...(doc?.description ? { description: doc.description } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...body,
+    responses,
+  };
+}
+
+/**
+ * Builds an OpenAPI 3.1 document from an app's routes (`aex.routes()`): paths and their
+ * parameters, `@query`/`@body`/`@params`/`@filter` checks as JSON Schema, `@rest`/`@api`
+ * verbs, `@returns` responses, `@summary`, and one tag per controller.
+ *
+ * @example
+ * const document = buildOpenApi(aex.routes(), { info: { title: "Notes", version: "1.0.0" } });
+ */
+export function buildOpenApi(routes: readonly RouteInfo[], options: OpenApiOptions = {}): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  const tags = new Set<string>();
+  const ids = new Set<string>();
+  for (const route of routes) {
+    if (!METHODS.has(route.method) || !route.path.startsWith("/")) continue;
+    const { path, names } = openApiPath(route.path);
+    const method = route.method.toLowerCase();
+    const item = (paths[path] ??= {});
+    if (item[method] !== undefined) continue; // the first route answers, as in the router
+    let id = `${route.controller}.${route.handler}`;
+    if (ids.has(id)) id = `${id}.${method}`;
+    for (let n = 2; ids.has(id); n++) id = `${route.controller}.${route.handler}.${method}${n}`;
+    ids.add(id);
+    item[method] = operation(route, names, options.toJsonSchema, id);
+    tags.add(route.controller);
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: options.info?.title ?? "Aex app", version: options.info?.version ?? "1.0.0", ...options.info },
+    ...(options.servers ? { servers: options.servers } : {}),
+    tags: [...tags].map((name) => ({ name })),
+    paths,
+  };
+}

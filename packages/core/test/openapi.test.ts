@@ -1,0 +1,239 @@
+import {
+  Aex,
+  api,
+  body,
+  del,
+  error,
+  filter,
+  formdata,
+  get,
+  http,
+  inject,
+  openapi,
+  params,
+  patch,
+  post,
+  put,
+  query,
+  rest,
+  returns,
+  summary,
+  toYaml,
+  type AexRequest,
+  type AexResponse,
+  type ScopeWith,
+} from "@aex/core";
+import { compileErrors, validate } from "@readme/openapi-parser";
+import { z } from "zod";
+import { get as httpGet, listen, send } from "./support/http";
+
+const Note = z.object({ title: z.string().min(1), stars: z.number().int().min(0).default(0) });
+
+class Notes {
+  @get("/notes")
+  @summary("List the notes", "Newest first.")
+  @filter({ query: { page: { type: "int", min: 1 }, tag: { type: "array", items: { type: "string" } } } })
+  @returns(200, z.array(Note), "The notes")
+  list(_req: AexRequest, res: AexResponse) {
+    res.json([]);
+  }
+
+  @post("/notes")
+  @body(Note)
+  @returns(201, Note)
+  @returns(400)
+  create(_req: AexRequest, res: AexResponse, scope: ScopeWith<{ body: z.output<typeof Note> }>) {
+    res.status(201).json(scope.body);
+  }
+
+  @get("/notes/:id")
+  @params(z.object({ id: z.coerce.number().int() }))
+  @query(z.object({ fields: z.string().optional() }))
+  one(_req: AexRequest, res: AexResponse, scope: ScopeWith<{ params: { id: number } }>) {
+    res.json({ id: scope.params.id });
+  }
+
+  @put("/notes/:id")
+  @body("json")
+  @filter({
+    params: { id: { type: "numeric", required: true } },
+    body: { title: { type: "string", required: true, maxLength: 80 }, color: { type: "hexcolor" } },
+  })
+  replace(_req: AexRequest, res: AexResponse) {
+    res.json({});
+  }
+
+  @patch("/notes/:id")
+  @body("urlencoded")
+  patchNote(_req: AexRequest, res: AexResponse) {
+    res.json({});
+  }
+
+  @del("/notes/:id")
+  @inject(() => undefined)
+  @error({ Gone: { code: 1, messages: { "en-US": "Gone" } } })
+  @returns(204)
+  remove(_req: AexRequest, res: AexResponse) {
+    res.status(204).end();
+  }
+
+  @http("post", "/upload")
+  @formdata()
+  upload(_req: AexRequest, res: AexResponse) {
+    res.json({});
+  }
+
+  @http("get", "/files/*")
+  file(_req: AexRequest, res: AexResponse) {
+    res.end();
+  }
+}
+
+class Users {
+  @rest("/users/:id")
+  user() {}
+
+  @api("/accounts")
+  accounts() {}
+}
+
+function app(): Aex {
+  const aex = new Aex().push(Notes).push(Users);
+  aex.use(openapi(aex, { info: { title: "Fixture", version: "2.0.0" } }));
+  return aex;
+}
+
+type Doc = {
+  openapi: string;
+  info: { title: string };
+  tags: { name: string }[];
+  paths: Record<string, Record<string, Record<string, unknown>>>;
+};
+
+describe("openapi(aex, options) and aex.routes()", () => {
+  let aex: Aex;
+  let base: string;
+  let doc: Doc;
+  beforeAll(async () => {
+    aex = app();
+    base = await listen(aex);
+    const res = await httpGet(base, "/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    doc = res.json<Doc>();
+  });
+  afterAll(() => aex.close());
+
+  it("aex.routes() lists method, path, controller, handler and step names", () => {
+    const routes = aex.routes();
+    expect(routes.find((r) => r.path === "/notes" && r.method === "POST")).toMatchObject({
+      controller: "Notes",
+      handler: "create",
+      steps: ["body(schema)"],
+    });
+    expect(routes.find((r) => r.path === "/notes/:id" && r.method === "PUT")?.steps).toEqual(["body(json)", "filter"]);
+    expect(routes.filter((r) => r.path === "/users/:id").map((r) => r.method)).toEqual([
+      "GET",
+      "POST",
+      "PUT",
+      "PATCH",
+      "DELETE",
+    ]);
+  });
+
+  it("generates a document that is valid OpenAPI 3.1 (@readme/openapi-parser)", async () => {
+    const result = await validate(structuredClone(doc) as never);
+    if (!result.valid) throw new Error(compileErrors(result));
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.info.title).toBe("Fixture");
+  });
+
+  it("maps paths, parameters, @filter rules, schemas, @returns, @summary and tags", () => {
+    expect(doc.tags).toEqual([{ name: "Notes" }, { name: "Users" }]);
+    const list = doc.paths["/notes"].get;
+    expect(list).toMatchObject({
+      summary: "List the notes",
+      description: "Newest first.",
+      tags: ["Notes"],
+      parameters: [
+        { name: "page", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
+        { name: "tag", in: "query", required: false, schema: { type: "array", items: { type: "string" } } },
+      ],
+      responses: {
+        "200": { description: "The notes", content: { "application/json": { schema: { type: "array" } } } },
+      },
+    });
+    expect(doc.paths["/notes"].post).toMatchObject({
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: { type: "object", properties: { title: { type: "string", minLength: 1 } }, required: ["title"] },
+          },
+        },
+      },
+      responses: { "201": {}, "400": {} },
+    });
+    expect(doc.paths["/notes/{id}"].get.parameters).toEqual([
+      {
+        name: "id",
+        in: "path",
+        required: true,
+        schema: { type: "integer", minimum: expect.any(Number), maximum: expect.any(Number) },
+      },
+      { name: "fields", in: "query", required: false, schema: { type: "string" } },
+    ]);
+    expect(doc.paths["/notes/{id}"].put).toMatchObject({
+      parameters: [{ name: "id", in: "path", schema: { type: "number", "x-aex-rule": "numeric" } }],
+      requestBody: {
+        content: {
+          "application/json": {
+            schema: {
+              properties: {
+                title: { type: "string", maxLength: 80 },
+                color: { type: "string", "x-aex-rule": "hexcolor" },
+              },
+              required: ["title"],
+            },
+          },
+        },
+      },
+    });
+    expect(Object.keys(doc.paths["/notes/{id}/".replace(/\/$/, "")])).toEqual(["get", "put", "patch", "delete"]);
+    expect(doc.paths["/notes/{id}"].patch).toMatchObject({
+      requestBody: { content: { "application/x-www-form-urlencoded": { schema: {} } } },
+    });
+    expect(doc.paths["/notes/{id}"].delete).toMatchObject({ responses: { "204": { description: "Success" } } });
+    expect(doc.paths["/files/{wildcard}"].get).toMatchObject({ parameters: [{ name: "wildcard", in: "path" }] });
+    expect(Object.keys(doc.paths["/users/{id}"])).toEqual(["get", "post", "put", "patch", "delete"]);
+    expect(Object.keys(doc.paths["/accounts"])).toEqual(["get", "post"]);
+  });
+
+  it("serves the same document as YAML, and HEAD without a body", async () => {
+    const yaml = await httpGet(base, "/openapi.yaml");
+    expect(yaml.status).toBe(200);
+    expect(yaml.headers["content-type"]).toBe("application/yaml; charset=utf-8");
+    expect(yaml.text).toBe(toYaml(doc));
+    expect(yaml.text).toContain('openapi: "3.1.0"\n');
+    expect(yaml.text).toContain(`  "/notes/{id}":\n`);
+    const head = await send(base, "HEAD", "/openapi.json");
+    expect(head.status).toBe(200);
+    expect(head.text).toBe("");
+  });
+
+  it("passes other requests on to the app", async () => {
+    const res = await httpGet(base, "/notes");
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual([]);
+    expect((await send(base, "POST", "/openapi.json")).status).toBe(404);
+  });
+});
+
+describe("toYaml(value)", () => {
+  it("writes block YAML that quotes what YAML would misread", () => {
+    expect(toYaml({ a: "yes", b: [1, { c: "x y" }], d: {}, e: [], f: true, "4xx": null })).toBe(
+      'a: "yes"\nb:\n  - 1\n  - c: "x y"\nd: {}\ne: []\nf: true\n"4xx": null\n',
+    );
+  });
+});
