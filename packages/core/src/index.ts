@@ -83,3 +83,8 @@ export { toAsyncMiddleware, type ExpressMiddleware } from "./helpers/to-async-mi
 export { paginate, pagination, type PaginationSource } from "./helpers/paginate";
 export { cors, type CorsOptions, type CorsOrigin } from "./helpers/cors";
 export { runCluster, type ClusterOptions } from "./helpers/cluster";
+
+// Operations: compression
+export { compress, type CompressOptions } from "./ops/compression";
+export { negotiateEncoding, ENCODINGS, type Encoding } from "./ops/accept-encoding";
+export { isCompressible } from "./ops/compressible";

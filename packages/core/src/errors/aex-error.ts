@@ -10,6 +10,7 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_ROUTE_INVALID: "a route path must be '*' or start with '/'",
   AEX_ERR_DECORATOR_ARGS: "a decorator was given arguments it cannot use",
   AEX_ERR_DECORATOR_TARGET: "Aex decorators go on instance methods of a class",
+  AEX_ERR_COMPRESS_OPTIONS: "compress() was given an option it cannot use",
 } as const;
 
 /** A code from {@link AEX_ERROR_CODES}. */
