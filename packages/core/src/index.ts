@@ -88,3 +88,8 @@ export { runCluster, type ClusterOptions } from "./helpers/cluster";
 export { compress, type CompressOptions } from "./ops/compression";
 export { negotiateEncoding, ENCODINGS, type Encoding } from "./ops/accept-encoding";
 export { isCompressible } from "./ops/compressible";
+
+// Transport: TLS and HTTP/2
+export { createTransportServer, type TransportOptions, type TransportServer } from "./http2/transport";
+export { http2Classes, type Http2Classes } from "./http2/http2-classes";
+export type { StartOptions } from "./http2/start-options";

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import debug from "debug";
 import { AexError } from "../errors/aex-error";
@@ -7,6 +7,8 @@ import { HttpError, toHttpError } from "../errors/http-error";
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
 import { sendError, sendNotFound } from "../http/send-error";
+import { createTransportServer, type TransportOptions } from "../http2/transport";
+import { startArguments, type StartOptions } from "../http2/start-options";
 import { runLine } from "../pipeline/run-line";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { createDispatcher, type CompiledRoute } from "../router/dispatch";
@@ -149,9 +151,13 @@ export class Aex {
     return this;
   }
 
-  /** A node HTTP server serving this app (not listening yet); `start()` uses it. */
-  createServer(): AexServer {
-    this.server ??= createServer(
+  /**
+   * A node server serving this app (not listening yet); `start()` uses it. HTTP/1.1 by
+   * default; `{ tls }` makes it HTTPS, `{ tls, http2: true }` HTTP/2 with HTTP/1.1 fallback.
+   */
+  createServer(transport?: TransportOptions): AexServer {
+    this.server ??= createTransportServer(
+      transport,
       { ...this.options.server, IncomingMessage: AexRequest, ServerResponse: AexResponse },
       this.handle,
     );
@@ -162,11 +168,16 @@ export class Aex {
 
   /**
    * Starts serving on `port` (default 3000; 0 picks a free one) and `ip` (default
-   * `localhost`); resolves to the node server, also `aex.server`.
+   * `localhost`); resolves to the node server, also `aex.server`. Also
+   * `start(port, { host, tls, http2 })` and `start({ port, host, tls, http2 })`.
    */
-  async start(port = 3000, ip = "localhost", prepare = false): Promise<AexServer> {
+  async start(port?: number, ip?: string, prepare?: boolean): Promise<AexServer>;
+  async start(port: number, options: StartOptions): Promise<AexServer>;
+  async start(options: StartOptions): Promise<AexServer>;
+  async start(a?: number | StartOptions, b?: string | StartOptions, c?: boolean): Promise<AexServer> {
+    const { port, host: ip, prepare, transport } = startArguments(a, b, c);
     if (prepare || !this.prepared) this.prepare();
-    const server = this.createServer();
+    const server = this.createServer(transport);
     if (!server.listening) {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
