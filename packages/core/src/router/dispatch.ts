@@ -29,6 +29,7 @@ export function createDispatcher(
   return (req, res, scope) => {
     const entry = table.find(req.method ?? "GET", pathOf(req.url), values);
     if (entry === null) return undefined;
+    req.route = entry.pattern; // opscore: the route pattern, for request logs and metrics
     if (entry.paramNames.length > 0) {
       const params = routeParams(entry, values, maxParamLength);
       req.params = params;
