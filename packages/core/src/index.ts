@@ -102,3 +102,6 @@ export {
   type MetricsStep,
   type WebSocketMetrics,
 } from "./ops/metrics";
+
+// Operations: the live telemetry page
+export { telemetry, type TelemetryOptions, type TelemetryStep, type TelemetrySnapshot } from "./ops/telemetry";
