@@ -95,13 +95,7 @@ export { http2Classes, type Http2Classes } from "./http2/http2-classes";
 export type { StartOptions } from "./http2/start-options";
 
 // Operations: metrics
-export {
-  metrics,
-  UNMATCHED_ROUTE,
-  type MetricsOptions,
-  type MetricsStep,
-  type WebSocketMetrics,
-} from "./ops/metrics";
+export { metrics, UNMATCHED_ROUTE, type MetricsOptions, type MetricsStep, type WebSocketMetrics } from "./ops/metrics";
 
 // Operations: the live telemetry page
 export { telemetry, type TelemetryOptions, type TelemetryStep, type TelemetrySnapshot } from "./ops/telemetry";
