@@ -5,6 +5,8 @@
 // most JIT warm-up. Needs valgrind (Debian package). Slow: about a minute per pair.
 // Options: --servers aex,fastify,raw --scenarios 1,2,3,4,5 --small 500 --large 2500 --port 4800
 // Servers also include the logging pair: aex-nolog (logger: false), fastify-log (logger: true).
+// Options: --servers aex,fastify,raw --scenarios 1,2,3,4,5 --small 500 --large 2500
+// compress() and metrics(): --servers ops-off,compress-on,metrics-on --scenarios 1,6,7,8 --port 5900.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +21,7 @@ const { values: opts } = parseArgs({
     small: { type: "string", default: "500" },
     large: { type: "string", default: "2500" },
     // The first port tried; several runs on one machine need their own range.
+    // First port used; another run on the same machine needs another range.
     port: { type: "string", default: "4800" },
   },
 });
@@ -36,6 +39,10 @@ const SERVERS = {
   "aex-nolog": [join(here, "dist/aex-server.js"), "nolog"],
   "fastify-log": join(here, "servers/fastify-logger.js"),
   "fastify-helmet": join(here, "servers/fastify-helmet.js"),
+  // What compress() and metrics() cost: `--servers ops-off,compress-on,metrics-on --scenarios 1,6,7,8`.
+  "ops-off": join(here, "dist/aex-ops-off.js"),
+  "compress-on": join(here, "dist/aex-compress-on.js"),
+  "metrics-on": join(here, "dist/aex-metrics-on.js"),
 };
 const JSON_HEADERS = { "content-type": "application/json" };
 const NOTE = '{"title":"Hello","stars":4,"status":"draft","tags":["a","b"],"author":{"name":"Ann","age":30}}';
@@ -49,6 +56,10 @@ const SCENARIOS = {
   // Validation: a JSON body of 5 fields, one a nested object (`--scenarios 7,8`).
   7: { path: "/validate", method: "POST", headers: JSON_HEADERS, body: NOTE },
   8: { path: "/validate-zod", method: "POST", headers: JSON_HEADERS, body: NOTE },
+  // A 2 KB JSON answer: without Accept-Encoding, then asking for gzip, then for br.
+  6: { path: "/big" },
+  7: { path: "/big", headers: { "accept-encoding": "gzip" } },
+  8: { path: "/big", headers: { "accept-encoding": "gzip, deflate, br" } },
 };
 
 /** Total instructions of one server process that answered `requests` requests. */
@@ -97,21 +108,29 @@ for (const id of opts.scenarios.split(",")) {
 }
 
 const of = (id, name) => rows.find((r) => r.id === id && r.name === name)?.perRequest;
+const servers = opts.servers.split(",");
+const ops = servers.includes("ops-off");
+const compared = ops ? servers.filter((name) => name !== "ops-off") : ["fastify"];
+const base = ops ? "ops-off" : "aex";
+const ratio = (id, name) => (of(id, base) && of(id, name) ? (of(id, name) / of(id, base)).toFixed(2) : "–");
 const lines = opts.scenarios.split(",").map((id) => {
-  const cells = opts.servers.split(",").map((name) => (of(id, name) ?? 0).toLocaleString("en-US"));
-  const ratio = of(id, "aex") && of(id, "fastify") ? (of(id, "fastify") / of(id, "aex")).toFixed(2) : "–";
-  return `| ${id} | ${cells.join(" | ")} | ${ratio} |`;
+  const cells = servers.map((name) => (of(id, name) ?? 0).toLocaleString("en-US"));
+  const ratios = compared.map((name) => ratio(id, name));
+  return `| ${id} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`;
 });
-const section = `## Instructions per request (\`pnpm bench:instructions\`, Node ${process.version})
+const heading = ops
+  ? `## Instructions per request with compress() and metrics() (\`pnpm bench:instructions --servers ${opts.servers} --scenarios ${opts.scenarios}\`, Node ${process.version})`
+  : `## Instructions per request (\`pnpm bench:instructions\`, Node ${process.version})`;
+const legend = ops
+  ? "Scenario 1 is an 11-byte text (never compressed), 6 a 2 KB JSON without Accept-Encoding, 7 the same with `gzip`, 8 with `gzip, deflate, br` (br chosen). The last columns are each server ÷ ops-off (neither on): what turning it on costs."
+  : "Fewer is faster; the last column is Fastify's count ÷ Aex's (above 1: Aex does less work).";
+const section = `${heading}
 
 Counted by callgrind: (instructions after ${large} requests − after ${small}) ÷ ${large - small}.
-Fewer is faster; the last column is Fastify's count ÷ Aex's (above 1: Aex does less work).
+${legend}
 
-| scenario | ${opts.servers.split(",").join(" | ")} | Fastify ÷ Aex |
-| ---: | ${opts.servers
-  .split(",")
-  .map(() => "---:")
-  .join(" | ")} | ---: |
+| scenario | ${servers.join(" | ")} | ${ops ? compared.map((name) => `${name} ÷ ops-off`).join(" | ") : "Fastify ÷ Aex"} |
+| ---: | ${servers.map(() => "---:").join(" | ")} | ${compared.map(() => "---:").join(" | ")} |
 ${lines.join("\n")}`;
 console.log(`\n${section}`);
-writeResultsSection("instructions", section);
+writeResultsSection(ops ? "instructions-ops" : "instructions", section);

@@ -191,3 +191,19 @@ export { auth, type AuthOptions } from "./guards/auth";
 export { roles } from "./guards/roles";
 export { apiKey, type ApiKeyOptions } from "./guards/api-key";
 export { floodGuard, type FloodGuard, type FloodGuardOptions } from "./guards/flood-guard";
+
+// Operations: compression
+export { compress, type CompressOptions } from "./ops/compression";
+export { negotiateEncoding, ENCODINGS, type Encoding } from "./ops/accept-encoding";
+export { isCompressible } from "./ops/compressible";
+
+// Transport: TLS and HTTP/2
+export { createTransportServer, type TransportOptions, type TransportServer } from "./http2/transport";
+export { http2Classes, type Http2Classes } from "./http2/http2-classes";
+export type { StartOptions } from "./http2/start-options";
+
+// Operations: metrics
+export { metrics, UNMATCHED_ROUTE, type MetricsOptions, type MetricsStep, type WebSocketMetrics } from "./ops/metrics";
+
+// Operations: the live telemetry page
+export { telemetry, type TelemetryOptions, type TelemetryStep, type TelemetrySnapshot } from "./ops/telemetry";

@@ -5,6 +5,15 @@ import { get } from "./support/http";
 
 const root = join(__dirname, "../../..");
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
@@ -19,7 +28,7 @@ describe("runCluster(start, options)", () => {
   let base: string;
   const listening: number[] = [];
   const waitForListening = async (count: number) => {
-    for (let i = 0; i < 200 && listening.length < count; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && listening.length < count; i++) await new Promise((r) => setTimeout(r, 50));
     expect(listening.length).toBeGreaterThanOrEqual(count);
   };
 
@@ -36,7 +45,7 @@ describe("runCluster(start, options)", () => {
       for (const match of String(chunk).matchAll(/listening (\d+)/g)) listening.push(Number(match[1]));
     });
     await waitForListening(2);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(() => {
     if (primary.exitCode === null) primary.kill("SIGKILL");
@@ -59,7 +68,24 @@ describe("runCluster(start, options)", () => {
     for (let i = 0; i < 20; i++) pids.add((await get(base, "/")).text);
     expect(pids.has(String(victim))).toBe(false);
     expect(pids.has(String(replacement))).toBe(true);
-  });
+  }, 30_000);
+
+  it("replaces every worker one by one on SIGHUP (rolling restart)", async () => {
+    const before = new Set<string>();
+    for (let i = 0; i < 20; i++) before.add((await get(base, "/")).text);
+    const seen = listening.length;
+    primary.kill("SIGHUP");
+    await waitForListening(seen + 2);
+    const fresh = listening.slice(seen);
+    // The last old worker stops after the last new one listens: wait for it to be gone.
+    for (const pid of before) {
+      for (let i = 0; i < 200 && alive(Number(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(alive(Number(pid))).toBe(false);
+    }
+    const after = new Set<string>();
+    for (let i = 0; i < 20; i++) after.add((await get(base, "/")).text);
+    expect([...after].every((pid) => fresh.includes(Number(pid)))).toBe(true);
+  }, 30_000);
 
   it("stops every worker on SIGTERM", async () => {
     const exited = new Promise<number | null>((resolve) => primary.once("exit", resolve));
@@ -67,4 +93,21 @@ describe("runCluster(start, options)", () => {
     expect(await exited).toBe(0);
     for (const pid of listening) expect(() => process.kill(pid, 0)).toThrow();
   });
+});
+
+describe("runCluster(start) when no worker can boot", () => {
+  it("stops with AEX_ERR_CLUSTER_CRASH_LOOP instead of forking forever", async () => {
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "packages/core"], { cwd: root });
+    const primary = spawn(process.execPath, [join(__dirname, "fixtures/cluster-crash-app.js")], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    primary.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => primary.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("AEX_ERR_CLUSTER_CRASH_LOOP");
+    expect(stderr).toContain("4 workers in a row died before listening");
+    // Each worker said why it could not boot.
+    expect(stderr).toContain("DATABASE_URL is not set");
+  }, 60_000);
 });

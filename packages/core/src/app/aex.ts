@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import debug from "debug";
@@ -14,6 +14,8 @@ import { RequestIds } from "../ops/request-id";
 import { requestLogger } from "../ops/request-log";
 import { setRequestId } from "../ops/scope-log";
 import { CloseHooks, drain, handleSignals, type ClosePhase } from "../ops/shutdown";
+import { createTransportServer, type TransportOptions } from "../http2/transport";
+import { startArguments, type StartOptions } from "../http2/start-options";
 import { runLine } from "../pipeline/run-line";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { createDispatcher, type CompiledRoute } from "../router/dispatch";
@@ -273,9 +275,13 @@ export class Aex {
     return this;
   }
 
-  /** A node HTTP server serving this app (not listening yet); `start()` uses it. */
-  createServer(): AexServer {
-    this.server ??= createServer(
+  /**
+   * A node server serving this app (not listening yet); `start()` uses it. HTTP/1.1 by
+   * default; `{ tls }` makes it HTTPS, `{ tls, http2: true }` HTTP/2 with HTTP/1.1 fallback.
+   */
+  createServer(transport?: TransportOptions): AexServer {
+    this.server ??= createTransportServer(
+      transport,
       { ...this.options.server, IncomingMessage: this.Request, ServerResponse: this.Response },
       this.handle,
     );
@@ -288,12 +294,17 @@ export class Aex {
   /**
    * Starts serving on `port` (default 3000; 0 picks a free one) and `ip` (default
    * `localhost`; `0.0.0.0` in a container); resolves to the node server, also
-   * `aex.server`. Unless `handleSignals: false`, SIGTERM and SIGINT close the app
-   * gracefully and exit the process (docs/operations.md).
+   * `aex.server`. Also `start(port, { host, tls, http2 })` and
+   * `start({ port, host, tls, http2 })`. Unless `handleSignals: false`, SIGTERM and SIGINT
+   * close the app gracefully and exit the process (docs/operations.md).
    */
-  async start(port = 3000, ip = "localhost", prepare = false): Promise<AexServer> {
+  async start(port?: number, ip?: string, prepare?: boolean): Promise<AexServer>;
+  async start(port: number, options: StartOptions): Promise<AexServer>;
+  async start(options: StartOptions): Promise<AexServer>;
+  async start(a?: number | StartOptions, b?: string | StartOptions, c?: boolean): Promise<AexServer> {
+    const { port, host: ip, prepare, transport } = startArguments(a, b, c);
     if (prepare || !this.prepared) this.prepare();
-    const server = this.createServer();
+    const server = this.createServer(transport);
     if (!server.listening) {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -541,7 +552,8 @@ export class Aex {
   /** While closing: a request on a kept-alive connection gets a 503 and the connection closes. */
   private refuseWhileClosing(req: AexRequest, res: AexResponse): void {
     res.shouldKeepAlive = false;
-    res.setHeader("Connection", "close");
+    // HTTP/2 has no Connection header (node refuses it); its sessions end with GOAWAY.
+    if (req.httpVersionMajor < 2) res.setHeader("Connection", "close");
     const error = new HttpError(503, "The server is shutting down", { code: "AEX_SHUTTING_DOWN", expose: true });
     void this.answerError(error, req, res);
   }

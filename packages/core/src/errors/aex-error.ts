@@ -19,6 +19,12 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_SECURITY_HEADERS: "a security header option has a value that cannot be sent",
   AEX_ERR_SESSION_SECRET_MISSING: "in production (NODE_ENV=production) sessions need a secret: set AEX_SESSION_SECRET or the secret option",
   AEX_ERR_GUARD_OPTIONS: "a guard (rate limit, CSRF, JWT, API key, flood) was given options it cannot use",
+  AEX_ERR_COMPRESS_OPTIONS: "compress() was given an option it cannot use",
+  AEX_ERR_METRICS_OPTIONS: "metrics() was given an option it cannot use",
+  AEX_ERR_TELEMETRY_OPTIONS: "telemetry() was given an option it cannot use",
+  AEX_ERR_CLUSTER_OPTIONS: "runCluster() was given an option it cannot use",
+  AEX_ERR_CLUSTER_CRASH_LOOP: "the cluster stopped: its workers keep dying before they listen",
+  AEX_ERR_START_OPTIONS: "aex.start() was given a port, TLS or HTTP/2 option it cannot use",
 } as const;
 
 /** A code from {@link AEX_ERROR_CODES}. */

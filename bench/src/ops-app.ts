@@ -1,0 +1,29 @@
+// The operations bench: a text and a 2 KB JSON answer, with compress() or metrics() on or off.
+import { Aex, compress, get, metrics, type AexRequest, type AexResponse } from "@aex/core";
+
+const report = {
+  items: Array.from({ length: 30 }, (_, i) => ({ id: i, name: `item number ${i}`, tags: ["alpha", "beta"] })),
+};
+
+class Report {
+  @get("/")
+  hello(_req: AexRequest, res: AexResponse) {
+    res.send("hello world");
+  }
+
+  @get("/big")
+  big(_req: AexRequest, res: AexResponse) {
+    res.json(report);
+  }
+}
+
+export function startOpsBench(on: { compress?: boolean; metrics?: boolean }): void {
+  const aex = new Aex();
+  if (on.compress) aex.use(compress());
+  if (on.metrics) aex.use(metrics());
+  aex
+    .push(Report)
+    .start(Number(process.argv[2]), "127.0.0.1")
+    .then(() => console.log("ready"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
+}

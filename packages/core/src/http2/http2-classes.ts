@@ -1,0 +1,84 @@
+import { IncomingMessage, ServerResponse } from "node:http";
+import { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+
+/** The request and response classes an HTTP/2 stream is served with. */
+export interface Http2Classes {
+  readonly Http2ServerRequest: typeof Http2ServerRequest;
+  readonly Http2ServerResponse: typeof Http2ServerResponse;
+}
+
+type Callback = () => void;
+
+/**
+ * Copies the helpers an Aex class adds over node's base class (`json`, `status`,
+ * `cookies`, `params`…), from the most derived class down, onto `target`: HTTP/2
+ * handlers get the same API, still from a prototype, with nothing set per request.
+ */
+function mixin(target: object, Class: Function, base: object, skip: ReadonlySet<string | symbol>): void {
+  const chain: object[] = [];
+  for (let proto = Class.prototype as object; proto !== base && proto !== null; proto = Object.getPrototypeOf(proto)) {
+    chain.push(proto);
+  }
+  // Base-most first, so a subclass's own helper wins.
+  for (const proto of chain.reverse()) {
+    for (const key of Reflect.ownKeys(proto)) {
+      if (key === "constructor" || skip.has(key)) continue;
+      Object.defineProperty(target, key, Object.getOwnPropertyDescriptor(proto, key)!);
+    }
+  }
+}
+
+// end and write call `super`, which is bound to node's HTTP/1 class: HTTP/2 has its own.
+const OWN = new Set<string | symbol>(["end", "write"]);
+
+/**
+ * HTTP/2 request and response classes with the API of `Request` and `Response` (Aex's
+ * own, or an app's subclasses of them).
+ */
+export function http2Classes(Request: typeof AexRequest, Response: typeof AexResponse): Http2Classes {
+  class AexHttp2Request extends Http2ServerRequest {
+    constructor(...args: ConstructorParameters<typeof Http2ServerRequest>) {
+      super(...args);
+      // HTTP/2 names the host `:authority`; code written for HTTP/1 reads `Host`.
+      if (this.headers.host === undefined && this.authority !== undefined) this.headers.host = this.authority;
+    }
+  }
+  mixin(AexHttp2Request.prototype, Request, IncomingMessage.prototype, new Set());
+
+  class AexHttp2Response extends Http2ServerResponse {
+    readonly startedAt: number = Date.now();
+    declare private _beforeEnd: (() => unknown)[] | null;
+    declare private _ending: boolean;
+
+    // The same as AexResponse's: run `beforeEnd` tasks before anything is sent.
+    override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+      const tasks = this._beforeEnd;
+      this._ending = true;
+      if (tasks === null) return super.end(chunk as string, encoding as BufferEncoding, callback as Callback);
+      this._beforeEnd = null;
+      Promise.all(tasks.map((task) => task())).then(
+        () => super.end(chunk as string, encoding as BufferEncoding, callback as Callback),
+        (error: unknown) => {
+          // Nothing was sent: the app's error path answers (AexResponse.failed, mixed in).
+          this._ending = false;
+          (this as unknown as AexResponse).failed(error);
+        },
+      );
+      return this;
+    }
+
+    // A write after the end is a handler's bug, not a reason to crash: dropped.
+    override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+      if (this.writableEnded) return false;
+      return super.write(chunk as string, encoding as BufferEncoding, callback as Callback);
+    }
+  }
+  mixin(AexHttp2Response.prototype, Response, ServerResponse.prototype, OWN);
+
+  return {
+    Http2ServerRequest: AexHttp2Request,
+    Http2ServerResponse: AexHttp2Response as unknown as typeof Http2ServerResponse,
+  };
+}

@@ -1,0 +1,123 @@
+import { AexError } from "../errors/aex-error";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import { isPromise } from "../pipeline/run-line";
+import type { IAsyncMiddleware } from "../pipeline/types";
+import type { Scope } from "../scope/scope";
+import { telemetryPage } from "./telemetry-page";
+import { TelemetryStats, type TelemetrySnapshot } from "./telemetry-stats";
+
+export type { TelemetrySnapshot } from "./telemetry-stats";
+
+/** Options of {@link telemetry}. */
+export interface TelemetryOptions {
+  /** Where the page is served; its data at `<path>/stream` (SSE) and `<path>/data` (JSON). Default `/telemetry`. */
+  path?: string;
+  /** A step run before the page and its data are served; `false` from it refuses. */
+  guard?: IAsyncMiddleware;
+  /** Milliseconds per point on the charts. Default 1000. */
+  interval?: number;
+  /** The page's title. Default "Aex telemetry". */
+  title?: string;
+}
+
+/** The step {@link telemetry} returns. */
+export interface TelemetryStep extends IAsyncMiddleware {
+  /** The points so far, oldest first (at most 120). */
+  readonly history: readonly TelemetrySnapshot[];
+  /** Ends the live streams and stops sampling (`aex.onClose(step.close)`). */
+  close(): void;
+}
+
+const STARTED = Symbol("aex.telemetry.started");
+const STATS = Symbol("aex.telemetry");
+type Measured = AexResponse & { [STARTED]?: number; [STATS]?: TelemetryStats };
+
+/**
+ * A live telemetry page: requests per second, latency percentiles, error rate, busiest
+ * routes, memory and event-loop lag, drawn as charts that update every second over
+ * Server-Sent Events. Opt-in, self-contained (no CDN), behind the guard of your choice.
+ *
+ * @example
+ * const aex = new Aex();
+ * const live = telemetry({ guard: adminsOnly });
+ * aex.use(live);
+ * aex.onClose(() => live.close());
+ * // open http://localhost:3000/telemetry
+ */
+export function telemetry(options: TelemetryOptions = {}): TelemetryStep {
+  const { path = "/telemetry", guard, interval = 1000, title = "Aex telemetry" } = options;
+  if (typeof path !== "string" || !path.startsWith("/") || path.endsWith("/")) {
+    throw new AexError("AEX_ERR_TELEMETRY_OPTIONS", `path must start with "/" and not end with one: ${String(path)}`);
+  }
+  if (guard !== undefined && typeof guard !== "function") {
+    throw new AexError("AEX_ERR_TELEMETRY_OPTIONS", "guard must be a step function");
+  }
+  if (!Number.isInteger(interval) || interval < 50) {
+    throw new AexError("AEX_ERR_TELEMETRY_OPTIONS", `interval must be an integer ≥ 50 ms, not ${interval}`);
+  }
+  const stats = new TelemetryStats();
+  const page = telemetryPage(title, `${path}/stream`, interval);
+  const streams = new Set<AexResponse>();
+  const timer = setInterval(() => {
+    const line = `data: ${JSON.stringify(stats.tick())}\n\n`;
+    for (const res of streams) res.write(line);
+  }, interval);
+  timer.unref();
+
+  const answer = (req: AexRequest, res: AexResponse): false => {
+    if (req.url === path) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(page);
+    } else if (req.url === `${path}/data`) {
+      res.json({ history: stats.history });
+    } else {
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no",
+      });
+      // The history first, so the charts are full as soon as the page opens.
+      res.write(`event: history\ndata: ${JSON.stringify(stats.history)}\n\n`);
+      streams.add(res);
+      res.on("close", () => streams.delete(res));
+    }
+    return false;
+  };
+
+  const step = ((req: AexRequest, res: AexResponse, scope: Scope) => {
+    const url = req.url ?? "";
+    if (
+      req.method === "GET" &&
+      url.startsWith(path) &&
+      (url === path || url === `${path}/stream` || url === `${path}/data`)
+    ) {
+      if (guard === undefined) return answer(req, res);
+      const allowed = guard(req, res, scope);
+      if (isPromise(allowed)) return allowed.then((ok) => (ok === false || res.answered ? false : answer(req, res)));
+      return allowed === false || res.answered ? false : answer(req, res);
+    }
+    stats.inFlight++;
+    (res as Measured)[STARTED] = performance.now();
+    (res as Measured)[STATS] = stats;
+    res.on("close", record);
+    return undefined;
+  }) as TelemetryStep;
+  Object.defineProperty(step, "history", { get: () => stats.history });
+  step.close = () => {
+    clearInterval(timer);
+    stats.stop();
+    for (const res of streams) res.end();
+    streams.clear();
+  };
+  return step;
+}
+
+function record(this: Measured): void {
+  const stats = this[STATS]!;
+  stats.inFlight--;
+  stats.record(
+    this.req.route ?? "(unmatched)",
+    this.writableFinished ? this.statusCode : 499,
+    performance.now() - this[STARTED]!,
+  );
+}
