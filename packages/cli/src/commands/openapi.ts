@@ -1,0 +1,15 @@
+import { writeFileSync } from "node:fs";
+import { coreOf, loadApp } from "../load-app";
+
+/** `aex openapi [entry] [-o file] [--title t]`: the document on stdout, or written to a file. */
+export async function openapi(entry: string, out: string | undefined, title: string | undefined): Promise<number> {
+  const app = await loadApp(entry);
+  const document = coreOf(entry).buildOpenApi(app.routes(), title === undefined ? {} : { info: { title } });
+  const text = JSON.stringify(document, null, 2) + "\n";
+  if (out === undefined) process.stdout.write(text);
+  else {
+    writeFileSync(out, text);
+    console.error(`aex: wrote ${out}`);
+  }
+  return 0;
+}

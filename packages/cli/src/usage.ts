@@ -1,0 +1,17 @@
+/** What `aex --help` prints (and what a wrong command line prints on stderr). */
+export const USAGE = `Usage: aex <command> [entry] [options]
+
+Commands:
+  routes [entry] [--json]         every route: method, path, steps in order, controller method
+  openapi [entry] [-o file]       the generated OpenAPI document (stdout without -o)
+  dev [entry]                     run a TypeScript entry, restarting on change (node --watch + tsx)
+  start [entry] [--cluster [n]]   run in production (NODE_ENV=production), one worker per core
+                                  with --cluster or n workers with --cluster n
+
+Entries: routes and openapi load a compiled module (default dist/app.js) that exports an Aex
+app as \`aex\` or default, or a function returning one. dev defaults to src/main.ts, start to
+dist/main.js.
+
+Options:
+  -h, --help                      this text
+`;
