@@ -2,6 +2,9 @@ import type { Config } from "jest";
 
 const PACKAGES = ["core", "session", "template", "ws"];
 
+/** Command-line packages: their tests run built bins on plain JS, so one decorator mode. */
+const TOOLS = ["cli", "create-aex"];
+
 // Apps log through pino to stdout; tests that read logs give their own destination.
 process.env.LOG_LEVEL ??= "silent";
 
@@ -23,9 +26,9 @@ function aliases(packagesDir: string): Record<string, string> {
 }
 
 /** One jest project per package and decorator mode. */
-function project(name: string, mode: keyof typeof MODES): Config {
+function project(name: string, mode: keyof typeof MODES, displayName = `${name} (${mode})`): Config {
   return {
-    displayName: `${name} (${mode})`,
+    displayName,
     rootDir: `packages/${name}`,
     testEnvironment: "node",
     // Fits the slowest honest test on a loaded 2-core machine; no test asserts a duration.
@@ -41,6 +44,7 @@ function project(name: string, mode: keyof typeof MODES): Config {
 const config: Config = {
   projects: [
     ...PACKAGES.flatMap((name) => [project(name, "standard"), project(name, "legacy")]),
+    ...TOOLS.map((name) => project(name, "standard", name)),
     {
       displayName: "repo",
       rootDir: ".",

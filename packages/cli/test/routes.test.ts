@@ -1,0 +1,90 @@
+// `aex routes`, `aex openapi`, `--help` and wrong command lines against the fixture app
+// (test/fixtures/app.js: compiled-style CommonJS, decorators applied as tsc's output does).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FIXTURES, aex } from "./run-aex";
+
+describe("aex routes", () => {
+  it("prints every route as a table: method, path, steps in order, controller method", async () => {
+    const { code, stdout, stderr } = await aex(["routes", "app.js"]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout.split("\n")).toEqual([
+      "METHOD  PATH    STEPS                       HANDLER",
+      "GET     /notes  -                           Notes.list",
+      "POST    /notes  body(urlencoded) > audited  Notes.create",
+      "",
+    ]);
+  });
+
+  it("--json prints the same rows as JSON", async () => {
+    const { code, stdout } = await aex(["routes", "app.js", "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      { method: "GET", path: "/notes", steps: [], handler: "Notes.list" },
+      { method: "POST", path: "/notes", steps: ["body(urlencoded)", "audited"], handler: "Notes.create" },
+    ]);
+  });
+
+  it("refuses a module that exports no app, and a missing entry, with exit code 1", async () => {
+    const noApp = await aex(["routes", "no-app.js"]);
+    expect(noApp).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "aex: no-app.js exports no Aex app: export it as `aex` or default, or a function returning one\n",
+    });
+    const missing = await aex(["routes", "nowhere.js"]);
+    expect(missing).toEqual({ code: 1, stdout: "", stderr: "aex: no such entry: nowhere.js (build the project first?)\n" });
+  });
+});
+
+describe("aex openapi", () => {
+  it("-o writes the generated OpenAPI document", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aex-openapi-"));
+    try {
+      const out = join(dir, "openapi.json");
+      const { code, stderr } = await aex(["openapi", "app.js", "-o", out, "--title", "Notes API"]);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: `aex: wrote ${out}\n` });
+      const doc = JSON.parse(readFileSync(out, "utf8")) as {
+        openapi: string;
+        info: { title: string };
+        paths: Record<string, Record<string, { operationId: string; requestBody?: unknown }>>;
+      };
+      expect(doc.openapi).toBe("3.1.0");
+      expect(doc.info.title).toBe("Notes API");
+      expect(Object.keys(doc.paths)).toEqual(["/notes"]);
+      expect(doc.paths["/notes"].get.operationId).toBe("Notes.list");
+      expect(doc.paths["/notes"].post.operationId).toBe("Notes.create");
+      expect(doc.paths["/notes"].post.requestBody).toBeDefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("without -o prints the document on stdout", async () => {
+    const { code, stdout } = await aex(["openapi", join(FIXTURES, "app.js")]);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { info: { title: string } }).info.title).toBe("Aex app");
+  });
+});
+
+describe("aex command line", () => {
+  it("--help prints the usage with exit code 0", async () => {
+    const { code, stdout } = await aex(["--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: aex <command> \[entry\] \[options\]/);
+    for (const command of ["routes", "openapi", "dev", "start"]) expect(stdout).toContain(`\n  ${command} [entry]`);
+  });
+
+  it("an unknown command exits with code 2 and the usage on stderr", async () => {
+    const { code, stdout, stderr } = await aex(["deploy"]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toMatch(/^aex: unknown command: deploy\n\nUsage: aex/);
+  });
+
+  it("no command exits with code 2", async () => {
+    const { code, stderr } = await aex([]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^aex: no command given/);
+  });
+});
