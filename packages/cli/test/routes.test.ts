@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES, aex } from "./run-aex";
 
+jest.setTimeout(30_000);
+
 describe("aex routes", () => {
   it("prints every route as a table: method, path, steps in order, controller method", async () => {
     const { code, stdout, stderr } = await aex(["routes", "app.js"]);

@@ -10,7 +10,7 @@ export function dev(entry: string): Promise<number> {
   const loader = require.resolve("tsx");
   const child = spawn(process.execPath, ["--watch", "--import", `file://${loader}`, entryPath(entry)], {
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "development" },
+    env: { ...process.env, NODE_ENV: process.env.NODE_ENV || "development" },
   });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   process.on("SIGINT", forward("SIGINT"));
