@@ -68,6 +68,18 @@ export const BUN_SKIPPED_FILES = [
       "packs the packages and npm-installs them into new projects, then serves with node (about 3 minutes " +
       "of npm and tsc, the same whichever runtime runs the test); jest runs it",
   },
+  {
+    file: "packages/cli/test/**",
+    reason:
+      "the aex bin is a Node tool (node --watch, node's cluster): its tests run it as node child processes, " +
+      "so a Bun run repeats the same node processes; jest runs them",
+  },
+  {
+    file: "packages/create-aex/test/**",
+    reason:
+      "create-aex and the project it makes run on node (node --test, npm); the tests start node and npm " +
+      "themselves, whichever runtime runs them; jest runs them",
+  },
 ];
 
 /** A `bun test -t` pattern that matches every test except the listed ones. */

@@ -34,7 +34,8 @@ export async function loadApp(entry: string): Promise<Aex> {
   const defaults = mod.default as Record<string, unknown> | undefined;
   const candidates = [mod.aex, mod.default, defaults?.aex, defaults?.default];
   for (const candidate of candidates) {
-    const value = typeof candidate === "function" && !isAex(candidate) ? await (candidate as () => unknown)() : candidate;
+    const value =
+      typeof candidate === "function" && !isAex(candidate) ? await (candidate as () => unknown)() : candidate;
     if (isAex(value)) return value;
   }
   throw new Error(`${entry} exports no Aex app: export it as \`aex\` or default, or a function returning one`);
@@ -48,6 +49,6 @@ export function coreOf(entry: string): typeof import("@aex/core") {
   try {
     return createRequire(entryPath(entry))("@aex/core") as typeof import("@aex/core");
   } catch {
-    return require("@aex/core") as typeof import("@aex/core");
+    return createRequire(__filename)("@aex/core") as typeof import("@aex/core");
   }
 }

@@ -36,7 +36,11 @@ describe("aex routes", () => {
       stderr: "aex: no-app.js exports no Aex app: export it as `aex` or default, or a function returning one\n",
     });
     const missing = await aex(["routes", "nowhere.js"]);
-    expect(missing).toEqual({ code: 1, stdout: "", stderr: "aex: no such entry: nowhere.js (build the project first?)\n" });
+    expect(missing).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "aex: no such entry: nowhere.js (build the project first?)\n",
+    });
   });
 });
 

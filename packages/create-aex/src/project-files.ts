@@ -53,7 +53,7 @@ export function readme(name: string, c: Choices): string {
     c.session || c.redis ? "- `GET /visits` counts your visits in a cookie session (`@aex/session`)." : "",
     c.redis ? "- Set `REDIS_URL` to keep sessions in Redis, shared by every instance." : "",
     c.template ? "- `GET /page` renders `views/page.html` with nunjucks (`@aex/template`)." : "",
-    c.ws ? '- WebSockets (`@aex/ws`) on the same server: send `echo` events and get them back.' : "",
+    c.ws ? "- WebSockets (`@aex/ws`) on the same server: send `echo` events and get them back." : "",
   ].filter((line) => line !== "");
   return `# ${name}
 

@@ -14,7 +14,8 @@ export function appTs(c: Choices): string {
     c.template && `import { fileURLToPath } from "node:url";`,
     "",
     c.redis && `// Sessions in Redis when REDIS_URL is set (shared by every instance), else in memory.`,
-    c.redis && `const store = process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : new MemoryStore();`,
+    c.redis &&
+      `const store = process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : new MemoryStore();`,
     session && !c.redis && `const store = new MemoryStore();`,
     c.template && `const views = fileURLToPath(new URL("../views", import.meta.url));`,
     (session || c.template) && "",

@@ -34,7 +34,14 @@ function docCommands(): string[] {
 }
 
 /** Runs a long-lived command in its own process group until its output matches `pattern` `count` times. */
-function startUntil(cwd: string, command: string, args: string[], env: Record<string, string>, pattern: RegExp, count = 1) {
+function startUntil(
+  cwd: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  pattern: RegExp,
+  count = 1,
+) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_|NODE_ENV$|NODE_OPTIONS$|JEST_|TS_JEST)/i.test(k)),
   );
@@ -118,7 +125,14 @@ describe("npm create aex, from the packed tarballs", () => {
 
     await sh(app, "npm", ["run", "build"]);
     // PORT=0 in place of the doc's 8080: any free port.
-    const start = startUntil(app, "npx", ["aex", "start", "--cluster", "2"], { PORT: "0" }, /Listening on (http:\S+)/, 2);
+    const start = startUntil(
+      app,
+      "npx",
+      ["aex", "start", "--cluster", "2"],
+      { PORT: "0" },
+      /Listening on (http:\S+)/,
+      2,
+    );
     try {
       const matches = await start.matched;
       expect(matches[0][1]).toBe(matches[1][1]);

@@ -10,7 +10,8 @@ jest.setTimeout(60_000);
 
 const ROOT = join(__dirname, "..", "..", "..");
 const BIN = join(__dirname, "..", "dist", "bin.js");
-const VERSION = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string })
+  .version;
 
 interface Ran {
   code: number;
