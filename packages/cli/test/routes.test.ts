@@ -28,6 +28,12 @@ describe("aex routes", () => {
     ]);
   });
 
+  it("loads an ESM module whose default export is a function returning the app", async () => {
+    const { code, stdout } = await aex(["routes", "factory.mjs"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("POST    /notes  body(urlencoded) > audited  Notes.create\n");
+  });
+
   it("refuses a module that exports no app, and a missing entry, with exit code 1", async () => {
     const noApp = await aex(["routes", "no-app.js"]);
     expect(noApp).toEqual({
