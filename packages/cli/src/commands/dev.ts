@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { entryPath } from "../load-app";
 
 /**
@@ -8,7 +9,7 @@ import { entryPath } from "../load-app";
  */
 export function dev(entry: string): Promise<number> {
   const loader = require.resolve("tsx");
-  const child = spawn(process.execPath, ["--watch", "--import", `file://${loader}`, entryPath(entry)], {
+  const child = spawn(process.execPath, ["--watch", "--import", pathToFileURL(loader).href, entryPath(entry)], {
     stdio: "inherit",
     env: { ...process.env, NODE_ENV: process.env.NODE_ENV || "development" },
   });
