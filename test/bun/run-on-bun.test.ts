@@ -119,7 +119,7 @@ async function serveAndCheck(mode: string, file: string): Promise<void> {
       body: "{",
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ statusCode: 400 });
+    expect(await bad.json()).toMatchObject({ status: 400, code: "AEX_BODY_INVALID" });
   } finally {
     child.kill();
   }

@@ -167,11 +167,11 @@ describe("aex.start(port, { tls, http2: true })", () => {
     expect(JSON.parse(missing.body.toString()).code).toBe("AEX_NOT_FOUND");
     const failed = await h2(session, "/fail");
     expect(failed.headers[":status"]).toBe(500);
-    expect(JSON.parse(failed.body.toString())).toEqual({
-      statusCode: 500,
-      error: "Internal Server Error",
-      message: "Internal Server Error",
-    });
+    const problem = JSON.parse(failed.body.toString());
+    expect(problem).toMatchObject({ status: 500, title: "Internal Server Error", code: "AEX_INTERNAL" });
+    // Nothing internal reaches the client outside dev mode.
+    expect(problem.detail).toBeUndefined();
+    expect(problem.stack).toBeUndefined();
   });
 
   it("compresses over HTTP/2, whole and streamed", async () => {

@@ -71,8 +71,13 @@ export function toProblem(
   if (requestId !== undefined) problem.requestId = requestId;
   if (shown && error.details !== undefined) {
     const errors = fieldErrors(error.details);
-    if (errors !== undefined) problem.errors = errors;
-    else problem.details = error.details;
+    if (errors === undefined) problem.details = error.details;
+    else {
+      problem.errors = errors;
+      // The other members (`@filter`'s `in`, `field`, `rule`) stay under `details`.
+      const { errors: _listed, ...rest } = error.details as Record<string, unknown>;
+      if (Object.keys(rest).length > 0) problem.details = rest;
+    }
   }
   if (dev && !error.expose) {
     const original = error.cause instanceof Error ? error.cause : error;

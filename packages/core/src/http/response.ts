@@ -4,6 +4,7 @@ import { ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders } fro
 import type { TLSSocket } from "node:tls";
 import type { AexRequest } from "./request";
 import { ResponseCookies } from "./cookies";
+import { HttpError } from "../errors/http-error";
 import { failResponse } from "./send-error";
 import { addSecurityHeaders, hasHeadersSet } from "../security/apply-headers";
 import type { SecurityHeaders } from "../security/headers";
@@ -195,6 +196,36 @@ export class AexResponse extends ServerResponse<AexRequest> {
       this.setHeader("Content-Type", head["content-type"]);
       this.end(body);
     }
+  }
+
+  /**
+   * Answers `data` as JSON with `status` (200 by default): coders.api's success helper.
+   *
+   * @example
+   * res.ok({ id: 7 }, 201);
+   */
+  ok(data: unknown, status = 200): void {
+    this.statusCode = status;
+    this.json(data);
+  }
+
+  /**
+   * Answers an error in the framework's own format (problem+json, or an HTML page for a
+   * browser), through the app's one error path: the custom error handler and the log see
+   * it like any thrown {@link HttpError}. `extra` goes to the body's `details` (and its
+   * `code`, when it has one).
+   *
+   * @example
+   * res.fail(409, "This title is taken", { code: "NOTE_TITLE_TAKEN" });
+   */
+  fail(status: number, detail?: string, extra?: { code?: string; [member: string]: unknown }): void {
+    const { code, ...details } = extra ?? {};
+    const error = new HttpError(status, detail, {
+      expose: true,
+      code,
+      details: Object.keys(details).length > 0 ? details : undefined,
+    });
+    failResponse(this, error);
   }
 
   /**

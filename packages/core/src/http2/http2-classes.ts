@@ -2,6 +2,8 @@ import { IncomingMessage, ServerResponse } from "node:http";
 import { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
+import type { TLSSocket } from "node:tls";
+import type { SecurityHeaders } from "../security/headers";
 
 /** The request and response classes an HTTP/2 stream is served with. */
 export interface Http2Classes {
@@ -30,8 +32,9 @@ function mixin(target: object, Class: Function, base: object, skip: ReadonlySet<
   }
 }
 
-// end and write call `super`, which is bound to node's HTTP/1 class: HTTP/2 has its own.
-const OWN = new Set<string | symbol>(["end", "write"]);
+// These call `super` or node's HTTP/1 internals (its header store, its array form of
+// writeHead): HTTP/2 has its own below.
+const OWN = new Set<string | symbol>(["end", "write", "writeHead", "setHeader", "appendHeader", "typedEnd"]);
 
 /**
  * HTTP/2 request and response classes with the API of `Request` and `Response` (Aex's
@@ -67,6 +70,25 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
         },
       );
       return this;
+    }
+
+    // The app's security headers, set through HTTP/2's own header API before the head goes out.
+    override writeHead(statusCode: number, ...rest: unknown[]): this {
+      const block = (this as unknown as { securityHeaders: SecurityHeaders | null }).securityHeaders;
+      if (block !== null && block !== undefined && !this.headersSent) {
+        for (const [lower, name, value] of block.entries) if (!this.hasHeader(lower)) this.setHeader(name, value);
+        const secure = (this.req.socket as TLSSocket | null)?.encrypted === true;
+        if (secure && block.hsts !== null && !this.hasHeader("strict-transport-security")) {
+          this.setHeader("Strict-Transport-Security", block.hsts);
+        }
+      }
+      return (super.writeHead as (code: number, ...args: unknown[]) => this)(statusCode, ...rest);
+    }
+
+    // `res.json`/`res.send`: the type unless one is set, then the body.
+    typedEnd(body: string | Uint8Array, head: { "content-type": string }): void {
+      if (!this.hasHeader("content-type")) this.setHeader("Content-Type", head["content-type"]);
+      this.end(body);
     }
 
     // A write after the end is a handler's bug, not a reason to crash: dropped.

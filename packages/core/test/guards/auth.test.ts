@@ -38,7 +38,7 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base
 async function refusedWith(aex: Aex, authorization: string, description: string) {
   const res = await aex.inject().get("/me").set("Authorization", authorization);
   expect(res.status).toBe(401);
-  expect(res.json()).toMatchObject({ statusCode: 401, code: "AEX_AUTH_INVALID_TOKEN" });
+  expect(res.json()).toMatchObject({ status: 401, code: "AEX_AUTH_INVALID_TOKEN" });
   expect(res.headers["www-authenticate"]).toBe(
     `Bearer realm="api", error="invalid_token", error_description="${description}"`,
   );
@@ -151,7 +151,7 @@ describe("@roles(...names)", () => {
       .set("Authorization", `Bearer ${await token({ roles: ["user"] })}`);
     expect(res.status).toBe(403);
     expect(res.headers["www-authenticate"]).toBe('Bearer realm="api", error="insufficient_scope"');
-    expect(res.json()).toMatchObject({ statusCode: 403, code: "AEX_AUTH_FORBIDDEN" });
+    expect(res.json()).toMatchObject({ status: 403, code: "AEX_AUTH_FORBIDDEN" });
   });
 
   it("answers 401 when no @auth put a user on the scope", async () => {

@@ -57,7 +57,7 @@ describe("csrf(options) with a session (synchronizer token)", () => {
     const sid = cookieOf(mine.headers["set-cookie"], "aex.sid");
     const missing = await aex.inject().post("/api/notes").set("Cookie", sid);
     expect(missing.status).toBe(403);
-    expect(missing.json()).toMatchObject({ statusCode: 403, code: "AEX_CSRF_MISSING" });
+    expect(missing.json()).toMatchObject({ status: 403, code: "AEX_CSRF_MISSING" });
     const theirs = (await aex.inject().get("/form")).json<{ token: string }>().token;
     const stolen = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": theirs });
     expect(stolen.status).toBe(403);

@@ -45,7 +45,7 @@ describe("floodGuard(options)", () => {
       expect(banned.status).toBe(429);
       expect(banned.headers["retry-after"]).toBe("60");
       expect(banned.headers.connection).toBe("close");
-      expect(banned.json()).toMatchObject({ statusCode: 429, code: "AEX_FLOOD_BANNED" });
+      expect(banned.json()).toMatchObject({ status: 429, code: "AEX_FLOOD_BANNED" });
       expect(guard.isBanned("127.0.0.1")).toBe(true);
       // New connections from a banned address are closed before any HTTP.
       const socket = await open(aex.port!);

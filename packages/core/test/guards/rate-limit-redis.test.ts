@@ -92,7 +92,7 @@ describe("RedisRateLimitStore", () => {
       expect(logged).toHaveLength(1);
       const refused = await closed.inject().get("/");
       expect(refused.status).toBe(503);
-      expect(refused.json()).toMatchObject({ statusCode: 503, code: "AEX_RATE_LIMIT_UNAVAILABLE" });
+      expect(refused.json()).toMatchObject({ status: 503, code: "AEX_RATE_LIMIT_UNAVAILABLE" });
     } finally {
       await redis.start();
     }

@@ -32,7 +32,7 @@ describe("rateLimit(options)", () => {
     expect(reset).toBeLessThanOrEqual(60);
     expect(third.headers["retry-after"]).toBe(String(reset));
     expect(third.headers["ratelimit-policy"]).toBe('"default";q=2;w=60');
-    expect(third.json()).toMatchObject({ statusCode: 429, code: "AEX_RATE_LIMITED" });
+    expect(third.json()).toMatchObject({ status: 429, code: "AEX_RATE_LIMITED" });
   });
 
   it("limits one route as a decorator and leaves the others alone", async () => {

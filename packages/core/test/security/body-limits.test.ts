@@ -102,7 +102,7 @@ describe("body limits (secure defaults)", () => {
       expect(answer.errors).toEqual([]);
       expect(answer.status).toBe(413);
       expect(answer.headers.connection).toBe("close");
-      expect(JSON.parse(answer.text)).toMatchObject({ statusCode: 413, code });
+      expect(JSON.parse(answer.text)).toMatchObject({ status: 413, code });
     });
 
     it("a multipart file over its limit answers a readable 413 (AEX_FORMDATA_LIMIT)", async () => {
@@ -136,7 +136,7 @@ describe("body limits (secure defaults)", () => {
       const text = path === "/big-json" ? deep(10_000) : deep(500);
       const res = await send(base, "POST", path, { headers: { "content-type": type }, body: text });
       expect(res.status).toBe(400);
-      expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_BODY_TOO_DEEP" });
+      expect(res.json()).toMatchObject({ status: 400, code: "AEX_BODY_TOO_DEEP" });
     });
 
     it("64 levels pass, 65 do not; brackets inside strings do not count", async () => {

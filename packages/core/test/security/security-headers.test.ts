@@ -175,7 +175,7 @@ describe("security headers (secure defaults)", () => {
         const res = await fetchGet(base, `${path}?v=${encodeURIComponent("a\r\nSet-Cookie: admin=1")}`);
         expect(res.status).toBe(400);
         expect(res.headers["set-cookie"]).toBeUndefined();
-        expect(res.json()).toMatchObject({ statusCode: 400, code: "AEX_HEADER_INVALID" });
+        expect(res.json()).toMatchObject({ status: 400, code: "AEX_HEADER_INVALID" });
         expect(res.headers["x-content-type-options"]).toBe("nosniff");
         expect((await fetchGet(base, `${path}?v=fine`)).status).toBe(200);
       },
