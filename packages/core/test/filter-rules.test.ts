@@ -156,20 +156,21 @@ describe("@filter rule options", () => {
     });
   });
 
-  it("lists every failed field in details.errors, never echoing the rejected value", async () => {
+  it("lists every failed field in errors, never echoing the rejected value", async () => {
     const app = filterApp({
       body: { title: { type: "string", required: true, maxLength: 5 }, n: { type: "int", max: 3 } },
     });
     const res = await app.inject().post("/body").json({ title: "secret-value-123", n: 99 });
     expect(res.status).toBe(400);
     expect(res.json()).toMatchObject({
-      message: "Invalid body: title must be at most 5 characters long",
-      details: {
-        errors: [
-          { field: "title", rule: "maxLength", message: "title must be at most 5 characters long" },
-          { field: "n", rule: "max", message: "n must be at most 3" },
-        ],
-      },
+      status: 400,
+      code: "AEX_FILTER_INVALID",
+      detail: "Invalid body: title must be at most 5 characters long",
+      errors: [
+        { field: "title", rule: "maxLength", message: "title must be at most 5 characters long" },
+        { field: "n", rule: "max", message: "n must be at most 3" },
+      ],
+      details: { in: "body", field: "title", rule: "maxLength" },
     });
     expect(res.text()).not.toContain("secret-value-123");
     expect(res.text()).not.toContain("99");

@@ -93,21 +93,33 @@ describe("@body(schema), @query(schema), @params(schema) and @filter({ body: sch
       body: JSON.stringify({ title: "", stars: 1.5, author: { name: "Ann", email: "secret-not-an-email" } }),
     });
     expect(res.status).toBe(400);
-    const answer = res.json<{ code: string; details: { in: string; errors: { field: string; rule: string }[] } }>();
+    const answer = res.json<{
+      status: number;
+      code: string;
+      details: { in: string };
+      errors: { field: string; rule: string; message: string }[];
+    }>();
+    expect(answer.status).toBe(400);
     expect(answer.code).toBe("AEX_VALIDATION_FAILED");
-    expect(answer.details.in).toBe("body");
-    expect(answer.details.errors.map((e) => [e.field, e.rule])).toEqual([
+    expect(answer.details).toEqual({ in: "body" });
+    expect(answer.errors.map((e) => [e.field, e.rule])).toEqual([
       ["title", "too_small"],
       ["stars", "invalid_type"],
       ["author.email", "invalid_format"],
     ]);
+    for (const e of answer.errors) expect(e.message.startsWith(`${e.field}: `)).toBe(true);
     expect(res.text).not.toContain("secret-not-an-email");
   });
 
   it("@body(zod) answers 400 for a body that is not an object, and keeps serving", async () => {
     const res = await send(base, "POST", "/zod", { headers: json, body: "[1,2]" });
     expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ code: "AEX_VALIDATION_FAILED", details: { errors: [{ field: "(root)" }] } });
+    expect(res.json()).toMatchObject({
+      status: 400,
+      code: "AEX_VALIDATION_FAILED",
+      details: { in: "body" },
+      errors: [{ field: "(root)" }],
+    });
     const bad = await send(base, "POST", "/zod", { headers: json, body: "{oops" });
     expect(bad.status).toBe(400);
     expect(bad.json()).toMatchObject({ code: "AEX_BODY_INVALID" });
@@ -124,12 +136,18 @@ describe("@body(schema), @query(schema), @params(schema) and @filter({ body: sch
     const p = await httpGet(base, "/notes/-1");
     expect(p.status).toBe(400);
     expect(p.json()).toMatchObject({
+      status: 400,
       code: "AEX_VALIDATION_FAILED",
-      details: { in: "params", errors: [{ field: "id", rule: "too_small" }] },
+      details: { in: "params" },
+      errors: [{ field: "id", rule: "too_small" }],
     });
     const q = await httpGet(base, "/notes/1?sort=up");
     expect(q.status).toBe(400);
-    expect(q.json()).toMatchObject({ details: { in: "query", errors: [{ field: "sort", rule: "invalid_value" }] } });
+    expect(q.json()).toMatchObject({
+      code: "AEX_VALIDATION_FAILED",
+      details: { in: "query" },
+      errors: [{ field: "sort", rule: "invalid_value" }],
+    });
   });
 
   it("@body(valibot) works through the same interface", async () => {
@@ -139,9 +157,10 @@ describe("@body(schema), @query(schema), @params(schema) and @filter({ body: sch
       expect(ok.json()).toMatchObject({ name: "Al", age: 3 });
       const bad = await send(base, "POST", path, { headers: json, body: '{"name":"A","age":3.5}' });
       expect(bad.status).toBe(400);
-      const answer = bad.json<{ code: string; details: { errors: { field: string }[] } }>();
+      const answer = bad.json<{ code: string; details: { in: string }; errors: { field: string }[] }>();
       expect(answer.code).toBe("AEX_VALIDATION_FAILED");
-      expect(answer.details.errors.map((e) => e.field).sort()).toEqual(["age", "name"]);
+      expect(answer.details).toEqual({ in: "body" });
+      expect(answer.errors.map((e) => e.field).sort()).toEqual(["age", "name"]);
     }
   });
 
@@ -150,12 +169,13 @@ describe("@body(schema), @query(schema), @params(schema) and @filter({ body: sch
     const out = execFileSync(process.execPath, [join(__dirname, "fixtures/arktype-app.mjs")], { encoding: "utf8" });
     const [ok, bad] = JSON.parse(out) as {
       status: number;
-      body: { code?: string; details?: { errors: { field: string }[] } };
+      body: { code?: string; details?: { in: string }; errors?: { field: string }[] };
     }[];
     expect(ok).toEqual({ status: 200, body: { name: "Al", age: 3 } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe("AEX_VALIDATION_FAILED");
-    expect(bad.body.details?.errors.map((e) => e.field).sort()).toEqual(["age", "name"]);
+    expect(bad.body.details).toEqual({ in: "body" });
+    expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(["age", "name"]);
   });
 
   it("runs an asynchronous schema", async () => {
@@ -164,8 +184,10 @@ describe("@body(schema), @query(schema), @params(schema) and @filter({ body: sch
     const bad = await send(base, "POST", "/async", { headers: json, body: '{"code":"shut"}' });
     expect(bad.status).toBe(400);
     expect(bad.json()).toMatchObject({
+      status: 400,
       code: "AEX_VALIDATION_FAILED",
-      details: { errors: [{ message: "(root): wrong code" }] },
+      details: { in: "body" },
+      errors: [{ field: "(root)", message: "(root): wrong code" }],
     });
   });
 
