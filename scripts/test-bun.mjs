@@ -60,7 +60,9 @@ export function findBun() {
 /** Runs a command, echoing its output, and returns its status and output. */
 function tee(command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    // Apps log through pino; as under jest, tests that read logs give their own destination.
+    const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" };
+    const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;

@@ -90,7 +90,20 @@ describe("new Aex({ logger })", () => {
       expect(new Aex().log.level).toBe("warn");
       expect(new Aex({ logLevel: "debug" }).log.level).toBe("debug");
     } finally {
-      process.env.LOG_LEVEL = before;
+      // Assigning undefined would store the string "undefined".
+      if (before === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = before;
+    }
+  });
+
+  it("ignores a LOG_LEVEL that names no level (regression: \"undefined\" stopped every app)", () => {
+    const before = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = "undefined";
+    try {
+      expect(new Aex().log.level).toBe("info");
+    } finally {
+      if (before === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = before;
     }
   });
 

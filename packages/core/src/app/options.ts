@@ -110,6 +110,14 @@ function serverOptions(given: AexOptions["server"] = {}): ResolvedOptions["serve
   };
 }
 
+/** `LOG_LEVEL` when it names a pino level (a stray value must not stop the app from starting). */
+function levelFromEnv(): string | undefined {
+  const level = process.env.LOG_LEVEL?.trim().toLowerCase();
+  return level !== undefined && ["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(level)
+    ? level
+    : undefined;
+}
+
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
   const closeTimeout = options.closeTimeout ?? 10_000;
   const dev = options.dev ?? (options.production !== true && process.env.NODE_ENV === "development");
@@ -120,7 +128,7 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
     server: serverOptions(options.server),
     dev,
     logger: options.logger ?? true,
-    logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? "info",
+    logLevel: options.logLevel ?? levelFromEnv() ?? "info",
     logRequests: options.logRequests ?? dev,
     requestId: {
       trust: options.requestId?.trust ?? false,
