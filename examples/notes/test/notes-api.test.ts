@@ -34,7 +34,14 @@ describe("examples/notes API (in-process TestClient)", () => {
     const anonymous = await aex.inject().ws("/live");
     expect(anonymous.status).toBe(401);
     expect(anonymous.socket).toBeNull();
-    expect(anonymous.json()).toEqual({ statusCode: 401, error: "Unauthorized", message: "Log in first" });
+    expect(anonymous.json()).toEqual({
+      type: "about:blank",
+      status: 401,
+      title: "Unauthorized",
+      detail: "Log in first",
+      instance: "/live",
+      requestId: expect.any(String),
+    });
 
     const grace = aex.inject();
     await grace.post("/api/login").json({ username: "grace", password: "cobol" });

@@ -95,7 +95,7 @@ describe("aex.close()", () => {
     await aex.start(0, "127.0.0.1");
     await aex.close();
     expect(order).toEqual(["websockets", "sse", "redis client", "store"]);
-    expect(aex.state).toBe("closed");
+    expect(aex.phase).toBe("closed");
   });
 
   it("runs every hook even when one fails, and can be called twice", async () => {

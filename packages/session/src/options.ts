@@ -49,13 +49,28 @@ export function randomSecret(): string {
   return randomBytes(32).toString("base64url");
 }
 
-function secretsOf(secret: SessionOptions["secret"], fallback: () => string): string[] {
+/** The secrets `secret` or else `AEX_SESSION_SECRET` sets; empty when neither does. */
+function givenSecrets(secret: SessionOptions["secret"]): string[] {
   const given = typeof secret === "string" ? [secret] : [...(secret ?? [])];
   if (given.length === 0 && process.env.AEX_SESSION_SECRET) given.push(...process.env.AEX_SESSION_SECRET.split(","));
-  const secrets = given.map((s) => s.trim()).filter((s) => s !== "");
+  return given.map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * Throws `AEX_ERR_SESSION_SECRET_MISSING` in production (`NODE_ENV=production`) when
+ * neither `secret` nor `AEX_SESSION_SECRET` gives a secret: each process would invent its
+ * own, and cluster workers would log users out at random. Called at setup.
+ */
+export function checkSecret(secret: SessionOptions["secret"]): void {
+  if (process.env.NODE_ENV === "production" && givenSecrets(secret).length === 0) {
+    throw new AexError("AEX_ERR_SESSION_SECRET_MISSING");
+  }
+}
+
+function secretsOf(secret: SessionOptions["secret"], fallback: () => string): string[] {
+  const secrets = givenSecrets(secret);
   if (secrets.length > 0) return secrets;
-  // Each process would invent its own secret: cluster workers would log users out at random.
-  if (process.env.NODE_ENV === "production") throw new AexError("AEX_ERR_SESSION_SECRET_MISSING");
+  checkSecret(secret);
   return [fallback()];
 }
 

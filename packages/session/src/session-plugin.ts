@@ -1,6 +1,6 @@
 import { Scope, type AexPlugin, type Aex } from "@aex/core";
 import { MemoryStore } from "./memory-store";
-import { randomSecret, type SessionOptions } from "./options";
+import { checkSecret, randomSecret, type SessionOptions } from "./options";
 import type { Session } from "./session";
 import type { Store } from "./store";
 
@@ -39,6 +39,8 @@ function appSessionsFrom(options: SessionPluginOptions = {}): AppSessions {
 /**
  * The session plugin: gives the app its store and options, which every `@session()`
  * without arguments then uses. Without it, an app gets its own {@link MemoryStore}.
+ * In production (`NODE_ENV=production`) registering it without a secret (option or
+ * `AEX_SESSION_SECRET`) throws `AEX_ERR_SESSION_SECRET_MISSING`.
  *
  * @example
  * const aex = new Aex().register(sessions, { store: new RedisStore({ url }), secret });
@@ -51,6 +53,7 @@ function appSessionsFrom(options: SessionPluginOptions = {}): AppSessions {
 export const sessions: AexPlugin<SessionPluginOptions> = {
   name: "@aex/session",
   setup(app, options) {
+    checkSecret(options?.secret);
     app.state(sessions, () => appSessionsFrom(options));
   },
 };

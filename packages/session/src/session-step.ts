@@ -1,5 +1,5 @@
 import { decoratorStep, type AexRequest, type DecoratorStep } from "@aex/core";
-import { resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
+import { checkSecret, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, Session } from "./session";
 import { appSessions } from "./session-plugin";
 import { unsign } from "./signature";
@@ -25,6 +25,10 @@ async function load(
  * {@link MemoryStore}. Works as a decorator (`@session()`), as a step
  * (`aex.use(session())`), and on `@ws` routes (the session is read on the upgrade).
  *
+ * In production (`NODE_ENV=production`) a missing secret (neither `secret` nor
+ * `AEX_SESSION_SECRET`) is a startup error, `AEX_ERR_SESSION_SECRET_MISSING`: at this
+ * call when `options` are given, else at `prepare()` (the app's plugin may give it).
+ *
  * @example
  * const store = new RedisStore({ url: process.env.REDIS_URL });
  * class Account {
@@ -39,6 +43,7 @@ async function load(
  * }
  */
 export function session(store?: Store, options?: SessionOptions): DecoratorStep {
+  if (options !== undefined) checkSecret(options.secret);
   return decoratorStep("session", {
     build(app) {
       const defaults = appSessions(app);

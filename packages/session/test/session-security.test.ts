@@ -1,5 +1,5 @@
 import { Aex, body, get, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
-import { MemoryStore, session, unsign } from "@aex/session";
+import { MemoryStore, session, sessions, unsign } from "@aex/session";
 import { CookieJar } from "./support/cookie-jar";
 
 const SECRET = "test secret";
@@ -145,9 +145,33 @@ describe("session secret in production", () => {
   it("a missing secret is a startup error (AEX_ERR_SESSION_SECRET_MISSING)", () => {
     process.env.NODE_ENV = "production";
     delete process.env.AEX_SESSION_SECRET;
-    expect(() => session()).toThrow(expect.objectContaining({ code: "AEX_ERR_SESSION_SECRET_MISSING" }));
+    const missing = expect.objectContaining({ code: "AEX_ERR_SESSION_SECRET_MISSING" });
+    // Given options decide at once.
+    expect(() => session(undefined, {})).toThrow(missing);
+    expect(() => session(undefined, { secret: " " })).toThrow(missing);
     expect(() => session(undefined, { secret: "set" })).not.toThrow();
-    process.env.AEX_SESSION_SECRET = "from env";
+    // The plugin is checked when it is registered.
+    expect(() => new Aex().register(sessions, { store: new MemoryStore() })).toThrow(missing);
+    expect(() => new Aex().register(sessions, { secret: "set" })).not.toThrow();
+    // `@session()` takes the app's options, so it is checked at prepare(), before serving.
     expect(() => session()).not.toThrow();
+    expect(() => new Aex().push(me()).prepare()).toThrow(missing);
+    expect(() => new Aex().register(sessions, { secret: "set" }).push(me()).prepare()).not.toThrow();
+    process.env.AEX_SESSION_SECRET = "from env";
+    expect(() => session(undefined, {})).not.toThrow();
+    expect(() => new Aex().register(sessions).push(me()).prepare()).not.toThrow();
+    expect(() => new Aex().push(me()).prepare()).not.toThrow();
   });
+
+  /** A controller whose route takes the app's session settings. */
+  function me() {
+    class Me {
+      @get("/me")
+      @session()
+      me(_req: AexRequest, res: AexResponse, scope: Scope) {
+        res.json({ user: scope.session.user ?? null });
+      }
+    }
+    return Me;
+  }
 });

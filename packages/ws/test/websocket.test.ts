@@ -70,7 +70,7 @@ describe("A WebSocketServer's upgrades walk the app's line: aex.use steps, then 
       // Only the rooms these tests log in to are guarded: the path tests below need none.
       if (req.headers.upgrade !== "websocket" || !/^\/rooms\/(a|lobby%201)(\?|$)/.test(req.url ?? "")) return;
       if (req.url?.includes("deny=1")) {
-        res.status(403).json({ statusCode: 403, error: "Forbidden", code: "AEX_WS_REFUSED" });
+        res.status(403).json({ status: 403, title: "Forbidden", code: "AEX_WS_REFUSED" });
         return false;
       }
       if (req.url?.includes("teapot=1")) throw new HttpError(418, "I am a teapot");
@@ -108,10 +108,16 @@ describe("A WebSocketServer's upgrades walk the app's line: aex.use steps, then 
     client.close();
   });
 
+  /** The app's problem+json answer (RFC 9457) for an error thrown on the upgrade of /rooms/a. */
+  function problem(fields: { status: number; title: string; detail: string }) {
+    return { type: "about:blank", instance: "/rooms/a", requestId: expect.any(String), ...fields };
+  }
+
   it.each([
-    ["no session", "", 401, { statusCode: 401, error: "Unauthorized", message: "Log in first" }],
-    ["false", "?deny=1", 403, { statusCode: 403, error: "Forbidden", code: "AEX_WS_REFUSED" }],
-    ["a thrown HttpError", "?teapot=1", 418, { statusCode: 418, error: "I'm a Teapot", message: "I am a teapot" }],
+    ["no session", "", 401, problem({ status: 401, title: "Unauthorized", detail: "Log in first" })],
+    // The step answered itself: its own body goes out as it wrote it.
+    ["false", "?deny=1", 403, { status: 403, title: "Forbidden", code: "AEX_WS_REFUSED" }],
+    ["a thrown HttpError", "?teapot=1", 418, problem({ status: 418, title: "I'm a Teapot", detail: "I am a teapot" })],
   ])("refuses the handshake for %s with its status, before the upgrade", async (_name, search, status, body) => {
     const cookie = search === "" ? "" : await loginCookie();
     const refused = await TestClient.open(
@@ -128,7 +134,7 @@ describe("A WebSocketServer's upgrades walk the app's line: aex.use steps, then 
   ])("refuses %s in the path like an HTTP route does", async (_name, path, status, code) => {
     const refused = await TestClient.open(`ws://127.0.0.1:${port}${path}`).catch((error) => error);
     expect(refused.status).toBe(status);
-    expect(JSON.parse(refused.body)).toMatchObject({ statusCode: status, code });
+    expect(JSON.parse(refused.body)).toMatchObject({ type: "about:blank", status, code, detail: expect.any(String) });
   });
 
   it("answers 404 for a path no WebSocket server serves", async () => {

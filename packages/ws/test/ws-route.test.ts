@@ -69,7 +69,7 @@ describe("@ws(path) on a controller", () => {
     const res = await aex.inject().ws("/chat/lobby");
     expect(res.status).toBe(401);
     expect(res.socket).toBeNull();
-    expect(res.json()).toMatchObject({ statusCode: 401, code: "NOTES_LOGIN", message: "Log in first" });
+    expect(res.json()).toMatchObject({ status: 401, title: "Unauthorized", code: "NOTES_LOGIN", detail: "Log in first" });
     expect(errors).toEqual([{ status: 401, code: "NOTES_LOGIN", upgrade: true }]);
     expect(hubOf(aex).handlers.size).toBe(0);
     await aex.close();
@@ -82,7 +82,7 @@ describe("@ws(path) on a controller", () => {
     const res = await client.ws("/chat/lobby", { "x-user": "mallory" });
     expect(res.status).toBe(403);
     expect(res.headers["x-ban-reason"]).toBe("spam");
-    expect(res.json()).toMatchObject({ statusCode: 403, code: "NOTES_BANNED" });
+    expect(res.json()).toMatchObject({ status: 403, code: "NOTES_BANNED" });
     expect(errors).toEqual([{ status: 403, code: "NOTES_BANNED", upgrade: true }]);
     await aex.close();
   });
@@ -117,7 +117,14 @@ describe("@ws(path) on a controller", () => {
     const upgrade = await client.ws(`/chat/${"x".repeat(11)}`);
     expect(http.status).toBe(414);
     expect(upgrade.status).toBe(414);
-    expect(upgrade.json()).toEqual(http.json());
+    // Same problem body, apart from the members that name the request itself.
+    const { instance: httpInstance, requestId: httpId, ...httpProblem } = http.json<Record<string, unknown>>();
+    const { instance: upgradeInstance, requestId: upgradeId, ...upgradeProblem } = upgrade.json<Record<string, unknown>>();
+    expect(upgradeProblem).toEqual(httpProblem);
+    expect([httpInstance, upgradeInstance]).toEqual([`/rooms/${"x".repeat(11)}`, `/chat/${"x".repeat(11)}`]);
+    expect(httpId).toBe(http.headers["x-request-id"]);
+    expect(upgradeId).toEqual(expect.any(String));
+    expect(upgradeId).not.toBe(httpId);
     expect(upgrade.json()).toMatchObject({ code: "AEX_PARAM_TOO_LONG" });
     expect(errors.map((e) => [e.status, e.upgrade])).toEqual([
       [414, false],

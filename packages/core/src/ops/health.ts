@@ -52,7 +52,7 @@ export function health(options: HealthOptions = {}): Step {
   const timeout = options.timeout ?? 2_000;
 
   const readiness = async (res: AexResponse): Promise<false> => {
-    const state = res.app?.state ?? "serving";
+    const state = res.app?.phase ?? "serving";
     const results: Record<string, CheckResult> = {};
     if (state === "serving") {
       const outcomes = await Promise.all(checks.map(([, check]) => runCheck(check, timeout)));
