@@ -57,7 +57,9 @@ export function telemetry(options: TelemetryOptions = {}): TelemetryStep {
     throw new AexError("AEX_ERR_TELEMETRY_OPTIONS", `interval must be an integer ≥ 50 ms, not ${interval}`);
   }
   const stats = new TelemetryStats();
-  const page = telemetryPage(title, `${path}/stream`, interval);
+  // The page's one inline script carries this response's CSP nonce (the default policy
+  // allows no other inline script).
+  const [pageHead, pageTail] = telemetryPage(title, `${path}/stream`, interval).split("<script>");
   const streams = new Set<AexResponse>();
   const timer = setInterval(() => {
     const line = `data: ${JSON.stringify(stats.tick())}\n\n`;
@@ -67,7 +69,10 @@ export function telemetry(options: TelemetryOptions = {}): TelemetryStep {
 
   const answer = (req: AexRequest, res: AexResponse): false => {
     if (req.url === path) {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(page);
+      const nonce = res.nonce; // read before the head goes out: it adds itself to the CSP
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" })
+        .end(`${pageHead}<script nonce="${nonce}">${pageTail}`);
     } else if (req.url === `${path}/data`) {
       res.json({ history: stats.history });
     } else {
