@@ -72,7 +72,15 @@ function tee(command, args) {
       output += chunk;
       process.stderr.write(chunk);
     });
-    child.on("close", (status) => resolve({ status: status ?? 1, output }));
+    // Same wall-clock bound as the jest run (scripts/test.mjs): a hung file fails the run.
+    const limit = setTimeout(() => {
+      process.stderr.write("\nbun test stopped after 10 min: a test file hangs.\n");
+      child.kill("SIGKILL");
+    }, 10 * 60_000);
+    child.on("close", (status) => {
+      clearTimeout(limit);
+      resolve({ status: status ?? 1, output });
+    });
   });
 }
 

@@ -12,9 +12,21 @@ import { MODES, findBun, printSkips, runBunMode, summaryLine } from "./test-bun.
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
+/**
+ * Jest's per-test timeouts cannot stop a test that never yields (a promise loop), so each step
+ * also has a wall-clock bound: a hung run fails with a message instead of running out CI's clock.
+ */
+const STEP_LIMIT_MS = 20 * 60_000;
+
 function run(command, args) {
   console.log(`\n$ ${[command.replace(root + "/", ""), ...args].join(" ")}`);
-  const { status } = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  const { status, error } = spawnSync(command, args, {
+    cwd: root,
+    stdio: "inherit",
+    timeout: STEP_LIMIT_MS,
+    killSignal: "SIGKILL",
+  });
+  if (error?.code === "ETIMEDOUT") console.error(`\nStopped after ${STEP_LIMIT_MS / 60_000} min: a test file still running (not yet named above) hangs.`);
   return status ?? 1;
 }
 
@@ -41,7 +53,7 @@ let failed = false;
 mkdirSync(join(root, ".tmp"), { recursive: true });
 const jestJson = join(root, ".tmp", "jest-results.json");
 const started = Date.now();
-const jestStatus = run(bin("jest"), ["--ci", "--json", `--outputFile=${jestJson}`, ...jestArgs]);
+const jestStatus = run(bin("jest"), ["--ci", "--forceExit", "--json", `--outputFile=${jestJson}`, ...jestArgs]);
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
 let counts = "no results";
 try {

@@ -6,22 +6,34 @@ import { get as httpGet } from "./support/http";
 
 const root = join(__dirname, "../../..");
 
-/** Resolves with the first stdout line of `child` that matches `pattern`. */
-function lineOf(child: ChildProcess, pattern: RegExp, seen: string[]): Promise<RegExpMatchArray> {
+/** Lines of a child's stdout, joined across chunks (a line may arrive in two). */
+function stdoutLines(child: ChildProcess): string[] {
+  const lines: string[] = [];
+  let partial = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    const parts = (partial + String(chunk)).split("\n");
+    partial = parts.pop()!;
+    lines.push(...parts);
+  });
+  return lines;
+}
+
+/**
+ * Resolves with the `count`-th stdout line of `child` that matches `pattern`. Waits on stdout
+ * events, never on a resolved promise in a loop, so the reads it waits for can happen.
+ */
+function lineOf(child: ChildProcess, pattern: RegExp, seen: string[], count = 1): Promise<RegExpMatchArray> {
   return new Promise((resolve) => {
     const check = (): boolean => {
-      for (const line of seen) {
-        const match = pattern.exec(line);
-        if (match !== null) {
-          resolve(match);
-          return true;
-        }
-      }
-      return false;
+      const matches = seen.map((line) => pattern.exec(line)).filter((match) => match !== null);
+      if (matches.length < count) return false;
+      resolve(matches[count - 1]);
+      return true;
     };
     if (check()) return;
     const onData = (): void => {
-      if (check()) child.stdout!.off("data", onData);
+      // After the lines listener of stdoutLines has run for this chunk.
+      setImmediate(() => check() && child.stdout!.off("data", onData));
     };
     child.stdout!.on("data", onData);
   });
@@ -44,8 +56,7 @@ describe("aex.start() with SIGTERM (a real child process)", () => {
       env: { ...process.env, PORT: "0" },
       stdio: ["pipe", "pipe", "inherit"],
     });
-    const seen: string[] = [];
-    child.stdout!.on("data", (chunk: Buffer) => seen.push(...String(chunk).split("\n")));
+    const seen = stdoutLines(child);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const port = Number((await lineOf(child, /^ready (\d+)/, seen))[1]);
     const base = `http://127.0.0.1:${port}`;
@@ -56,10 +67,7 @@ describe("aex.start() with SIGTERM (a real child process)", () => {
     const keptAlive = connect(port, "127.0.0.1");
     const keptAliveText = untilClosed(keptAlive);
     keptAlive.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    for (let started = 0; started < 4;) {
-      await lineOf(child, /^slow started/, seen);
-      started = seen.filter((l) => l === "slow started").length;
-    }
+    await lineOf(child, /^slow started/, seen, 4);
 
     child.kill("SIGTERM");
     await lineOf(child, /^closing/, seen);

@@ -24,6 +24,22 @@ import { Rooms } from "./rooms";
 
 const log = debug("aex:ws");
 const NO_HEAD = Buffer.alloc(0);
+
+/** Headers of the handshake that `ws` writes itself; the line's own headers must not replace them. */
+const HANDSHAKE_HEADERS = new Set(["connection", "upgrade", "content-length", "content-type", "transfer-encoding"]);
+
+/**
+ * The headers the line set on the upgrade's response (request id, a rotated session's
+ * cookie, security headers), as lines of the 101 answer.
+ */
+function lineHeaders(res: AexResponse): string[] {
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value === undefined || HANDSHAKE_HEADERS.has(name) || name.startsWith("sec-websocket-")) continue;
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`);
+  }
+  return lines;
+}
 type WsHttpErrorCode = keyof typeof WS_HTTP_ERROR_CODES;
 
 /**
@@ -90,6 +106,8 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   private readonly detach: () => void;
   private readonly heartbeat: NodeJS.Timeout | null;
   private closed: Promise<void> | null = null;
+  /** The line's response of each handshake under way, read by the `headers` listener. */
+  private readonly upgrading = new WeakMap<IncomingMessage, AexResponse>();
 
   /** Attaches to `server`: an Aex app, the node server `aex.start()` resolved to, or any node server. */
   constructor(server: Server | AexServer | Aex, options: WebSocketServerOptions = {}) {
@@ -98,6 +116,10 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.app = server instanceof Aex ? server : (Aex.of(server) ?? foreignApp(server as Server, detachers));
     this.maxBufferedAmount = options.maxBufferedAmount ?? 4 * 1024 * 1024;
     this.wss = new WsServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
+    this.wss.on("headers", (headers: string[], req: IncomingMessage) => {
+      const res = this.upgrading.get(req);
+      if (res !== undefined) headers.push(...lineHeaders(res));
+    });
     if (options.path !== null) {
       if (server instanceof Aex) server.createServer();
       detachers.push(this.app.attachUpgrade(options.path ?? "*", (req, res, scope) => this.serve(req, res, scope)));
@@ -173,6 +195,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     const socket = res.socket as Duplex | null;
     if (socket === null || socket.destroyed) return false;
     res.detachSocket(res.socket!);
+    this.upgrading.set(req as IncomingMessage, res);
     this.wss.handleUpgrade(req as IncomingMessage, socket, NO_HEAD, (websocket) => {
       websocket.pause();
       const handler = this.adopt(websocket, req, scope);

@@ -186,3 +186,45 @@ describe("ws.use(async (req, ws, scope) => …)", () => {
     await aex.close();
   });
 });
+
+describe("request ids on upgrades (regression: handleUpgrade set no req.id)", () => {
+  it("echoes X-Request-Id on a refusal (header and problem body) and on the 101, where the line's headers go too", async () => {
+    const { aex } = chatApp();
+    aex.use((_req, res) => res.setHeader("x-served-by", "instance-1"));
+    await aex.start(0, "127.0.0.1");
+    try {
+      const url = `ws://127.0.0.1:${aex.port}/chat/a`;
+      const refused = await new Promise<{ status: number; id: unknown; body: string }>((resolve, reject) => {
+        const socket = new WebSocket(url);
+        socket.on("open", () => reject(new Error("upgraded without a login")));
+        socket.on("error", () => undefined);
+        socket.on("unexpected-response", (_req, res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode!, id: res.headers["x-request-id"], body }));
+        });
+      });
+      expect(refused.status).toBe(401);
+      expect(typeof refused.id).toBe("string");
+      expect(JSON.parse(refused.body)).toMatchObject({ code: "NOTES_LOGIN", requestId: refused.id });
+
+      const login = aex.inject();
+      await login.get("/login");
+      const cookie = [...login.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+      const upgraded = await new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        const socket = new WebSocket(url, { headers: { cookie } });
+        socket.on("upgrade", (res) => resolve({ status: res.statusCode!, headers: res.headers }));
+        socket.on("open", () => socket.close());
+        socket.on("error", reject);
+      });
+      expect(upgraded.status).toBe(101);
+      expect(typeof upgraded.headers["x-request-id"]).toBe("string");
+      expect(upgraded.headers["x-request-id"]).not.toBe(refused.id);
+      // A header a middleware set before the upgrade is in the 101 as well.
+      expect(upgraded.headers["x-served-by"]).toBe("instance-1");
+      expect(upgraded.headers.upgrade).toBe("websocket");
+    } finally {
+      await aex.close();
+    }
+  });
+});

@@ -418,7 +418,12 @@ export class Aex {
       if (res.socket === socket) res.detachSocket(socket as Parameters<AexResponse["detachSocket"]>[0]);
       socket.end();
     });
+    // Same request id as an HTTP request: in the refusal's header and body, and in scope.log.
+    const id = this.requestIds.of(req);
+    req.id = id;
+    if (this.options.requestId.echo) res.setHeader(this.options.requestId.header, id);
     const scope = new Scope(this.shared, res.startedAt, res);
+    setRequestId(scope, id);
     let completed: boolean | Promise<boolean>;
     try {
       completed = runLine(this.upgradeLine, req, res, scope);
