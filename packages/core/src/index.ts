@@ -200,7 +200,7 @@ export { isCompressible } from "./ops/compressible";
 // Transport: TLS and HTTP/2
 export { createTransportServer, type TransportOptions, type TransportServer } from "./http2/transport";
 export { http2Classes, type Http2Classes } from "./http2/http2-classes";
-export type { StartOptions } from "./http2/start-options";
+export type { ClusterStartOptions, StartOptions } from "./http2/start-options";
 
 // Operations: metrics
 export { metrics, UNMATCHED_ROUTE, type MetricsOptions, type MetricsStep, type WebSocketMetrics } from "./ops/metrics";

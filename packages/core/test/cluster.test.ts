@@ -111,3 +111,40 @@ describe("runCluster(start) when no worker can boot", () => {
     expect(stderr).toContain("DATABASE_URL is not set");
   }, 60_000);
 });
+
+describe("aex.start(port, { cluster })", () => {
+  it("forks the workers, resolves null in the primary with their port, serves from each, and stops them all on SIGTERM", async () => {
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "packages/core"], { cwd: root });
+    const primary = spawn(process.execPath, [join(__dirname, "fixtures/cluster-start-app.js")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const port = await new Promise<number>((resolve) => {
+        let out = "";
+        primary.stdout!.on("data", (chunk: Buffer) => {
+          out += chunk;
+          const match = /primary ready (\d+)/.exec(out);
+          if (match !== null) resolve(Number(match[1]));
+        });
+      });
+      expect(port).toBeGreaterThan(0);
+      const pids = new Set<string>();
+      for (let i = 0; i < 20; i++) {
+        const res = await get(`http://127.0.0.1:${port}`, "/");
+        expect(res.status).toBe(200);
+        pids.add(res.text);
+      }
+      expect(pids.size).toBe(2);
+      expect(pids.has(String(primary.pid))).toBe(false);
+      const exited = new Promise<number | null>((resolve) => primary.once("exit", resolve));
+      primary.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      for (const pid of pids) {
+        for (let i = 0; i < 100 && alive(Number(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(alive(Number(pid))).toBe(false);
+      }
+    } finally {
+      if (primary.exitCode === null) primary.kill("SIGKILL");
+    }
+  }, 60_000);
+});

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +16,8 @@ import { requestLogger } from "../ops/request-log";
 import { setRequestId } from "../ops/scope-log";
 import { CloseHooks, drain, handleSignals, type ClosePhase } from "../ops/shutdown";
 import { createTransportServer, type TransportOptions } from "../http2/transport";
-import { startArguments, type StartOptions } from "../http2/start-options";
+import { startArguments, type ClusterStartOptions, type StartOptions } from "../http2/start-options";
+import { startWorkers } from "../helpers/cluster";
 import { runLine } from "../pipeline/run-line";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { createDispatcher, type CompiledRoute } from "../router/dispatch";
@@ -94,6 +96,8 @@ export class Aex {
   private readonly requestIds: RequestIds;
   private readonly logRequest: ((this: AexResponse) => void) | null;
   private removeSignalHandlers: (() => void) | null = null;
+  /** In a cluster's primary, the port its workers listen on. */
+  private clusterPort: number | undefined;
   private closed: Promise<void> | null = null;
   private readonly watchdog: Watchdog;
   private readonly plugins = new Set<object>();
@@ -298,11 +302,18 @@ export class Aex {
    * `start({ port, host, tls, http2 })`. Unless `handleSignals: false`, SIGTERM and SIGINT
    * close the app gracefully and exit the process (docs/operations.md).
    */
+  async start(port: number, options: ClusterStartOptions): Promise<AexServer | null>;
+  async start(options: ClusterStartOptions): Promise<AexServer | null>;
   async start(port?: number, ip?: string, prepare?: boolean): Promise<AexServer>;
   async start(port: number, options: StartOptions): Promise<AexServer>;
   async start(options: StartOptions): Promise<AexServer>;
-  async start(a?: number | StartOptions, b?: string | StartOptions, c?: boolean): Promise<AexServer> {
-    const { port, host: ip, prepare, transport } = startArguments(a, b, c);
+  async start(a?: number | StartOptions, b?: string | StartOptions, c?: boolean): Promise<AexServer | null> {
+    const { port, host: ip, prepare, transport, workers } = startArguments(a, b, c);
+    // A cluster's primary serves nothing itself: it forks workers that run this script again.
+    if (workers !== null && cluster.isPrimary) {
+      this.clusterPort = await startWorkers(workers);
+      return null;
+    }
     if (prepare || !this.prepared) this.prepare();
     const server = this.createServer(transport);
     if (!server.listening) {
@@ -330,10 +341,11 @@ export class Aex {
     return new TestClient(this);
   }
 
-  /** The port the server listens on, once started. */
+  /** The port the server listens on, once started (in a cluster's primary: the workers' port). */
   get port(): number | undefined {
     const address = this.server?.address();
-    return typeof address === "object" && address !== null ? (address as AddressInfo).port : undefined;
+    if (typeof address === "object" && address !== null) return (address as AddressInfo).port;
+    return this.clusterPort;
   }
 
   /**

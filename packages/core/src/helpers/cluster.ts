@@ -153,3 +153,21 @@ function exitOnCrashLoop(error: AexError): void {
   });
   if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
 }
+
+/**
+ * `aex.start(port, { cluster })` in the primary: forks `workers` with {@link runCluster}'s
+ * rules and resolves, with their port, once each of the first workers listens (a crash
+ * loop ends the process as `runCluster` does).
+ */
+export function startWorkers(workers: number): Promise<number> {
+  return new Promise((resolve) => {
+    let listening = 0;
+    const onListening = (_worker: Worker, address: { port: number }) => {
+      if (++listening < workers) return;
+      cluster.off("listening", onListening);
+      resolve(address.port);
+    };
+    cluster.on("listening", onListening);
+    runCluster(() => undefined, { workers });
+  });
+}

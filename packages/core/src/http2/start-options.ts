@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { AexError } from "../errors/aex-error";
 import type { TransportOptions } from "./transport";
 
@@ -9,6 +10,17 @@ export interface StartOptions extends TransportOptions {
   host?: string;
   /** Run `prepare()` again first (it runs anyway if it never ran). */
   prepare?: boolean;
+  /**
+   * Serve from a cluster of worker processes on this machine: `true` for a worker per core,
+   * or a number of workers. The primary forks the workers (each runs the same script, so
+   * its `start()` listens) and keeps them running with `runCluster`'s rules (docs/cluster.md).
+   */
+  cluster?: boolean | number;
+}
+
+/** `start()` options that make a cluster: in the primary, `start()` resolves to `null`. */
+export interface ClusterStartOptions extends StartOptions {
+  cluster: true | number;
 }
 
 /** `start()`'s arguments, whichever of its forms was used. */
@@ -17,6 +29,8 @@ export interface StartArguments {
   readonly host: string;
   readonly prepare: boolean;
   readonly transport: TransportOptions | undefined;
+  /** Workers to fork when this process is a cluster's primary; `null` for no cluster. */
+  readonly workers: number | null;
 }
 
 /**
@@ -37,8 +51,13 @@ export function startArguments(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new AexError("AEX_ERR_START_OPTIONS", `port must be an integer from 0 to 65535, not ${String(port)}`);
   }
-  const { tls, http2 } = options;
+  const { tls, http2, cluster } = options;
+  const workers = cluster === true ? availableParallelism() : cluster === false || cluster === undefined ? null : cluster;
+  if (workers !== null && (!Number.isInteger(workers) || workers < 1)) {
+    throw new AexError("AEX_ERR_START_OPTIONS", `cluster must be true or a number of workers (1 or more), not ${String(cluster)}`);
+  }
   return {
+    workers,
     port,
     host,
     prepare: c ?? options.prepare ?? false,
