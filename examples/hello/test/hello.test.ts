@@ -23,7 +23,10 @@ describe("examples/hello", () => {
   it.each(["GET", "POST"])("answers the compact handler for %s", async (method) => {
     const res = await send(base, method, "/time");
     expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ started: expect.any(Number), passed: expect.any(Number) });
+    // scope.time.started is a Date: JSON carries it as an ISO string.
+    const body = res.json<{ started: string; passed: number }>();
+    expect(body).toEqual({ started: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), passed: expect.any(Number) });
+    expect(Number.isNaN(Date.parse(body.started))).toBe(false);
   });
 
   it("does not answer /time for other methods", async () => {
