@@ -115,7 +115,9 @@ describe("runCluster(start) when no worker can boot", () => {
 describe("aex.start(port, { cluster })", () => {
   it("forks the workers, resolves null in the primary with their port, serves from each, and stops them all on SIGTERM", async () => {
     execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "packages/core"], { cwd: root });
+    // A fixed port: under Bun each worker would get a port of its own for port 0.
     const primary = spawn(process.execPath, [join(__dirname, "fixtures/cluster-start-app.js")], {
+      env: { ...process.env, PORT: String(await freePort()) },
       stdio: ["ignore", "pipe", "inherit"],
     });
     try {
