@@ -113,7 +113,6 @@ export const HTTP_ERROR_CODES = {
   AEX_NOT_IMPLEMENTED: "501: @rest/@api has no method for this verb or action",
   AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
   AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",
-  AEX_TEMPLATE_FAILED: "500: res.render could not render the template (missing, broken, or outside the views folder)",
   AEX_METHOD_OVERRIDE_INVALID: "400: methodOverride() was asked for a method it does not allow",
   AEX_RATE_LIMITED: "429: the client sent more requests than the rate limit allows (Retry-After says when to retry)",
   AEX_RATE_LIMIT_UNAVAILABLE: "503: the rate-limit store is unreachable and the limit is set to fail closed",
