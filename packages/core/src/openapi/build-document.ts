@@ -94,7 +94,7 @@ function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | un
       response.schema === undefined
         ? undefined
         : isStandardSchema(response.schema)
-          ? schemaToJsonSchema(response.schema, convert)
+          ? schemaToJsonSchema(response.schema, convert, "output") // what the handler sends
           : response.schema;
     responses[String(response.status)] = {
       description: response.description ?? (response.status < 400 ? "Success" : "Error"),
