@@ -90,6 +90,7 @@ function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | un
   const doc = docOf(route.Class, route.handler);
   const responses: Record<string, JsonSchema> = {};
   for (const response of doc?.responses ?? []) {
+    if (responses[String(response.status)] !== undefined) continue; // the first @returns of a status counts
     const schema =
       response.schema === undefined
         ? undefined

@@ -137,12 +137,16 @@ export class ResponseContract {
 
   /** The route's contract, or null when its `@returns` name no schema. */
   static of(app: Aex, Class: Function, key: MethodKey): ResponseContract | null {
-    const responses = docOf(Class, key)?.responses.filter((r) => r.schema !== undefined) ?? [];
-    if (responses.length === 0) return null;
+    const responses = docOf(Class, key)?.responses ?? [];
+    if (responses.every((r) => r.schema === undefined)) return null;
     const where = `${Class.name}.${String(key)}`;
     const rules = new Map<number, StatusRule>();
+    const seen = new Set<number>();
     for (const { status, schema } of responses) {
-      if (rules.has(status)) continue; // the first @returns of a status, as in the document
+      // The first @returns of a status counts, as in the document.
+      if (seen.has(status)) continue;
+      seen.add(status);
+      if (schema === undefined) continue;
       const at = `@returns(${status}) of ${where}`;
       const given = schema as StandardSchemaV1 | JsonSchema;
       const standard = isStandardSchema(given);
