@@ -74,8 +74,9 @@ export { openapi, type ServeOpenApiOptions } from "./openapi/openapi";
 export { buildOpenApi, type OpenApiOptions } from "./openapi/build-document";
 export { returns, summary, docOf, type MethodDoc } from "./openapi/doc-decorators";
 export { rulesToJsonSchema, ruleToJsonSchema, type JsonSchema } from "./openapi/rules-to-json-schema";
-export { schemaToJsonSchema, type ToJsonSchema } from "./openapi/schema-to-json-schema";
+export { schemaToJsonSchema, type ToJsonSchema, type SchemaSide } from "./openapi/schema-to-json-schema";
 export { toYaml } from "./openapi/to-yaml";
+export { ResponseContract } from "./openapi/response-contract";
 export { listRoutes, type RouteInfo } from "./app/routes";
 
 // API styles and static files

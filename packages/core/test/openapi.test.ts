@@ -1,7 +1,22 @@
+import { tmpdir } from "node:os";
 import {
   Aex,
   api,
+  apiKey,
+  assets,
+  auth,
   body,
+  cache,
+  compact,
+  csrf,
+  headers,
+  hook,
+  listen as onEvent,
+  paginate,
+  rateLimit,
+  roles,
+  serve,
+  sse,
   del,
   error,
   filter,
@@ -21,6 +36,8 @@ import {
   toYaml,
   type AexRequest,
   type AexResponse,
+  type EventStream,
+  type ICompactContext,
   type ScopeWith,
 } from "@aex/core";
 import { compileErrors, validate } from "@readme/openapi-parser";
@@ -97,8 +114,73 @@ class Users {
   accounts() {}
 }
 
+/** A plain JSON Schema (as TypeBox gives one) for @returns. */
+const Report = {
+  type: "object",
+  properties: { id: { type: "integer" }, rows: { type: "array", items: { type: "string" } } },
+  required: ["id"],
+} as const;
+
+/** Every other method decorator of @aex/core, so the document is checked with all of them. */
+class Extras {
+  @compact("/compact")
+  @hook(async ({ scope }) => {
+    scope.hooked = true;
+  })
+  compacted({ res }: ICompactContext) {
+    res.end("compact");
+  }
+
+  @get("/reports")
+  @summary("Reports, a page at a time")
+  @auth({ keys: "a-test-secret-that-is-long-enough-for-hs256" })
+  @roles("admin")
+  @inject(paginate(10, "query"))
+  @cache({ ttl: 60 })
+  @headers({ xFrameOptions: "DENY" })
+  @returns(200, { type: "array", items: Report })
+  reports(_req: AexRequest, res: AexResponse) {
+    res.json([]);
+  }
+
+  @post("/reports/:id")
+  @apiKey({ keys: ["k_live_0123456789abcdef"] })
+  @rateLimit({ limit: 10, windowMs: 60_000 })
+  @body("text")
+  @returns(201, Report, "Stored")
+  store(_req: AexRequest, res: AexResponse) {
+    res.status(201).json({ id: 1 });
+  }
+
+  @put("/raw")
+  @csrf()
+  @query()
+  @body("raw")
+  raw(_req: AexRequest, res: AexResponse) {
+    res.end();
+  }
+
+  @sse("/feed", { heartbeat: 0 })
+  feed(stream: EventStream) {
+    stream.send("hello", {});
+  }
+
+  @serve("/static")
+  files() {
+    return tmpdir();
+  }
+
+  @assets("/assets")
+  moreFiles() {
+    return tmpdir();
+  }
+
+  @onEvent("ping")
+  ping() {}
+}
+
 function app(): Aex {
-  const aex = new Aex().push(Notes).push(Users);
+  const aex = new Aex().push(Notes).push(Users).push(Extras);
   aex.use(openapi(aex, { info: { title: "Fixture", version: "2.0.0" } }));
   return aex;
 }
@@ -150,7 +232,7 @@ describe("openapi(aex, options) and aex.routes()", () => {
   });
 
   it("maps paths, parameters, @filter rules, schemas, @returns, @summary and tags", () => {
-    expect(doc.tags).toEqual([{ name: "Notes" }, { name: "Users" }]);
+    expect(doc.tags).toEqual([{ name: "Notes" }, { name: "Users" }, { name: "Extras" }]);
     const list = doc.paths["/notes"].get;
     expect(list).toMatchObject({
       summary: "List the notes",
@@ -208,6 +290,37 @@ describe("openapi(aex, options) and aex.routes()", () => {
     expect(doc.paths["/files/{wildcard}"].get).toMatchObject({ parameters: [{ name: "wildcard", in: "path" }] });
     expect(Object.keys(doc.paths["/users/{id}"])).toEqual(["get", "post", "put", "patch", "delete"]);
     expect(Object.keys(doc.paths["/accounts"])).toEqual(["get", "post"]);
+  });
+
+  it("documents the routes of every other decorator (guards, caching, SSE, static files, compact)", () => {
+    const extras = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => (op.tags as string[])[0] === "Extras")
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(extras).toEqual([
+      "get /compact",
+      "get /reports",
+      "post /reports/{id}",
+      "put /raw",
+      "get /feed",
+      "get /static/{wildcard}",
+      "head /static/{wildcard}",
+      "get /assets/{wildcard}",
+      "head /assets/{wildcard}",
+    ]);
+    // A JSON Schema given to @returns goes in as it is.
+    expect(doc.paths["/reports"].get).toMatchObject({
+      summary: "Reports, a page at a time",
+      responses: { "200": { content: { "application/json": { schema: { type: "array", items: Report } } } } },
+    });
+    expect(doc.paths["/reports/{id}"].post).toMatchObject({
+      requestBody: { content: { "text/plain": { schema: {} } } },
+      responses: { "201": { description: "Stored", content: { "application/json": { schema: Report } } } },
+    });
+    expect(doc.paths["/raw"].put).toMatchObject({
+      requestBody: { content: { "application/octet-stream": { schema: {} } } },
+    });
   });
 
   it("serves the same document as YAML, and HEAD without a body", async () => {

@@ -4,6 +4,7 @@ import { isPromise } from "../pipeline/run-line";
 import { methodStep, type AnyStepFunction } from "../pipeline/to-step";
 import type { BuildContext } from "../registry/definitions";
 import { listenersOf, routesOf, stepsOf } from "../registry/registry";
+import { ResponseContract } from "../openapi/response-contract";
 import type { CompiledRoute } from "../router/dispatch";
 import type { RouteTable } from "../router/route-table";
 import type { Aex } from "./aex";
@@ -36,6 +37,13 @@ export function compileController(
   for (const [methodName, routes] of routesOf(Class)) {
     const context: BuildContext = { instance, methodName, app };
     const steps = stepsOf(Class, methodName).map((step) => step.build(context));
+    // `@returns` schemas, compiled now: the route's `res.json` sends through them.
+    const contract = ResponseContract.of(app, Class, methodName);
+    if (contract !== null) {
+      steps.unshift((_req, res) => {
+        res.responseContract = contract;
+      });
+    }
     for (const route of routes) {
       const before = (route.before ?? []).map((step) => step.build(context));
       const handler = route.handler ? route.handler(context) : methodStep(instance, methodName, route.compact);

@@ -44,6 +44,13 @@ export interface AexOptions {
   /** One `info` line per request (method, route, status, duration, id, bytes). Default: `dev`. */
   logRequests?: boolean;
   /**
+   * Whether `res.json`/`res.ok` bodies are checked against the route's `@returns(status,
+   * schema)` (a mismatch answers 500 `AEX_RESPONSE_INVALID`). Default: `dev` when given,
+   * else on unless `NODE_ENV` is `production` (or `production: true`): tests and development
+   * check, production does not (docs/validation.md).
+   */
+  validateResponses?: boolean;
+  /**
    * Request ids: take the client's `X-Request-Id` when `trust` is true (it is checked:
    * 1-128 characters of `A-Z a-z 0-9 - _ . : / + = @`), otherwise generate one. `header`
    * names the header read and echoed (default `x-request-id`); `echo: false` stops
@@ -84,6 +91,7 @@ export interface ResolvedOptions {
   readonly logger: LoggerOption;
   readonly logLevel: string;
   readonly logRequests: boolean;
+  readonly validateResponses: boolean;
   readonly requestId: { readonly trust: boolean; readonly header: string; readonly echo: boolean };
   readonly handleSignals: boolean;
   readonly shutdownTimeout: number;
@@ -130,6 +138,10 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
     logger: options.logger ?? true,
     logLevel: options.logLevel ?? levelFromEnv() ?? "info",
     logRequests: options.logRequests ?? dev,
+    validateResponses:
+      options.validateResponses ??
+      options.dev ??
+      (options.production !== true && process.env.NODE_ENV !== "production"),
     requestId: {
       trust: options.requestId?.trust ?? false,
       header: (options.requestId?.header ?? "x-request-id").toLowerCase(),

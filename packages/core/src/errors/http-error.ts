@@ -110,6 +110,8 @@ export const HTTP_ERROR_CODES = {
   AEX_FILTER_INVALID: "400: @filter rejected params, query or body",
   AEX_VALIDATION_FAILED:
     "400: a schema of @body, @query or @params rejected the request (details.errors names each field)",
+  AEX_RESPONSE_INVALID:
+    "500: outside production, a res.json/res.ok body does not match the route's @returns schema for its status (or, anywhere, fast-json-stringify cannot write it by that schema)",
   AEX_NOT_IMPLEMENTED: "501: @rest/@api has no method for this verb or action",
   AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
   AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",

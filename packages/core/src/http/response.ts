@@ -9,6 +9,7 @@ import { failResponse } from "./send-error";
 import { addSecurityHeaders, hasHeadersSet } from "../security/apply-headers";
 import type { SecurityHeaders } from "../security/headers";
 import { invalidHeader } from "../security/invalid-header";
+import type { ResponseContract } from "../openapi/response-contract";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -47,6 +48,11 @@ export class AexResponse extends ServerResponse<AexRequest> {
    * prototype of the app's response class; `@headers(...)` sets it for its route.
    */
   declare securityHeaders: SecurityHeaders | null;
+  /**
+   * The route's `@returns` schemas (null: none), set by its first step: `json` checks a
+   * body against them in development and writes it with fast-json-stringify.
+   */
+  declare responseContract: ResponseContract | null;
 
   /**
    * This response's CSP nonce (128 random bits, base64), made on first read: the
@@ -154,9 +160,15 @@ export class AexResponse extends ServerResponse<AexRequest> {
     return this;
   }
 
-  /** Sends `data` as JSON with `Content-Type: application/json; charset=utf-8`. */
+  /**
+   * Sends `data` as JSON with `Content-Type: application/json; charset=utf-8`. On a route
+   * with `@returns(status, schema)` for this status, the body is checked against the
+   * schema in development and written by its JSON Schema when one is known.
+   */
   json(data: unknown): void {
-    this.typedEnd(JSON.stringify(data) ?? "null", JSON_HEAD);
+    const contract = this.responseContract;
+    if (contract !== null) contract.send(this, data);
+    else this.typedEnd(JSON.stringify(data) ?? "null", JSON_HEAD);
   }
 
   /**
@@ -287,6 +299,7 @@ Object.assign(AexResponse.prototype, {
   keepOpen: false,
   _nonce: null,
   securityHeaders: null,
+  responseContract: null,
 });
 
 type WriteCallback = (error: Error | null | undefined) => void;

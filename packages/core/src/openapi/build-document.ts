@@ -90,11 +90,12 @@ function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | un
   const doc = docOf(route.Class, route.handler);
   const responses: Record<string, JsonSchema> = {};
   for (const response of doc?.responses ?? []) {
+    if (responses[String(response.status)] !== undefined) continue; // the first @returns of a status counts
     const schema =
       response.schema === undefined
         ? undefined
         : isStandardSchema(response.schema)
-          ? schemaToJsonSchema(response.schema, convert)
+          ? schemaToJsonSchema(response.schema, convert, "output") // what the handler sends
           : response.schema;
     responses[String(response.status)] = {
       description: response.description ?? (response.status < 400 ? "Success" : "Error"),

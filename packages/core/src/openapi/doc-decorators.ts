@@ -29,7 +29,11 @@ export function docOf(Class: Function, key: MethodKey): MethodDoc | undefined {
 
 /**
  * Documents a response of the route: its status, body schema (a Standard Schema or a
- * JSON Schema) and description. Only the OpenAPI document reads it; requests never do.
+ * JSON Schema) and description, for the OpenAPI document. With a schema, it is also the
+ * route's contract for `res.json`/`res.ok` bodies sent with that status: outside
+ * production (`validateResponses`) a body that does not match answers 500
+ * `AEX_RESPONSE_INVALID`; when the schema's JSON Schema is known, fast-json-stringify
+ * (compiled at `prepare()`) writes the body, in production and development alike.
  *
  * @example
  * class Notes {
@@ -39,7 +43,11 @@ export function docOf(Class: Function, key: MethodKey): MethodDoc | undefined {
  *   one(req, res, scope) {}
  * }
  */
-export function returns(status: number, schema?: StandardSchemaV1 | JsonSchema, description?: string): AexMethodDecorator {
+export function returns(
+  status: number,
+  schema?: StandardSchemaV1 | JsonSchema,
+  description?: string,
+): AexMethodDecorator {
   if (!Number.isInteger(status) || status < 100 || status > 599) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@returns takes an HTTP status (100-599)");
   }

@@ -1,6 +1,17 @@
 import type { Aex } from "../app/aex";
+import { AexError } from "../errors/aex-error";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
 import type { Step } from "../pipeline/types";
 import { buildOpenApi, type OpenApiOptions } from "./build-document";
+import {
+  isReferenceAsset,
+  readReferenceAsset,
+  referencePage,
+  swaggerUiFolder,
+  type ReferenceAsset,
+  type ReferenceAssetName,
+} from "./reference-page";
 import type { JsonSchema } from "./rules-to-json-schema";
 import { toYaml } from "./to-yaml";
 
@@ -10,20 +21,85 @@ export interface ServeOpenApiOptions extends OpenApiOptions {
   jsonPath?: string;
   /** Path of the YAML document; default `/openapi.yaml`. */
   yamlPath?: string;
+  /**
+   * Also serve an API reference page (Swagger UI, from the `swagger-ui-dist` package,
+   * installed beside `@aex/core`; no CDN) at `referencePath`. Default false.
+   */
+  reference?: boolean;
+  /** Path of the reference page; its files are served under `<referencePath>/`. Default `/reference`. */
+  referencePath?: string;
+}
+
+function checkPath(name: string, path: string): string {
+  if (typeof path !== "string" || !path.startsWith("/") || path.endsWith("/")) {
+    throw new AexError("AEX_ERR_OPENAPI_OPTIONS", `${name} must start with "/" and not end with one: ${String(path)}`);
+  }
+  return path;
+}
+
+/**
+ * The step answering the reference page and its two files. The page is the same for every
+ * request but its nonce, so it is built once in two halves.
+ */
+function referenceStep(
+  options: ServeOpenApiOptions,
+  jsonPath: string,
+): (path: string, req: AexRequest, res: AexResponse) => boolean {
+  const pagePath = checkPath("referencePath", options.referencePath ?? "/reference");
+  const { folder, version } = swaggerUiFolder(); // at setup: a missing package is a startup error
+  const title = `${options.info?.title ?? "Aex app"} · API reference`;
+  const { head, tail } = referencePage(title, pagePath, jsonPath);
+  const assets = new Map<ReferenceAssetName, ReferenceAsset>();
+  const prefix = `${pagePath}/`;
+  return (path, req, res) => {
+    if (path === pagePath) {
+      // Read before the head goes out: reading it adds the nonce to this response's CSP.
+      const nonce = res.nonce;
+      const html = `${head}${nonce}${tail}`;
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "content-length": Buffer.byteLength(html),
+        "cache-control": "no-store",
+      });
+      res.end(req.method === "HEAD" ? undefined : html);
+      return true;
+    }
+    if (!path.startsWith(prefix)) return false;
+    const name = path.slice(prefix.length);
+    if (!isReferenceAsset(name)) return false;
+    let asset = assets.get(name);
+    if (asset === undefined) assets.set(name, (asset = readReferenceAsset(folder, version, name)));
+    // The file changes only with the package: the browser revalidates and gets a 304.
+    if (req.headers["if-none-match"] === asset.etag) {
+      res.writeHead(304, { etag: asset.etag, "cache-control": "no-cache" });
+      res.end();
+      return true;
+    }
+    res.writeHead(200, {
+      "content-type": asset.type,
+      "content-length": asset.body.length,
+      etag: asset.etag,
+      "cache-control": "no-cache",
+    });
+    res.end(req.method === "HEAD" ? undefined : asset.body);
+    return true;
+  };
 }
 
 /**
  * A middleware for `aex.use` that serves the app's OpenAPI 3.1 document at
- * `/openapi.json` and `/openapi.yaml` (GET and HEAD). The document is built once, from
- * `aex.routes()`, on its first request; every other request passes through.
+ * `/openapi.json` and `/openapi.yaml` (GET and HEAD), and with `reference: true` an API
+ * reference page at `/reference`. The document is built once, from `aex.routes()`, on its
+ * first request; every other request passes through.
  *
  * @example
  * const aex = new Aex().push(Notes);
- * aex.use(openapi(aex, { info: { title: "Notes", version: "1.0.0" } }));
+ * aex.use(openapi(aex, { info: { title: "Notes", version: "1.0.0" }, reference: true }));
  */
 export function openapi(app: Aex, options: ServeOpenApiOptions = {}): Step {
-  const jsonPath = options.jsonPath ?? "/openapi.json";
-  const yamlPath = options.yamlPath ?? "/openapi.yaml";
+  const jsonPath = checkPath("jsonPath", options.jsonPath ?? "/openapi.json");
+  const yamlPath = checkPath("yamlPath", options.yamlPath ?? "/openapi.yaml");
+  const reference = options.reference === true ? referenceStep(options, jsonPath) : null;
   let document: JsonSchema | undefined;
   let json: string | undefined;
   let yaml: string | undefined;
@@ -32,7 +108,9 @@ export function openapi(app: Aex, options: ServeOpenApiOptions = {}): Step {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
-    if (path !== jsonPath && path !== yamlPath) return undefined;
+    if (path !== jsonPath && path !== yamlPath) {
+      return reference !== null && reference(path, req, res) ? false : undefined;
+    }
     document ??= buildOpenApi(app.routes(), options);
     const asYaml = path === yamlPath;
     const text = asYaml ? (yaml ??= toYaml(document)) : (json ??= JSON.stringify(document));
