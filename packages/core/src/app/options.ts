@@ -21,6 +21,14 @@ export interface AexOptions {
    * `headersTimeout` and `requestTimeout` (408 past them), `keepAliveTimeout`…
    */
   server?: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+  /**
+   * What a request gets when its path has routes, but none for its method: `true`
+   * (default) answers 405 `AEX_METHOD_NOT_ALLOWED` with an `Allow` header listing the
+   * path's methods (HEAD beside GET, and OPTIONS), `OPTIONS` with 204 and `Allow`, and a
+   * plain GET to a WebSocket path 426 `AEX_UPGRADE_REQUIRED`. `false` answers each with
+   * the 404 of an unknown path (or your `setNotFoundHandler`), as Aex did before.
+   */
+  methodNotAllowed?: boolean;
 
   // --- Operations: errors, logging, request ids, signals (docs/operations.md) ---
   /**
@@ -80,6 +88,7 @@ export interface ResolvedOptions {
   readonly maxParamLength: number;
   readonly closeTimeout: number;
   readonly server: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+  readonly methodNotAllowed: boolean;
   readonly dev: boolean;
   readonly logger: LoggerOption;
   readonly logLevel: string;
@@ -126,6 +135,7 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
     maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
     closeTimeout,
     server: serverOptions(options.server),
+    methodNotAllowed: options.methodNotAllowed ?? true,
     dev,
     logger: options.logger ?? true,
     logLevel: options.logLevel ?? levelFromEnv() ?? "info",

@@ -90,6 +90,19 @@ export class RouteTable<T> {
     );
   }
 
+  /**
+   * The methods (not `"*"`) that have a route for `path`, added to `into`. Only a request
+   * no route answered asks this (a 405's `Allow`), so it may look in every method's tree:
+   * one walk of the path per method, never a scan of the routes.
+   */
+  methodsAt(path: string, into: Set<string>): void {
+    if (path.length > 1 && path.charCodeAt(path.length - 1) === 47 /* / */) path = path.slice(0, -1);
+    const values: string[] = [];
+    for (const [method, routes] of this.methods) {
+      if (method !== ANY_METHOD && !into.has(method) && this.findIn(routes, path, values) !== null) into.add(method);
+    }
+  }
+
   private findIn(routes: MethodRoutes<T> | undefined, path: string, values: string[]): RouteEntry<T> | null {
     if (routes === undefined) return null;
     const hit = routes.statics.get(path);
