@@ -284,12 +284,12 @@ export class Aex {
   /** Every table a request can be routed through, asked only when no route answered it. */
   private collectPathMethods(table: RouteTable<CompiledRoute>, upgrades: RouteTable<CompiledRoute>): PathMethods {
     const http: MethodsAt[] = [];
-    if (table.count > 0) http.push((path, into) => table.methodsAt(path, into));
+    if (table.count > 0) http.push((path, missed, found) => table.methodsAt(path, missed, found));
     for (const middleware of this.middlewares) {
       const methodsAt = (middleware as Partial<RouterMiddleware>)[METHODS_AT];
       if (methodsAt !== undefined) http.push(methodsAt);
     }
-    const upgradesAt: UpgradesAt[] = [(path) => this.attached.has(path)];
+    const upgradesAt: UpgradesAt[] = [(path) => this.attached.size > 0 && this.attached.has(path)];
     if (upgrades.count > 0) {
       // A `@ws("*")` route upgrades every path: it names none, so unknown paths keep their 404.
       upgradesAt.push((path) => {
@@ -511,9 +511,13 @@ export class Aex {
     else this.watchdog.watch(res);
   }
 
-  /** What `req`'s path has routes for, when `methodNotAllowed` is on (upgrade routes: over HTTP/1 only). */
+  /**
+   * What `req`'s path has routes for besides its method, when `methodNotAllowed` is on
+   * (upgrade routes count over HTTP/1 only: HTTP/2 has no `Upgrade`).
+   */
   private knownPath(req: AexRequest): KnownPath | null {
-    return this.pathMethods === null ? null : this.pathMethods.at(pathOf(req.url), req.httpVersionMajor < 2);
+    if (this.pathMethods === null) return null;
+    return this.pathMethods.at(pathOf(req.url), req.method ?? "GET", req.httpVersionMajor < 2);
   }
 
   /**
@@ -526,9 +530,7 @@ export class Aex {
     if (known === null) return this.notFound(req, res, scope);
     const method = req.method ?? "GET";
     if (method === "OPTIONS") return answerOptions(res, known);
-    const error = methodMismatch(method, pathOf(req.url), known);
-    if (error === null) return this.notFound(req, res, scope);
-    await this.answerError(error, req, res, scope);
+    await this.answerError(methodMismatch(method, pathOf(req.url), known), req, res, scope);
   }
 
   private async notFound(req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {

@@ -4,12 +4,9 @@ import type { KnownPath } from "../router/path-methods";
 
 /**
  * The error for a request whose path has routes, but none for its method: 426 for a
- * plain GET to a WebSocket path (it needs an upgrade), 405 with `Allow` otherwise. `null`
- * when a route of the path does answer the method (a step let the request pass on
- * unanswered): that stays a 404.
+ * plain GET to a WebSocket path (it needs an upgrade), 405 with `Allow` otherwise.
  */
-export function methodMismatch(method: string, path: string, known: KnownPath): HttpError | null {
-  if (known.allows(method)) return null;
+export function methodMismatch(method: string, path: string, known: KnownPath): HttpError {
   if (known.upgrade && method === "GET") {
     return new HttpError(426, `GET ${path} needs a WebSocket upgrade`, {
       code: "AEX_UPGRADE_REQUIRED",

@@ -1,5 +1,9 @@
-/** Something that knows which methods have a route for a path: a route table, a router. */
-export type MethodsAt = (path: string, into: Set<string>) => void;
+/**
+ * Something that knows which methods have a route for a path: a route table, a router.
+ * It pushes each method other than `missed` onto `found` (made on the first one) and
+ * returns it.
+ */
+export type MethodsAt = (path: string, missed: string, found: string[] | null) => string[] | null;
 
 /** Something that knows whether an upgrade (WebSocket) route serves a path. */
 export type UpgradesAt = (path: string) => boolean;
@@ -13,8 +17,6 @@ export interface KnownPath {
   readonly allow: string;
   /** Whether an upgrade (WebSocket) route serves the path. */
   readonly upgrade: boolean;
-  /** Whether one of the path's HTTP routes (or OPTIONS) answers `method`. */
-  readonly allows: (method: string) => boolean;
 }
 
 /** The order of `Allow`: RFC 9110's methods in its order, others after them by name. */
@@ -29,8 +31,8 @@ function rank(method: string): number {
  * Which methods a path has routes for, so a request no route answered gets a 405 with
  * `Allow` (or a 426 for a WebSocket path) instead of a 404. The sources (the app's route
  * tables, its routers', its attached upgrade servers) are gathered once at `prepare()`;
- * a lookup walks the path once per method those tables hold, and only requests that
- * missed every route pay for it.
+ * a lookup walks the path once per other method those tables hold, and only requests
+ * that missed every route pay for it.
  */
 export class PathMethods {
   constructor(
@@ -38,19 +40,22 @@ export class PathMethods {
     private readonly upgrades: readonly UpgradesAt[],
   ) {}
 
-  /** What `path` has routes for, or `null` when it has none (a 404). */
-  at(path: string, withUpgrades: boolean): KnownPath | null {
-    const methods = new Set<string>();
-    for (const methodsAt of this.http) methodsAt(path, methods);
-    const upgrade = withUpgrades && this.upgrades.some((upgradesAt) => upgradesAt(path));
-    if (methods.size === 0 && !upgrade) return null;
+  /**
+   * What `path` has routes for besides `missed` (the request's method), or `null` when
+   * nothing (a 404). Upgrade routes count only when `withUpgrades` (HTTP/1 requests).
+   */
+  at(path: string, missed: string, withUpgrades: boolean): KnownPath | null {
+    let found: string[] | null = null;
+    for (const methodsAt of this.http) found = methodsAt(path, missed, found);
+    let upgrade = false;
+    if (withUpgrades) for (let i = 0; i < this.upgrades.length && !upgrade; i++) upgrade = this.upgrades[i](path);
+    if (found === null && !upgrade) return null;
     // GET routes answer HEAD; an upgrade is a GET; the app answers OPTIONS.
-    const httpMethods = new Set(methods);
-    if (methods.has("GET")) httpMethods.add("HEAD");
-    httpMethods.add("OPTIONS");
-    const allow = new Set(httpMethods);
+    const allow = new Set(found);
+    if (allow.has("GET")) allow.add("HEAD");
     if (upgrade) allow.add("GET");
+    allow.add("OPTIONS");
     const sorted = [...allow].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-    return { allow: sorted.join(", "), upgrade, allows: (method) => httpMethods.has(method) };
+    return { allow: sorted.join(", "), upgrade };
   }
 }

@@ -28,7 +28,7 @@ export const METHODS_AT = Symbol("aex.router.methodsAt");
 export interface RouterMiddleware extends IAsyncMiddleware {
   /** Compiles the router's routes (`aex.prepare()` calls it). */
   [COMPILE]: () => void;
-  /** Adds the methods that have a route for `path` to `into`. */
+  /** The methods other than `missed` that have a route for a path (see {@link MethodsAt}). */
   [METHODS_AT]: MethodsAt;
 }
 
@@ -151,9 +151,9 @@ export class Router {
   toMiddleware(): RouterMiddleware {
     const middleware = ((req, res, scope) => (this.compiled ?? this.compile())(req, res, scope)) as RouterMiddleware;
     middleware[COMPILE] = () => void this.compile();
-    middleware[METHODS_AT] = (path, into) => {
+    middleware[METHODS_AT] = (path, missed, found) => {
       this.compile();
-      this.table?.methodsAt(path, into);
+      return this.table?.methodsAt(path, missed, found) ?? found;
     };
     return middleware;
   }
