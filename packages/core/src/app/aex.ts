@@ -81,6 +81,7 @@ export class Aex {
    * process never see each other's helpers.
    */
   readonly Request: AppClasses["Request"];
+  /** This app's own response class (see {@link Aex.Request}). */
   readonly Response: AppClasses["Response"];
   /**
    * The app's pino logger (`new Aex({ logger })`): errors, warnings, and one line per

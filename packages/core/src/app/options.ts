@@ -57,7 +57,14 @@ export interface AexOptions {
    * names the header read and echoed (default `x-request-id`); `echo: false` stops
    * echoing it in responses.
    */
-  requestId?: { trust?: boolean; header?: string; echo?: boolean };
+  requestId?: {
+    /** Take the client's id (checked) instead of generating one. Default false. */
+    trust?: boolean;
+    /** The header read and echoed. Default `x-request-id`. */
+    header?: string;
+    /** Echo the id in every response. Default true. */
+    echo?: boolean;
+  };
   /**
    * Whether `start()` handles SIGTERM and SIGINT with a graceful shutdown (stop
    * accepting, drain, run `onClose` hooks, exit). Default true.

@@ -27,11 +27,17 @@ export interface HttpErrorOptions {
  * throw new HttpError(403, "Only admins may do this");
  */
 export class HttpError extends Error {
+  /** `"HttpError"`. */
   override readonly name = "HttpError";
+  /** The HTTP status, 400-599 (anything else becomes 500). */
   readonly status: number;
+  /** Whether the message is shown to the client (default: `status < 500`). */
   readonly expose: boolean;
+  /** The machine-readable code of the response body. */
   readonly code?: string;
+  /** Headers sent with the error response. */
   readonly headers?: Record<string, string>;
+  /** JSON-safe details, sent when exposed. */
   readonly details?: unknown;
   /** The problem type URI of the response body, when not `about:blank`. */
   readonly type?: string;

@@ -3,11 +3,13 @@ import { tokenize } from "./route-path";
 
 /** What a table stores for one method + pattern. */
 export interface RouteEntry<T> {
+  /** What the route was added with (its compiled line, for the app's tables). */
   readonly value: T;
   /** Parameter names, in the order their values are found. */
   readonly paramNames: readonly string[];
   /** Whether the last parameter is a `*` wildcard (exempt from the length limit). */
   readonly wildcard: boolean;
+  /** The pattern the route was added with (`/notes/:id`). */
   readonly pattern: string;
 }
 

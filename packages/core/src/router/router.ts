@@ -28,7 +28,7 @@ export const METHODS_AT = Symbol("aex.router.methodsAt");
 export interface RouterMiddleware extends IAsyncMiddleware {
   /** Compiles the router's routes (`aex.prepare()` calls it). */
   [COMPILE]: () => void;
-  /** The methods other than `missed` that have a route for a path (see {@link MethodsAt}). */
+  /** The methods, other than the one that missed, that have a route for a path (a 405's `Allow`). */
   [METHODS_AT]: MethodsAt;
 }
 
