@@ -29,8 +29,10 @@ describe("examples/hello", () => {
     expect(Number.isNaN(Date.parse(body.started))).toBe(false);
   });
 
-  it("does not answer /time for other methods", async () => {
-    expect((await send(base, "DELETE", "/time")).status).toBe(404);
+  it("does not answer /time for other methods: 405 with Allow", async () => {
+    const res = await send(base, "DELETE", "/time");
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("GET, HEAD, POST, OPTIONS");
   });
 
   it("echoes a posted body", async () => {

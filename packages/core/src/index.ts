@@ -1,3 +1,10 @@
+/**
+ * The Aex framework: the app, the decorators and their steps, the router, `Scope`, errors
+ * in problem details, guards, caching, OpenAPI, operations (logs, metrics, shutdown),
+ * HTTP/2 and the in-process test client.
+ *
+ * @module @aex/core
+ */
 // The app
 export { Aex, type AexServer, type AexState, type ErrorHandler } from "./app/aex";
 export type { AexPlugin } from "./app/plugin";
@@ -49,12 +56,7 @@ export {
   type FilterFallback,
   type FilterSource,
 } from "./validation/filter";
-export {
-  RULE_TYPES,
-  type FilterRule,
-  type FilterRules,
-  type RuleType,
-} from "./validation/filter-rule";
+export { RULE_TYPES, type FilterRule, type FilterRules, type RuleType } from "./validation/filter-rule";
 export { compileObject, codePoints, type ObjectCheck } from "./validation/compile-rules";
 export { isStandardSchema, type StandardSchemaV1 } from "./schema/standard-schema";
 export { runSchema, toFieldErrors, type SchemaOutcome } from "./schema/run-schema";

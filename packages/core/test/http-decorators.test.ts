@@ -102,10 +102,8 @@ describe("@http, @get, @post, @compact", () => {
   });
 
   it.each([
-    ["POST", "/profile"],
     ["GET", "/user/1/extra"],
-    ["POST", "/user/get"],
-    ["POST", "/mixed"],
+    ["DELETE", "/nowhere"],
   ])("%s %s is not routed (404)", async (method, path) => {
     const res = await send(base, method, path);
     expect(res.status).toBe(404);
@@ -117,6 +115,26 @@ describe("@http, @get, @post, @compact", () => {
       detail: `Cannot ${method} ${path}`,
       instance: path,
       code: "AEX_NOT_FOUND",
+      requestId: res.headers["x-request-id"],
+    });
+  });
+
+  it.each([
+    ["POST", "/profile"],
+    ["POST", "/user/get"],
+    ["POST", "/mixed"],
+  ])("%s %s is not routed: 405, the path's methods in Allow", async (method, path) => {
+    const res = await send(base, method, path);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("GET, HEAD, OPTIONS");
+    expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(res.json()).toEqual({
+      type: "about:blank",
+      status: 405,
+      title: "Method Not Allowed",
+      detail: `${path} does not answer ${method}`,
+      instance: path,
+      code: "AEX_METHOD_NOT_ALLOWED",
       requestId: res.headers["x-request-id"],
     });
   });

@@ -124,8 +124,10 @@ describe("@serve(url) and @assets(url)", () => {
     expect(res.json()).toMatchObject({ status: 400, code: "AEX_STATIC_BAD_PATH" });
   });
 
-  it("does not answer other methods", async () => {
-    expect((await send(base, "POST", "/assets/index.html")).status).toBe(404);
+  it("does not answer other methods: 405 with Allow", async () => {
+    const res = await send(base, "POST", "/assets/index.html");
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("GET, HEAD, OPTIONS");
   });
 
   it("serves a binary file with its length and range support", async () => {

@@ -1,3 +1,9 @@
+/**
+ * Sessions for Aex: `@session()`, the `sessions` plugin, signed cookies and the memory
+ * store (Redis: `@aex/session/redis`).
+ *
+ * @module @aex/session
+ */
 // Sessions
 export { session } from "./session-step";
 export { sessions, type SessionPluginOptions, type AppSessions } from "./session-plugin";

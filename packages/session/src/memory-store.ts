@@ -18,7 +18,7 @@ interface Entry {
  * Sessions in this process's memory: the embedded default. Entries expire after their
  * TTL and the least recently used go first past `max`. It runs no timers (expired
  * entries are dropped when met), so it never keeps a process alive. Use
- * {@link RedisStore} to share sessions between processes.
+ * {@link "@aex/session/redis"!RedisStore} to share sessions between processes.
  *
  * @example
  * const store = new MemoryStore({ max: 50_000, ttl: 3600 });

@@ -7,14 +7,23 @@ const log = debug("aex:session:redis");
 
 /** The commands RedisStore uses: any node-redis client (or cluster) has them. */
 export interface RedisLike {
+  /** Whether the client is connected (the store connects it on first use otherwise). */
   isOpen: boolean;
+  /** Connects the client. */
   connect(): Promise<unknown>;
+  /** `GET key`. */
   get(key: string): Promise<string | null | unknown>;
+  /** `SET key value EX seconds`. */
   set(key: string, value: string, options: { EX: number }): Promise<unknown>;
+  /** `DEL key`. */
   del(key: string): Promise<unknown>;
+  /** `EXPIRE key seconds`. */
   expire(key: string, seconds: number): Promise<unknown>;
+  /** Listens for connection errors (the store logs them instead of crashing). */
   on(event: "error", listener: (error: Error) => void): unknown;
+  /** Closes the connection (node-redis 4). */
   quit?(): Promise<unknown>;
+  /** Closes the connection (node-redis 5). */
   close?(): Promise<unknown>;
 }
 
@@ -49,6 +58,7 @@ function isClient(value: unknown): value is RedisLike {
  * }
  */
 export class RedisStore implements Store {
+  /** The Redis client the store talks through. */
   readonly client: RedisLike;
   private readonly prefix: string;
   private readonly ttl: number;

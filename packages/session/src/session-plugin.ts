@@ -6,6 +6,7 @@ import type { Store } from "./store";
 
 declare module "@aex/core" {
   interface ScopeSlots {
+    /** The request's session, once `@session()` loaded it. */
     session: Session;
   }
   interface Scope {
@@ -24,7 +25,9 @@ export interface SessionPluginOptions extends SessionOptions {
 
 /** What `@session()` without arguments uses on an app. */
 export interface AppSessions {
+  /** The app's session store (memory unless the plugin was given one). */
   readonly store: Store;
+  /** The app's session options (cookie, secret, lifetime…). */
   readonly options: SessionOptions;
   /** The random secret standing in when none is set; one per app. */
   readonly fallbackSecret: () => string;

@@ -1,3 +1,9 @@
+/**
+ * Server-rendered pages for Aex: `@template`, the `templates` plugin and `res.render`
+ * (engines: `@aex/template/nunjucks`, `@aex/template/pug`).
+ *
+ * @module @aex/template
+ */
 // The decorator and the plugin
 export { template, type TemplateInit } from "./template";
 export { templates, type ResponseView } from "./template-plugin";

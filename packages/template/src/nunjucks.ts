@@ -1,10 +1,18 @@
+/**
+ * The nunjucks engine for `@template`, an entry of its own so that an app on another
+ * engine never loads (or installs) `nunjucks`.
+ *
+ * @module @aex/template/nunjucks
+ */
 import * as nunjucksLib from "nunjucks";
 import type { ViewEngine } from "./view-engine";
 import { viewName } from "./view-name";
 
 /** A nunjucks engine; `environment` is there to add filters and globals. */
 export interface NunjucksEngine extends ViewEngine {
+  /** The nunjucks environment: add filters and globals to it. */
   readonly environment: nunjucksLib.Environment;
+  /** Renders template `name` (under the views folder) with `data`. */
   render(name: string, data: object): Promise<string>;
 }
 

@@ -1,3 +1,9 @@
+/**
+ * The pug engine for `@template`, an entry of its own so that an app on another engine
+ * never loads (or installs) `pug`.
+ *
+ * @module @aex/template/pug
+ */
 import * as pugLib from "pug";
 import type { ViewEngine } from "./view-engine";
 import { viewName, viewPath } from "./view-name";

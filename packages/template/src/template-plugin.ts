@@ -13,12 +13,15 @@ export const VIEW = Symbol("aex.template.view");
 
 /** What `@template`'s step leaves on the response. */
 export interface ResponseView {
+  /** The method's template engine. */
   readonly engine: ViewEngine;
+  /** The request's scope, whose values templates see. */
   readonly scope: Scope;
 }
 
 declare module "@aex/core" {
   interface ScopeSlots {
+    /** The method's template engine, once `@template()` ran. */
     engine: ViewEngine;
   }
   interface Scope {

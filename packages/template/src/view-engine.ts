@@ -4,6 +4,7 @@
  * (nunjucks' `Environment` does). `name` is what `res.render` was given, as written.
  */
 export interface ViewEngine {
+  /** Renders template `name` with `data`: returns the HTML (or its promise), or calls `callback` with it. */
   render(name: string, data: object, callback?: (error: Error | null, html?: string) => void): unknown;
 }
 

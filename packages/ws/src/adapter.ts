@@ -2,7 +2,9 @@
 export interface BroadcastMessage {
   /** The room, or undefined for everyone. */
   room?: string;
+  /** The event's name. */
   event: string;
+  /** The event's data (JSON-safe). */
   data: unknown;
 }
 
@@ -11,7 +13,10 @@ export interface BroadcastMessage {
  * messages of the others arrive through the callback given to `start`.
  */
 export interface BroadcastAdapter {
+  /** Connects; the broadcasts of the other processes then go to `deliver`. */
   start(deliver: (message: BroadcastMessage) => void): Promise<void>;
+  /** Sends a broadcast of this process to the others. */
   publish(message: BroadcastMessage): Promise<void>;
+  /** Disconnects. */
   close(): Promise<void>;
 }

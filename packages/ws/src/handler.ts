@@ -87,7 +87,10 @@ export class WebSocketHandler extends EventEmitter {
   }
 
   /** Sends to a room's members (this connection included, if it joined), in every process. */
-  to(room: string): { send(event: string, data?: unknown): void } {
+  to(room: string): {
+    /** Sends `{ event, data }` to each member of the room. */
+    send(event: string, data?: unknown): void;
+  } {
     return this.host.to(room);
   }
 

@@ -1,3 +1,9 @@
+/**
+ * WebSockets for Aex: `WebSocketServer`, `@ws` routes, events, middlewares, rooms and
+ * broadcast (across processes: `@aex/ws/redis`).
+ *
+ * @module @aex/ws
+ */
 // The server, its connections and @ws routes
 export {
   WebSocketServer,

@@ -1,6 +1,8 @@
 /** The JSON shape of every message, both ways: `{ "event": name, "data": … }`. */
 export interface WireMessage {
+  /** The event's name. */
   event: string;
+  /** The event's data. */
   data?: unknown;
 }
 
@@ -18,11 +20,17 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
 
 /** Close codes Aex uses (RFC 6455 §7.4.1). */
 export const CloseCode = {
+  /** 1001: the server is shutting down. */
   GOING_AWAY: 1001,
+  /** 1007: a message whose data does not match its type (text that is not UTF-8). */
   INVALID_PAYLOAD: 1007,
+  /** 1008: a `ws.use` step refused the connection. */
   POLICY: 1008,
+  /** 1009: a message was larger than `maxPayload`. */
   TOO_BIG: 1009,
+  /** 1011: a `ws.use` step or the handler failed. */
   INTERNAL: 1011,
+  /** 1013: the client read too slowly (`maxBufferedAmount`). */
   TRY_AGAIN_LATER: 1013,
 } as const;
 
@@ -35,6 +43,7 @@ export const WS_ERROR_CODES = {
   AEX_WS_HANDLER_FAILED: "a listener of the event failed",
 } as const;
 
+/** A code from {@link WS_ERROR_CODES}. */
 export type WsErrorCode = keyof typeof WS_ERROR_CODES;
 
 /** Parses a client message; returns an error code when it is not a valid one. */

@@ -39,6 +39,7 @@ export class RedisAdapter implements BroadcastAdapter {
     this.subscriber.on("error", (error: Error) => log("subscriber: %s", error.message));
   }
 
+  /** Connects both clients and subscribes to the channel; others' broadcasts go to `deliver`. */
   async start(deliver: (message: BroadcastMessage) => void): Promise<void> {
     await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
     await this.subscriber.subscribe(this.channel, (json: string) => {
@@ -51,11 +52,13 @@ export class RedisAdapter implements BroadcastAdapter {
     });
   }
 
+  /** Publishes a broadcast of this process on the channel. */
   async publish(message: BroadcastMessage): Promise<void> {
     const envelope: Envelope = { ...message, origin: this.origin };
     await this.publisher.publish(this.channel, JSON.stringify(envelope));
   }
 
+  /** Closes both clients. */
   async close(): Promise<void> {
     await Promise.allSettled([this.subscriber.close(), this.publisher.close()]);
   }

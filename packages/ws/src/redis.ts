@@ -1,3 +1,7 @@
-// `@aex/ws/redis`: the Redis broadcast adapter, an entry of its own so that a single-process
-// app never loads (or installs) `redis`.
+/**
+ * The Redis broadcast adapter, an entry of its own so that a single-process app never
+ * loads (or installs) `redis`.
+ *
+ * @module @aex/ws/redis
+ */
 export { RedisAdapter, type RedisAdapterOptions } from "./redis-adapter";

@@ -63,12 +63,13 @@ export interface WebSocketServerOptions {
   heartbeat?: number;
   /** Bytes allowed to wait for a slow client before it is closed with 1013. Default 4 MiB. */
   maxBufferedAmount?: number;
-  /** Shares broadcasts between processes (e.g. {@link RedisAdapter}). */
+  /** Shares broadcasts between processes (e.g. {@link "@aex/ws/redis"!RedisAdapter}). */
   adapter?: BroadcastAdapter;
 }
 
 /** Sends to the members of a room (or everyone), here and through the adapter. */
 export interface BroadcastTarget {
+  /** Sends `{ event, data }` to each connection of the target, in every process. */
   send(event: string, data?: unknown): void;
 }
 
@@ -91,6 +92,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   /** The event that hands over each new connection's handler. */
   static readonly ENTER = "enter";
 
+  /** Bytes allowed to wait for a slow client before it is closed with 1013. */
   readonly maxBufferedAmount: number;
   /** Resolves once the adapter (if any) is connected. */
   readonly ready: Promise<void>;

@@ -163,6 +163,28 @@ describe("paths, rooms and broadcast", () => {
     }
   });
 
+  it("answers plain requests to a server's path with 426 or 405; one without a path leaves the 404s alone", async () => {
+    const { aex, server, port } = await started();
+    new WebSocketServer(server, { path: "/chat" });
+    new WebSocketServer(server);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const plain = await httpGet(base, "/chat");
+      expect(plain.status).toBe(426);
+      expect(plain.headers.upgrade).toBe("websocket");
+      expect(plain.json()).toMatchObject({ code: "AEX_UPGRADE_REQUIRED", instance: "/chat" });
+      const posted = await fetch(`${base}/chat`, { method: "POST" });
+      expect(posted.status).toBe(405);
+      expect(posted.headers.get("allow")).toBe("GET, OPTIONS");
+      const elsewhere = await httpGet(base, "/elsewhere");
+      expect(elsewhere.status).toBe(404);
+      expect(elsewhere.headers.upgrade).toBeUndefined();
+      expect(elsewhere.json()).toMatchObject({ code: "AEX_NOT_FOUND" });
+    } finally {
+      await aex.close();
+    }
+  });
+
   it("sends to rooms and to everyone; leaving a room or closing stops delivery", async () => {
     const { aex, server, port } = await started();
     const ws = new WebSocketServer(server);

@@ -69,7 +69,12 @@ describe("@ws(path) on a controller", () => {
     const res = await aex.inject().ws("/chat/lobby");
     expect(res.status).toBe(401);
     expect(res.socket).toBeNull();
-    expect(res.json()).toMatchObject({ status: 401, title: "Unauthorized", code: "NOTES_LOGIN", detail: "Log in first" });
+    expect(res.json()).toMatchObject({
+      status: 401,
+      title: "Unauthorized",
+      code: "NOTES_LOGIN",
+      detail: "Log in first",
+    });
     expect(errors).toEqual([{ status: 401, code: "NOTES_LOGIN", upgrade: true }]);
     expect(hubOf(aex).handlers.size).toBe(0);
     await aex.close();
@@ -119,7 +124,11 @@ describe("@ws(path) on a controller", () => {
     expect(upgrade.status).toBe(414);
     // Same problem body, apart from the members that name the request itself.
     const { instance: httpInstance, requestId: httpId, ...httpProblem } = http.json<Record<string, unknown>>();
-    const { instance: upgradeInstance, requestId: upgradeId, ...upgradeProblem } = upgrade.json<Record<string, unknown>>();
+    const {
+      instance: upgradeInstance,
+      requestId: upgradeId,
+      ...upgradeProblem
+    } = upgrade.json<Record<string, unknown>>();
     expect(upgradeProblem).toEqual(httpProblem);
     expect([httpInstance, upgradeInstance]).toEqual([`/rooms/${"x".repeat(11)}`, `/chat/${"x".repeat(11)}`]);
     expect(httpId).toBe(http.headers["x-request-id"]);
@@ -139,6 +148,60 @@ describe("@ws(path) on a controller", () => {
     expect(res.status).toBe(404);
     expect(res.json()).toMatchObject({ code: "AEX_NOT_FOUND" });
     await aex.close();
+  });
+
+  it("answers a plain request to a WebSocket path: 426 for GET, 405 with Allow otherwise, 204 for OPTIONS", async () => {
+    const { aex, errors } = chatApp();
+    const client = aex.inject();
+    const plain = await client.get("/chat/lobby");
+    expect(plain.status).toBe(426);
+    expect(plain.headers.upgrade).toBe("websocket");
+    expect(plain.json()).toMatchObject({ status: 426, code: "AEX_UPGRADE_REQUIRED", instance: "/chat/lobby" });
+    const posted = await client.post("/chat/lobby");
+    expect(posted.status).toBe(405);
+    expect(posted.headers.allow).toBe("GET, OPTIONS");
+    expect(posted.json()).toMatchObject({ status: 405, code: "AEX_METHOD_NOT_ALLOWED", instance: "/chat/lobby" });
+    const head = await client.head("/chat/lobby");
+    expect(head.status).toBe(405);
+    expect(head.headers.allow).toBe("GET, OPTIONS");
+    expect(head.text()).toBe("");
+    const options = await client.options("/chat/lobby");
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe("GET, OPTIONS");
+    // An upgrade asks for a protocol, not a method: a path with only HTTP routes stays a 404.
+    const upgrade = await client.ws("/rooms/a");
+    expect(upgrade.status).toBe(404);
+    expect(upgrade.json()).toMatchObject({ code: "AEX_NOT_FOUND" });
+    expect(errors).toEqual([
+      { status: 426, code: "AEX_UPGRADE_REQUIRED", upgrade: false },
+      { status: 405, code: "AEX_METHOD_NOT_ALLOWED", upgrade: false },
+      { status: 405, code: "AEX_METHOD_NOT_ALLOWED", upgrade: false },
+      { status: 404, code: "AEX_NOT_FOUND", upgrade: true },
+    ]);
+    await aex.close();
+  });
+
+  it("answers the same 426 and 405 over a real port, and still upgrades", async () => {
+    const { aex } = chatApp();
+    await aex.start(0, "127.0.0.1");
+    try {
+      const base = `http://127.0.0.1:${aex.port}`;
+      const plain = await fetch(`${base}/chat/a`);
+      expect(plain.status).toBe(426);
+      expect(plain.headers.get("upgrade")).toBe("websocket");
+      expect(await plain.json()).toMatchObject({ code: "AEX_UPGRADE_REQUIRED" });
+      const posted = await fetch(`${base}/chat/a`, { method: "POST" });
+      expect(posted.status).toBe(405);
+      expect(posted.headers.get("allow")).toBe("GET, OPTIONS");
+      expect(await posted.json()).toMatchObject({ code: "AEX_METHOD_NOT_ALLOWED" });
+      const login = await fetch(`${base}/login`);
+      const cookie = login.headers.get("set-cookie")!.split(";")[0];
+      const socket = await TestClient.open(`ws://127.0.0.1:${aex.port}/chat/a`, { Cookie: cookie });
+      expect(await socket.next("welcome")).toMatchObject({ user: "alice", room: "a" });
+      socket.close();
+    } finally {
+      await aex.close();
+    }
   });
 
   it("serves the same line over a real port", async () => {

@@ -13,7 +13,12 @@ export interface RestOptions {
   /** Handlers take `({ req, res, scope })` (default) or `(req, res, scope)` when false. */
   isCompact?: boolean;
   /** How bodies are parsed, as `@body(type, options)`; an unknown type is urlencoded. */
-  body?: { type?: string; options?: BodyOptions };
+  body?: {
+    /** The body type, as `@body`'s first argument (`"urlencoded"`, `"json"`…). */
+    type?: string;
+    /** The parser's options, as `@body`'s second argument. */
+    options?: BodyOptions;
+  };
 }
 
 const REST_VERBS = ["GET", "POST", "PUT", "PATCH", "DELETE"];

@@ -22,8 +22,10 @@ import { runLine } from "../pipeline/run-line";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { createDispatcher, type CompiledRoute } from "../router/dispatch";
 import { pathOf } from "../router/path-of";
+import { matchesEveryPath } from "../router/route-path";
 import { RouteTable } from "../router/route-table";
-import { COMPILE, Router, type RouterMiddleware } from "../router/router";
+import { COMPILE, METHODS_AT, Router, type RouterMiddleware } from "../router/router";
+import { PathMethods, type KnownPath, type MethodsAt, type UpgradesAt } from "../router/path-methods";
 import { AttachedUpgrades } from "../router/attached-upgrades";
 import { BUILD_FOR_APP, type DecoratorStep } from "../registry/decorator-step";
 import { Scope, type ScopeBag, type SharedScope } from "../scope/scope";
@@ -34,6 +36,7 @@ import type { AexPlugin } from "./plugin";
 import { appClasses, type AppClasses } from "./app-classes";
 import { TestClient } from "../testing/test-client";
 import { Watchdog } from "./watchdog";
+import { answerOptions, methodMismatch } from "./method-not-allowed";
 
 const log = debug("aex:app");
 
@@ -80,6 +83,7 @@ export class Aex {
    * process never see each other's helpers.
    */
   readonly Request: AppClasses["Request"];
+  /** This app's own response class (see {@link Aex.Request}). */
   readonly Response: AppClasses["Response"];
   /**
    * The app's pino logger (`new Aex({ logger })`): errors, warnings, and one line per
@@ -110,6 +114,8 @@ export class Aex {
   private prepared = false;
   private closing = false;
   private notFoundHandler: IAsyncMiddleware | null = null;
+  /** Which methods a path has, for requests no route answered; `null` with `methodNotAllowed: false`. */
+  private pathMethods: PathMethods | null = null;
   private errorHandler: ErrorHandler | null = null;
 
   /** The app whose `createServer()`/`start()` made `server`, if any. */
@@ -274,9 +280,29 @@ export class Aex {
       ...(upgrades.count > 0 ? [createDispatcher(upgrades, this.options.maxParamLength, true)] : []),
       this.attached.step,
     ];
+    if (this.options.methodNotAllowed) this.pathMethods = this.collectPathMethods(table, upgrades);
     this.prepared = true;
     log("prepared %d classes, %d routes, %d middlewares", this.pushed.size, table.count, this.middlewares.length);
     return this;
+  }
+
+  /** Every table a request can be routed through, asked only when no route answered it. */
+  private collectPathMethods(table: RouteTable<CompiledRoute>, upgrades: RouteTable<CompiledRoute>): PathMethods {
+    const http: MethodsAt[] = [];
+    if (table.count > 0) http.push((path, missed, found) => table.methodsAt(path, missed, found));
+    for (const middleware of this.middlewares) {
+      const methodsAt = (middleware as Partial<RouterMiddleware>)[METHODS_AT];
+      if (methodsAt !== undefined) http.push(methodsAt);
+    }
+    const upgradesAt: UpgradesAt[] = [(path) => this.attached.size > 0 && this.attached.has(path)];
+    if (upgrades.count > 0) {
+      // A `@ws("*")` route upgrades every path: it names none, so unknown paths keep their 404.
+      upgradesAt.push((path) => {
+        const entry = upgrades.find("GET", path, []);
+        return entry !== null && !matchesEveryPath(entry.pattern);
+      });
+    }
+    return new PathMethods(http, upgradesAt);
   }
 
   /**
@@ -403,7 +429,13 @@ export class Aex {
     if (completed === false || (completed === true && req.routed)) {
       if (!res.writableEnded) this.watchdog.watch(res);
     } else if (completed === true) {
-      if (this.notFoundHandler === null && this.errorHandler === null && !res.answered) {
+      // The fast 404: no handler to call, and the path has no routes for other methods.
+      if (
+        this.notFoundHandler === null &&
+        this.errorHandler === null &&
+        !res.answered &&
+        this.knownPath(req) === null
+      ) {
         sendNotFound(res, req.method, pathOf(req.url), req.headers.accept, id);
       } else void this.settle(true, req, res, scope);
     } else {
@@ -486,15 +518,37 @@ export class Aex {
     await this.settle(completed, req, res, scope);
   }
 
-  /** After the line: the 404 when nothing answered, and the end of the timeout watch. */
+  /** After the line: the 405 or 404 when nothing answered, and the end of the timeout watch. */
   private async settle(completed: boolean, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
     try {
-      if (completed && !req.routed && !res.answered) await this.notFound(req, res, scope);
+      if (completed && !req.routed && !res.answered) await this.missed(req, res, scope);
     } catch (error) {
       await this.fail(error, req, res, scope);
     }
     if (res.writableEnded) this.watchdog.release(res);
     else this.watchdog.watch(res);
+  }
+
+  /**
+   * What `req`'s path has routes for besides its method, when `methodNotAllowed` is on
+   * (upgrade routes count over HTTP/1 only: HTTP/2 has no `Upgrade`).
+   */
+  private knownPath(req: AexRequest): KnownPath | null {
+    if (this.pathMethods === null) return null;
+    return this.pathMethods.at(pathOf(req.url), req.method ?? "GET", req.httpVersionMajor < 2);
+  }
+
+  /**
+   * No route answered a (non-upgrade) request: OPTIONS gets 204 with `Allow`, a method
+   * the path has no route for 405 with `Allow` (426 for a plain GET to a WebSocket path),
+   * and a path without routes the 404.
+   */
+  private async missed(req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
+    const known = this.knownPath(req);
+    if (known === null) return this.notFound(req, res, scope);
+    const method = req.method ?? "GET";
+    if (method === "OPTIONS") return answerOptions(res, known);
+    await this.answerError(methodMismatch(method, pathOf(req.url), known), req, res, scope);
   }
 
   private async notFound(req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
@@ -513,7 +567,7 @@ export class Aex {
 
   /**
    * The one error path: every error response of the app goes through here (a step or
-   * handler that threw, a 404 with a custom error handler, a handler timeout, and, from
+   * handler that threw, a 404 with a custom error handler, a 405, a handler timeout, and, from
    * packages, render and `beforeEnd` failures and refused WebSocket upgrades). It logs
    * the error (5xx at `error` with its stack, 4xx at `info`), gives it to the custom
    * error handler, and unless that answered, sends problem details (or an HTML page to

@@ -5,7 +5,9 @@ import type { Aex } from "./aex";
 
 /** One app's request and response classes. */
 export interface AppClasses {
+  /** The app's subclass of {@link AexRequest}. */
   readonly Request: typeof AexRequest;
+  /** The app's subclass of {@link AexResponse}. */
   readonly Response: typeof AexResponse;
 }
 

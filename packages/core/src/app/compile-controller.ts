@@ -11,6 +11,7 @@ import type { Aex } from "./aex";
 
 const logListener = debug("aex:listen");
 
+/** A class `aex.push()` takes: anything built with `new`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of user classes take any arguments
 export type Constructor<T extends object = object> = new (...args: any[]) => T;
 

@@ -21,6 +21,14 @@ export interface AexOptions {
    * `headersTimeout` and `requestTimeout` (408 past them), `keepAliveTimeout`…
    */
   server?: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+  /**
+   * What a request gets when its path has routes, but none for its method: `true`
+   * (default) answers 405 `AEX_METHOD_NOT_ALLOWED` with an `Allow` header listing the
+   * path's methods (HEAD beside GET, and OPTIONS), `OPTIONS` with 204 and `Allow`, and a
+   * plain GET to a WebSocket path 426 `AEX_UPGRADE_REQUIRED`. `false` answers each with
+   * the 404 of an unknown path (or your `setNotFoundHandler`), as Aex did before.
+   */
+  methodNotAllowed?: boolean;
 
   // --- Operations: errors, logging, request ids, signals (docs/operations.md) ---
   /**
@@ -56,7 +64,14 @@ export interface AexOptions {
    * names the header read and echoed (default `x-request-id`); `echo: false` stops
    * echoing it in responses.
    */
-  requestId?: { trust?: boolean; header?: string; echo?: boolean };
+  requestId?: {
+    /** Take the client's id (checked) instead of generating one. Default false. */
+    trust?: boolean;
+    /** The header read and echoed. Default `x-request-id`. */
+    header?: string;
+    /** Echo the id in every response. Default true. */
+    echo?: boolean;
+  };
   /**
    * Whether `start()` handles SIGTERM and SIGINT with a graceful shutdown (stop
    * accepting, drain, run `onClose` hooks, exit). Default true.
@@ -87,6 +102,7 @@ export interface ResolvedOptions {
   readonly maxParamLength: number;
   readonly closeTimeout: number;
   readonly server: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
+  readonly methodNotAllowed: boolean;
   readonly dev: boolean;
   readonly logger: LoggerOption;
   readonly logLevel: string;
@@ -134,6 +150,7 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
     maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
     closeTimeout,
     server: serverOptions(options.server),
+    methodNotAllowed: options.methodNotAllowed ?? true,
     dev,
     logger: options.logger ?? true,
     logLevel: options.logLevel ?? levelFromEnv() ?? "info",

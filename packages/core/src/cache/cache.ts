@@ -13,6 +13,7 @@ import { MemoryCacheStore } from "./memory-cache-store";
 export class Cache {
   private readonly pending = new Map<string, Promise<unknown>>();
 
+  /** @param store Where entries live: memory (default), Redis, or your own {@link CacheStore}. */
   constructor(readonly store: CacheStore = new MemoryCacheStore()) {}
 
   /** The value under `key`, or undefined. */

@@ -5,13 +5,21 @@ import type { CacheStore } from "./cache-store";
  * does not depend on `redis`: pass a client you created (`createClient({ url })`).
  */
 export interface RedisCacheClient {
+  /** `GET key`. */
   get(key: string): Promise<string | null | unknown>;
+  /** `SET key value EX seconds`. */
   set(key: string, value: string, options: { EX: number }): Promise<unknown>;
+  /** `DEL key…`. */
   del(keys: string | string[]): Promise<unknown>;
+  /** `SADD key member…` (a tag's keys). */
   sAdd(key: string, members: string | string[]): Promise<unknown>;
+  /** `SMEMBERS key`. */
   sMembers(key: string): Promise<string[] | unknown>;
+  /** `EXPIRE key seconds`. */
   expire(key: string, seconds: number): Promise<unknown>;
+  /** Closes the connection (node-redis 5). */
   close?(): Promise<unknown>;
+  /** Closes the connection (node-redis 4). */
   quit?(): Promise<unknown>;
 }
 

@@ -17,7 +17,8 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_PLUGIN_HELPER_TAKEN: "a request or response helper of that name already exists",
   AEX_ERR_INJECT_NO_WEBSOCKET: "aex.inject().ws() needs a WebSocket plugin on the app (@aex/ws)",
   AEX_ERR_SECURITY_HEADERS: "a security header option has a value that cannot be sent",
-  AEX_ERR_SESSION_SECRET_MISSING: "in production (NODE_ENV=production) sessions need a secret: set AEX_SESSION_SECRET or the secret option",
+  AEX_ERR_SESSION_SECRET_MISSING:
+    "in production (NODE_ENV=production) sessions need a secret: set AEX_SESSION_SECRET or the secret option",
   AEX_ERR_GUARD_OPTIONS: "a guard (rate limit, CSRF, JWT, API key, flood) was given options it cannot use",
   AEX_ERR_COMPRESS_OPTIONS: "compress() was given an option it cannot use",
   AEX_ERR_METRICS_OPTIONS: "metrics() was given an option it cannot use",
@@ -41,8 +42,13 @@ export type AexErrorCode = keyof typeof AEX_ERROR_CODES;
  * }
  */
 export class AexError extends Error {
+  /** `"AexError"`. */
   override readonly name = "AexError";
 
+  /**
+   * @param code What went wrong, one of {@link AEX_ERROR_CODES}.
+   * @param detail What it went wrong with (a class name, a value), added to the message.
+   */
   constructor(
     readonly code: AexErrorCode,
     detail?: string,

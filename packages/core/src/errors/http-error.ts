@@ -27,11 +27,17 @@ export interface HttpErrorOptions {
  * throw new HttpError(403, "Only admins may do this");
  */
 export class HttpError extends Error {
+  /** `"HttpError"`. */
   override readonly name = "HttpError";
+  /** The HTTP status, 400-599 (anything else becomes 500). */
   readonly status: number;
+  /** Whether the message is shown to the client (default: `status < 500`). */
   readonly expose: boolean;
+  /** The machine-readable code of the response body. */
   readonly code?: string;
+  /** Headers sent with the error response. */
   readonly headers?: Record<string, string>;
+  /** JSON-safe details, sent when exposed. */
   readonly details?: unknown;
   /** The problem type URI of the response body, when not `about:blank`. */
   readonly type?: string;
@@ -92,6 +98,8 @@ export function toHttpError(error: unknown): HttpError {
  */
 export const HTTP_ERROR_CODES = {
   AEX_NOT_FOUND: "404: no route matched the method and path",
+  AEX_METHOD_NOT_ALLOWED: "405: the path has routes, none for this method (Allow lists the path's methods)",
+  AEX_UPGRADE_REQUIRED: "426: a plain GET to a WebSocket path (Upgrade: websocket says what it needs)",
   AEX_PARAM_TOO_LONG: "414: a route parameter is longer than maxParamLength",
   AEX_PARAM_MALFORMED: "400: a route parameter has a malformed percent-escape",
   AEX_HANDLER_TIMEOUT: "503: the handler did not answer within handlerTimeout",
@@ -122,7 +130,8 @@ export const HTTP_ERROR_CODES = {
   AEX_CSRF_MISSING: "403: an unsafe request carried no CSRF token (X-CSRF-Token header or _csrf field)",
   AEX_CSRF_INVALID: "403: the CSRF token does not match the session's or the cookie's",
   AEX_AUTH_MISSING: "401: no bearer token (Authorization header or cookie)",
-  AEX_AUTH_INVALID_TOKEN: "401: the bearer token is malformed, forged, expired, not yet valid, or for another audience or issuer",
+  AEX_AUTH_INVALID_TOKEN:
+    "401: the bearer token is malformed, forged, expired, not yet valid, or for another audience or issuer",
   AEX_AUTH_FORBIDDEN: "403: the verified claims lack a role the route requires",
   AEX_API_KEY_MISSING: "401: no API key in the expected header",
   AEX_API_KEY_INVALID: "401: the API key is not one of the accepted keys",

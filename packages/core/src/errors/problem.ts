@@ -19,13 +19,17 @@ export interface Problem {
   type: string;
   /** The status text, e.g. `"Not Found"`. */
   title: string;
+  /** The HTTP status. */
   status: number;
   /** What happened to this request; absent for a 5xx outside development. */
   detail?: string;
   /** The request path (without its query string). */
   instance?: string;
+  /** The error's machine-readable code (`AEX_NOT_FOUND`…). */
   code?: string;
+  /** The request's id, also in the `X-Request-Id` header. */
   requestId?: string;
+  /** Validation failures, one per field and rule. */
   errors?: FieldError[];
   /** Other JSON-safe details of an exposed error. */
   details?: unknown;

@@ -10,7 +10,13 @@ export type JwtKey = string | Uint8Array | KeyObject | JWK;
  * the new key, sign with it, drop the old one once its tokens expired); or a JWKS
  * (`{ keys: [...] }`, each with its `kid`).
  */
-export type JwtKeySet = JwtKey | Readonly<Record<string, JwtKey>> | { keys: JWK[] };
+export type JwtKeySet =
+  | JwtKey
+  | Readonly<Record<string, JwtKey>>
+  | {
+      /** The public keys of a JWKS document, each with its `kid`. */
+      keys: JWK[];
+    };
 
 /** What jose accepts as a key. */
 export type VerifyKey = KeyLike | Uint8Array;

@@ -15,8 +15,11 @@ export interface SignJwtOptions {
   expiresIn?: number | string;
   /** Not valid before: seconds from now, or a jose time span. */
   notBefore?: number | string;
+  /** The `iss` claim. */
   issuer?: string;
+  /** The `aud` claim. */
   audience?: string | string[];
+  /** The `sub` claim. */
   subject?: string;
 }
 

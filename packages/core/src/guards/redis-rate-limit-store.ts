@@ -6,6 +6,7 @@ import { slidingCount, type RateLimitAlgorithm, type RateLimitHit, type RateLimi
  * satisfies it, so `@aex/core` does not depend on the `redis` package.
  */
 export interface RedisCommandClient {
+  /** Sends one raw command (`["EVALSHA", …]`) and resolves to its reply. */
   sendCommand(args: string[]): Promise<unknown>;
 }
 

@@ -76,11 +76,16 @@ export class AexResponse extends ServerResponse<AexRequest> {
     return req.trustProxy === null ? (req.socket as TLSSocket | null)?.encrypted === true : req.protocol === "https";
   }
 
+  /**
+   * node's `writeHead`, adding the security headers first; a header value with CR/LF is a
+   * 400 (`AEX_HEADER_INVALID`), not a 500.
+   */
   override writeHead(
     statusCode: number,
     statusMessage?: string,
     headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
   ): this;
+  /** node's `writeHead` without a status message, adding the security headers first. */
   override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
   override writeHead(
     statusCode: number,
@@ -254,8 +259,11 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this.end();
   }
 
+  /** Ends the response, once its `beforeEnd` tasks (a session's save…) finished. */
   override end(callback?: () => void): this;
+  /** Sends `chunk` last and ends the response, once its `beforeEnd` tasks finished. */
   override end(chunk: unknown, callback?: () => void): this;
+  /** Sends `chunk` (a string in `encoding`) last and ends the response, once its `beforeEnd` tasks finished. */
   override end(chunk: unknown, encoding: BufferEncoding, callback?: () => void): this;
   override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), callback?: () => void): this {
     const tasks = this._beforeEnd;
@@ -282,10 +290,12 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 
   /**
-   * A write after the response ended is a bug in a handler, not a reason for node to
-   * emit an unhandled `error` that kills the process; drop it and report `false`.
+   * Writes `chunk` of the body. A write after the response ended is a bug in a handler,
+   * not a reason for node to emit an unhandled `error` that kills the process; it is
+   * dropped and reports `false`.
    */
   override write(chunk: unknown, callback?: WriteCallback): boolean;
+  /** Writes `chunk` (a string in `encoding`) of the body; after the end, drops it and reports `false`. */
   override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
     if (this.writableEnded) return false;

@@ -7,7 +7,9 @@ import type { SecurityHeaders } from "../security/headers";
 
 /** The request and response classes an HTTP/2 stream is served with. */
 export interface Http2Classes {
+  /** The app's request class for HTTP/2 streams, with the helpers of its `AexRequest`. */
   readonly Http2ServerRequest: typeof Http2ServerRequest;
+  /** The app's response class for HTTP/2 streams, with the helpers of its `AexResponse`. */
   readonly Http2ServerResponse: typeof Http2ServerResponse;
 }
 

@@ -9,9 +9,21 @@ import { schemaToJsonSchema, type ToJsonSchema } from "./schema-to-json-schema";
 /** Options of the generated document. */
 export interface OpenApiOptions {
   /** The document's `info`; `title` and `version` default to "Aex app" and "1.0.0". */
-  info?: { title?: string; version?: string; description?: string };
+  info?: {
+    /** The API's name. */
+    title?: string;
+    /** The API's version (not OpenAPI's). */
+    version?: string;
+    /** What the API is for (Markdown). */
+    description?: string;
+  };
   /** The document's `servers`. */
-  servers?: { url: string; description?: string }[];
+  servers?: {
+    /** The server's base URL. */
+    url: string;
+    /** Which server it is (production, staging…). */
+    description?: string;
+  }[];
   /** Converts a Standard Schema that has no `~standard.jsonSchema` (e.g. valibot's `toJsonSchema`). */
   toJsonSchema?: ToJsonSchema;
 }

@@ -7,9 +7,19 @@ import type { JsonSchema } from "./rules-to-json-schema";
 
 /** What `@returns` and `@summary` recorded for one method. */
 export interface MethodDoc {
+  /** The operation's one-line summary (`@summary`). */
   summary?: string;
+  /** The operation's longer description (`@summary`'s second argument). */
   description?: string;
-  responses: { status: number; schema?: StandardSchemaV1 | JsonSchema; description?: string }[];
+  /** The responses `@returns` declared, in written order. */
+  responses: {
+    /** The HTTP status. */
+    status: number;
+    /** The body's schema (a Standard Schema or a JSON Schema). */
+    schema?: StandardSchemaV1 | JsonSchema;
+    /** What the response means. */
+    description?: string;
+  }[];
 }
 
 const DOCS_KEY = Symbol.for("aex:openapi");

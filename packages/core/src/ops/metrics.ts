@@ -9,7 +9,7 @@ import type { Scope } from "../scope/scope";
 
 declare module "../http/request" {
   interface AexRequest {
-    /** The pattern of the route that matched (`/users/:id`), once one did. */
+    // Documented where AexRequest declares it (http/request.ts); repeated here for the types.
     route?: string;
   }
 }

@@ -7,7 +7,11 @@ export interface DrainableServer {
 }
 import type { Logger } from "pino";
 
-/** When an `onClose` hook runs: see {@link CloseHooks}. */
+/**
+ * When an `onClose` hook runs: `connections` as soon as the server stops accepting (end
+ * WebSockets and event streams there), `resources` (the default) after every request
+ * finished (close stores and clients there). See `aex.onClose`.
+ */
 export type ClosePhase = "connections" | "resources";
 
 /**

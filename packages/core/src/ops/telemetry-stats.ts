@@ -6,9 +6,11 @@ export interface TelemetrySnapshot {
   readonly time: number;
   /** Requests answered per second. */
   readonly rps: number;
-  /** Latency percentiles of the interval, in ms. */
+  /** Median latency of the interval, in ms. */
   readonly p50: number;
+  /** 90th percentile latency of the interval, in ms. */
   readonly p90: number;
+  /** 99th percentile latency of the interval, in ms. */
   readonly p99: number;
   /** Share of answers with a 5xx status (0 to 1). */
   readonly errorRate: number;
@@ -18,13 +20,21 @@ export interface TelemetrySnapshot {
   readonly total: number;
   /** 5xx answers since the start. */
   readonly errors: number;
-  /** Resident memory and used heap, in bytes. */
+  /** Resident memory, in bytes. */
   readonly rss: number;
+  /** Used V8 heap, in bytes. */
   readonly heapUsed: number;
   /** Mean event-loop delay over the interval, in ms. */
   readonly eventLoopLag: number;
   /** The busiest route patterns since the start. */
-  readonly routes: readonly { route: string; count: number; errors: number }[];
+  readonly routes: readonly {
+    /** The route pattern (`/notes/:id`). */
+    route: string;
+    /** Requests it answered. */
+    count: number;
+    /** Its 5xx answers. */
+    errors: number;
+  }[];
 }
 
 const HISTORY = 120;

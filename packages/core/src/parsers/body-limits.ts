@@ -15,6 +15,7 @@ export interface BodyLimits {
   drainLimit: number;
 }
 
+/** The body limits of an app that sets none (`new Aex({ limits })` changes them). */
 export const DEFAULT_BODY_LIMITS: Readonly<BodyLimits> = Object.freeze({
   jsonDepth: 64,
   bodyTimeout: 30_000,

@@ -23,7 +23,10 @@ export type BodyType = "urlencoded" | "json" | "text" | "raw";
 export type BodyOptions = Omit<
   bodyParser.OptionsUrlencoded & bodyParser.OptionsJson & bodyParser.OptionsText,
   "verify"
-> & { depth?: number };
+> & {
+  /** Deepest nesting a JSON body may have (default: the app's `limits.jsonDepth`, 64). */
+  depth?: number;
+};
 
 /** body-parser error types and the codes Aex answers them with. */
 const CODES: Record<string, string> = {

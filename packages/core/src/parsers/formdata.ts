@@ -25,11 +25,17 @@ export interface FormDataOptions extends Omit<BusboyConfig, "headers"> {
 
 /** Limits on by default; pass `limits` to change them. */
 export const DEFAULT_FORMDATA_LIMITS = {
+  /** Largest file, in bytes: 10 MiB. */
   fileSize: 10 * 1024 * 1024,
+  /** Most files in one body. */
   files: 10,
+  /** Most non-file fields. */
   fields: 100,
+  /** Most parts, files and fields together. */
   parts: 110,
+  /** Largest field value, in bytes: 100 KiB. */
   fieldSize: 100 * 1024,
+  /** Longest field name, in bytes. */
   fieldNameSize: 200,
 } as const;
 

@@ -21,10 +21,15 @@ export type IAsyncMiddleware = (req: AexRequest, res: AexResponse, scope: Scope)
 
 /** The single argument of a compact-mode step. `request`/`response` alias `req`/`res`. */
 export interface ICompactContext {
+  /** The request. */
   readonly req: AexRequest;
+  /** The response. */
   readonly res: AexResponse;
+  /** The request's scope. */
   readonly scope: Scope;
+  /** The request (`req`). */
   readonly request: AexRequest;
+  /** The response (`res`). */
   readonly response: AexResponse;
 }
 

@@ -22,9 +22,11 @@ export type DecoratorStep = IAsyncMiddleware &
  * Called directly (a router's middleware), it is built once, without an app.
  *
  * @example
+ * ```ts
  * const timed = decoratorStep("timed", (req, res, scope) => { scope.inner.t0 = Date.now(); });
  * aex.use(timed);              // for every request
  * class A { @get("/") @timed home() {} } // for one method
+ * ```
  */
 export function decoratorStep(name: string, step: Step | { build(app: Aex | undefined): Step }): DecoratorStep {
   const build = typeof step === "function" ? () => step : (app: Aex | undefined) => step.build(app);

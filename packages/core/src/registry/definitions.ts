@@ -24,6 +24,7 @@ export interface BuildContext {
 export interface StepDefinition {
   /** Shown in debug logs. */
   readonly name: string;
+  /** Makes the step for one route, at `prepare()`: the app, the controller and the method are known then. */
   build(context: BuildContext): Step;
 }
 

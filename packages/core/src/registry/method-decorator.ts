@@ -8,7 +8,12 @@ import { assertMethodTarget } from "./registry";
  * (`experimentalDecorators`, Babel legacy), with the same behaviour.
  */
 export interface AexMethodDecorator {
-  /** Standard decorators: the method and its context. */
+  /**
+   * Standard decorators: the method and its context.
+   *
+   * @typeParam This The controller class.
+   * @typeParam Value The decorated method.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method shape may be decorated
   <This, Value extends (this: This, ...args: any) => any>(
     value: Value,

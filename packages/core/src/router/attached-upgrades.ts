@@ -1,10 +1,13 @@
 import type { Step } from "../pipeline/types";
 import { pathOf } from "./path-of";
 import { routeParams } from "./route-params";
+import { matchesEveryPath } from "./route-path";
 import { RouteTable } from "./route-table";
 
 interface Target {
   readonly paths: RouteTable<Step>;
+  /** Whether the handler serves every path (`*`). */
+  readonly everyPath: boolean;
 }
 
 /**
@@ -25,12 +28,22 @@ export class AttachedUpgrades {
   attach(path: string, step: Step): () => void {
     const paths = new RouteTable<Step>();
     paths.add("GET", path, step);
-    const target: Target = { paths };
+    const target: Target = { paths, everyPath: matchesEveryPath(path) };
     this.targets.push(target);
     return () => {
       const index = this.targets.indexOf(target);
       if (index !== -1) this.targets.splice(index, 1);
     };
+  }
+
+  /**
+   * Whether an attached handler serves `path` by name (a plain GET to it needs an
+   * upgrade). A handler of every path (a `WebSocketServer` without `path`) names none,
+   * so unknown paths keep their 404.
+   */
+  has(path: string): boolean {
+    const values: string[] = [];
+    return this.targets.some(({ paths, everyPath }) => !everyPath && paths.find("GET", path, values) !== null);
   }
 
   /** The step that routes an upgrade to the first attached handler whose path matches. */

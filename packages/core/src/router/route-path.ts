@@ -19,6 +19,11 @@ export function normalizePath(pattern: string): string {
   return pattern.length > 1 && pattern.endsWith("/") ? pattern.slice(0, -1) : pattern;
 }
 
+/** Whether `pattern` matches every path: `*`, `/*` or `/*name`. */
+export function matchesEveryPath(pattern: string): boolean {
+  return /^\/\*[\w$*]*$/.test(normalizePath(pattern));
+}
+
 /** Joins a group prefix and a route pattern: `("/api", "/users")` → `/api/users`. */
 export function joinPaths(prefix: string, pattern: string): string {
   if (prefix === "" || prefix === "/") return pattern;

@@ -3,11 +3,13 @@ import { tokenize } from "./route-path";
 
 /** What a table stores for one method + pattern. */
 export interface RouteEntry<T> {
+  /** What the route was added with (its compiled line, for the app's tables). */
   readonly value: T;
   /** Parameter names, in the order their values are found. */
   readonly paramNames: readonly string[];
   /** Whether the last parameter is a `*` wildcard (exempt from the length limit). */
   readonly wildcard: boolean;
+  /** The pattern the route was added with (`/notes/:id`). */
   readonly pattern: string;
 }
 
@@ -27,6 +29,10 @@ interface MethodRoutes<T> {
  */
 export class RouteTable<T> {
   private readonly methods = new Map<string, MethodRoutes<T>>();
+  /** The methods' routes side by side, `"*"` left out, for {@link RouteTable.methodsAt}. */
+  private readonly byMethod: [string, MethodRoutes<T>][] = [];
+  /** Parameter values `methodsAt` finds and drops (it runs synchronously, so one array serves). */
+  private readonly scratch: string[] = [];
   private size = 0;
 
   /** Number of method + pattern pairs added. */
@@ -44,6 +50,7 @@ export class RouteTable<T> {
     if (routes === undefined) {
       routes = { statics: new Map(), tree: new RadixNode("") };
       this.methods.set(method, routes);
+      if (method !== ANY_METHOD) this.byMethod.push([method, routes]);
     }
     const paramNames: string[] = [];
     let node = routes.tree;
@@ -88,6 +95,22 @@ export class RouteTable<T> {
       (method === "HEAD" ? this.findIn(this.methods.get("GET"), path, values) : null) ??
       this.findIn(this.methods.get(ANY_METHOD), path, values)
     );
+  }
+
+  /**
+   * The methods (not `"*"`) that have a route for `path`, other than `missed` (the
+   * request's own method, which found none; GET too for a HEAD), pushed onto `found`,
+   * made on the first one. Only a request no route answered asks this (a 405's `Allow`):
+   * one walk of the path per method, never a scan of the routes, and no allocation when
+   * the path has no routes.
+   */
+  methodsAt(path: string, missed: string, found: string[] | null): string[] | null {
+    if (path.length > 1 && path.charCodeAt(path.length - 1) === 47 /* / */) path = path.slice(0, -1);
+    for (const [method, routes] of this.byMethod) {
+      if (method === missed || (method === "GET" && missed === "HEAD")) continue;
+      if (this.findIn(routes, path, this.scratch) !== null) (found ??= []).push(method);
+    }
+    return found;
   }
 
   private findIn(routes: MethodRoutes<T> | undefined, path: string, values: string[]): RouteEntry<T> | null {

@@ -2,6 +2,7 @@ import { AexError } from "../errors/aex-error";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { createDispatcher, type CompiledRoute } from "./dispatch";
 import { joinPaths, normalizePath } from "./route-path";
+import type { MethodsAt } from "./path-methods";
 import { ANY_METHOD, RouteTable } from "./route-table";
 
 interface RouteRecord {
@@ -20,9 +21,15 @@ interface Mount {
 /** Marks the middleware of a router so `aex.prepare()` can compile it up front. */
 export const COMPILE = Symbol("aex.router.compile");
 
+/** Asks a router's middleware which methods have a route for a path (a 405's `Allow`). */
+export const METHODS_AT = Symbol("aex.router.methodsAt");
+
 /** A middleware made by {@link Router.toMiddleware}. */
 export interface RouterMiddleware extends IAsyncMiddleware {
+  /** Compiles the router's routes (`aex.prepare()` calls it). */
   [COMPILE]: () => void;
+  /** The methods, other than the one that missed, that have a route for a path (a 405's `Allow`). */
+  [METHODS_AT]: MethodsAt;
 }
 
 /** Options of a {@link Router}. */
@@ -50,6 +57,7 @@ export class Router {
   private readonly middlewares: IAsyncMiddleware[] = [];
   private readonly mounts: Mount[] = [];
   private compiled: Step | null = null;
+  private table: RouteTable<CompiledRoute> | null = null;
   private sealed = false;
 
   constructor(private readonly config: RouterOptions = {}) {}
@@ -143,6 +151,10 @@ export class Router {
   toMiddleware(): RouterMiddleware {
     const middleware = ((req, res, scope) => (this.compiled ?? this.compile())(req, res, scope)) as RouterMiddleware;
     middleware[COMPILE] = () => void this.compile();
+    middleware[METHODS_AT] = (path, missed, found) => {
+      this.compile();
+      return this.table?.methodsAt(path, missed, found) ?? found;
+    };
     return middleware;
   }
 
@@ -153,6 +165,7 @@ export class Router {
       table.add(route.method, route.path, { steps: [...route.middlewares, route.handler] });
     }
     this.seal();
+    this.table = table;
     return (this.compiled = createDispatcher(table, this.config.maxParamLength));
   }
 

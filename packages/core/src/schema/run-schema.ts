@@ -2,7 +2,19 @@ import type { FieldError } from "../validation/filter-rule";
 import type { StandardSchemaV1 } from "./standard-schema";
 
 /** A schema's verdict: the parsed value, or the fields that failed. */
-export type SchemaOutcome<T = unknown> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+export type SchemaOutcome<T = unknown> =
+  | {
+      /** The value passed. */
+      ok: true;
+      /** The schema's output: parsed, coerced, defaults filled. */
+      value: T;
+    }
+  | {
+      /** The value was rejected. */
+      ok: false;
+      /** Every failure, one per field and rule. */
+      errors: FieldError[];
+    };
 
 function segment(key: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey {
   return typeof key === "object" && key !== null ? key.key : key;

@@ -13,7 +13,9 @@ type ScopeParam<M> = M extends (req: any, res: any, scope: infer P, ...rest: any
 
 /** What a compile error about a mismatched handler shows. */
 export interface SchemaMismatch<Slot extends string, Out> {
+  /** The scope slot whose declared type cannot hold the schema's output (the compile error reads it). */
   readonly "the handler's scope type does not accept the schema's output at": Slot;
+  /** The schema's output type, shown in the compile error. */
   readonly schemaOutput: Out;
 }
 
@@ -37,11 +39,22 @@ export type SchemaCheck<M, Slot extends SchemaSource, Out> =
  * and `@query(b)` stack on one handler.
  */
 export interface SchemaDecorator<Slot extends SchemaSource, Out> {
+  /**
+   * Standard decorators: the method and its context.
+   *
+   * @typeParam This The controller class.
+   * @typeParam M The decorated method, whose `scope` type is checked.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method, checked by SchemaCheck
   <This, M extends (this: This, ...args: any[]) => unknown>(
     value: M & SchemaCheck<M, Slot, Out>,
     context: ClassMethodDecoratorContext<This, M>,
   ): void;
+  /**
+   * Legacy decorators: the prototype, the method's name and its descriptor.
+   *
+   * @typeParam M The decorated method, whose `scope` type is checked.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method, checked by SchemaCheck
   <M extends (...args: any[]) => unknown>(
     target: object,

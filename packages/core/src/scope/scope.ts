@@ -17,7 +17,9 @@ export interface UploadedFile {
   temp: string;
   /** The client's file name (never used to choose where the file is written). */
   filename: string;
+  /** The part's transfer encoding, as the client sent it (`7bit`, `binary`…). */
   encoding: string;
+  /** The file's media type, as the client sent it (not checked against its content). */
   mimetype: string;
   /** Size in bytes. */
   size: number;
@@ -25,8 +27,11 @@ export interface UploadedFile {
 
 /** `scope.pagination`, filled by the `paginate()` helper. */
 export interface Pagination {
+  /** The page asked for, from 1. */
   page: number;
+  /** Items per page. */
   limit: number;
+  /** Items before the page: `(page - 1) * limit`. */
   offset: number;
 }
 
@@ -35,8 +40,11 @@ export interface Pagination {
  * `scope.orm` and `scope.emitter`.
  */
 export interface SharedScope {
+  /** Data shared by all requests: `scope.outer`/`scope.global` (`aex.global`). */
   readonly outer: ScopeBag;
+  /** ORM objects shared by all requests: `scope.orm` (`aex.orm`). */
   readonly orm: ScopeBag;
+  /** The app's emitter: `scope.emitter` (`aex.emitter`). */
   readonly emitter: EventEmitter;
   /** The app's logger, parent of every `scope.log`. */
   readonly log?: Logger;
@@ -56,12 +64,26 @@ export interface SharedScope {
  * Scope.defineSlot("tenant");
  */
 export interface ScopeSlots {
+  /** The parsed query string (`@query`). */
   query: QueryValues;
+  /** The route's parameters, decoded. */
   params: RouteParams;
+  /** The parsed body (`@body`, `@formdata`'s fields). */
   body: any;
+  /** Uploaded files by field (`@formdata`). */
   files: Record<string, UploadedFile[]>;
+  /** Errors `@error` made, by name. */
   error: Record<string, any>;
-  extracted: { body?: any; query?: any; params?: any };
+  /** Data that passed `@filter()`. */
+  extracted: {
+    /** The body's checked fields. */
+    body?: any;
+    /** The query's checked fields. */
+    query?: any;
+    /** The route parameters' checked values. */
+    params?: any;
+  };
+  /** `paginate()`'s page, limit and offset. */
   pagination: Pagination;
 }
 

@@ -77,7 +77,12 @@ export interface SecurityHeaders {
   /** The `Strict-Transport-Security` value, or null. */
   readonly hsts: string | null;
   /** The CSP around a nonce: `prefix + nonce + suffix`; null without a CSP. */
-  readonly nonceCsp: { readonly prefix: string; readonly suffix: string } | null;
+  readonly nonceCsp: {
+    /** The policy up to the nonce. */
+    readonly prefix: string;
+    /** The policy after the nonce. */
+    readonly suffix: string;
+  } | null;
   /** `flat` plus two slots for `content-type`/`content-length` (`res.json`/`res.send`). */
   readonly fast: string[];
   /** `fast` with `Strict-Transport-Security`, for HTTPS requests. */

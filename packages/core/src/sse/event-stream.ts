@@ -42,6 +42,13 @@ export class EventStream {
   private readonly heartbeat: NodeJS.Timeout | null;
   private readonly maxBuffered: number;
 
+  /**
+   * Opens the stream: writes the event-stream headers and starts the heartbeats.
+   *
+   * @param req The request the stream answers.
+   * @param res The response the events are written to.
+   * @param options Heartbeat and buffering.
+   */
   constructor(
     readonly req: AexRequest,
     readonly res: AexResponse,

@@ -6,50 +6,67 @@ import { Duplex } from "node:stream";
  * travel the whole HTTP stack without a port.
  */
 export class MemorySocket extends Duplex {
+  /** The other end: what this end writes, it reads. */
   peer!: MemorySocket;
+  /** Always `127.0.0.1`, like a local TCP peer (`req.ip` reads it). */
   readonly remoteAddress = "127.0.0.1";
+  /** Always 0: there is no port. */
   readonly remotePort = 0;
+  /** Always `IPv4`. */
   readonly remoteFamily = "IPv4";
+  /** Always `127.0.0.1`. */
   readonly localAddress = "127.0.0.1";
+  /** Always 0: there is no port. */
   readonly localPort = 0;
+  /** Always false: the connection is plain HTTP. */
   readonly encrypted = false;
 
+  /** Duplex hook: nothing to do, the peer's writes push the data. */
   override _read(): void {
     // Data is pushed by the peer's writes.
   }
 
+  /** Duplex hook: a write here is data the peer reads. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.peer.push(chunk);
     callback();
   }
 
+  /** Duplex hook: ending this side ends what the peer reads. */
   override _final(callback: (error?: Error | null) => void): void {
     this.peer.push(null);
     callback();
   }
 
+  /** Duplex hook: destroying this side ends what the peer reads. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (!this.peer.destroyed) this.peer.push(null);
     callback(error);
   }
 
   // The socket methods node's HTTP code calls; a memory stream has nothing to tune.
+  /** Like `net.Socket`'s: only registers `callback` for `timeout` (a memory stream never times out). */
   setTimeout(_ms: number, callback?: () => void): this {
     if (callback) this.once("timeout", callback);
     return this;
   }
+  /** Like `net.Socket`'s; nothing to tune. */
   setNoDelay(): this {
     return this;
   }
+  /** Like `net.Socket`'s; nothing to tune. */
   setKeepAlive(): this {
     return this;
   }
+  /** Like `net.Socket`'s; a memory stream never holds the process open. */
   ref(): this {
     return this;
   }
+  /** Like `net.Socket`'s; a memory stream never holds the process open. */
   unref(): this {
     return this;
   }
+  /** Ends this side once its writes are flushed (node's HTTP server calls it). */
   destroySoon(): void {
     this.end();
   }

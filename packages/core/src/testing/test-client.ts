@@ -11,11 +11,15 @@ import { WEBSOCKET_OPENER, type TestUpgradeResponse, type WebSocketOpener } from
 
 /** The answer of a {@link TestRequest}. */
 export interface TestResponse {
+  /** The HTTP status. */
   readonly status: number;
+  /** The response headers, names in lower case. */
   readonly headers: IncomingHttpHeaders;
   /** The raw body. */
   readonly body: Buffer;
+  /** The body as UTF-8 text. */
   text(): string;
+  /** The body parsed as JSON (throws when it is not JSON). */
   json<T = unknown>(): T;
 }
 
@@ -158,26 +162,34 @@ export class TestClient {
   /** Cookies the app has set, sent with later requests. */
   readonly cookies = new Map<string, string>();
 
+  /** @param app The app requests go to (prepared on the first one, if it is not yet). */
   constructor(private readonly app: Aex) {}
 
+  /** A GET request to `path` (which may carry a query string). */
   get(path: string): TestRequest {
     return new TestRequest(this, "GET", path);
   }
+  /** A POST request to `path`. */
   post(path: string): TestRequest {
     return new TestRequest(this, "POST", path);
   }
+  /** A PUT request to `path`. */
   put(path: string): TestRequest {
     return new TestRequest(this, "PUT", path);
   }
+  /** A PATCH request to `path`. */
   patch(path: string): TestRequest {
     return new TestRequest(this, "PATCH", path);
   }
+  /** A DELETE request to `path`. */
   delete(path: string): TestRequest {
     return new TestRequest(this, "DELETE", path);
   }
+  /** An OPTIONS request to `path`. */
   options(path: string): TestRequest {
     return new TestRequest(this, "OPTIONS", path);
   }
+  /** A HEAD request to `path` (the answer has no body). */
   head(path: string): TestRequest {
     return new TestRequest(this, "HEAD", path);
   }

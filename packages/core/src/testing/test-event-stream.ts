@@ -4,7 +4,9 @@ import type { Duplex } from "node:stream";
 
 /** One event of a `text/event-stream`, as a browser's EventSource sees it. */
 export interface TestEvent {
+  /** The event's name (`message` when it had none). */
   readonly event: string;
+  /** The event's data, lines joined with `\n`. */
   readonly data: string;
   /** The event's id, if it had one. */
   readonly id?: string;
@@ -12,7 +14,9 @@ export interface TestEvent {
 
 /** An event stream opened by `aex.inject().sse(path)`. */
 export interface TestEventStream {
+  /** The HTTP status (200 for an open stream). */
   readonly status: number;
+  /** The response headers, names in lower case. */
   readonly headers: IncomingHttpHeaders;
   /** The next event not yet taken (comments such as heartbeats are skipped). */
   next(): Promise<TestEvent>;

@@ -3,7 +3,9 @@ import type { TestResponse } from "./test-client";
 
 /** One `{ event, data }` message of an in-process WebSocket. */
 export interface TestSocketMessage {
+  /** The event's name. */
   readonly event: string;
+  /** The event's data, parsed from JSON. */
   readonly data: unknown;
 }
 
@@ -17,13 +19,20 @@ export interface TestWebSocket {
   next<T = unknown>(event: string): Promise<T>;
   /** Every message received so far and not yet taken. */
   readonly messages: readonly TestSocketMessage[];
+  /** Closes the socket with `code` (default 1000) and `reason`. */
   close(code?: number, reason?: string): void;
   /** Resolves with the close code and reason. */
-  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly closed: Promise<{
+    /** The close code (1000 normal, 1001 going away…). */
+    code: number;
+    /** The close reason, if any. */
+    reason: string;
+  }>;
 }
 
 /** The answer to an upgrade: the 101 with its socket, or the refusal (`socket` null). */
 export interface TestUpgradeResponse extends TestResponse {
+  /** The open socket after a 101; null when the upgrade was refused. */
   readonly socket: TestWebSocket | null;
 }
 

@@ -11,9 +11,13 @@ export interface ErrorDefinitions extends IErrorOptions {
 
 /** A generated error class: `new ILoveYou()` or `new ILoveYou("en-US")`. */
 export type GeneratedError = new (locale?: string) => Error & {
+  /** The error's numeric code, from its definition. */
   code?: number;
+  /** The language its message is in. */
   locale?: string;
+  /** The HTTP status it answers with (its definition's `status`, default 400). */
   status: number;
+  /** Always true: its message is meant for the client. */
   expose: true;
 };
 

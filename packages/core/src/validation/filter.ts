@@ -38,9 +38,13 @@ export type FilterCheck = FilterRules | StandardSchemaV1;
 
 /** The argument of `@filter`. */
 export interface FilterOptions {
+  /** Checks for the route parameters. */
   params?: FilterCheck;
+  /** Checks for the query string. */
   query?: FilterCheck;
+  /** Checks for the parsed body. */
   body?: FilterCheck;
+  /** What answers invalid data of each source instead of the 400. */
   fallbacks?: Partial<Record<FilterSource, FilterFallback>>;
 }
 
