@@ -58,7 +58,8 @@ const app = await Application.bootstrapWithPlugins({
   excludeProtected: true,
   excludeInternal: true,
   sort: ["source-order"],
-  gitRevision: "main",
+  // No source links: they need a git remote, which a fresh clone or a tarball may not have.
+  disableSources: true,
   validation: { notExported: true, invalidLink: true, rewrittenLink: true, notDocumented: true },
   // TypeDoc asks only the root package (aex-monorepo) for documentation unless told.
   packagesRequiringDocumentation: packages,

@@ -42,7 +42,7 @@ export function knownJsonSchema(
 }
 
 /**
- * The JSON Schema of a Standard Schema's input (or output), as {@link knownJsonSchema},
+ * The JSON Schema of a Standard Schema's input (or output), as `knownJsonSchema` reads it,
  * or `{}` (any value) when none is known, so the document stays valid.
  */
 export function schemaToJsonSchema(
