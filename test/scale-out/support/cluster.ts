@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -71,12 +72,24 @@ export class ScaleCluster {
     await until("redis-server accepting", async () => ((await accepts(this.redisPort)) ? true : undefined));
   }
 
+  /** Runs one command with `redis-cli` (installed with redis-server); resolves to its output. */
+  redisCommand(...args: string[]): Promise<string> {
+    return new Promise((resolve, reject) =>
+      execFile("redis-cli", ["-p", String(this.redisPort), ...args], (error, stdout) =>
+        error ? reject(error) : resolve(stdout.trim()),
+      ),
+    );
+  }
+
   async stopRedis(signal: NodeJS.Signals): Promise<void> {
     await this.redis?.stop(signal);
     this.redis = null;
   }
 
-  /** Starts an instance (on its old port when it ran before) and waits until it listens. */
+  /**
+   * Starts an instance (on its old port when it ran before) and waits until it listens. The
+   * runtime that runs the test runs the instances: node under jest, Bun under `bun test`.
+   */
   async startInstance(name: InstanceName): Promise<Child> {
     const port = this.instances.get(name)?.port ?? 0;
     const child = Child.spawn(name, process.execPath, [APP], {
