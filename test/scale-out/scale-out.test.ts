@@ -260,6 +260,7 @@ describe("faults under a steady load", () => {
       signalledAtMs: signalled,
       markedDownAtMs: down,
       stoppedAcceptingAtMs: stopped,
+      sentBeforeMarkedDown: samples.filter((s) => s.start > signalled && s.start <= down).length,
     };
 
     await cluster.startInstance(victim);
@@ -309,6 +310,7 @@ describe("faults under a steady load", () => {
         ...report(samples),
         killedAtMs: killed,
         markedDownAtMs: down,
+        sentBeforeMarkedDown: samples.filter((s) => s.start > killed && s.start <= down).length,
         failedBeforeMarkedDown: samples.filter((s) => s.status !== 200).length,
         socketBackOn: welcome.instance,
       };
