@@ -1,7 +1,8 @@
 // Three instances of one app behind a real HAProxy (round robin, no sticky sessions), one
 // real redis-server: what a user does on one instance holds on all, and nothing is lost when
 // an instance or Redis goes away under load (issue 19, docs/scaling.md). The numbers of each
-// fault are written to .tmp/scale-out-report.json and printed at the end.
+// fault are written to .tmp/scale-out-report-<runtime>.json and printed at the end (the
+// instances run on the runtime that runs the test: node under jest, Bun under bun test).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EventSource, login, send, type Answer } from "./support/clients";
@@ -68,14 +69,15 @@ afterAll(async () => {
   await cluster?.stop();
   const seconds = (Date.now() - startedAt) / 1000;
   mkdirSync(join(root, ".tmp"), { recursive: true });
-  const file = join(root, ".tmp/scale-out-report.json");
-  writeFileSync(file, JSON.stringify({ seconds, faults }, null, 2) + "\n");
+  const runtime = process.versions.bun === undefined ? `node ${process.version}` : `bun ${process.versions.bun}`;
+  const file = join(root, `.tmp/scale-out-report-${runtime.split(" ")[0]}.json`);
+  writeFileSync(file, JSON.stringify({ runtime, seconds, faults }, null, 2) + "\n");
   const lines = Object.entries(faults).map(
     ([name, r]) =>
       `${name}: ${r.sent} sent, ${r.answered} answered (${r.ok} 2xx, ${r.retryLater} 503 + Retry-After), ` +
       `${r.unanswered} unanswered, longest gap ${r.longestGapMs} ms, slowest ${r.slowestMs} ms`,
   );
-  console.log(`scale-out (${seconds.toFixed(1)} s, ${file}):\n  ${lines.join("\n  ")}`);
+  console.log(`scale-out on ${runtime} (${seconds.toFixed(1)} s, ${file}):\n  ${lines.join("\n  ")}`);
 }, 60_000);
 
 describe("three instances behind HAProxy, one Redis", () => {
