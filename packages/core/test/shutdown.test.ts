@@ -27,6 +27,22 @@ function lineOf(child: ChildProcess, pattern: RegExp, seen: string[]): Promise<R
   });
 }
 
+/**
+ * Resolves once `count` stdout lines of `child` are `text`, waking on each new chunk (a loop
+ * over lineOf would spin on its already-resolved promise and starve the I/O it waits for).
+ */
+function countOf(child: ChildProcess, text: string, count: number, seen: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): boolean => {
+      if (seen.filter((line) => line === text).length < count) return false;
+      child.stdout!.off("data", check);
+      resolve();
+      return true;
+    };
+    if (!check()) child.stdout!.on("data", check);
+  });
+}
+
 /** Reads everything a raw socket receives until the server closes it. */
 function untilClosed(socket: Socket): Promise<string> {
   const chunks: Buffer[] = [];
@@ -56,10 +72,7 @@ describe("aex.start() with SIGTERM (a real child process)", () => {
     const keptAlive = connect(port, "127.0.0.1");
     const keptAliveText = untilClosed(keptAlive);
     keptAlive.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    for (let started = 0; started < 4;) {
-      await lineOf(child, /^slow started/, seen);
-      started = seen.filter((l) => l === "slow started").length;
-    }
+    await countOf(child, "slow started", 4, seen);
 
     child.kill("SIGTERM");
     await lineOf(child, /^closing/, seen);
