@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 
 /** Tools as command → Debian package. */
-const TOOLS = { "redis-server": "redis-server", chromium: "chromium" };
+const TOOLS = { "redis-server": "redis-server", chromium: "chromium", haproxy: "haproxy" };
 
 export function ensureTools(tools = TOOLS) {
   const missing = Object.entries(tools).filter(([command]) => !has(command));

@@ -242,6 +242,30 @@ describe("RedisCacheStore (real redis-server)", () => {
     expect((await a.inject().get("/articles").execute()).headers["x-cache"]).toBe("MISS");
   });
 
+  it("a hit answered by another instance carries that instance's own headers, not the first one's", async () => {
+    const shared = () => new Cache(new RedisCacheStore(client as unknown as RedisCacheClient, { prefix: "t3:" }));
+    const instance = (name: string) => {
+      const aex = new Aex().push(articles().Articles);
+      // Per-exchange headers, set before the cache step: who answered, and a rate-limit count.
+      aex.use((_req, res) => void res.setHeader("X-Instance", name).setHeader("RateLimit", `"n";r=${name.length}`));
+      useCache(aex, shared());
+      return aex;
+    };
+    const a = instance("a");
+    const b = instance("bb");
+    const first = await a.inject().get("/articles").execute();
+    expect(first.headers["x-cache"]).toBe("MISS");
+    expect(first.headers["x-instance"]).toBe("a");
+    const second = await b.inject().get("/articles").execute();
+    expect(second.headers["x-cache"]).toBe("HIT");
+    expect(second.json()).toEqual(first.json());
+    expect(second.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(second.headers["x-instance"]).toBe("bb");
+    expect(second.headers.ratelimit).toBe('"n";r=2');
+    expect(second.headers["x-request-id"]).toBeDefined();
+    expect(second.headers["x-request-id"]).not.toBe(first.headers["x-request-id"]);
+  });
+
   it("answers uncached while Redis is stopped, then caches again once it is back", async () => {
     const { Articles, runs } = articles();
     const aex = new Aex().push(Articles);

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { Aex, get, health, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, Router, get, health, type AexRequest, type AexResponse } from "@aex/core";
 import { get as httpGet } from "./support/http";
 
 const root = join(__dirname, "../../..");
@@ -104,6 +104,29 @@ describe("aex.close()", () => {
     await aex.close();
     expect(order).toEqual(["websockets", "sse", "redis client", "store"]);
     expect(aex.phase).toBe("closed");
+  });
+
+  it("with closeDelay, keeps serving while readiness already answers 503, then stops accepting", async () => {
+    // The window in which a load balancer's health check sees 503 and takes the instance
+    // out while it still answers; one second is far longer than two loopback requests.
+    const aex = new Aex({ logger: false, handleSignals: false, closeDelay: 1000 });
+    aex.use(health());
+    aex.use(new Router().get("/", async (_req, res) => res.end("home")));
+    const stopped: string[] = [];
+    aex.onClose(() => stopped.push("stopped accepting"), { phase: "connections" });
+    await aex.start(0, "127.0.0.1");
+    const base = `http://127.0.0.1:${aex.port}`;
+    const closed = aex.close();
+    const ready = await httpGet(base, "/health/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.json()).toMatchObject({ code: "AEX_NOT_READY", details: { state: "closing" } });
+    const home = await httpGet(base, "/");
+    expect(home.status).toBe(200);
+    expect(home.text).toBe("home");
+    expect(stopped).toEqual([]);
+    await closed;
+    expect(stopped).toEqual(["stopped accepting"]);
+    await expect(httpGet(base, "/")).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
 
   it("runs every hook even when one fails, and can be called twice", async () => {

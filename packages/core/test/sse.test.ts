@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { Aex, EventStream, get, HttpError, inject, sse, type AexRequest, type Scope } from "@aex/core";
 
 /** A feed of numbered ticks that resumes after the client's Last-Event-ID. */
@@ -92,6 +93,31 @@ describe("@sse(path)", () => {
     await aex.close();
     await stream.ended;
     expect(await stream.text()).toContain("id: 3");
+  });
+
+  it("ends open streams when the server stops accepting, so draining does not wait for them", async () => {
+    // A real server: draining waits for open connections, and a stream cut at closeTimeout
+    // (instead of ended) reaches the client as an aborted response, not as an end.
+    const aex = new Aex({ logger: false, handleSignals: false, closeTimeout: 1000 }).push(Feed);
+    await aex.start(0, "127.0.0.1");
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: aex.port, path: "/feed" }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+          if (body.includes("two")) void aex.close();
+        });
+        res.on("end", () => resolve(body));
+        res.on("aborted", () => reject(new Error("the stream was cut, not ended")));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(text).toContain("id: 3");
+    await aex.close();
+    expect(aex.phase).toBe("closed");
   });
 
   it("sends heartbeat comments", async () => {

@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import debug from "debug";
 import type { Logger } from "pino";
 import { AexError } from "../errors/aex-error";
@@ -375,7 +376,8 @@ export class Aex {
   }
 
   /**
-   * Closes the app: readiness turns false and new requests on kept-alive connections get
+   * Closes the app: readiness turns false (and, for `closeDelay` ms, the app keeps serving
+   * so a load balancer takes it out first); new requests on kept-alive connections get
    * a 503 with `Connection: close`; the server stops accepting; `connections` hooks end
    * WebSockets and SSE streams; requests in flight finish (cut after `closeTimeout`);
    * then `@listen` listeners are removed and `resources` hooks close stores and clients,
@@ -387,6 +389,7 @@ export class Aex {
 
   private async closeOnce(): Promise<void> {
     this.phase = "closing";
+    if (this.options.closeDelay > 0 && this.server?.listening) await sleep(this.options.closeDelay);
     this.closing = true;
     const drained = this.server ? drain(this.server, this.options.closeTimeout) : Promise.resolve();
     await this.closeHooks.run("connections", this.log);

@@ -17,6 +17,12 @@ export interface AexOptions {
   /** Milliseconds `close()` waits for in-flight requests before cutting them. Default 10 000. */
   closeTimeout?: number;
   /**
+   * Milliseconds `close()` keeps serving, with readiness already answering 503, before it
+   * stops accepting: the time a load balancer's health check needs to take this instance
+   * out (its check interval × failures to mark it down, plus a margin). Default 0.
+   */
+  closeDelay?: number;
+  /**
    * Options for node's `http.createServer`: `maxHeaderSize` (431 past it),
    * `headersTimeout` and `requestTimeout` (408 past them), `keepAliveTimeout`…
    */
@@ -79,7 +85,7 @@ export interface AexOptions {
   handleSignals?: boolean;
   /**
    * Milliseconds a signal-triggered shutdown may take before the process exits anyway.
-   * Default `closeTimeout` + 5 000.
+   * Default `closeDelay` + `closeTimeout` + 5 000.
    */
   shutdownTimeout?: number;
   // --- Secure defaults (docs/security.md) ---
@@ -101,6 +107,7 @@ export interface ResolvedOptions {
   readonly handlerTimeout: number;
   readonly maxParamLength: number;
   readonly closeTimeout: number;
+  readonly closeDelay: number;
   readonly server: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
   readonly methodNotAllowed: boolean;
   readonly dev: boolean;
@@ -144,11 +151,13 @@ function levelFromEnv(): string | undefined {
 
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
   const closeTimeout = options.closeTimeout ?? 10_000;
+  const closeDelay = options.closeDelay ?? 0;
   const dev = options.dev ?? (options.production !== true && process.env.NODE_ENV === "development");
   return {
     handlerTimeout: options.handlerTimeout ?? 30_000,
     maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
     closeTimeout,
+    closeDelay,
     server: serverOptions(options.server),
     methodNotAllowed: options.methodNotAllowed ?? true,
     dev,
@@ -165,7 +174,7 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
       echo: options.requestId?.echo ?? true,
     },
     handleSignals: options.handleSignals ?? true,
-    shutdownTimeout: options.shutdownTimeout ?? closeTimeout + 5_000,
+    shutdownTimeout: options.shutdownTimeout ?? closeDelay + closeTimeout + 5_000,
     limits: resolveBodyLimits(options.limits),
     securityHeaders: options.securityHeaders === false ? null : resolveSecurityHeaders(options.securityHeaders),
     trust: compileTrust(options.trustProxy),

@@ -45,6 +45,11 @@ interface CachedResponse {
 const HOP_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "date", "set-cookie", "content-length"]);
 const CACHEABLE_STATUS = new Set([200, 203, 204, 300, 301, 404, 410]);
 
+/** Whether a header kept its value (set before the handler, and left alone by it). */
+function sameHeader(earlier: OutgoingHttpHeaders[string], now: OutgoingHttpHeaders[string]): boolean {
+  return earlier !== undefined && String(earlier) === String(now);
+}
+
 function etagOf(body: Buffer): string {
   return `"${createHash("sha1").update(body).digest("base64url")}"`;
 }
@@ -128,10 +133,14 @@ function cacheStep(options: CacheOptions, cache: Cache): Step {
       return false;
     }
     const tags = typeof options.tags === "function" ? options.tags(req, scope) : (options.tags ?? []);
+    // Headers set before this step belong to this exchange (request id, rate-limit counts,
+    // the instance that answered): a hit, on this process or another, sets its own.
+    const before = res.getHeaders();
     capture(res, (status, body) => {
       const headers: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(res.getHeaders())) {
-        if (!HOP_HEADERS.has(name) && value !== undefined) headers[name] = Array.isArray(value) ? value : String(value);
+        if (HOP_HEADERS.has(name) || value === undefined || sameHeader(before[name], value)) continue;
+        headers[name] = Array.isArray(value) ? value : String(value);
       }
       headers["cache-control"] = control;
       if (vary.length > 0) headers.vary = vary.join(", ");

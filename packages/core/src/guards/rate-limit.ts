@@ -32,7 +32,8 @@ export interface RateLimitOptions {
   name?: string;
   /**
    * When the store fails (Redis down): `true` (default) lets the request through, `false`
-   * answers 503 `AEX_RATE_LIMIT_UNAVAILABLE`. Either way the failure is logged.
+   * answers 503 `AEX_RATE_LIMIT_UNAVAILABLE` with `Retry-After: 1`. Either way the failure
+   * is logged.
    */
   failOpen?: boolean;
   /**
@@ -126,7 +127,12 @@ export function rateLimit(options: RateLimitOptions): DecoratorStep {
     } catch (error) {
       onStoreError(error, req);
       if (failOpen) return undefined;
-      throw new HttpError(503, "Rate limiting is unavailable", { code: "AEX_RATE_LIMIT_UNAVAILABLE", cause: error });
+      // Retry-After as for the session store's 503: the store usually answers again soon.
+      throw new HttpError(503, "Rate limiting is unavailable", {
+        code: "AEX_RATE_LIMIT_UNAVAILABLE",
+        headers: { "Retry-After": "1" },
+        cause: error,
+      });
     }
     const reset = Math.max(1, Math.ceil(hit.resetMs / 1000));
     const remaining = Math.max(0, Math.floor(limit - hit.count));

@@ -14,7 +14,9 @@ const STREAMS = Symbol("aex.sse.streams");
 function openStreams(app: Aex): Set<EventStream> {
   return app.state(STREAMS, () => {
     const streams = new Set<EventStream>();
-    app.onClose(() => streams.forEach((stream) => stream.end()));
+    // A "connections" hook: ended as soon as the server stops accepting, or draining
+    // would wait closeTimeout for streams that never end by themselves.
+    app.onClose(() => streams.forEach((stream) => stream.end()), { phase: "connections" });
     return streams;
   });
 }

@@ -93,6 +93,8 @@ describe("RedisRateLimitStore", () => {
       const refused = await closed.inject().get("/");
       expect(refused.status).toBe(503);
       expect(refused.json()).toMatchObject({ status: 503, code: "AEX_RATE_LIMIT_UNAVAILABLE" });
+      // Like the session store's 503: clients and load balancers learn when to try again.
+      expect(refused.headers["retry-after"]).toBe("1");
     } finally {
       await redis.start();
     }
