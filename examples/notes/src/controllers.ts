@@ -123,7 +123,8 @@ export function controllers({ live }: Services) {
     @session()
     @inject(loggedIn)
     async remove(_req: AexRequest, res: AexResponse, scope: Scope) {
-      if (!(await removeNote(dbOf(scope), scope.session.user, scope.params.id))) throw new HttpError(404, "No such note");
+      const removed = await removeNote(dbOf(scope), scope.session.user, scope.params.id);
+      if (!removed) throw new HttpError(404, "No such note");
       live.to(roomOf(scope.session.user)).send("note:removed", { id: scope.params.id });
       res.status(204).end();
     }

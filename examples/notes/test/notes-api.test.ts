@@ -126,8 +126,11 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
     expect(page1.total).toBe(12);
     expect(page1.notes).toHaveLength(10);
     expect(page1.notes[0].title).toBe("note 12");
-    const page2 = (await ada.get("/api/notes").query({ page: 2 })).json<{ notes: { title: string }[] }>();
-    expect(page2.notes.map((note) => note.title)).toEqual(["note 2", "note 1"]);
+    const page2 = (await ada.get("/api/notes").query({ page: 2 })).json<{ notes: unknown[] }>();
+    expect(page2.notes).toEqual([
+      expect.objectContaining({ title: "note 2" }),
+      expect.objectContaining({ title: "note 1" }),
+    ]);
     expect((await ada.delete(`/api/notes/${page1.notes[0].id}`)).status).toBe(204);
     expect((await ada.delete(`/api/notes/${page1.notes[0].id}`)).status).toBe(404);
     // Ids that no note can have: not a number, or past the largest id.

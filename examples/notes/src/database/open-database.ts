@@ -57,9 +57,7 @@ function postgres(url: string, log: AexLogger): { dialect: Dialect; where: strin
  */
 export async function openDatabase(options: DatabaseOptions, log: AexLogger): Promise<OpenDatabase> {
   const name: DialectName = options.url ? "postgres" : "sqlite";
-  const { dialect, where } = options.url
-    ? postgres(options.url, log)
-    : sqlite(options.dataDir || join(home, "data"));
+  const { dialect, where } = options.url ? postgres(options.url, log) : sqlite(options.dataDir || join(home, "data"));
   const db = new Kysely<NotesTables>({ dialect });
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(name) } });
   const { error, results = [] } = await migrator.migrateToLatest();

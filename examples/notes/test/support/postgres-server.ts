@@ -39,7 +39,8 @@ function runAs(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
   const entry = spawnSync("getent", ["passwd", "postgres"], { encoding: "utf8" }).stdout.trim();
   const [, , uid, gid] = entry.split(":");
-  if (!uid) throw new Error("Running as root, and no `postgres` user to run PostgreSQL as (apt-get install postgresql)");
+  if (!uid)
+    throw new Error("Running as root, and no `postgres` user to run PostgreSQL as (apt-get install postgresql)");
   return { uid: Number(uid), gid: Number(gid) };
 }
 
@@ -62,7 +63,11 @@ function run(command: string, args: string[], options: SpawnOptions): Promise<vo
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));
     child.once("error", (error) =>
-      reject(new Error(`cannot run ${command} (${error.message}): run the tests through "pnpm test", which installs postgresql`)),
+      reject(
+        new Error(
+          `cannot run ${command} (${error.message}): run the tests through "pnpm test", which installs postgresql`,
+        ),
+      ),
     );
     child.once("close", (code) =>
       code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}:\n${output}`)),
@@ -120,8 +125,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   const server = spawn(
     exe("postgres"),
     // Unix socket in the test's folder; durability off: nothing here outlives the test.
-    ["-D", data, "-p", String(port), "-k", home, "-c", "listen_addresses=127.0.0.1"]
-      .concat(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+    ["-D", data, "-p", String(port), "-k", home, "-c", "listen_addresses=127.0.0.1"].concat([
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+    ]),
     { ...as, stdio: ["ignore", "ignore", "pipe"] },
   );
   const exited = new Promise<void>((resolve) => {
