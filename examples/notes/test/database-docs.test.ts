@@ -1,6 +1,7 @@
 // docs/database.md's commands, run as written from the repository's root: `pnpm start` builds
 // and starts the demo on SQLite and on PostgreSQL (the test's own server in place of the
-// doc's example URL). Each one must serve notes from its database.
+// doc's example URL). Each one must serve notes from its database. And what the doc says of
+// several instances: processes that start together on one new SQLite file all migrate it.
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -136,4 +137,33 @@ describe("docs/database.md's commands", () => {
     );
     expect(await useNotes(postgresDemo.base)).toMatchObject({ total: 1, notes: [{ title: "from the docs" }] });
   });
+
+  it("let several processes start together on one new SQLite file (the cluster's workers)", async () => {
+    const shared = join(home, "shared");
+    // The built opener in four node processes, let go at once when all have loaded it: each
+    // migrates the new file or finds it migrated. (Kysely's own SQLite dialect fails here.)
+    const opener = join(ROOT, "examples/notes/dist/database/open-database.js");
+    const script = [
+      `const { openDatabase } = require(${JSON.stringify(opener)});`,
+      "const quiet = { info() {}, warn() {} };",
+      "console.log('ready');",
+      "process.stdin.once('data', () => openDatabase({ dataDir: process.argv[1] }, quiet)",
+      "  .then(({ db }) => db.destroy()).then(() => console.log('opened')));",
+    ].join("\n");
+    const workers = [1, 2, 3, 4].map(() => spawn(process.execPath, ["-e", script, shared], { cwd: ROOT }));
+    const outputs = workers.map((worker) => {
+      let output = "";
+      worker.stdout.on("data", (chunk) => (output += chunk));
+      worker.stderr.on("data", (chunk) => (output += chunk));
+      const ready = new Promise<void>((resolve, reject) => {
+        worker.stdout.on("data", () => output.includes("ready") && resolve());
+        worker.once("exit", () => reject(new Error(`exited before it was ready:\n${output}`)));
+      });
+      const done = new Promise<string>((resolve) => worker.once("close", () => resolve(output)));
+      return { ready, done };
+    });
+    await Promise.all(outputs.map((o) => o.ready));
+    for (const worker of workers) worker.stdin.end("go\n");
+    expect(await Promise.all(outputs.map((o) => o.done))).toEqual(Array(4).fill("ready\nopened\n"));
+  }, 30_000);
 });

@@ -2,9 +2,10 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AexLogger } from "@aex/core";
 import BetterSqlite3 from "better-sqlite3";
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type Dialect } from "kysely";
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, type Dialect } from "kysely";
 import { Pool } from "pg";
 import { openBunSqlite } from "./bun-sqlite";
+import { SharedFileSqliteDialect } from "./shared-file-sqlite";
 import { migrations, type DialectName } from "./migrations";
 import type { NotesDatabase, NotesTables } from "./tables";
 
@@ -25,18 +26,37 @@ export interface OpenDatabase {
 /** The demo's folder (next to `src/` and `dist/`). */
 const home = resolve(__dirname, "..", "..");
 
-/** SQLite settings of each connection: readers never wait for the writer, waits are bounded. */
-const SQLITE_PRAGMAS = ["pragma journal_mode = wal", "pragma busy_timeout = 5000", "pragma foreign_keys = on"];
+/** SQLite settings of each connection: waits are bounded, readers never wait for the writer. */
+const SQLITE_PRAGMAS = ["pragma busy_timeout = 5000", "pragma journal_mode = wal", "pragma foreign_keys = on"];
+
+const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === "SQLITE_BUSY";
+
+/**
+ * Runs `statement`, again while SQLite answers busy without waiting, for up to 5 s. The
+ * switch of a new file to WAL needs the file to itself: processes that open it at once (the
+ * cluster's workers at first start) are refused until one of them has switched it.
+ */
+async function whileBusy(statement: () => Promise<unknown>): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await statement();
+      return;
+    } catch (error) {
+      if (!isBusy(error) || tries === 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 function sqlite(dataDir: string): { dialect: Dialect; where: string } {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "notes.sqlite");
   // Bun cannot load better-sqlite3's native module; it has SQLite built in.
   const database = process.versions.bun ? openBunSqlite(file) : new BetterSqlite3(file);
-  const dialect = new SqliteDialect({
+  const dialect = new SharedFileSqliteDialect({
     database,
     async onCreateConnection(connection) {
-      for (const pragma of SQLITE_PRAGMAS) await connection.executeQuery(CompiledQuery.raw(pragma));
+      for (const pragma of SQLITE_PRAGMAS) await whileBusy(() => connection.executeQuery(CompiledQuery.raw(pragma)));
     },
   });
   return { dialect, where: `SQLite (${file})` };
