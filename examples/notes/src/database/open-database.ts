@@ -63,11 +63,11 @@ function sqlite(dataDir: string): { dialect: Dialect; where: string } {
 }
 
 function postgres(url: string, log: AexLogger): { dialect: Dialect; where: string } {
+  const { host, pathname } = new URL(url);
   const pool = new Pool({ connectionString: url });
   // An idle connection that the server drops is replaced on next use; unheard, pg's error
   // event would end the process.
   pool.on("error", (error) => log.warn({ err: error }, "PostgreSQL dropped an idle connection"));
-  const { host, pathname } = new URL(url);
   return { dialect: new PostgresDialect({ pool }), where: `PostgreSQL (${host}${pathname})` };
 }
 

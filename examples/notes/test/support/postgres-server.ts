@@ -122,19 +122,10 @@ export async function startPostgres(): Promise<PostgresServer> {
     throw error;
   }
   const port = await freePort();
-  const server = spawn(
-    exe("postgres"),
-    // Unix socket in the test's folder; durability off: nothing here outlives the test.
-    ["-D", data, "-p", String(port), "-k", home, "-c", "listen_addresses=127.0.0.1"].concat([
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
-    ]),
-    { ...as, stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const listen = ["-D", data, "-p", String(port), "-k", home, "-c", "listen_addresses=127.0.0.1"];
+  // Durability off: nothing here outlives the test. The Unix socket goes in the test's folder.
+  const fast = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].flatMap((setting) => ["-c", setting]);
+  const server = spawn(exe("postgres"), [...listen, ...fast], { ...as, stdio: ["ignore", "ignore", "pipe"] });
   const exited = new Promise<void>((resolve) => {
     server.once("exit", () => resolve());
     server.once("error", () => resolve());
