@@ -2,7 +2,7 @@
 // and starts the demo on SQLite and on PostgreSQL (the test's own server in place of the
 // doc's example URL). Each one must serve notes from its database. And what the doc says of
 // several instances: processes that start together on one new SQLite file all migrate it.
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,16 +104,24 @@ describe("docs/database.md's commands", () => {
     postgres = await startPostgres();
     const url = await postgres.createDatabase("notes");
     const local = { PORT: "0", HOST: "127.0.0.1" };
-    [sqliteDemo, postgresDemo] = await Promise.all([
+    const started = await Promise.allSettled([
       startDemo(COMMANDS[0], { ...local, DATA_DIR: dataDir }),
       // The test's own server in place of the doc's example URL.
       startDemo(COMMANDS[1].replace(/^DATABASE_URL=\S+/, `DATABASE_URL=${url}`), local),
     ]);
+    // Keep the one that started even if the other did not, so afterAll stops it.
+    [sqliteDemo, postgresDemo] = started.map((result) => (result.status === "fulfilled" ? result.value : undefined!));
+    for (const result of started) if (result.status === "rejected") throw result.reason;
   }, 180_000);
+
+  /** Processes a test started; any still running at the end (a failed test) are killed. */
+  const children: ChildProcess[] = [];
 
   afterAll(async () => {
     await Promise.all([sqliteDemo?.stop(), postgresDemo?.stop()]);
     await postgres?.stop();
+    const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+    await Promise.all(running.map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGKILL"))));
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -151,6 +159,7 @@ describe("docs/database.md's commands", () => {
       "  .then(({ db }) => db.destroy()).then(() => console.log('opened')));",
     ].join("\n");
     const workers = [1, 2, 3, 4].map(() => spawn(process.execPath, ["-e", script, shared], { cwd: ROOT }));
+    children.push(...workers);
     const outputs = workers.map((worker) => {
       let output = "";
       worker.stdout.on("data", (chunk) => (output += chunk));
