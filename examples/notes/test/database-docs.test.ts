@@ -90,8 +90,8 @@ describe("docs/database.md's commands", () => {
   let postgres: PostgresServer;
   const home = mkdtempSync(join(tmpdir(), "aex-notes-docs-"));
   const dataDir = join(home, "data");
-  let sqliteDemo: Demo;
-  let postgresDemo: Demo;
+  let sqliteDemo: Demo | undefined;
+  let postgresDemo: Demo | undefined;
 
   beforeAll(async () => {
     // Both commands build before they start (`tsc -b`): build once first (nothing to do after
@@ -110,7 +110,7 @@ describe("docs/database.md's commands", () => {
       startDemo(COMMANDS[1].replace(/^DATABASE_URL=\S+/, `DATABASE_URL=${url}`), local),
     ]);
     // Keep the one that started even if the other did not, so afterAll stops it.
-    [sqliteDemo, postgresDemo] = started.map((result) => (result.status === "fulfilled" ? result.value : undefined!));
+    [sqliteDemo, postgresDemo] = started.map((result) => (result.status === "fulfilled" ? result.value : undefined));
     for (const result of started) if (result.status === "rejected") throw result.reason;
   }, 180_000);
 
@@ -131,19 +131,19 @@ describe("docs/database.md's commands", () => {
 
   it("start the demo on SQLite, in a data folder it makes", async () => {
     const file = join(dataDir, "notes.sqlite");
-    expect(sqliteDemo.line).toMatch(
+    expect(sqliteDemo!.line).toMatch(
       /^Aex notes demo: http:\/\/127\.0\.0\.1:\d+\/ \(notes in SQLite \(.*\), sessions in memory\)$/,
     );
-    expect(sqliteDemo.line).toContain(`SQLite (${file})`);
+    expect(sqliteDemo!.line).toContain(`SQLite (${file})`);
     expect(existsSync(file)).toBe(true);
-    expect(await useNotes(sqliteDemo.base)).toMatchObject({ total: 1, notes: [{ title: "from the docs" }] });
+    expect(await useNotes(sqliteDemo!.base)).toMatchObject({ total: 1, notes: [{ title: "from the docs" }] });
   });
 
   it("start the demo on PostgreSQL", async () => {
-    expect(postgresDemo.line).toMatch(
+    expect(postgresDemo!.line).toMatch(
       /^Aex notes demo: http:\/\/127\.0\.0\.1:\d+\/ \(notes in PostgreSQL \(127\.0\.0\.1:\d+\/notes\), sessions in memory\)$/,
     );
-    expect(await useNotes(postgresDemo.base)).toMatchObject({ total: 1, notes: [{ title: "from the docs" }] });
+    expect(await useNotes(postgresDemo!.base)).toMatchObject({ total: 1, notes: [{ title: "from the docs" }] });
   });
 
   it("let several processes start together on one new SQLite file (the cluster's workers)", async () => {
