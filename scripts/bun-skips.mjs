@@ -97,6 +97,12 @@ export const BUN_SKIPPED_FILES = [
       "create-aex and the project it makes run on node (node --test, npm); the tests start node and npm " +
       "themselves, whichever runtime runs them; jest runs them",
   },
+  {
+    file: "examples/notes/test/database-docs.test.ts",
+    reason:
+      "runs docs/database.md's `npx --yes pnpm@9 start` commands, which build and serve the demo with node " +
+      "whichever runtime runs the test (the demo's own suites, notes-api and browser, run under Bun); jest runs it",
+  },
 ];
 
 /** A `bun test -t` pattern that matches every test except the listed ones. */

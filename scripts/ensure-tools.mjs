@@ -4,8 +4,16 @@ import { execFileSync, spawnSync } from "node:child_process";
 
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 
-/** Tools as command → Debian package. */
-const TOOLS = { "redis-server": "redis-server", chromium: "chromium", haproxy: "haproxy" };
+/**
+ * Tools as command → Debian package. PostgreSQL's own binaries (initdb, postgres) stay in
+ * /usr/lib/postgresql/<version>/bin, off the PATH: its `pg_ctlcluster` shows it is there.
+ */
+const TOOLS = {
+  "redis-server": "redis-server",
+  chromium: "chromium",
+  haproxy: "haproxy",
+  pg_ctlcluster: "postgresql",
+};
 
 export function ensureTools(tools = TOOLS) {
   const missing = Object.entries(tools).filter(([command]) => !has(command));

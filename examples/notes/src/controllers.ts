@@ -17,8 +17,9 @@ import { session } from "@aex/session";
 import { template } from "@aex/template";
 import { nunjucks } from "@aex/template/nunjucks";
 import { ws, type WebSocketHandler, type WebSocketServer } from "@aex/ws";
-import type { NotesStore } from "./notes-store";
-import type { Users } from "./users";
+import { dbOf } from "./database/plugin";
+import { addNote, listNotes, removeNote } from "./notes-store";
+import { logIn } from "./users";
 
 /** The folder holding `views/` and `public/` (next to `src/` and `dist/`). */
 const home = resolve(__dirname, "..");
@@ -26,10 +27,11 @@ const home = resolve(__dirname, "..");
 /** The room of a user's connections: every browser where they are logged in. */
 export const roomOf = (user: string) => `user:${user}`;
 
-/** What the controllers share (the session store is the app's, registered with the plugin). */
+/**
+ * What the controllers share. The session store and the database are the app's, registered
+ * as plugins: handlers reach the database through `scope.orm` (`dbOf(scope)`).
+ */
 export interface Services {
-  readonly users: Users;
-  readonly notes: NotesStore;
   readonly live: WebSocketServer;
 }
 
@@ -39,7 +41,7 @@ const loggedIn = (_req: AexRequest, _res: AexResponse, scope: Scope) => {
 };
 
 /** The app's controller classes, made for one set of services. */
-export function controllers({ users, notes, live }: Services) {
+export function controllers({ live }: Services) {
   class Pages {
     @get("/")
     @session()
@@ -66,7 +68,7 @@ export function controllers({ users, notes, live }: Services) {
     @session()
     async login(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { username, password } = scope.extracted.body;
-      if (!users.login(username, password)) throw new HttpError(401, "Wrong password");
+      if (!(await logIn(dbOf(scope), username, password))) throw new HttpError(401, "Wrong password");
       // A new session id at login: a session fixed before it is worth nothing.
       await scope.session.regenerate();
       scope.session.user = username;
@@ -95,9 +97,9 @@ export function controllers({ users, notes, live }: Services) {
     @session()
     @inject(loggedIn)
     @inject(paginate(10))
-    list(_req: AexRequest, res: AexResponse, scope: Scope) {
+    async list(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { page, limit, offset } = scope.pagination!;
-      res.json({ ...notes.list(scope.session.user, offset, limit), page, limit });
+      res.json({ ...(await listNotes(dbOf(scope), scope.session.user, offset, limit)), page, limit });
     }
 
     @post("/api/notes")
@@ -110,9 +112,9 @@ export function controllers({ users, notes, live }: Services) {
     })
     @session()
     @inject(loggedIn)
-    add(_req: AexRequest, res: AexResponse, scope: Scope) {
+    async add(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { title, text = "" } = scope.extracted.body;
-      const note = notes.add(scope.session.user, title, text);
+      const note = await addNote(dbOf(scope), scope.session.user, title, text);
       live.to(roomOf(scope.session.user)).send("note:added", note);
       res.status(201).json(note);
     }
@@ -120,8 +122,9 @@ export function controllers({ users, notes, live }: Services) {
     @del("/api/notes/:id")
     @session()
     @inject(loggedIn)
-    remove(_req: AexRequest, res: AexResponse, scope: Scope) {
-      if (!notes.remove(scope.session.user, scope.params.id)) throw new HttpError(404, "No such note");
+    async remove(_req: AexRequest, res: AexResponse, scope: Scope) {
+      const removed = await removeNote(dbOf(scope), scope.session.user, scope.params.id);
+      if (!removed) throw new HttpError(404, "No such note");
       live.to(roomOf(scope.session.user)).send("note:removed", { id: scope.params.id });
       res.status(204).end();
     }

@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
+import type { Selectable } from "kysely";
+import type { NotesDatabase, NotesTable } from "./database/tables";
 
-/** One note of one user. */
+/** One note of one user, as the API answers it. */
 export interface Note {
   id: string;
   title: string;
@@ -8,26 +9,55 @@ export interface Note {
   createdAt: string;
 }
 
-/** Notes by user, newest first. In memory: the demo keeps no database. */
-export class NotesStore {
-  private readonly byUser = new Map<string, Note[]>();
+/** The largest id a PostgreSQL `serial` holds: a longer id names no note. */
+const MAX_ID = 2 ** 31 - 1;
 
-  list(user: string, offset: number, limit: number): { notes: Note[]; total: number } {
-    const notes = this.byUser.get(user) ?? [];
-    return { notes: notes.slice(offset, offset + limit), total: notes.length };
-  }
+function toNote(row: Pick<Selectable<NotesTable>, "id" | "title" | "text" | "created_at">): Note {
+  return { id: String(row.id), title: row.title, text: row.text, createdAt: row.created_at };
+}
 
-  add(user: string, title: string, text: string): Note {
-    const note: Note = { id: randomUUID(), title, text, createdAt: new Date().toISOString() };
-    const notes = this.byUser.get(user) ?? [];
-    this.byUser.set(user, [note, ...notes]);
-    return note;
-  }
+/** A page of `owner`'s notes, newest first, and how many they have in all. */
+export async function listNotes(
+  db: NotesDatabase,
+  owner: string,
+  offset: number,
+  limit: number,
+): Promise<{ notes: Note[]; total: number }> {
+  const rows = await db
+    .selectFrom("notes")
+    .select(["id", "title", "text", "created_at"])
+    .where("owner", "=", owner)
+    .orderBy("id", "desc")
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const { total } = await db
+    .selectFrom("notes")
+    .select((eb) => eb.fn.countAll<number | string>().as("total"))
+    .where("owner", "=", owner)
+    .executeTakeFirstOrThrow();
+  // PostgreSQL counts in bigint, which pg hands over as a string.
+  return { notes: rows.map(toNote), total: Number(total) };
+}
 
-  remove(user: string, id: string): boolean {
-    const notes = this.byUser.get(user) ?? [];
-    const kept = notes.filter((note) => note.id !== id);
-    this.byUser.set(user, kept);
-    return kept.length !== notes.length;
-  }
+/** Adds a note for `owner` and returns it. */
+export async function addNote(db: NotesDatabase, owner: string, title: string, text: string): Promise<Note> {
+  const row = await db
+    .insertInto("notes")
+    .values({ owner, title, text, created_at: new Date().toISOString() })
+    .returning(["id", "title", "text", "created_at"])
+    .executeTakeFirstOrThrow();
+  return toNote(row);
+}
+
+/** Deletes `owner`'s note `id`; false when they have no such note. */
+export async function removeNote(db: NotesDatabase, owner: string, id: string): Promise<boolean> {
+  const key = /^\d{1,10}$/.test(id) ? Number(id) : 0;
+  if (key < 1 || key > MAX_ID) return false;
+  const { numDeletedRows } = await db
+    .deleteFrom("notes")
+    .where("id", "=", key)
+    .where("owner", "=", owner)
+    .executeTakeFirstOrThrow();
+  return numDeletedRows > 0n;
 }

@@ -1,20 +1,28 @@
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+import type { NotesDatabase } from "./database/tables";
+
+const hashOf = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
 
 /**
- * Demo accounts: the first login with a name creates the account; later logins must
- * give the same password. Passwords are kept as scrypt hashes.
+ * Demo accounts: the first login with a name creates the account; later logins must give
+ * the same password. True if `password` opens `name`'s account. Passwords are kept as
+ * scrypt hashes.
  */
-export class Users {
-  private readonly hashes = new Map<string, { salt: Buffer; hash: Buffer }>();
-
-  /** True if `password` opens `name`'s account (creating it on first use). */
-  login(name: string, password: string): boolean {
-    const known = this.hashes.get(name);
-    if (known === undefined) {
-      const salt = randomBytes(16);
-      this.hashes.set(name, { salt, hash: scryptSync(password, salt, 32) });
-      return true;
-    }
-    return timingSafeEqual(known.hash, scryptSync(password, known.salt, 32));
+export async function logIn(db: NotesDatabase, name: string, password: string): Promise<boolean> {
+  let account = await db.selectFrom("users").select(["salt", "hash"]).where("name", "=", name).executeTakeFirst();
+  if (account === undefined) {
+    const salt = randomBytes(16);
+    const hash = await hashOf(password, salt, 32);
+    const created = await db
+      .insertInto("users")
+      .values({ name, salt: salt.toString("hex"), hash: hash.toString("hex") })
+      .onConflict((conflict) => conflict.column("name").doNothing())
+      .executeTakeFirst();
+    if (Number(created.numInsertedOrUpdatedRows ?? 0) === 1) return true;
+    // Another login made the account first: check against its password.
+    account = await db.selectFrom("users").select(["salt", "hash"]).where("name", "=", name).executeTakeFirstOrThrow();
   }
+  const hash = await hashOf(password, Buffer.from(account.salt, "hex"), 32);
+  return timingSafeEqual(Buffer.from(account.hash, "hex"), hash);
 }

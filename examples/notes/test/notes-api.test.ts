@@ -1,8 +1,55 @@
-import { createNotesApp } from "../src/app";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Aex } from "@aex/core";
+import { createNotesApp, type NotesApp } from "../src/app";
+import type { DatabaseOptions } from "../src/database/open-database";
+import { startPostgres, type PostgresServer } from "./support/postgres-server";
 
-describe("examples/notes API (in-process TestClient)", () => {
-  const { aex } = createNotesApp({ secret: "test" });
-  afterAll(() => aex.close());
+// One PostgreSQL server for the file (a few seconds to start); each database below gets
+// its own empty database in it, or its own SQLite folder.
+let postgres: PostgresServer;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+
+afterAll(async () => {
+  await postgres?.stop();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A folder that does not exist yet, in a temporary one removed after the file. */
+function newDataDir(): string {
+  const folder = mkdtempSync(join(tmpdir(), "aex-notes-"));
+  folders.push(folder);
+  return join(folder, "data");
+}
+
+let databases = 0;
+const BACKENDS: [string, () => Promise<DatabaseOptions>][] = [
+  ["SQLite", async () => ({ dataDir: newDataDir() })],
+  ["PostgreSQL", async () => ({ url: await postgres.createDatabase(`notes_${++databases}`) })],
+];
+
+describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_name, newDatabase) => {
+  let database: DatabaseOptions;
+  let app: NotesApp;
+  let aex: Aex;
+  beforeAll(async () => {
+    database = await newDatabase();
+    app = await createNotesApp({ secret: "test", database });
+    aex = app.aex;
+  });
+  afterAll(() => aex?.close());
+
+  it("made its tables at start, reached through scope.orm", async () => {
+    const tables = (await app.db.introspection.getTables()).map((table) => table.name).sort();
+    expect(tables).toEqual(["notes", "users"]);
+    expect(aex.orm.db).toBe(app.db);
+    if (database.dataDir) expect(existsSync(join(database.dataDir, "notes.sqlite"))).toBe(true);
+  });
 
   it("serves the login page to visitors", async () => {
     const res = await aex.inject().get("/");
@@ -68,21 +115,34 @@ describe("examples/notes API (in-process TestClient)", () => {
     for (let i = 1; i <= 12; i++) {
       const added = await ada.post("/api/notes").json({ title: `note ${i}`, text: "<b>bold?</b>" });
       expect(added.status).toBe(201);
+      expect(added.json()).toEqual({
+        id: expect.stringMatching(/^\d+$/),
+        title: `note ${i}`,
+        text: "<b>bold?</b>",
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
     }
     const page1 = (await ada.get("/api/notes")).json<{ notes: { id: string; title: string }[]; total: number }>();
     expect(page1.total).toBe(12);
     expect(page1.notes).toHaveLength(10);
     expect(page1.notes[0].title).toBe("note 12");
     const page2 = (await ada.get("/api/notes").query({ page: 2 })).json<{ notes: unknown[] }>();
-    expect(page2.notes).toHaveLength(2);
+    expect(page2.notes).toEqual([
+      expect.objectContaining({ title: "note 2" }),
+      expect.objectContaining({ title: "note 1" }),
+    ]);
     expect((await ada.delete(`/api/notes/${page1.notes[0].id}`)).status).toBe(204);
     expect((await ada.delete(`/api/notes/${page1.notes[0].id}`)).status).toBe(404);
+    // Ids that no note can have: not a number, or past the largest id.
+    expect((await ada.delete("/api/notes/first")).status).toBe(404);
+    expect((await ada.delete("/api/notes/99999999999")).status).toBe(404);
     expect((await ada.get("/api/notes")).json()).toMatchObject({ total: 11 });
 
-    // Another user sees none of them.
+    // Another user sees none of them, and cannot delete them.
     const bob = aex.inject();
     await bob.post("/api/login").json({ username: "bob", password: "builder" });
-    expect((await bob.get("/api/notes")).json()).toMatchObject({ total: 0 });
+    expect((await bob.get("/api/notes")).json()).toMatchObject({ total: 0, notes: [] });
+    expect((await bob.delete(`/api/notes/${page1.notes[1].id}`)).status).toBe(404);
 
     expect((await ada.post("/api/logout")).json()).toEqual({ user: null });
     expect((await ada.get("/api/notes")).status).toBe(401);
@@ -99,5 +159,54 @@ describe("examples/notes API (in-process TestClient)", () => {
     expect(empty.json()).toMatchObject({ code: "AEX_FILTER_INVALID" });
     const huge = await eve.post("/api/notes").json({ title: "x", text: "y".repeat(20_000) });
     expect(huge.status).toBe(413);
+  });
+
+  it("makes one account when two first logins with one name race", async () => {
+    const [first, second] = await Promise.all([
+      aex.inject().post("/api/login").json({ username: "twin", password: "first" }),
+      aex.inject().post("/api/login").json({ username: "twin", password: "second" }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 401]);
+  });
+
+  it("shares notes between two instances, and keeps them and the accounts over a restart", async () => {
+    const other = await createNotesApp({ secret: "test", database });
+    const lin = other.aex.inject();
+    await lin.post("/api/login").json({ username: "lin", password: "lovelace" });
+    const note = (await lin.post("/api/notes").json({ title: "kept", text: "in the database" })).json();
+    // The first instance sees the note the second one added.
+    const linHere = aex.inject();
+    expect((await linHere.post("/api/login").json({ username: "lin", password: "lovelace" })).status).toBe(200);
+    expect((await linHere.get("/api/notes")).json()).toMatchObject({ total: 1, notes: [note] });
+    await other.aex.close();
+
+    // A new instance, as after a restart: the migrations are done, the data is there.
+    const restarted = await createNotesApp({ secret: "test", database });
+    try {
+      const again = restarted.aex.inject();
+      const wrong = await again.post("/api/login").json({ username: "lin", password: "babbage" });
+      expect(wrong.status).toBe(401);
+      expect((await again.post("/api/login").json({ username: "lin", password: "lovelace" })).status).toBe(200);
+      expect((await again.get("/api/notes")).json()).toEqual({ notes: [note], total: 1, page: 1, limit: 10 });
+    } finally {
+      await restarted.aex.close();
+    }
+  });
+});
+
+describe("examples/notes without its database", () => {
+  it("does not start when PostgreSQL cannot be reached", async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const { createServer } = await import("node:net");
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const url = `postgres://aex@127.0.0.1:${port}/notes`;
+    await expect(createNotesApp({ database: { url } })).rejects.toThrow(
+      `Could not migrate PostgreSQL (127.0.0.1:${port}/notes)`,
+    );
   });
 });
