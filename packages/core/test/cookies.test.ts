@@ -37,6 +37,15 @@ class Cookies {
     res.send("Cookie has been deleted.");
   }
 
+  @get("/set-twice")
+  setTwice(_req: any, res: any) {
+    res.cookies.set("sid", "first");
+    res.cookies.set("sid", "other-path", { path: "/app" });
+    res.cookies.set("theme", "dark");
+    res.cookies.set("sid", "second");
+    res.send("set");
+  }
+
   @get("/bad-cookie")
   badCookie(_req: any, res: any) {
     res.cookies.set("bad name", "x");
@@ -60,6 +69,12 @@ describe("req.cookies and res.cookies", () => {
       "userSession=abcd1234; Max-Age=3600; Path=/; HttpOnly; Secure; SameSite=Strict",
       "note=a%20b%3Bc%3Dd; Domain=example.test; Path=/app; Expires=Tue, 01 Jan 2030 00:00:00 GMT",
     ]);
+  });
+
+  it("sends one line for a cookie set twice in a response (regression: a login that rotated the session twice sent two aex.sid)", async () => {
+    const res = await httpGet(base, "/set-twice");
+    expect(res.status).toBe(200);
+    expect(res.headers["set-cookie"]).toEqual(["sid=other-path; Path=/app", "theme=dark; Path=/", "sid=second; Path=/"]);
   });
 
   it("reads one cookie and all cookies", async () => {

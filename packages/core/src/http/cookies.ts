@@ -59,9 +59,25 @@ function toSerializeOptions(options: CookieOptions): SerializeOptions {
   };
 }
 
-/** A target that can add a header line (an `AexResponse`). */
+/** A target that can read and set header lines (an `AexResponse`). */
 interface HeaderTarget {
   appendHeader(name: string, value: string | readonly string[]): unknown;
+  getHeader(name: string): number | string | string[] | undefined;
+  setHeader(name: string, value: string | readonly string[]): unknown;
+}
+
+/** What makes two `Set-Cookie` lines the same cookie for a browser: name, path and domain. */
+function cookieKey(line: string): string {
+  const [pair, ...attributes] = line.split(";");
+  let path = "";
+  let domain = "";
+  for (const attribute of attributes) {
+    const [key, value = ""] = attribute.trim().split("=");
+    const lower = key.toLowerCase();
+    if (lower === "path") path = value;
+    else if (lower === "domain") domain = value.toLowerCase();
+  }
+  return `${pair.slice(0, pair.indexOf("="))};${path};${domain}`;
 }
 
 /** The cookies a response sets: `res.cookies.set(name, value, options)`, `.delete(name)`. */
@@ -70,10 +86,21 @@ export class ResponseCookies {
 
   /**
    * Sets a cookie. The value is percent-encoded; names and attributes are checked, so a
-   * bad one throws instead of splitting a header.
+   * bad one throws instead of splitting a header. Setting the same cookie (name, path,
+   * domain) again in one response replaces the earlier line.
    */
   set(name: string, value: string, options: CookieOptions = {}): this {
-    this.res.appendHeader("Set-Cookie", serialize(name, value, toSerializeOptions(options)));
+    const line = serialize(name, value, toSerializeOptions(options));
+    const earlier = this.res.getHeader("Set-Cookie");
+    if (earlier === undefined) {
+      this.res.appendHeader("Set-Cookie", line);
+      return this;
+    }
+    // Set twice in one response (a session rotated twice): the browser keeps only the last,
+    // so only the last is sent.
+    const key = cookieKey(line);
+    const kept = (Array.isArray(earlier) ? earlier : [String(earlier)]).filter((other) => cookieKey(other) !== key);
+    this.res.setHeader("Set-Cookie", [...kept, line]);
     return this;
   }
 
