@@ -2,10 +2,13 @@
 // never innerHTML, so a note can't inject markup.
 "use strict";
 
+// The page's CSRF token: every unsafe request sends it back (403 otherwise).
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+
 async function api(method, path, body) {
   const res = await fetch(path, {
     method,
-    headers: body ? { "Content-Type": "application/json" } : {},
+    headers: body ? { "Content-Type": "application/json", "X-CSRF-Token": csrfToken } : { "X-CSRF-Token": csrfToken },
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = res.status === 204 ? null : await res.json();

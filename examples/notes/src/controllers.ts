@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import {
   body,
+  csrf,
   del,
   filter,
   get,
@@ -8,6 +9,7 @@ import {
   inject,
   paginate,
   post,
+  rateLimit,
   serve,
   type AexRequest,
   type AexResponse,
@@ -42,12 +44,31 @@ const loggedIn = (_req: AexRequest, _res: AexResponse, scope: Scope) => {
 
 /** The app's controller classes, made for one set of services. */
 export function controllers({ live }: Services) {
+  /**
+   * CSRF: every unsafe request must come from the app's own page, with the token the page got
+   * (`X-CSRF-Token`, kept in the session). After `@session()` on each route.
+   */
+  const csrfToken = csrf();
+
+  /**
+   * Password guessing: 5 logins a minute per account name, whoever tries. Made with the
+   * controllers, so two apps in one process never share counts.
+   */
+  const loginLimit = rateLimit({
+    limit: 5,
+    windowMs: 60_000,
+    name: "login",
+    by: (_req, scope) => `name:${String(scope.extracted.body?.username).toLowerCase()}`,
+  });
+
   class Pages {
     @get("/")
     @session()
+    @csrfToken
     @template(nunjucks, resolve(home, "views"))
     home(_req: AexRequest, res: AexResponse, scope: Scope) {
-      res.render("index", { user: scope.session.user });
+      // The page's script carries the response's CSP nonce (`nonce` in the template).
+      res.render("index", { user: scope.session.user, csrfToken: scope.csrfToken });
     }
 
     @serve("/assets")
@@ -65,7 +86,9 @@ export function controllers({ live }: Services) {
         password: { type: "string", required: true, minLength: 4, maxLength: 128 },
       },
     })
+    @loginLimit
     @session()
+    @csrfToken
     async login(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { username, password } = scope.extracted.body;
       if (!(await logIn(dbOf(scope), username, password))) throw new HttpError(401, "Wrong password");
@@ -77,6 +100,7 @@ export function controllers({ live }: Services) {
 
     @post("/api/logout")
     @session()
+    @csrfToken
     async logout(_req: AexRequest, res: AexResponse, scope: Scope) {
       await scope.session.destroy();
       res.json({ user: null });
@@ -111,6 +135,7 @@ export function controllers({ live }: Services) {
       },
     })
     @session()
+    @csrfToken
     @inject(loggedIn)
     async add(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { title, text = "" } = scope.extracted.body;
@@ -121,6 +146,7 @@ export function controllers({ live }: Services) {
 
     @del("/api/notes/:id")
     @session()
+    @csrfToken
     @inject(loggedIn)
     async remove(_req: AexRequest, res: AexResponse, scope: Scope) {
       const removed = await removeNote(dbOf(scope), scope.session.user, scope.params.id);

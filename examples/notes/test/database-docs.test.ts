@@ -64,17 +64,23 @@ async function startDemo(command: string, env: Record<string, string>): Promise<
   return { line, base: /http:\/\/[^/]+/.exec(line)![0], stop };
 }
 
-/** Logs in on the running demo, adds a note and lists the user's notes. */
+/**
+ * Loads the page (a session and its CSRF token), logs in, adds a note and lists the user's
+ * notes, as the page's script does.
+ */
 async function useNotes(base: string) {
+  const page = await fetch(base + "/");
+  const token = /<meta name="csrf-token" content="([^"]+)">/.exec(await page.text())![1];
+  const visitor = page.headers.getSetCookie()[0].split(";")[0];
   const login = await fetch(base + "/api/login", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Cookie: visitor, "X-CSRF-Token": token },
     body: JSON.stringify({ username: "docs", password: "database" }),
   });
   expect(login.status).toBe(200);
-  // As a browser does, keep the last cookie of the name (login regenerates the session).
+  // The login gave the session a new id (same data, token included).
   const cookie = login.headers.getSetCookie().at(-1)!.split(";")[0];
-  const headers = { "Content-Type": "application/json", Cookie: cookie };
+  const headers = { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": token };
   const added = await fetch(base + "/api/notes", {
     method: "POST",
     headers,

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Aex } from "@aex/core";
+import type { Aex, TestClient } from "@aex/core";
 import { createNotesApp, type NotesApp } from "../src/app";
 import type { DatabaseOptions } from "../src/database/open-database";
 import { startPostgres, type PostgresServer } from "./support/postgres-server";
@@ -25,6 +25,19 @@ function newDataDir(): string {
   const folder = mkdtempSync(join(tmpdir(), "aex-notes-"));
   folders.push(folder);
   return join(folder, "data");
+}
+
+/**
+ * A browser's client: it loaded the page first, so it holds the session cookie and sends the
+ * page's CSRF token with every request, as the page's script does.
+ */
+async function visitor(aex: Aex): Promise<TestClient> {
+  const client = aex.inject();
+  const page = (await client.get("/")).text();
+  const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page)?.[1];
+  if (token === undefined) throw new Error("the page carries no CSRF token");
+  client.headers.set("x-csrf-token", token);
+  return client;
 }
 
 let databases = 0;
@@ -58,14 +71,56 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
     expect(res.text()).toContain('<form id="login">');
   });
 
+  it("serves the page under its CSP: the one script carries the response's nonce", async () => {
+    const res = await aex.inject().get("/");
+    const nonce = /script-src 'self' 'nonce-([^']+)'/.exec(String(res.headers["content-security-policy"]))?.[1];
+    expect(nonce).toBeDefined();
+    expect(res.text()).toContain(`<script src="/assets/app.js" nonce="${nonce}"></script>`);
+    expect(res.text().match(/<script/g)).toHaveLength(1);
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  it("refuses an unsafe request without the page's CSRF token (403), and with a wrong one", async () => {
+    const stranger = aex.inject();
+    const missing = await stranger.post("/api/login").json({ username: "mallory", password: "secret" });
+    expect(missing.status).toBe(403);
+    expect(missing.json()).toMatchObject({ status: 403, code: "AEX_CSRF_MISSING" });
+    const wrong = await (await visitor(aex))
+      .post("/api/login")
+      .set("x-csrf-token", "forged")
+      .json({ username: "mallory", password: "secret" });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
+    const crossSite = await (await visitor(aex))
+      .post("/api/login")
+      .set("origin", "https://evil.example")
+      .json({ username: "mallory", password: "secret" });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
+  });
+
+  it("limits logins to 5 a minute per account name, whatever the client (429 with Retry-After)", async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await (await visitor(aex)).post("/api/login").json({ username: "Target", password: "guess" + i });
+      expect(res.status).toBe(i === 0 ? 200 : 401);
+    }
+    const sixth = await (await visitor(aex)).post("/api/login").json({ username: "target", password: "guess5" });
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers["retry-after"])).toBeGreaterThan(0);
+    expect(sixth.json()).toMatchObject({ status: 429, code: "AEX_RATE_LIMITED" });
+    // Another account is not affected.
+    const other = await (await visitor(aex)).post("/api/login").json({ username: "bystander", password: "secret" });
+    expect(other.status).toBe(200);
+  });
+
   it("serves its assets", async () => {
-    const res = await aex.inject().get("/assets/app.js");
+    const res = await (await visitor(aex)).get("/assets/app.js");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toMatch(/javascript/);
   });
 
   it("needs a login for the API", async () => {
-    const res = await aex.inject().get("/api/notes");
+    const res = await (await visitor(aex)).get("/api/notes");
     expect(res.status).toBe(401);
     expect(res.json()).toEqual({
       type: "about:blank",
@@ -78,7 +133,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
   });
 
   it("checks the login of the live socket in the same step as the API's, before the upgrade", async () => {
-    const anonymous = await aex.inject().ws("/live");
+    const anonymous = await (await visitor(aex)).ws("/live");
     expect(anonymous.status).toBe(401);
     expect(anonymous.socket).toBeNull();
     expect(anonymous.json()).toEqual({
@@ -90,7 +145,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
       requestId: expect.any(String),
     });
 
-    const grace = aex.inject();
+    const grace = await visitor(aex);
     await grace.post("/api/login").json({ username: "grace", password: "cobol" });
     const live = await grace.ws("/live");
     expect(live.status).toBe(101);
@@ -101,13 +156,13 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
   });
 
   it("validates the login body", async () => {
-    const res = await aex.inject().post("/api/login").json({ username: "a", password: "secret" });
+    const res = await (await visitor(aex)).post("/api/login").json({ username: "a", password: "secret" });
     expect(res.status).toBe(400);
     expect(res.json()).toMatchObject({ code: "AEX_FILTER_INVALID", details: { in: "body", field: "username" } });
   });
 
   it("logs in, adds, lists (paginated), deletes notes, and logs out", async () => {
-    const ada = aex.inject();
+    const ada = await visitor(aex);
     expect((await ada.post("/api/login").json({ username: "ada", password: "engine" })).json()).toEqual({
       user: "ada",
     });
@@ -139,7 +194,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
     expect((await ada.get("/api/notes")).json()).toMatchObject({ total: 11 });
 
     // Another user sees none of them, and cannot delete them.
-    const bob = aex.inject();
+    const bob = await visitor(aex);
     await bob.post("/api/login").json({ username: "bob", password: "builder" });
     expect((await bob.get("/api/notes")).json()).toMatchObject({ total: 0, notes: [] });
     expect((await bob.delete(`/api/notes/${page1.notes[1].id}`)).status).toBe(404);
@@ -149,9 +204,9 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
   });
 
   it("refuses a wrong password and an invalid note", async () => {
-    const eve = aex.inject();
+    const eve = await visitor(aex);
     await eve.post("/api/login").json({ username: "eve", password: "first" });
-    const wrong = await aex.inject().post("/api/login").json({ username: "eve", password: "guess" });
+    const wrong = await (await visitor(aex)).post("/api/login").json({ username: "eve", password: "guess" });
     expect(wrong.status).toBe(401);
     expect(wrong.json()).toMatchObject({ status: 401, detail: "Wrong password" });
     const empty = await eve.post("/api/notes").json({ title: "" });
@@ -163,19 +218,19 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
 
   it("makes one account when two first logins with one name race", async () => {
     const [first, second] = await Promise.all([
-      aex.inject().post("/api/login").json({ username: "twin", password: "first" }),
-      aex.inject().post("/api/login").json({ username: "twin", password: "second" }),
+      (await visitor(aex)).post("/api/login").json({ username: "twin", password: "first" }),
+      (await visitor(aex)).post("/api/login").json({ username: "twin", password: "second" }),
     ]);
     expect([first.status, second.status].sort()).toEqual([200, 401]);
   });
 
   it("shares notes between two instances, and keeps them and the accounts over a restart", async () => {
     const other = await createNotesApp({ secret: "test", database });
-    const lin = other.aex.inject();
+    const lin = await visitor(other.aex);
     await lin.post("/api/login").json({ username: "lin", password: "lovelace" });
     const note = (await lin.post("/api/notes").json({ title: "kept", text: "in the database" })).json();
     // The first instance sees the note the second one added.
-    const linHere = aex.inject();
+    const linHere = await visitor(aex);
     expect((await linHere.post("/api/login").json({ username: "lin", password: "lovelace" })).status).toBe(200);
     expect((await linHere.get("/api/notes")).json()).toMatchObject({ total: 1, notes: [note] });
     await other.aex.close();
@@ -183,7 +238,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
     // A new instance, as after a restart: the migrations are done, the data is there.
     const restarted = await createNotesApp({ secret: "test", database });
     try {
-      const again = restarted.aex.inject();
+      const again = await visitor(restarted.aex);
       const wrong = await again.post("/api/login").json({ username: "lin", password: "babbage" });
       expect(wrong.status).toBe(401);
       expect((await again.post("/api/login").json({ username: "lin", password: "lovelace" })).status).toBe(200);

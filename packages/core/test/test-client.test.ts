@@ -71,6 +71,17 @@ describe("TestClient / aex.inject()", () => {
     expect(aex.server?.listening).toBe(false);
   });
 
+  it("sends the client's own headers with every request, a request's set() winning", async () => {
+    const client = aex.inject();
+    client.headers.set("X-Test", "from the client");
+    expect((await client.get("/echo")).json()).toMatchObject({ header: "from the client" });
+    expect((await client.post("/echo").json({})).json()).toMatchObject({ header: "from the client" });
+    expect((await client.get("/echo").set("x-test", "from the request")).json()).toMatchObject({
+      header: "from the request",
+    });
+    expect((await aex.inject().get("/echo")).json()).toMatchObject({ header: null });
+  });
+
   it("answers HEAD without a body", async () => {
     const res = await aex.inject().head("/head");
     expect(res.status).toBe(200);

@@ -161,6 +161,11 @@ export class TestRequest implements PromiseLike<TestResponse> {
 export class TestClient {
   /** Cookies the app has set, sent with later requests. */
   readonly cookies = new Map<string, string>();
+  /**
+   * Headers sent with every later request of this client, below a request's own `set()`
+   * (a CSRF token read from a page, an `Authorization`). Names are lower case.
+   */
+  readonly headers = new Map<string, string>();
 
   /** @param app The app requests go to (prepared on the first one, if it is not yet). */
   constructor(private readonly app: Aex) {}
@@ -243,8 +248,9 @@ export class TestClient {
     return clientSide;
   }
 
-  /** `headers` plus the cookies this client holds. */
+  /** `headers` plus the client's own headers and the cookies it holds. */
   private headersFor(headers: Record<string, string>): Record<string, string> {
+    for (const [name, value] of this.headers) headers[name.toLowerCase()] ??= value;
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     if (cookie !== "" && headers.cookie === undefined) headers.cookie = cookie;
     return headers;
