@@ -66,11 +66,13 @@ describe("telemetry(options) in a real browser", () => {
     expect(await page.textContent("#routes .route:first-child code")).toBe("/products/:id");
     await page.waitForFunction(() => document.querySelector("#routes .route .count b")?.textContent === "40");
     expect(await page.locator("#routes code", { hasText: "/broken" }).count()).toBe(1);
-    expect(await page.textContent("#routes")).toContain("5 5xx");
+    // The numbers arrive with the next point (every 200 ms): wait for the last error to show.
+    await page.waitForFunction(() => document.getElementById("routes")!.textContent!.includes("5 5xx"));
     // Charts are SVG paths drawn from the points.
     expect(await page.locator("#chart-rps path").count()).toBeGreaterThan(0);
     expect(await page.locator("#chart-latency path").count()).toBe(3);
-    expect(Number(await page.textContent("#rss"))).toBeGreaterThan(0);
+    // Megabytes, grouped as en-US writes them ("1,024" for a big jest process).
+    expect(Number((await page.textContent("#rss"))!.replace(/,/g, ""))).toBeGreaterThan(0);
 
     // Traffic keeps coming: requests per second show it.
     const rpsSeen = page.waitForFunction(() => Number(document.getElementById("rps")!.textContent) > 0);
