@@ -53,7 +53,6 @@ class Faults {
     // Never answers: the handler timeout must.
   }
 
-
   @post("/ok")
   ok(_req: any, res: any) {
     res.end("ok");
@@ -151,7 +150,6 @@ describe("errors in production", () => {
       requestId: res.headers["x-request-id"],
     });
   });
-
 
   it("keeps serving after all of the above", async () => {
     expect((await send(base, "POST", "/ok")).text).toBe("ok");
