@@ -69,7 +69,12 @@ describe("@ws(path) on a controller", () => {
     const res = await aex.inject().ws("/chat/lobby");
     expect(res.status).toBe(401);
     expect(res.socket).toBeNull();
-    expect(res.json()).toMatchObject({ status: 401, title: "Unauthorized", code: "NOTES_LOGIN", detail: "Log in first" });
+    expect(res.json()).toMatchObject({
+      status: 401,
+      title: "Unauthorized",
+      code: "NOTES_LOGIN",
+      detail: "Log in first",
+    });
     expect(errors).toEqual([{ status: 401, code: "NOTES_LOGIN", upgrade: true }]);
     expect(hubOf(aex).handlers.size).toBe(0);
     await aex.close();
@@ -119,7 +124,11 @@ describe("@ws(path) on a controller", () => {
     expect(upgrade.status).toBe(414);
     // Same problem body, apart from the members that name the request itself.
     const { instance: httpInstance, requestId: httpId, ...httpProblem } = http.json<Record<string, unknown>>();
-    const { instance: upgradeInstance, requestId: upgradeId, ...upgradeProblem } = upgrade.json<Record<string, unknown>>();
+    const {
+      instance: upgradeInstance,
+      requestId: upgradeId,
+      ...upgradeProblem
+    } = upgrade.json<Record<string, unknown>>();
     expect(upgradeProblem).toEqual(httpProblem);
     expect([httpInstance, upgradeInstance]).toEqual([`/rooms/${"x".repeat(11)}`, `/chat/${"x".repeat(11)}`]);
     expect(httpId).toBe(http.headers["x-request-id"]);
