@@ -99,7 +99,9 @@ export function runCluster(start: () => unknown, options: ClusterOptions = {}): 
     }
     delay = lived >= stableAfter ? 100 : Math.min(delay * 2, maxDelay);
     log("worker %d died (%s) after %d ms; a new one in %d ms", worker.process.pid, signal ?? code, lived, delay);
-    setTimeout(() => stopping || fork(), delay).unref();
+    // Not unref'd: when the last worker died, this timer is all that keeps the primary up
+    // (an unref'd one let a one-worker cluster exit instead of respawning).
+    setTimeout(() => stopping || fork(), delay);
   });
 
   // A rolling restart: one new worker listening before each old one stops, so the port
