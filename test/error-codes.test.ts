@@ -3,8 +3,8 @@
 // comments aside. A new code with no test fails here. (docs.test.ts checks docs/errors.md.)
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import * as ts from "typescript";
 import { errorCodes } from "./support/error-codes";
+import { tokens } from "./support/tokens";
 
 const root = join(__dirname, "..");
 
@@ -28,21 +28,7 @@ function testFiles(): string[] {
 
 /** The text of every string, template and regular expression literal of a file. */
 function literals(path: string): string[] {
-  const text = readFileSync(path, "utf8");
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
-  const out: string[] = [];
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    if (kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) kind = scanner.reScanSlashToken();
-    if (
-      kind === ts.SyntaxKind.StringLiteral ||
-      kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral ||
-      kind === ts.SyntaxKind.TemplateHead ||
-      kind === ts.SyntaxKind.RegularExpressionLiteral
-    ) {
-      out.push(scanner.getTokenText());
-    }
-  }
-  return out;
+  return tokens(readFileSync(path, "utf8")).filter((token) => /^["'`/}]/.test(token));
 }
 
 describe("error codes", () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import * as ts from "typescript";
+import { tokens } from "./tokens";
 
 /** What a `<!-- run-by: FILE via TEST -->` marker names, paths relative to the repository root. */
 export interface RunBy {
@@ -76,27 +77,26 @@ function parse(code: string): ts.SourceFile {
   return ts.createSourceFile("block.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
-/** Tokens of `code`, comments and whitespace dropped. */
-function tokens(code: string): string[] {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
-  const out: string[] = [];
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    out.push(scanner.getTokenText());
-  }
-  return out;
-}
-
 const joined = (list: string[]) => `\u0000${list.join("\u0000")}\u0000`;
 
 /** The file's code, and the code held in its multi-line string literals (what tests write out and run). */
 function codeStreams(fileText: string): string[] {
-  const streams = [joined(tokens(fileText))];
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, fileText);
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    const literal = kind === ts.SyntaxKind.StringLiteral || kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral;
-    if (literal && scanner.getTokenValue().includes("\n")) streams.push(joined(tokens(scanner.getTokenValue())));
+  const fileTokens = tokens(fileText);
+  const streams = [joined(fileTokens)];
+  for (const token of fileTokens) {
+    if (!/^["'`]/.test(token) || !token.includes("\n")) continue;
+    const value = literalValue(token);
+    if (value !== null) streams.push(joined(tokens(value)));
   }
   return streams;
+}
+
+/** The value of a string or no-substitution template literal token, or null for a template with holes. */
+function literalValue(token: string): string | null {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, token);
+  const kind = scanner.scan();
+  const literal = kind === ts.SyntaxKind.StringLiteral || kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral;
+  return literal ? scanner.getTokenValue() : null;
 }
 
 interface ImportedName {
@@ -150,8 +150,8 @@ function usedNames(source: ts.SourceFile): Set<string> {
 function isPropertyName(node: ts.Identifier): boolean {
   const parent = node.parent;
   if (parent === undefined) return false;
-  if (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent))
-    return parent.name === node && parent.expression !== node;
+  if (ts.isPropertyAccessExpression(parent)) return parent.name === node;
+  if (ts.isQualifiedName(parent)) return parent.right === node;
   if (
     ts.isPropertyAssignment(parent) ||
     ts.isMethodDeclaration(parent) ||
