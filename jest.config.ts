@@ -31,8 +31,6 @@ function project(name: string, mode: keyof typeof MODES, displayName = `${name} 
     displayName,
     rootDir: `packages/${name}`,
     testEnvironment: "node",
-    // Fits the slowest honest test on a loaded 2-core machine; no test asserts a duration.
-    testTimeout: 30_000,
     testMatch: ["<rootDir>/test/**/*.test.ts"],
     transform: {
       "^.+\\.ts$": ["ts-jest", { tsconfig: `<rootDir>/../../${MODES[mode]}` }],
@@ -42,6 +40,10 @@ function project(name: string, mode: keyof typeof MODES, displayName = `${name} 
 }
 
 const config: Config = {
+  // Fits the slowest honest test on a loaded 2-core machine; no test asserts a duration. A
+  // global option: jest ignores testTimeout inside a project (it was there, and tests ran
+  // with the 5 s default).
+  testTimeout: 30_000,
   projects: [
     ...PACKAGES.flatMap((name) => [project(name, "standard"), project(name, "legacy")]),
     ...TOOLS.map((name) => project(name, "standard", name)),
@@ -49,8 +51,6 @@ const config: Config = {
       displayName: "repo",
       rootDir: ".",
       testEnvironment: "node",
-      // Fits the slowest honest test on a loaded 2-core machine; no test asserts a duration.
-      testTimeout: 30_000,
       testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/examples/*/test/**/*.test.ts"],
       transform: {
         "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }],

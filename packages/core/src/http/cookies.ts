@@ -59,9 +59,22 @@ function toSerializeOptions(options: CookieOptions): SerializeOptions {
   };
 }
 
-/** A target that can add a header line (an `AexResponse`). */
+/** A target that can read and add header lines (an `AexResponse`). */
 interface HeaderTarget {
   appendHeader(name: string, value: string | readonly string[]): unknown;
+  getHeader(name: string): number | string | string[] | undefined;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
+}
+
+/** Name, path and domain of a `Set-Cookie` line: what makes two lines the same cookie. */
+function identityOf(line: string): string {
+  const [pair, ...attributes] = line.split(";");
+  const attribute = (key: string) =>
+    attributes
+      .map((a) => a.trim())
+      .find((a) => a.toLowerCase().startsWith(key + "="))
+      ?.slice(key.length + 1) ?? "";
+  return `${pair.slice(0, pair.indexOf("=")).trim()};${attribute("path")};${attribute("domain").toLowerCase()}`;
 }
 
 /** The cookies a response sets: `res.cookies.set(name, value, options)`, `.delete(name)`. */
@@ -73,7 +86,16 @@ export class ResponseCookies {
    * bad one throws instead of splitting a header.
    */
   set(name: string, value: string, options: CookieOptions = {}): this {
-    this.res.appendHeader("Set-Cookie", serialize(name, value, toSerializeOptions(options)));
+    const line = serialize(name, value, toSerializeOptions(options));
+    const set = this.res.getHeader("Set-Cookie");
+    const lines = set === undefined ? [] : Array.isArray(set) ? set : [String(set)];
+    const same = identityOf(line);
+    if (lines.some((l) => identityOf(l) === same)) {
+      // Setting a cookie twice in one response replaces it: RFC 6265 §4.1.1 (one Set-Cookie per
+      // cookie), and a client that reads the first line would otherwise get a stale value (a
+      // session id rotated at login).
+      this.res.setHeader("Set-Cookie", [...lines.filter((l) => identityOf(l) !== same), line]);
+    } else this.res.appendHeader("Set-Cookie", line);
     return this;
   }
 
