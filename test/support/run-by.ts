@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import * as ts from "typescript";
 import { tokens } from "./tokens";
 
@@ -41,36 +41,53 @@ export function runByProblems(root: string, code: string, runBy: RunBy): string[
   return problems;
 }
 
-/** Whether the block is in the file and shows the imports of the names it uses. */
+/**
+ * Whether the block is in the file and shows the imports of the names it uses. The file's code
+ * and each of its multi-line string literals (code a test writes out and runs) are tried in
+ * turn, each with its own imports.
+ */
 function excerptProblems(code: string, fileText: string, file: string): string[] {
-  const haystacks = codeStreams(fileText);
-  const inFile = (text: string) => {
-    const needle = joined(tokens(text));
-    return needle !== joined([]) && haystacks.some((haystack) => haystack.includes(needle));
-  };
   const block = parse(code);
-  const fileImports = importsOf(parse(fileText));
-  const blockImports = importsOf(block);
-  const problems: string[] = [];
-  if (!inFile(code)) {
-    // The block may show the imports of the names it uses above an excerpt of the file's body.
-    const body = code.slice(endOfLeadingImports(block));
-    if (!inFile(body)) return [`the block is not in ${file} (compared token by token, comments aside)`];
-    for (const name of blockImports) {
-      const found = fileImports.some((i) => i.from === name.from && i.imported === name.imported);
-      if (!found) problems.push(`${file} does not import ${name.imported} from "${name.from}"`);
+  const body = code.slice(endOfLeadingImports(block));
+  let best: string[] | null = null;
+  for (const candidate of [fileText, ...multiLineLiterals(fileText)]) {
+    const haystack = joined(tokens(candidate));
+    const inCandidate = (text: string) => {
+      const needle = joined(tokens(text));
+      return needle !== joined([]) && haystack.includes(needle);
+    };
+    const problems: string[] = [];
+    const candidateImports = importsOf(parse(candidate));
+    if (!inCandidate(code)) {
+      // The block may show the imports of the names it uses above an excerpt of the file's body.
+      if (!inCandidate(body)) continue;
+      for (const name of importsOf(block)) {
+        const found = candidateImports.some((i) => i.from === name.from && i.imported === name.imported);
+        if (!found) problems.push(`${file} does not import ${name.imported} from "${name.from}"`);
+      }
     }
-  }
-  const shown = new Set(blockImports.map((i) => i.local));
-  for (const used of usedNames(block)) {
-    const fromFile = fileImports.find((i) => i.local === used);
-    if (fromFile !== undefined && !shown.has(used)) {
-      problems.push(
-        `the block uses ${used} without its import: import { ${fromFile.imported} } from "${fromFile.from}"`,
-      );
+    const shown = new Set(importsOf(block).map((i) => i.local));
+    for (const used of usedNames(block)) {
+      const imported = candidateImports.find((i) => i.local === used);
+      if (imported !== undefined && !shown.has(used)) {
+        problems.push(`the block uses ${used} without its import: import { ${imported.imported} } from "${imported.from}"`);
+      }
     }
+    if (problems.length === 0) return [];
+    best ??= problems;
   }
-  return problems;
+  return best ?? [`the block is not in ${file} (compared token by token, comments aside)`];
+}
+
+/** The multi-line string literals of a file: code that a test writes out and runs. */
+function multiLineLiterals(fileText: string): string[] {
+  const values: string[] = [];
+  for (const token of tokens(fileText)) {
+    if (!/^["'`]/.test(token) || !token.includes("\n")) continue;
+    const value = literalValue(token);
+    if (value !== null) values.push(value);
+  }
+  return values;
 }
 
 function parse(code: string): ts.SourceFile {
@@ -78,18 +95,6 @@ function parse(code: string): ts.SourceFile {
 }
 
 const joined = (list: string[]) => `\u0000${list.join("\u0000")}\u0000`;
-
-/** The file's code, and the code held in its multi-line string literals (what tests write out and run). */
-function codeStreams(fileText: string): string[] {
-  const fileTokens = tokens(fileText);
-  const streams = [joined(fileTokens)];
-  for (const token of fileTokens) {
-    if (!/^["'`]/.test(token) || !token.includes("\n")) continue;
-    const value = literalValue(token);
-    if (value !== null) streams.push(joined(tokens(value)));
-  }
-  return streams;
-}
 
 /** The value of a string or no-substitution template literal token, or null for a template with holes. */
 function literalValue(token: string): string | null {
@@ -168,24 +173,48 @@ function isPropertyName(node: ts.Identifier): boolean {
   return false;
 }
 
-/** Whether the test names the file: its repository path, or a literal that resolves to it. */
-function references(root: string, test: string, file: string): boolean {
-  const text = readFileSync(join(root, test), "utf8");
-  if (text.includes(file)) return true;
-  const target = join(root, file);
-  const withoutExtension = target.replace(/\.(ts|js|mjs|cjs)$/, "");
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    if (kind !== ts.SyntaxKind.StringLiteral && kind !== ts.SyntaxKind.NoSubstitutionTemplateLiteral) continue;
-    const value = scanner.getTokenValue();
-    if (!/^\.{0,2}\/?[\w@.-]+(\/[\w@.-]+)*$/.test(value)) continue;
-    for (const base of [dirname(join(root, test)), root]) {
-      const candidate = resolve(base, value);
-      const isIndex = basename(withoutExtension) === "index" && candidate === dirname(target);
-      if (candidate === target || candidate === withoutExtension || isIndex) {
-        return true;
+/** The string literals of a file's code (comments do not count), without their quotes. */
+function literalsOf(path: string): string[] {
+  return tokens(readFileSync(path, "utf8"))
+    .map((token) => (/^["'`]/.test(token) ? token.slice(1, -1) : null))
+    .filter((value): value is string => value !== null);
+}
+
+const PATH_LITERAL = /^\.{0,2}\/?[\w@.-]+(\/[\w@.-]+)*$/;
+const EXTENSIONS = ["", ".ts", ".js", ".mjs", ".cjs", "/index.ts", "/index.js"];
+
+/**
+ * The existing files that the path literals of `path` resolve to: from its folder, from the
+ * package or example it belongs to (a test's `cwd`), or from the repository root.
+ */
+function referencedFiles(root: string, path: string): string[] {
+  const found: string[] = [];
+  const workspace = /^(packages|examples)\/[^/]+/.exec(relative(root, path))?.[0];
+  const bases = [dirname(path), ...(workspace ? [join(root, workspace)] : []), root];
+  for (const value of literalsOf(path)) {
+    if (!PATH_LITERAL.test(value)) continue;
+    for (const base of bases) {
+      for (const extension of EXTENSIONS) {
+        const candidate = resolve(base, value) + extension;
+        if (existsSync(candidate) && statSync(candidate).isFile()) found.push(candidate);
       }
     }
   }
-  return relative(root, target) === test;
+  return found;
+}
+
+/**
+ * Whether the test names the file in its code (comments do not count): a string literal with
+ * its repository path, or a path literal (an import, a require, a `join(__dirname, …)` piece)
+ * that resolves to it, or to a file that imports or requires it (the entry the test runs).
+ */
+function references(root: string, test: string, file: string): boolean {
+  const testPath = join(root, test);
+  if (literalsOf(testPath).some((value) => value.includes(file))) return true;
+  const target = join(root, file);
+  const direct = referencedFiles(root, testPath);
+  if (direct.includes(target)) return true;
+  return direct
+    .filter((path) => /\.(ts|js|mjs|cjs)$/.test(path) && path !== testPath)
+    .some((entry) => referencedFiles(root, entry).includes(target));
 }

@@ -16,7 +16,10 @@ export function tokens(code: string): string[] {
     if (kind === ts.SyntaxKind.CloseBraceToken && templates.at(-1) === depth) {
       kind = scanner.reScanTemplateToken(false);
       if (kind === ts.SyntaxKind.TemplateTail) templates.pop();
-    } else if ((kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) && regexMayStart(previous)) {
+    } else if (
+      (kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) &&
+      regexMayStart(previous)
+    ) {
       kind = scanner.reScanSlashToken();
     } else if (kind === ts.SyntaxKind.OpenBraceToken) depth++;
     else if (kind === ts.SyntaxKind.CloseBraceToken) depth--;

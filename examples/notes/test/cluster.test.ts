@@ -32,7 +32,7 @@ async function firstAnswer(base: string): Promise<TestResponse> {
   throw lastError;
 }
 
-describe("examples/notes in cluster mode (examples/notes/src/cluster.ts)", () => {
+describe("examples/notes in cluster mode (examples/notes/src/cluster.ts, with examples/notes/src/app.ts on Redis)", () => {
   let redis: RedisServer;
   let primary: ChildProcess;
   let base: string;
