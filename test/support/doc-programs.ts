@@ -41,7 +41,8 @@ function typeFolders(root: string, specifier: string): string[] {
   const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
   const subpath = specifier.slice(name.length);
   const folders: string[] = [];
-  for (const pkg of [name, `@types/${name.replace(/^@/, "").replace("/", "__")}`]) {
+  // @types first: a package without types of its own would resolve to its JavaScript.
+  for (const pkg of [`@types/${name.replace(/^@/, "").replace("/", "__")}`, name]) {
     for (const folder of dependencyFolders(root)) {
       try {
         folders.push(dirname(createRequire(join(folder, "package.json")).resolve(`${pkg}/package.json`)) + subpath);
