@@ -121,9 +121,11 @@ async function run(block: DocBlock): Promise<string> {
   return printed.join("\n");
 }
 
-/** The nearest block above `block` in its file that this test ran. */
+/** The nearest code block above `block` in its file, if this test ran it (to its end). */
 function previousRun(block: DocBlock): DocBlock | undefined {
-  return blocks.filter((b) => b.doc === block.doc && b.line < block.line && outputs.has(b)).at(-1);
+  const code = (b: DocBlock) => TYPESCRIPT.has(b.lang) || JAVASCRIPT.has(b.lang);
+  const above = blocks.filter((b) => b.doc === block.doc && b.line < block.line && code(b)).at(-1);
+  return above !== undefined && outputs.has(above) ? above : undefined;
 }
 
 function readJsonc(path: string): unknown {
@@ -170,7 +172,9 @@ describe("documentation", () => {
     switch (marker?.kind) {
       case "output": {
         const source = previousRun(block);
-        if (source === undefined) throw new Error("<!-- output --> needs a code block above it that this test runs");
+        if (source === undefined) {
+          throw new Error("<!-- output --> needs the code block above it to be one this test ran to its end");
+        }
         const printed = outputs.get(source)!;
         if (process.env.UPDATE_DOC_OUTPUTS === "1") updates.push({ block, text: printed.trimEnd() + "\n" });
         else if (isJson) expect(JSON.parse(printed)).toEqual(json());
