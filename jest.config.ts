@@ -40,7 +40,9 @@ function project(name: string, mode: keyof typeof MODES, displayName = `${name} 
 }
 
 const config: Config = {
-  // testTimeout is a global option: inside a project jest ignores it and uses 5 s.
+  // Fits the slowest honest test on a loaded 2-core machine; no test asserts a duration. A
+  // global option: jest ignores testTimeout inside a project (it was there, and tests ran
+  // with the 5 s default).
   testTimeout: 30_000,
   projects: [
     ...PACKAGES.flatMap((name) => [project(name, "standard"), project(name, "legacy")]),

@@ -24,9 +24,9 @@ export const BUN_SKIPS = [
     instead: "test/bun/runtime-differences.test.ts (shows which ws module each runtime loads)",
   },
   {
-    name: "bad input and limits closes a client that does not read (backpressure)",
+    name: "bad input and limits closes a client that does not read with 1013 (maxBufferedAmount)",
     file: "packages/ws/test/websocket.test.ts",
-    reason: "same as above: needs the npm ws client's TCP socket (client.socket._socket.pause())",
+    reason: "same as above: needs the npm ws client's TCP socket (client.socket._socket.pause()/resume())",
     instead: "test/bun/runtime-differences.test.ts",
   },
   {

@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { Aex, body, http, post } from "@aex/core";
+import { connect } from "node:net";
 import { listen, send } from "./support/http";
 
 describe("@body(type, options)", () => {
@@ -141,6 +142,18 @@ describe("@body(type, options)", () => {
     expect(res.headers.connection).toBe("close");
   });
 
+  it("answers 413 before a single byte of the declared body was sent", async () => {
+    // Only the head goes out: the body never does. An answer can only come from the
+    // declared Content-Length, since there is nothing to read.
+    const answer = await headOnly(
+      base,
+      "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n",
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain('"code":"AEX_BODY_TOO_LARGE"');
+  });
+
   it("gives an empty body for another content type or no body", async () => {
     expect((await send(base, "POST", "/json", { headers: form, body: "a=1" })).json()).toEqual({
       body: {},
@@ -165,3 +178,15 @@ describe("@body(type, options)", () => {
     expect(res.json()).toEqual({ body: { ok: "1" }, polluted: null });
   });
 });
+
+/** Writes a request head and no body; resolves with what the server answers before it closes. */
+function headOnly(base: string, head: string): Promise<string> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(head));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}

@@ -150,3 +150,40 @@ describe("aex.start(port, { cluster })", () => {
     }
   }, 60_000);
 });
+
+describe("runCluster(start) backoff and SIGINT", () => {
+  it("doubles the restart delay while workers die young, caps it, resets it after a stable worker, and stops on SIGINT", async () => {
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "packages/core"], { cwd: root });
+    // A worker boots in well under 4 s even on a loaded machine, so "young" is unambiguous.
+    const STABLE_AFTER = 4_000;
+    const primary = spawn(process.execPath, [join(__dirname, "fixtures/cluster-backoff-app.js")], {
+      env: { ...process.env, DEBUG: "aex:cluster", DEBUG_COLORS: "0", STABLE_AFTER: String(STABLE_AFTER) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    const fifth = new Promise<number>((resolve) =>
+      primary.stdout!.on("data", (chunk: Buffer) => {
+        stdout += chunk;
+        const match = /^listening 5 (\d+)$/m.exec(stdout);
+        if (match) resolve(Number(match[1]));
+      }),
+    );
+    primary.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => primary.once("exit", resolve));
+    try {
+      const lastWorker = await fifth;
+      // The delays the primary chose, from its debug log: 100 ms doubled per young death, at
+      // most maxRestartDelay (400), back to 100 after a worker that lived past stableAfter.
+      const delays = [...stderr.matchAll(/a new one in (\d+) ms/g)].map((m) => Number(m[1]));
+      expect(delays).toEqual([200, 400, 400, 100]);
+
+      primary.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(stdout).toContain(`worker ${lastWorker} got SIGTERM`);
+      expect(alive(lastWorker)).toBe(false);
+    } finally {
+      if (primary.exitCode === null) primary.kill("SIGKILL");
+    }
+  }, 60_000);
+});

@@ -101,3 +101,25 @@ describe("req.cookies and res.cookies", () => {
     expect((await httpGet(base, "/get-cookie")).status).toBe(200);
   });
 });
+
+describe("res.cookies.set twice in one response", () => {
+  it("replaces the earlier line of the same cookie (name, path, domain) and keeps other cookies", async () => {
+    class Twice {
+      @get("/twice")
+      twice(_req: unknown, res: { cookies: { set(n: string, v: string, o?: CookieOptions): void }; end(): void }) {
+        res.cookies.set("sid", "first", { httpOnly: true });
+        res.cookies.set("theme", "dark");
+        res.cookies.set("sid", "elsewhere", { path: "/admin" });
+        res.cookies.set("sid", "second", { httpOnly: true });
+        res.end();
+      }
+    }
+    const res = await new Aex().push(Twice).inject().get("/twice");
+    expect(res.status).toBe(200);
+    expect(res.headers["set-cookie"]).toEqual([
+      "theme=dark; Path=/",
+      "sid=elsewhere; Path=/admin",
+      "sid=second; Path=/; HttpOnly",
+    ]);
+  });
+});

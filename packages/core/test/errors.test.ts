@@ -1,5 +1,5 @@
-import { Aex, get, HttpError, inject, post } from "@aex/core";
-import { get as httpGet, listen, send } from "./support/http";
+import { Aex, get, HttpError, inject, post, type AexRequest, type AexResponse } from "@aex/core";
+import { get as httpGet, listen, raw, send } from "./support/http";
 
 class Faults {
   @get("/http-error")
@@ -51,11 +51,6 @@ class Faults {
   @get("/never")
   never() {
     // Never answers: the handler timeout must.
-  }
-
-  @get("/later")
-  later(_req: any, res: any) {
-    setTimeout(() => res.end("answered later"), 30);
   }
 
   @post("/ok")
@@ -125,7 +120,14 @@ describe("errors in production", () => {
   });
 
   it("cuts a response that failed after its headers went out", async () => {
-    await expect(httpGet(base, "/half-written")).rejects.toThrow();
+    // The head and "partial" were written, then the error destroyed the socket. Node destroys
+    // it before its corked head leaves (nothing arrives: "socket hang up"); Bun sends the head
+    // and "partial" first (the response is "aborted"). Either way the chunked body never gets
+    // its last chunk, so no client can take it for a whole answer.
+    await expect(httpGet(base, "/half-written")).rejects.toThrow(/^(socket hang up|aborted)$/);
+    const bytes = await raw(base, "GET /half-written HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (bytes !== "") expect(bytes).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n7\r\npartial\r\n$/);
+    expect(bytes).not.toContain("0\r\n\r\n");
     expect((await send(base, "POST", "/ok")).text).toBe("ok");
   });
 
@@ -149,14 +151,36 @@ describe("errors in production", () => {
     });
   });
 
-  it("never ends a response itself when the handler answers after returning", async () => {
-    const res = await httpGet(base, "/later");
-    expect(res.status).toBe(200);
-    expect(res.text).toBe("answered later");
-  });
-
   it("keeps serving after all of the above", async () => {
     expect((await send(base, "POST", "/ok")).text).toBe("ok");
+  });
+});
+
+describe("a handler that answers after returning", () => {
+  it("never has its response ended by Aex when it returned", async () => {
+    let returned!: () => void;
+    const handlerReturned = new Promise<void>((resolve) => (returned = resolve));
+    const pending: AexResponse[] = [];
+    class Later {
+      @get("/later")
+      later(_req: AexRequest, res: AexResponse) {
+        pending.push(res);
+        setImmediate(returned); // after the handler's return has been seen by the pipeline
+      }
+    }
+    // No handler timeout can fire first on a stalled machine: the answer waits on an event.
+    const aex = new Aex({ production: true, handlerTimeout: 30_000 }).push(Later);
+    const base = await listen(aex);
+    try {
+      const answer = httpGet(base, "/later");
+      await handlerReturned;
+      pending[0].end("answered later");
+      const res = await answer;
+      expect(res.status).toBe(200);
+      expect(res.text).toBe("answered later");
+    } finally {
+      await aex.close();
+    }
   });
 });
 

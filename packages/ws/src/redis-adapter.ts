@@ -43,12 +43,10 @@ export class RedisAdapter implements BroadcastAdapter {
   async start(deliver: (message: BroadcastMessage) => void): Promise<void> {
     await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
     await this.subscriber.subscribe(this.channel, (json: string) => {
-      try {
-        const { origin, room, event, data } = JSON.parse(json) as Envelope;
-        if (origin !== this.origin) deliver({ room, event, data });
-      } catch (error) {
-        log("dropping a malformed broadcast: %O", error);
-      }
+      const envelope = parseEnvelope(json);
+      if (envelope === null) return log("dropping a malformed broadcast: %s", json.slice(0, 200));
+      const { origin, room, event, data } = envelope;
+      if (origin !== this.origin) deliver({ room, event, data });
     });
   }
 
@@ -62,4 +60,22 @@ export class RedisAdapter implements BroadcastAdapter {
   async close(): Promise<void> {
     await Promise.allSettled([this.subscriber.close(), this.publisher.close()]);
   }
+}
+
+/**
+ * A broadcast from the channel, or null when it is not one: anyone who can publish to the
+ * channel can send anything, and a message without a string event must not reach clients.
+ */
+function parseEnvelope(json: string): Envelope | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const { origin, room, event, data } = value as Record<string, unknown>;
+  if (typeof origin !== "string" || typeof event !== "string" || event === "") return null;
+  if (room !== undefined && typeof room !== "string") return null;
+  return { origin, room, event, data };
 }

@@ -291,3 +291,31 @@ describe("request ids on upgrades (regression: handleUpgrade set no req.id)", ()
     }
   });
 });
+
+describe("AEX_WS_CLOSING", () => {
+  it("refuses an upgrade with 503 once the app's WebSocket hub is closing", async () => {
+    class Live {
+      @ws("/live")
+      live(handler: WebSocketHandler) {
+        handler.send("hello");
+      }
+    }
+    const aex = new Aex().push(Live);
+    const client = aex.inject();
+    const before = await client.ws("/live");
+    expect(before.status).toBe(101);
+    expect(await before.socket!.next("hello")).toBeUndefined();
+    const closing = hubOf(aex).close();
+    const refused = await client.ws("/live");
+    expect(refused.status).toBe(503);
+    expect(refused.socket).toBeNull();
+    expect(refused.json()).toMatchObject({
+      status: 503,
+      title: "Service Unavailable",
+      code: "AEX_WS_CLOSING",
+    });
+    await closing;
+    expect(await before.socket!.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    await aex.close();
+  });
+});

@@ -4,7 +4,7 @@ import { STATUS_CODES } from "node:http";
 export interface HttpErrorOptions {
   /** Whether the message may be shown to the client; defaults to `status < 500`. */
   expose?: boolean;
-  /** A machine-readable code sent in the error body, e.g. `"AEX_BODY_INVALID_JSON"`. */
+  /** A machine-readable code sent in the error body, e.g. `"AEX_BODY_INVALID"`. */
   code?: string;
   /** Headers to send with the error response (e.g. `Allow`, `Retry-After`). */
   headers?: Record<string, string>;

@@ -99,7 +99,8 @@ export function runCluster(start: () => unknown, options: ClusterOptions = {}): 
     }
     delay = lived >= stableAfter ? 100 : Math.min(delay * 2, maxDelay);
     log("worker %d died (%s) after %d ms; a new one in %d ms", worker.process.pid, signal ?? code, lived, delay);
-    // Not unref'd: when every worker is down, this timer is what keeps the primary alive.
+    // Not unref'd: when the last worker died, this timer is all that keeps the primary up
+    // (an unref'd one let a one-worker cluster exit instead of respawning).
     setTimeout(() => stopping || fork(), delay);
   });
 

@@ -59,25 +59,22 @@ function toSerializeOptions(options: CookieOptions): SerializeOptions {
   };
 }
 
-/** A target that can read and set header lines (an `AexResponse`). */
+/** A target that can read and add header lines (an `AexResponse`). */
 interface HeaderTarget {
   appendHeader(name: string, value: string | readonly string[]): unknown;
   getHeader(name: string): number | string | string[] | undefined;
-  setHeader(name: string, value: string | readonly string[]): unknown;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
 }
 
-/** What makes two `Set-Cookie` lines the same cookie for a browser: name, path and domain. */
-function cookieKey(line: string): string {
+/** Name, path and domain of a `Set-Cookie` line: what makes two lines the same cookie. */
+function identityOf(line: string): string {
   const [pair, ...attributes] = line.split(";");
-  let path = "";
-  let domain = "";
-  for (const attribute of attributes) {
-    const [key, value = ""] = attribute.trim().split("=");
-    const lower = key.toLowerCase();
-    if (lower === "path") path = value;
-    else if (lower === "domain") domain = value.toLowerCase();
-  }
-  return `${pair.slice(0, pair.indexOf("="))};${path};${domain}`;
+  const attribute = (key: string) =>
+    attributes
+      .map((a) => a.trim())
+      .find((a) => a.toLowerCase().startsWith(key + "="))
+      ?.slice(key.length + 1) ?? "";
+  return `${pair.slice(0, pair.indexOf("=")).trim()};${attribute("path")};${attribute("domain").toLowerCase()}`;
 }
 
 /** The cookies a response sets: `res.cookies.set(name, value, options)`, `.delete(name)`. */
@@ -86,21 +83,19 @@ export class ResponseCookies {
 
   /**
    * Sets a cookie. The value is percent-encoded; names and attributes are checked, so a
-   * bad one throws instead of splitting a header. Setting the same cookie (name, path,
-   * domain) again in one response replaces the earlier line.
+   * bad one throws instead of splitting a header.
    */
   set(name: string, value: string, options: CookieOptions = {}): this {
     const line = serialize(name, value, toSerializeOptions(options));
-    const earlier = this.res.getHeader("Set-Cookie");
-    if (earlier === undefined) {
-      this.res.appendHeader("Set-Cookie", line);
-      return this;
-    }
-    // Set twice in one response (a session rotated twice): the browser keeps only the last,
-    // so only the last is sent.
-    const key = cookieKey(line);
-    const kept = (Array.isArray(earlier) ? earlier : [String(earlier)]).filter((other) => cookieKey(other) !== key);
-    this.res.setHeader("Set-Cookie", [...kept, line]);
+    const set = this.res.getHeader("Set-Cookie");
+    const lines = set === undefined ? [] : Array.isArray(set) ? set : [String(set)];
+    const same = identityOf(line);
+    if (lines.some((l) => identityOf(l) === same)) {
+      // Setting a cookie twice in one response replaces it: RFC 6265 §4.1.1 (one Set-Cookie per
+      // cookie), and a client that reads the first line would otherwise get a stale value (a
+      // session id rotated at login).
+      this.res.setHeader("Set-Cookie", [...lines.filter((l) => identityOf(l) !== same), line]);
+    } else this.res.appendHeader("Set-Cookie", line);
     return this;
   }
 

@@ -51,6 +51,19 @@ export class TestClient {
     }
   }
 
+  /** Waits for the next message not yet taken, whatever its event: proves what came first. */
+  async first(timeoutMs = 2000): Promise<{ event: string; data: unknown }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.messages.length > 0) return this.messages.shift()!;
+      if (Date.now() > deadline) throw new Error(`no message within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
   close(): void {
     this.socket.close();
   }
