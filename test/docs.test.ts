@@ -52,7 +52,7 @@ const TYPESCRIPT = new Set(["ts", "typescript", "tsx"]);
 const JAVASCRIPT = new Set(["js", "javascript", "mjs", "cjs", "jsx"]);
 const JSON_LANGS = new Set(["json", "jsonc"]);
 /** Fences that are not code this test can check: commands, program output, markup. */
-const PROSE = new Set(["sh", "bash", "shell", "console", "text", "txt", "html", "dockerfile", "yaml", "yml", "ini"]);
+const PROSE = new Set(["sh", "bash", "shell", "console", "text", "txt", "html", "dockerfile", "yaml", "yml", "ini", "haproxy", "nginx"]);
 
 /** How long one block may run before it counts as not finishing. */
 const RUN_LIMIT_MS = 15_000;

@@ -80,7 +80,7 @@ afterAll(async () => {
   console.log(`scale-out on ${runtime} (${seconds.toFixed(1)} s, ${file}):\n  ${lines.join("\n  ")}`);
 }, 60_000);
 
-describe("three instances behind HAProxy, one Redis", () => {
+describe("three instances of test/scale-out/fixture/src/app.ts behind HAProxy, one Redis", () => {
   it("spreads requests over every instance, round robin, with no sticky sessions", async () => {
     const answers = await many(6, "GET", "/health/live");
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Aex, TestClient } from "@aex/core";
 import { createNotesApp, type NotesApp } from "../src/app";
 import type { DatabaseOptions } from "../src/database/open-database";
+import { listNotes } from "../src/notes-store";
 import { startPostgres, type PostgresServer } from "./support/postgres-server";
 
 // One PostgreSQL server for the file (a few seconds to start); each database below gets
@@ -61,6 +62,8 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
     const tables = (await app.db.introspection.getTables()).map((table) => table.name).sort();
     expect(tables).toEqual(["notes", "users"]);
     expect(aex.orm.db).toBe(app.db);
+    // The store's queries run on the empty tables.
+    expect(await listNotes(app.db, "nobody", 0, 10)).toEqual({ notes: [], total: 0 });
     if (database.dataDir) expect(existsSync(join(database.dataDir, "notes.sqlite"))).toBe(true);
   });
 
