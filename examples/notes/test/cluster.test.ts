@@ -67,9 +67,12 @@ describe("examples/notes in cluster mode (examples/notes/src/cluster.ts, with ex
     const page = await firstAnswer(base);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<form id="login">');
+    // The page gave a session (in Redis, so any worker reads it) and its CSRF token.
+    const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.text)![1];
+    const visitor = String(page.headers["set-cookie"]).split(";")[0];
 
     const login = await send(base, "POST", "/api/login", {
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", Cookie: visitor, "X-CSRF-Token": token },
       body: JSON.stringify({ username: "grace", password: "cobol" }),
     });
     expect(login.status).toBe(200);
