@@ -152,6 +152,7 @@ export { paginate, pagination, type PaginationSource } from "./helpers/paginate"
 export { cors, type CorsOptions, type CorsOrigin } from "./helpers/cors";
 export { runCluster, type ClusterOptions } from "./helpers/cluster";
 export { methodOverride, type MethodOverrideOptions } from "./helpers/method-override";
+export { closeRedisClient, type ClosableRedisClient } from "./helpers/close-redis-client";
 
 // Cache
 export {

@@ -287,4 +287,21 @@ describe("RedisCacheStore (real redis-server)", () => {
     expect((await http.get("/articles").execute()).headers["x-cache"]).toBe("HIT");
     expect(runs.list).toBe(3);
   });
+  // Regression (CI stop 20): node-redis's close() waits for the replies of commands in
+  // flight, and a Redis that died never sends them, so aex.close() hung.
+  it("closes while Redis is down with a command in flight", async () => {
+    const own = createClient({ url: redis.url });
+    own.on("error", () => undefined);
+    await own.connect();
+    const store = new RedisCacheStore(own as unknown as RedisCacheClient, { timeout: 60_000 });
+    await redis.stop();
+    const inFlight = own.get("never-answered").then(
+      () => "answered",
+      (error: Error) => error.constructor.name,
+    );
+    await store.close(); // before the fix this never resolved and the test timed out
+    expect(await inFlight).toMatch(/Error$/);
+    expect(own.isOpen).toBe(false);
+    await redis.start();
+  }, 20_000);
 });

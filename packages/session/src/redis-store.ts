@@ -1,4 +1,4 @@
-import { HttpError } from "@aex/core";
+import { closeRedisClient, HttpError } from "@aex/core";
 import debug from "debug";
 import { createClient, type RedisClientOptions } from "redis";
 import type { SessionData, Store } from "./store";
@@ -25,6 +25,12 @@ export interface RedisLike {
   quit?(): Promise<unknown>;
   /** Closes the connection (node-redis 5). */
   close?(): Promise<unknown>;
+  /** Whether the connection works; a client that is not ready is destroyed on close. */
+  isReady?: boolean;
+  /** `PING`, sent on close to learn whether Redis still answers. */
+  ping?(): Promise<unknown>;
+  /** Closes at once (node-redis 5), when Redis does not answer. */
+  destroy?(): void;
 }
 
 /** Options of a {@link RedisStore}. */
@@ -112,7 +118,7 @@ export class RedisStore implements Store {
   /** Closes the connection if this store opened it. */
   async close(): Promise<void> {
     if (!this.owned || !this.client.isOpen) return;
-    await (this.client.close ?? this.client.quit)?.call(this.client);
+    await closeRedisClient(this.client);
   }
 
   /** Runs a command within `timeout`, connecting first if needed; any failure is a 503. */

@@ -127,4 +127,19 @@ describe("RedisStore", () => {
       await client.close();
     }
   });
+
+  // Regression (CI stop 20): node-redis's close() waits for the replies of commands in
+  // flight; a Redis that hangs (frozen here with SIGSTOP) never sends them, so close() hung.
+  it("closes while Redis hangs with a command in flight", async () => {
+    const own = new RedisStore({ url: redis.url }, { timeout: 100 });
+    await own.set("k", { a: 1 });
+    redis.pause();
+    try {
+      await expect(own.get("k")).rejects.toMatchObject({ status: 503, code: "AEX_SESSION_STORE_UNAVAILABLE" });
+      await own.close(); // before the fix this never resolved and the test timed out
+      expect(own.client.isOpen).toBe(false);
+    } finally {
+      redis.resume();
+    }
+  }, 20_000);
 });

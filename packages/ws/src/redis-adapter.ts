@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { closeRedisClient } from "@aex/core";
 import debug from "debug";
 import { createClient, type RedisClientOptions, type RedisClientType } from "redis";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
@@ -56,9 +57,9 @@ export class RedisAdapter implements BroadcastAdapter {
     await this.publisher.publish(this.channel, JSON.stringify(envelope));
   }
 
-  /** Closes both clients. */
+  /** Closes both clients, without waiting for a Redis that is gone. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.subscriber.close(), this.publisher.close()]);
+    await Promise.all([closeRedisClient(this.subscriber), closeRedisClient(this.publisher)]);
   }
 }
 

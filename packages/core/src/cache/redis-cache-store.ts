@@ -1,3 +1,4 @@
+import { closeRedisClient } from "../helpers/close-redis-client";
 import type { CacheStore } from "./cache-store";
 
 /**
@@ -21,6 +22,12 @@ export interface RedisCacheClient {
   close?(): Promise<unknown>;
   /** Closes the connection (node-redis 4). */
   quit?(): Promise<unknown>;
+  /** Whether the connection works; a client that is not ready is destroyed on close. */
+  isReady?: boolean;
+  /** `PING`, sent on close to learn whether Redis still answers. */
+  ping?(): Promise<unknown>;
+  /** Closes at once (node-redis 5), when Redis does not answer. */
+  destroy?(): void;
 }
 
 /** Options of a {@link RedisCacheStore}. */
@@ -91,7 +98,8 @@ export class RedisCacheStore implements CacheStore {
     await withTimeout(this.client.del([set, ...keys.map((key) => this.prefix + key)]), this.timeout);
   }
 
+  /** Closes the client; bounded even when Redis is gone (see {@link closeRedisClient}). */
   async close(): Promise<void> {
-    await (this.client.close ?? this.client.quit)?.call(this.client);
+    await closeRedisClient(this.client);
   }
 }

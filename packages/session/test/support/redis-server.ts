@@ -8,6 +8,13 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (after `stop`). */
   start(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and nothing is answered, as when
+   * Redis hangs or its machine drops off the network. `resume` thaws it.
+   */
+  pause(): void;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void;
 }
 
 function freePort(): Promise<number> {
@@ -61,6 +68,10 @@ export async function startRedis(): Promise<RedisServer> {
     child = null;
     await waitFor(port, false);
   };
+  const signal = (name: NodeJS.Signals) => () => {
+    if (child === null) throw new Error("redis-server is not running");
+    child.kill(name);
+  };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop };
+  return { port, url: `redis://127.0.0.1:${port}`, start, stop, pause: signal("SIGSTOP"), resume: signal("SIGCONT") };
 }
