@@ -40,7 +40,13 @@ async function answersWithin(reply: Promise<unknown> | undefined, ms: number): P
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
   try {
-    return await Promise.race([reply.then(() => true, () => false), late]);
+    return await Promise.race([
+      reply.then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }
