@@ -108,18 +108,17 @@ describe("@filter({ body, query, params, fallbacks })", () => {
   it("answers 400 naming the field when there is no fallback", async () => {
     const res = await get(base, "/profile/1?page=abc");
     expect(res.status).toBe(400);
+    expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
     expect(res.json()).toEqual({
-      statusCode: 400,
-      error: "Bad Request",
-      message: "Invalid query: page must be a number",
+      type: "about:blank",
+      title: "Bad Request",
+      status: 400,
+      detail: "Invalid query: page must be a number",
+      instance: "/profile/1",
       code: "AEX_FILTER_INVALID",
-      details: {
-        in: "query",
-        field: "page",
-        rule: "type",
-        message: "page must be a number",
-        errors: [{ field: "page", rule: "type", message: "page must be a number" }],
-      },
+      requestId: res.headers["x-request-id"],
+      errors: [{ field: "page", rule: "type", message: "page must be a number" }],
+      details: { in: "query", field: "page", rule: "type", message: "page must be a number" },
     });
   });
 

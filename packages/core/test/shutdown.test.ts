@@ -27,6 +27,24 @@ function lineOf(child: ChildProcess, pattern: RegExp, seen: string[]): Promise<R
   });
 }
 
+/**
+ * Resolves once `count` stdout lines of `child` equal `line`, checking as output arrives (a
+ * loop awaiting an already-resolved lineOf would spin on microtasks and starve the I/O it
+ * waits for).
+ */
+function linesOf(child: ChildProcess, line: string, count: number, seen: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const enough = () => seen.filter((l) => l === line).length >= count;
+    if (enough()) return resolve();
+    const onData = (): void => {
+      if (!enough()) return;
+      child.stdout!.off("data", onData);
+      resolve();
+    };
+    child.stdout!.on("data", onData);
+  });
+}
+
 /** Reads everything a raw socket receives until the server closes it. */
 function untilClosed(socket: Socket): Promise<string> {
   const chunks: Buffer[] = [];
@@ -56,10 +74,7 @@ describe("aex.start() with SIGTERM (a real child process)", () => {
     const keptAlive = connect(port, "127.0.0.1");
     const keptAliveText = untilClosed(keptAlive);
     keptAlive.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    for (let started = 0; started < 4;) {
-      await lineOf(child, /^slow started/, seen);
-      started = seen.filter((l) => l === "slow started").length;
-    }
+    await linesOf(child, "slow started", 4, seen);
 
     child.kill("SIGTERM");
     await lineOf(child, /^closing/, seen);
