@@ -86,6 +86,12 @@ export const BUN_SKIPPED_FILES = [
       "depend on the runtime that starts it, and a Bun run would repeat the same ~30 s of node; jest runs it",
   },
   {
+    file: "test/docs.test.ts",
+    reason:
+      "checks the Markdown: one TypeScript program type-checks every code block, and the programs run in " +
+      "process through jest's module mapping (about 30 s, the same check whichever runtime runs it); jest runs it",
+  },
+  {
     file: "packages/cli/test/**",
     reason:
       "the aex bin is a Node tool (node --watch, node's cluster): its tests run it as node child processes, " +

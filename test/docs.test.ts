@@ -52,7 +52,23 @@ const TYPESCRIPT = new Set(["ts", "typescript", "tsx"]);
 const JAVASCRIPT = new Set(["js", "javascript", "mjs", "cjs", "jsx"]);
 const JSON_LANGS = new Set(["json", "jsonc"]);
 /** Fences that are not code this test can check: commands, program output, markup. */
-const PROSE = new Set(["sh", "bash", "shell", "console", "text", "txt", "html", "dockerfile", "yaml", "yml", "ini", "haproxy", "nginx"]);
+const PROSE = new Set([
+  "sh",
+  "bash",
+  "shell",
+  "console",
+  "text",
+  "txt",
+  "html",
+  "dockerfile",
+  "yaml",
+  "yml",
+  "ini",
+  "md",
+  "markdown",
+  "haproxy",
+  "nginx",
+]);
 
 /** How long one block may run before it counts as not finishing. */
 const RUN_LIMIT_MS = 15_000;
@@ -148,7 +164,8 @@ describe("documentation", () => {
     if (TYPESCRIPT.has(block.lang) || JAVASCRIPT.has(block.lang)) {
       if (marker?.kind === "run-by") {
         const runBy = parseRunBy(marker.argument);
-        if (runBy === null) throw new Error(`run-by takes "FILE via TEST" or "TEST", not ${JSON.stringify(marker.argument)}`);
+        if (runBy === null)
+          throw new Error(`run-by takes "FILE via TEST" or "TEST", not ${JSON.stringify(marker.argument)}`);
         expect(runByProblems(root, block.code, runBy)).toEqual([]);
         return;
       }
@@ -219,9 +236,11 @@ describe("docs/errors.md", () => {
     for (const { code, status, files } of codes.values()) {
       const found = rows.filter((row) => row.code === code);
       if (found.length === 0) problems.push(`${code} (${files.join(", ")}) is missing`);
-      if (found.length > 1) problems.push(`${code} is listed ${found.length} times (lines ${found.map((r) => r.line)})`);
+      if (found.length > 1)
+        problems.push(`${code} is listed ${found.length} times (lines ${found.map((r) => r.line)})`);
       for (const row of found) {
-        if (row.status !== status) problems.push(`${code}: line ${row.line} says ${row.status}, the code answers ${status}`);
+        if (row.status !== status)
+          problems.push(`${code}: line ${row.line} says ${row.status}, the code answers ${status}`);
       }
     }
     expect(problems).toEqual([]);

@@ -70,7 +70,9 @@ function excerptProblems(code: string, fileText: string, file: string): string[]
     for (const used of usedNames(block)) {
       const imported = candidateImports.find((i) => i.local === used);
       if (imported !== undefined && !shown.has(used)) {
-        problems.push(`the block uses ${used} without its import: import { ${imported.imported} } from "${imported.from}"`);
+        problems.push(
+          `the block uses ${used} without its import: import { ${imported.imported} } from "${imported.from}"`,
+        );
       }
     }
     if (problems.length === 0) return [];

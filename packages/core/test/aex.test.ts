@@ -59,11 +59,14 @@ describe("aex.close()", () => {
     // 30 ms wait lost that race now and then on a busy machine (seen under Bun).
     let arrived!: () => void;
     const inHandler = new Promise<void>((resolve) => (arrived = resolve));
+    // The handler answers only once close() has begun: the request is in flight during it.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     class Slow {
       @get("/slow")
       async slow(_req: any, res: any) {
         arrived();
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await released;
         res.end("finished");
       }
     }
@@ -72,6 +75,7 @@ describe("aex.close()", () => {
     const inFlight = httpGet(base, "/slow");
     await inHandler;
     const closed = aex.close();
+    release();
     const res = await inFlight;
     await closed;
     expect(res.status).toBe(200);

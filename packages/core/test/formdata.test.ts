@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,7 +59,7 @@ class Formdata {
   public async keep(_req: any, res: any, scope: any) {
     const target = join(tmpdir(), `aex-kept-${process.pid}-${Date.now()}`);
     await rename(scope.files.doc[0].temp, target);
-    res.json({ target });
+    res.json({ target, left: scope.files.other[0].temp });
   }
 }
 
@@ -111,17 +111,20 @@ describe("@formdata(options?)", () => {
   it("removes temp files after the response", async () => {
     const { headers, body } = multipart([file("fieldname1", "x.txt", "x"), file("fieldname2", "y.txt", "y")]);
     expect((await send(base, "POST", "/file/upload", { headers, body })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seen.temps).toHaveLength(2);
+    // Removed after the response went out: wait for it (bounded), no fixed head start.
+    await until(() => seen.temps.every((temp) => !existsSync(temp)));
     for (const temp of seen.temps) expect(existsSync(temp)).toBe(false);
   });
 
   it("keeps a file the handler moved", async () => {
-    const { headers, body } = multipart([file("doc", "keep.txt", "kept content")]);
+    const { headers, body } = multipart([file("doc", "keep.txt", "kept content"), file("other", "o.txt", "other")]);
     const res = await send(base, "POST", "/keep", { headers, body });
-    const { target } = res.json<{ target: string }>();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { target, left } = res.json<{ target: string; left: string }>();
+    // The file left in place is removed by the same clean-up: once it is gone, that ran.
+    await until(() => !existsSync(left));
     expect(readFileSync(target, "utf8")).toBe("kept content");
+    rmSync(target);
   });
 
   it("never lets a client filename choose where a file is written", async () => {
@@ -187,3 +190,8 @@ describe("@formdata(options?)", () => {
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, "a")).toBe(false);
   });
 });
+
+/** Waits until `done()` holds, checking every 10 ms, for at most 10 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -26,21 +26,33 @@ export class MemorySocket extends Duplex {
     // Data is pushed by the peer's writes.
   }
 
-  /** Duplex hook: a write here is data the peer reads. */
+  /**
+   * Duplex hook: a write here is data the peer reads, on a later tick as over a network,
+   * never inside the writer's own call: delivered at once, a WebSocket close frame was
+   * answered before its sender had marked itself closing, and ws left a 30 s close timer
+   * behind (the test process then waited for it). Ticks keep the order of writes, end and
+   * destroy.
+   */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.peer.push(chunk);
-    callback();
+    process.nextTick(() => {
+      if (!this.peer.destroyed) this.peer.push(chunk);
+      callback();
+    });
   }
 
   /** Duplex hook: ending this side ends what the peer reads. */
   override _final(callback: (error?: Error | null) => void): void {
-    this.peer.push(null);
-    callback();
+    process.nextTick(() => {
+      if (!this.peer.destroyed) this.peer.push(null);
+      callback();
+    });
   }
 
   /** Duplex hook: destroying this side ends what the peer reads. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.peer.destroyed) this.peer.push(null);
+    process.nextTick(() => {
+      if (!this.peer.destroyed && !this.peer.readableEnded) this.peer.push(null);
+    });
     callback(error);
   }
 
