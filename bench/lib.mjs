@@ -15,11 +15,11 @@ const canPin = process.platform === "linux" && cpus().length >= 2 && spawnSync("
 export const pinning = canPin ? "server on CPU 0, load generator on CPU 1 (taskset)" : "no CPU pinning";
 const pinned = (cpu, args) => (canPin ? ["taskset", ["-c", String(cpu), ...args]] : [args[0], args.slice(1)]);
 
-/** Starts a server script on `port`, resolves once it prints "ready". */
-export function startServer(script, port) {
+/** Starts a server script on `port` (then its own `args`), resolves once it prints "ready". */
+export function startServer(script, port, args = []) {
   // --no-warnings: Express warns about socket listeners under pipelining; noise here.
-  const [command, args] = pinned(0, [process.execPath, "--no-warnings", script, String(port)]);
-  const child = spawn(command, args, {
+  const [command, rest] = pinned(0, [process.execPath, "--no-warnings", script, String(port), ...args]);
+  const child = spawn(command, rest, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NODE_ENV: "production" },
   });

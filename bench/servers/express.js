@@ -15,4 +15,4 @@ app.get(
   (req, res, next) => (/^\d+$/.test(req.params.id) ? next() : res.status(400).json({ error: "id" })),
   (req, res) => res.json({ id: req.params.id, page: req.query.page, user: req.user }),
 );
-app.listen(port, "127.0.0.1", () => console.log("ready"));
+const server = app.listen(port, "127.0.0.1", () => console.log(`ready ${server.address().port}`));

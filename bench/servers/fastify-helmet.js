@@ -20,4 +20,4 @@ fastify.after(() => {
     (req) => ({ id: req.params.id, page: req.query.page, user: req.user }),
   );
 });
-fastify.listen({ port, host: "127.0.0.1" }).then(() => console.log("ready"));
+fastify.listen({ port, host: "127.0.0.1" }).then(() => console.log(`ready ${fastify.server.address().port}`));

@@ -7,4 +7,4 @@ fastify.get("/", (_req, reply) => reply.type("text/plain; charset=utf-8").send("
 fastify.get("/user/:id", (req) => ({ id: req.params.id }));
 fastify.post("/echo", (req) => req.body);
 for (let i = 0; i < 200; i++) fastify.get(`/r${i}/items/:id`, (req) => ({ route: i, id: req.params.id }));
-fastify.listen({ port, host: "127.0.0.1" }).then(() => console.log("ready"));
+fastify.listen({ port, host: "127.0.0.1" }).then(() => console.log(`ready ${fastify.server.address().port}`));

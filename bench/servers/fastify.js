@@ -35,4 +35,4 @@ const note = {
 for (const path of ["/validate", "/validate-zod"]) {
   fastify.post(path, { schema: { body: note } }, (req) => ({ title: req.body.title, author: req.body.author.name }));
 }
-fastify.listen({ port, host: "127.0.0.1" }).then(() => console.log("ready"));
+fastify.listen({ port, host: "127.0.0.1" }).then(() => console.log(`ready ${fastify.server.address().port}`));

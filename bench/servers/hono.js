@@ -16,4 +16,4 @@ app.get(
   async (c, next) => (/^\d+$/.test(c.req.param("id")) ? next() : c.json({ error: "id" }, 400)),
   (c) => c.json({ id: c.req.param("id"), page: c.req.query("page"), user: c.get("user") }),
 );
-serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => console.log("ready"));
+serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, (info) => console.log(`ready ${info.port}`));

@@ -48,4 +48,4 @@ router.get(
   },
 );
 app.use(router.routes());
-app.listen(port, "127.0.0.1", () => console.log("ready"));
+const server = app.listen(port, "127.0.0.1", () => console.log(`ready ${server.address().port}`));

@@ -1,9 +1,6 @@
 // The operations bench: a text and a 2 KB JSON answer, with compress() or metrics() on or off.
 import { Aex, compress, get, metrics, type AexRequest, type AexResponse } from "@aex/core";
-
-const report = {
-  items: Array.from({ length: 30 }, (_, i) => ({ id: i, name: `item number ${i}`, tags: ["alpha", "beta"] })),
-};
+import { report } from "./report";
 
 class Report {
   @get("/")
@@ -24,6 +21,6 @@ export function startOpsBench(on: { compress?: boolean; metrics?: boolean }): vo
   aex
     .push(Report)
     .start(Number(process.argv[2]), "127.0.0.1")
-    .then(() => console.log("ready"));
+    .then((server) => console.log(`ready ${(server.address() as { port: number }).port}`));
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
 }
