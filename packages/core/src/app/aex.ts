@@ -372,8 +372,9 @@ export class Aex {
   readonly handle = (req: AexRequest, res: AexResponse): void => {
     if (!this.prepared) this.prepare();
     const id = this.requestIds.of(req);
+    // Echoed when the head goes out (res.requestIdHeader), so a plain answer keeps node's
+    // fast path for writing its head.
     req.id = id;
-    if (this.options.requestId.echo) res.setHeader(this.options.requestId.header, id);
     if (this.closing) {
       this.refuseWhileClosing(req, res);
       return;
