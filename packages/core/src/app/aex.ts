@@ -458,7 +458,10 @@ export class Aex {
     return this;
   }
 
-  /** Waits for an asynchronous line, then settles it (one promise, no closures). */
+  /**
+   * Waits for an asynchronous line, then settles it as {@link settle} does, inline: one
+   * async frame per request, no closures.
+   */
   private async finish(line: Promise<boolean>, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
     let completed: boolean;
     try {
@@ -467,7 +470,13 @@ export class Aex {
       await this.fail(error, req, res, scope);
       return;
     }
-    await this.settle(completed, req, res, scope);
+    try {
+      if (completed && !req.routed && !res.answered) await this.notFound(req, res, scope);
+    } catch (error) {
+      await this.fail(error, req, res, scope);
+    }
+    if (res.writableEnded) this.watchdog.release(res);
+    else this.watchdog.watch(res);
   }
 
   /** After the line: the 404 when nothing answered, and the end of the timeout watch. */

@@ -7,7 +7,7 @@ import { ResponseCookies } from "./cookies";
 import { HttpError } from "../errors/http-error";
 import { failResponse } from "./send-error";
 import { addRequestId, addSecurityHeaders, hasHeadersSet } from "../security/apply-headers";
-import { CAN_SPLICE_HEAD, spliceHead } from "../security/head-splice";
+import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../security/head-splice";
 import type { SecurityHeaders } from "../security/headers";
 import { invalidHeader } from "../security/invalid-header";
 
@@ -33,7 +33,15 @@ const ID_TYPE_LENGTH = ["x-request-id", "", "content-type", "", "content-length"
  */
 export class AexResponse extends ServerResponse<AexRequest> {
   /** When the response object was created (ms since the epoch); the request's start. */
-  readonly startedAt: number = Date.now();
+  declare readonly startedAt: number;
+
+  // Spelled out: a field initializer would compile to `super(...arguments)`, which every
+  // request pays for.
+  constructor(req: AexRequest, options?: object) {
+    // @ts-expect-error node passes (req, options) (highWaterMark…); @types/node declares req only
+    super(req, options);
+    (this as { startedAt: number }).startedAt = Date.now();
+  }
 
   /**
    * A stream meant to stay open (an SSE feed): the handler timeout leaves it alone.
@@ -204,18 +212,27 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 
   /**
-   * The head of an answer that set no header of its own: its id, type and length through
+   * The head of an answer that set no header of its own: its type and length through
    * node's writeHead as an array (its fast path: nothing stored per header, nothing
-   * merged), the security headers spliced in as one precomputed string where node allows
-   * (security/head-splice.ts), else in the same array.
+   * merged), the security headers and the request id (safe: generated, or checked when
+   * read) put in as one string where node allows (security/head-splice.ts), else in the
+   * same array.
    */
   private writePlainHead(type: string, length: string): void {
     const block = this.securityHeaders;
     const idHeader = this.requestIdHeader;
     const id = idHeader === null ? undefined : this.req?.id;
     const tls = block !== null && block.hsts !== null && this.overTls;
+    if (CAN_SPLICE_HEAD) {
+      TYPE_LENGTH[1] = type;
+      TYPE_LENGTH[3] = length;
+      let lines = block === null ? "" : tls ? block.linesTls : block.lines;
+      if (id !== undefined) lines += `${idHeader}: ${id}\r\n`;
+      writeHeadWithLines(this, this.statusCode, TYPE_LENGTH, lines);
+      return;
+    }
     let head: string[];
-    if (block !== null && !CAN_SPLICE_HEAD) {
+    if (block !== null) {
       head = id === undefined ? (tls ? block.fastTls : block.fast) : tls ? block.fastTlsId : block.fastId;
     } else head = id === undefined ? TYPE_LENGTH : ID_TYPE_LENGTH;
     if (id !== undefined) {
@@ -225,7 +242,6 @@ export class AexResponse extends ServerResponse<AexRequest> {
     head[head.length - 3] = type;
     head[head.length - 1] = length;
     ServerResponse.prototype.writeHead.call(this, this.statusCode, head);
-    if (block !== null && CAN_SPLICE_HEAD) spliceHead(this, tls ? block.linesTls : block.lines);
   }
 
   /**
@@ -310,6 +326,9 @@ export class AexResponse extends ServerResponse<AexRequest> {
     return super.write(chunk, encoding as BufferEncoding, callback);
   }
 }
+
+// Where node allows, plain answers get their security headers as one precomputed string.
+if (CAN_SPLICE_HEAD) spliceHeadLines(AexResponse);
 
 Object.assign(AexResponse.prototype, {
   _beforeEnd: null,
