@@ -1,11 +1,16 @@
 // `pnpm bench:instructions`: CPU instructions per request, counted by valgrind's callgrind.
-// Unlike req/s, instruction counts do not drift with the machine's load. Each server runs
-// twice under callgrind, with `small` and `large` request counts; the difference over the
-// extra requests cancels start-up and most JIT warm-up. Needs valgrind (Debian package).
-// Slow: a minute or more per server and scenario.
-// Options: --servers raw,aex,fastify --scenarios 1,2,3,9,10 --small 500 --large 2500 --port 4800
-//          --keep DIR (keep the callgrind files, for `callgrind_annotate`)
-// Servers and scenarios are bench/src/scenarios.ts's; a few pairs measure one feature:
+// Unlike req/s, instruction counts do not drift with the machine's load. Each server starts
+// under callgrind with counting off, answers `warm` requests (JIT warm-up), then counts
+// `count` requests. Two figures per request:
+//   main: the main thread without major GCs: the work of answering (minor GCs included;
+//         10 000 requests hold enough of them to be stable to about 1-3%);
+//   all:  every thread (V8's background compiler, concurrent marking and sweeping
+//         included), which moves by ±20% between runs with when a major GC or a late
+//         optimization lands in the counted window.
+// Needs valgrind (Debian package). Slow: several minutes per server and scenario.
+// Options: --servers raw,aex,fastify --scenarios 1,2,3,9,10 --warm 5000 --count 10000
+//          --runs 1 (the median of several) --port 4800 --keep DIR (callgrind files)
+// Servers and scenarios are bench/src/scenarios.ts's; pairs that measure one feature:
 //   logging:  --servers aex,aex-nolog,fastify,fastify-log --scenarios 1,2
 //   ops:      --servers ops-off,compress-on,metrics-on --scenarios 1,11,12,13
 import { spawn, spawnSync } from "node:child_process";
@@ -20,27 +25,38 @@ const { values: opts } = parseArgs({
   options: {
     servers: { type: "string", default: "raw,aex,fastify" },
     scenarios: { type: "string", default: "1,2,3,9,10" },
-    small: { type: "string", default: "500" },
-    large: { type: "string", default: "2500" },
+    warm: { type: "string", default: "5000" },
+    count: { type: "string", default: "10000" },
+    runs: { type: "string", default: "1" },
     // First port used; another run on the same machine needs another range.
     port: { type: "string", default: "4800" },
     keep: { type: "string" },
   },
 });
 
-if (spawnSync("valgrind", ["--version"]).status !== 0) {
-  console.error("valgrind is missing: apt-get install -y valgrind");
-  process.exit(1);
+for (const tool of ["valgrind", "callgrind_control", "callgrind_annotate"]) {
+  if (spawnSync(tool, ["--version"]).error !== undefined) {
+    console.error(`${tool} is missing: apt-get install -y valgrind`);
+    process.exit(1);
+  }
 }
 
-/** Total instructions of one server process that answered `requests` requests of `scenario`. */
-async function instructions(name, scenario, requests, port) {
+/** Inclusive instructions of `fn` in callgrind_annotate's output (0 when absent). */
+function inclusive(annotated, fn) {
+  const escaped = fn.replace(/[()*:]/g, (c) => `\\${c}`);
+  const match = new RegExp(`^\\s*([\\d,]+) \\([^)]*\\)\\s+\\?\\?\\?:${escaped}`, "m").exec(annotated);
+  return match === null ? 0 : Number(match[1].replace(/,/g, ""));
+}
+
+/** Instructions per request of one server process answering `count` requests of `scenario`. */
+async function instructions(name, scenario, port, run) {
   const proc = processFor(name, scenario.id);
   const out = join(tmpdir(), `aex-callgrind-${process.pid}-${port}.out`);
   const child = spawn(
     "valgrind",
     [
       "--tool=callgrind",
+      "--instr-atstart=no",
       `--callgrind-out-file=${out}`,
       process.execPath,
       "--no-warnings",
@@ -59,58 +75,85 @@ async function instructions(name, scenario, requests, port) {
   const cookie = await checkProcess(base, name, { ...proc, scenarios: [scenario.id] });
   const { method, headers, body } = requestOf(scenario, cookie);
   delete headers["accept-encoding"]; // autocannon asks for no encoding
-  await load(base + scenario.path, { connections: 10, amount: requests, method, headers, body }, child.pid);
+  const request = { connections: 10, method, headers, body };
+  const control = (arg) => {
+    const result = spawnSync("callgrind_control", [arg, String(child.pid)], { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`callgrind_control ${arg}: ${result.stderr}${result.stdout}`);
+  };
+  await load(base + scenario.path, { ...request, amount: Number(opts.warm) }, child.pid);
+  control("--instr=on");
+  await load(base + scenario.path, { ...request, amount: Number(opts.count) }, child.pid);
+  control("--instr=off");
   await new Promise((resolve) => {
     child.once("exit", resolve);
     child.kill("SIGTERM");
   });
-  const total = Number(/^summary: (\d+)/m.exec(readFileSync(out, "utf8"))?.[1]);
+  const total = Number(/^totals: (\d+)/m.exec(readFileSync(out, "utf8"))?.[1]);
+  const annotated = spawnSync("callgrind_annotate", ["--inclusive=yes", "--threshold=100", out], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  }).stdout;
+  const workers = inclusive(annotated, "node::(anonymous namespace)::PlatformWorkerThread(void*)");
+  const majorGc = inclusive(annotated, "v8::internal::Heap::MarkCompact()");
   if (opts.keep) {
     mkdirSync(opts.keep, { recursive: true });
-    renameSync(out, join(opts.keep, `${name}-${scenario.id}-${requests}.callgrind`));
+    renameSync(out, join(opts.keep, `${name}-${scenario.id}-${run}.callgrind`));
   } else rmSync(out, { force: true });
-  return total;
+  const count = Number(opts.count);
+  return { main: Math.round((total - workers - majorGc) / count), all: Math.round(total / count) };
 }
 
-const small = Number(opts.small);
-const large = Number(opts.large);
 const servers = opts.servers.split(",");
 const ids = opts.scenarios.split(",").map(Number);
+const runs = Number(opts.runs);
 const rows = [];
 let port = Number(opts.port);
+const fmt = (n) => (n === undefined ? "–" : n.toLocaleString("en-US"));
 for (const id of ids) {
   const scenario = scenarioById(id);
   for (const name of servers) {
     if (processFor(name, id) === undefined) continue;
-    const a = await instructions(name, scenario, small, ++port);
-    const b = await instructions(name, scenario, large, ++port);
-    const perRequest = Math.round((b - a) / (large - small));
-    rows.push({ id, name, perRequest });
-    console.log(`#${id} ${name.padEnd(19)} ${perRequest.toLocaleString("en-US")} instructions per request`);
+    const measured = [];
+    for (let run = 1; run <= runs; run++) measured.push(await instructions(name, scenario, ++port, run));
+    const median = (key) => measured.map((m) => m[key]).sort((a, b) => a - b)[Math.floor(runs / 2)];
+    rows.push({ id, name, main: median("main"), all: median("all") });
+    const spread = runs > 1 ? ` (runs ${measured.map((m) => fmt(m.main)).join("/")})` : "";
+    console.log(`#${id} ${name.padEnd(19)} main ${fmt(median("main"))}${spread}  all threads ${fmt(median("all"))}`);
   }
 }
 
-const of = (id, name) => rows.find((r) => r.id === id && r.name === name)?.perRequest;
-// Raw node:http's count ÷ each server's: the share of raw's speed a server can reach on
-// this work (1.00 = as fast as raw). Without raw in the run, the first server is the base.
+const of = (id, name) => rows.find((r) => r.id === id && r.name === name);
+// With raw node:http in the run: raw's main count ÷ each server's, the share of raw's speed
+// a CPU-bound server reaches (1.00: the same work). Without it: each server's count ÷ the
+// first server's, how many times its work the others do.
 const base = servers.includes("raw") ? "raw" : servers[0];
-const ratio = (id, name) => (of(id, base) && of(id, name) ? (of(id, base) / of(id, name)).toFixed(2) : "–");
-const lines = ids.map((id) => {
-  const cells = servers.map((name) => (of(id, name) === undefined ? "–" : of(id, name).toLocaleString("en-US")));
-  const ratios = servers.filter((name) => name !== base).map((name) => ratio(id, name));
-  return `| ${id}. ${scenarioById(id).name} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`;
-});
 const others = servers.filter((name) => name !== base);
-const section = `## Instructions per request (\`pnpm bench:instructions --servers ${opts.servers} --scenarios ${opts.scenarios}\`, Node ${process.version})
+const ratio = (id, name) => {
+  const [a, b] = [of(id, base)?.main, of(id, name)?.main];
+  if (!a || !b) return "–";
+  return (base === "raw" ? a / b : b / a).toFixed(2);
+};
+const ratioHead = (name) => (base === "raw" ? `raw ÷ ${name}` : `${name} ÷ ${base}`);
+const lines = ids.map((id) => {
+  const cells = servers.map((name) => `${fmt(of(id, name)?.main)} (${fmt(of(id, name)?.all)})`);
+  return `| ${id}. ${scenarioById(id).name} | ${cells.join(" | ")} | ${others.map((name) => ratio(id, name)).join(" | ")} |`;
+});
+const command = `pnpm bench:instructions --servers ${opts.servers} --scenarios ${opts.scenarios} --warm ${opts.warm} --count ${opts.count}${runs > 1 ? ` --runs ${runs}` : ""}`;
+const legend =
+  base === "raw"
+    ? "The last columns are raw's main count ÷ each server's: the share of raw node:http's speed a CPU-bound server reaches (1.00: the same work)."
+    : `The last columns are each server's main count ÷ ${base}'s: how many times ${base}'s work it does per request.`;
+const section = `## Instructions per request (\`${command}\`, Node ${process.version})
 
-Counted by callgrind: (instructions after ${large} requests − after ${small}) ÷ ${large - small}, over
-10 connections without pipelining. Fewer is faster; the last columns are ${base}'s count ÷ each
-server's (1.00: as little work as ${base}; this is the req/s ratio a CPU-bound server reaches).
+Counted by callgrind over ${fmt(Number(opts.count))} requests (10 connections, no pipelining) after ${fmt(Number(opts.warm))} uncounted
+warm-up requests${runs > 1 ? `, median of ${runs} runs` : ""}. Each cell: the main thread without major GCs (minor GCs
+included; stable to about 1-3%), then every thread in parentheses (V8's background compiler and
+concurrent GC included; it moves by ±20% with when a major GC lands). Fewer is faster.
+${legend}
 
-| scenario | ${servers.join(" | ")} | ${others.map((name) => `${base} ÷ ${name}`).join(" | ")} |
+| scenario | ${servers.join(" | ")} | ${others.map(ratioHead).join(" | ")} |
 | --- | ${servers.map(() => "---:").join(" | ")} | ${others.map(() => "---:").join(" | ")} |
 ${lines.join("\n")}`;
 console.log(`\n${section}`);
-// One section per set of servers: the default run, the logging pair and the ops trio keep theirs.
-const sectionName = base === "raw" ? "instructions" : `instructions-${servers.join("-")}`;
-writeResultsSection(sectionName, section);
+// One section per set of servers: the main run, the logging pair and the ops trio keep theirs.
+writeResultsSection(base === "raw" ? "instructions" : `instructions-${servers.join("-")}`, section);

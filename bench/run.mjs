@@ -5,7 +5,6 @@
 // Pipelining lets one load-generator core saturate one server core; without it, the load
 // generator is the bottleneck and every server looks alike.
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -141,10 +140,10 @@ for (const nest of ["nest-express", "nest-fastify"]) {
   target(`Aex ÷ ${nest}, lowest over the scenarios both ran`, lowest, 3);
 }
 
-const require = createRequire(import.meta.url);
+// Read from node_modules: hono and helmet do not export their package.json.
 const versionOf = (name) => {
   try {
-    return require(`${name}/package.json`).version;
+    return JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, import.meta.url), "utf8")).version;
   } catch {
     return "?";
   }

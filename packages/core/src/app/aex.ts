@@ -413,8 +413,9 @@ export class Aex {
   readonly handle = (req: AexRequest, res: AexResponse): void => {
     if (!this.prepared) this.prepare();
     const id = this.requestIds.of(req);
+    // Echoed when the head goes out (res.requestIdHeader), so a plain answer keeps node's
+    // fast path for writing its head.
     req.id = id;
-    if (this.options.requestId.echo) res.setHeader(this.options.requestId.header, id);
     if (this.closing) {
       this.refuseWhileClosing(req, res);
       return;
@@ -509,7 +510,10 @@ export class Aex {
     return this;
   }
 
-  /** Waits for an asynchronous line, then settles it (one promise, no closures). */
+  /**
+   * Waits for an asynchronous line, then settles it as {@link settle} does, inline: one
+   * async frame per request, no closures.
+   */
   private async finish(line: Promise<boolean>, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
     let completed: boolean;
     try {
@@ -518,7 +522,13 @@ export class Aex {
       await this.fail(error, req, res, scope);
       return;
     }
-    await this.settle(completed, req, res, scope);
+    try {
+      if (completed && !req.routed && !res.answered) await this.missed(req, res, scope);
+    } catch (error) {
+      await this.fail(error, req, res, scope);
+    }
+    if (res.writableEnded) this.watchdog.release(res);
+    else this.watchdog.watch(res);
   }
 
   /** After the line: the 405 or 404 when nothing answered, and the end of the timeout watch. */

@@ -26,5 +26,8 @@ export function appClasses(app: Aex): AppClasses {
   applySecurity(app, app.options, Request, Response);
   // `res.app`, for helpers that answer through the app, costs nothing per request.
   Object.defineProperty(Response.prototype, "app", { value: app });
+  // Which header echoes the request id: written with the head (http/response.ts).
+  const echo = app.options.requestId.echo ? app.options.requestId.header : null;
+  Object.defineProperty(Response.prototype, "requestIdHeader", { value: echo, writable: true });
   return { Request, Response };
 }

@@ -6,7 +6,8 @@ import type { AexRequest } from "./request";
 import { ResponseCookies } from "./cookies";
 import { HttpError } from "../errors/http-error";
 import { failResponse } from "./send-error";
-import { addSecurityHeaders, hasHeadersSet } from "../security/apply-headers";
+import { addRequestId, addSecurityHeaders, hasHeadersSet } from "../security/apply-headers";
+import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../security/head-splice";
 import type { SecurityHeaders } from "../security/headers";
 import { invalidHeader } from "../security/invalid-header";
 import type { ResponseContract } from "../openapi/response-contract";
@@ -19,6 +20,10 @@ const JSON_HEAD = { "content-type": JSON_TYPE };
 const TEXT_HEAD = { "content-type": TEXT_TYPE };
 const HTML_HEAD = { "content-type": HTML_TYPE };
 const BINARY_HEAD = { "content-type": BINARY_TYPE };
+// The headers of a plain answer, filled per response and read synchronously by writeHead:
+// one array each serves every response.
+const TYPE_LENGTH = ["content-type", "", "content-length", ""];
+const ID_TYPE_LENGTH = ["x-request-id", "", "content-type", "", "content-length", ""];
 
 /**
  * The response object Aex's server creates (`http.createServer({ ServerResponse })`).
@@ -29,7 +34,15 @@ const BINARY_HEAD = { "content-type": BINARY_TYPE };
  */
 export class AexResponse extends ServerResponse<AexRequest> {
   /** When the response object was created (ms since the epoch); the request's start. */
-  readonly startedAt: number = Date.now();
+  declare readonly startedAt: number;
+
+  // Spelled out: a field initializer would compile to `super(...arguments)`, which every
+  // request pays for.
+  constructor(req: AexRequest, options?: object) {
+    // @ts-expect-error node passes (req, options) (highWaterMark…); @types/node declares req only
+    super(req, options);
+    (this as { startedAt: number }).startedAt = Date.now();
+  }
 
   /**
    * A stream meant to stay open (an SSE feed): the handler timeout leaves it alone.
@@ -53,6 +66,12 @@ export class AexResponse extends ServerResponse<AexRequest> {
    * body against them in development and writes it with fast-json-stringify.
    */
   declare responseContract: ResponseContract | null;
+  /**
+   * The header that echoes the request's id (`req.id`), lower case, or null. On the
+   * prototype of the app's response class (`requestId.echo`); added when the head goes
+   * out, unless the response set it itself.
+   */
+  declare requestIdHeader: string | null;
 
   /**
    * This response's CSP nonce (128 random bits, base64), made on first read: the
@@ -94,6 +113,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
   ): this {
     const block = this.securityHeaders;
     if (block !== null) addSecurityHeaders(this, block, block.hsts !== null && this.overTls);
+    if (this.requestIdHeader !== null) addRequestId(this, this.requestIdHeader, this.req?.id);
     try {
       return super.writeHead(statusCode, reason as string, headers);
     } catch (error) {
@@ -197,22 +217,48 @@ export class AexResponse extends ServerResponse<AexRequest> {
     else if (this._beforeEnd === null && !this.headersSent) {
       // With the length known, node skips chunked framing.
       const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-      const block = this.securityHeaders;
-      if (block === null || hasHeadersSet(this)) {
+      // A step that wraps this response's writeHead (compress(), @cache) must see the head.
+      if (hasHeadersSet(this) || this.writeHead !== AexResponse.prototype.writeHead) {
         this.writeHead(this.statusCode, { "content-type": head["content-type"], "content-length": length });
-      } else {
-        // One precomputed array holds the security headers and two slots for this
-        // response; writeHead reads it synchronously, so sharing it is safe.
-        const fast = block.hsts !== null && this.overTls ? block.fastTls : block.fast;
-        fast[fast.length - 3] = head["content-type"];
-        fast[fast.length - 1] = String(length);
-        ServerResponse.prototype.writeHead.call(this, this.statusCode, fast);
-      }
+      } else this.writePlainHead(head["content-type"], String(length));
       this.end(body);
     } else {
       this.setHeader("Content-Type", head["content-type"]);
       this.end(body);
     }
+  }
+
+  /**
+   * The head of an answer that set no header of its own: its type and length through
+   * node's writeHead as an array (its fast path: nothing stored per header, nothing
+   * merged), the security headers and the request id (safe: generated, or checked when
+   * read) put in as one string where node allows (security/head-splice.ts), else in the
+   * same array.
+   */
+  private writePlainHead(type: string, length: string): void {
+    const block = this.securityHeaders;
+    const idHeader = this.requestIdHeader;
+    const id = idHeader === null ? undefined : this.req?.id;
+    const tls = block !== null && block.hsts !== null && this.overTls;
+    if (CAN_SPLICE_HEAD) {
+      TYPE_LENGTH[1] = type;
+      TYPE_LENGTH[3] = length;
+      let lines = block === null ? "" : tls ? block.linesTls : block.lines;
+      if (id !== undefined) lines += `${idHeader}: ${id}\r\n`;
+      writeHeadWithLines(this, this.statusCode, TYPE_LENGTH, lines);
+      return;
+    }
+    let head: string[];
+    if (block !== null) {
+      head = id === undefined ? (tls ? block.fastTls : block.fast) : tls ? block.fastTlsId : block.fastId;
+    } else head = id === undefined ? TYPE_LENGTH : ID_TYPE_LENGTH;
+    if (id !== undefined) {
+      head[head.length - 6] = idHeader as string;
+      head[head.length - 5] = id;
+    }
+    head[head.length - 3] = type;
+    head[head.length - 1] = length;
+    ServerResponse.prototype.writeHead.call(this, this.statusCode, head);
   }
 
   /**
@@ -303,6 +349,9 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 }
 
+// Where node allows, plain answers get their security headers as one precomputed string.
+if (CAN_SPLICE_HEAD) spliceHeadLines(AexResponse);
+
 Object.assign(AexResponse.prototype, {
   _beforeEnd: null,
   _ending: false,
@@ -310,6 +359,7 @@ Object.assign(AexResponse.prototype, {
   _nonce: null,
   securityHeaders: null,
   responseContract: null,
+  requestIdHeader: null,
 });
 
 type WriteCallback = (error: Error | null | undefined) => void;

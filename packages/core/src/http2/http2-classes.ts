@@ -84,6 +84,12 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
           this.setHeader("Strict-Transport-Security", block.hsts);
         }
       }
+      // The request id, echoed with the head as on HTTP/1 (AexResponse.writeHead).
+      const idHeader = (this as unknown as { requestIdHeader: string | null }).requestIdHeader;
+      const id = (this.req as unknown as { id?: string }).id;
+      if (idHeader !== null && id !== undefined && !this.headersSent && !this.hasHeader(idHeader)) {
+        this.setHeader(idHeader, id);
+      }
       return (super.writeHead as (code: number, ...args: unknown[]) => this)(statusCode, ...rest);
     }
 

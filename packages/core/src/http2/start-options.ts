@@ -52,9 +52,13 @@ export function startArguments(
     throw new AexError("AEX_ERR_START_OPTIONS", `port must be an integer from 0 to 65535, not ${String(port)}`);
   }
   const { tls, http2, cluster } = options;
-  const workers = cluster === true ? availableParallelism() : cluster === false || cluster === undefined ? null : cluster;
+  const workers =
+    cluster === true ? availableParallelism() : cluster === false || cluster === undefined ? null : cluster;
   if (workers !== null && (!Number.isInteger(workers) || workers < 1)) {
-    throw new AexError("AEX_ERR_START_OPTIONS", `cluster must be true or a number of workers (1 or more), not ${String(cluster)}`);
+    throw new AexError(
+      "AEX_ERR_START_OPTIONS",
+      `cluster must be true or a number of workers (1 or more), not ${String(cluster)}`,
+    );
   }
   return {
     workers,

@@ -1,6 +1,7 @@
 import type { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { AexError } from "../errors/aex-error";
 import type { AexRequest } from "../http/request";
+import { sentLength } from "./sent-length";
 import type { AexResponse } from "../http/response";
 import type { IAsyncMiddleware } from "../pipeline/types";
 import { isPromise } from "../pipeline/run-line";
@@ -226,17 +227,4 @@ function record(this: Measured): void {
   if (received > 0) series.requestSize.observe(received);
   const sent = sentLength(this);
   if (sent >= 0) series.responseSize.observe(sent);
-}
-
-/**
- * The response's Content-Length. `res.json` sends its head with `writeHead(status, headers)`,
- * whose headers node writes out without keeping them for `getHeader`: read the head it wrote.
- */
-function sentLength(res: Measured): number {
-  const kept = res.getHeader("content-length");
-  if (kept !== undefined) return Number(kept);
-  const head = (res as unknown as { _header?: unknown })._header;
-  if (typeof head !== "string") return -1;
-  const at = head.search(/\r\ncontent-length: /i);
-  return at === -1 ? -1 : Number.parseInt(head.slice(at + 18), 10);
 }

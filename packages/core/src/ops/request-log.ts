@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { AexResponse } from "../http/response";
+import { sentLength } from "./sent-length";
 
 /**
  * Makes the `finish` listener that logs one `info` line per request: method, route
@@ -13,7 +14,7 @@ import type { AexResponse } from "../http/response";
 export function requestLogger(log: Logger): (this: AexResponse) => void {
   return function logRequest(this: AexResponse): void {
     const req = this.req;
-    const length = this.getHeader("content-length");
+    const length = sentLength(this);
     log.info(
       {
         reqId: req.id,
@@ -21,7 +22,7 @@ export function requestLogger(log: Logger): (this: AexResponse) => void {
         route: req.route,
         status: this.statusCode,
         ms: Date.now() - this.startedAt,
-        bytes: length === undefined ? undefined : Number(length),
+        bytes: length === -1 ? undefined : length,
       },
       "request",
     );

@@ -24,11 +24,17 @@ export function runLine(
 ): boolean | Promise<boolean> {
   for (let i = start; i < steps.length; i++) {
     const result = steps[i](req, res, scope);
-    if (isPromise(result)) return resume(result, steps, i + 1, req, res, scope);
+    if (isPromise(result)) {
+      // The last step's own promise needs no async frame around it, only its verdict.
+      if (i === steps.length - 1 && result instanceof Promise) return result.then(notFalse);
+      return resume(result, steps, i + 1, req, res, scope);
+    }
     if (result === false) return false;
   }
   return true;
 }
+
+const notFalse = (result: StepResult): boolean => result !== false;
 
 async function resume(
   pending: PromiseLike<StepResult>,

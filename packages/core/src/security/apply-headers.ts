@@ -42,3 +42,20 @@ export function addSecurityHeaders(res: ServerResponse, block: SecurityHeaders, 
   }
   if (headers["x-powered-by"] !== undefined) delete headers["x-powered-by"];
 }
+
+/**
+ * Adds the request id header (`name`, lower case) with `id`, unless the response set it
+ * or there is no id. The id is safe to send as is: a generated one, or a client's that
+ * passed `isSafeRequestId`. Runs in `writeHead`, for responses that set headers of their own.
+ */
+export function addRequestId(res: ServerResponse, name: string, id: string | undefined): void {
+  if (id === undefined) return;
+  if (OUT_HEADERS === undefined) {
+    if (!res.hasHeader(name)) res.setHeader(name, id);
+    return;
+  }
+  const holder = res as unknown as Record<symbol, OutHeaders | null>;
+  let headers = holder[OUT_HEADERS];
+  if (headers === null || headers === undefined) headers = holder[OUT_HEADERS] = Object.create(null) as OutHeaders;
+  if (headers[name] === undefined) headers[name] = [name, id];
+}

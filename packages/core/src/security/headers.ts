@@ -87,6 +87,14 @@ export interface SecurityHeaders {
   readonly fast: string[];
   /** `fast` with `Strict-Transport-Security`, for HTTPS requests. */
   readonly fastTls: string[];
+  /** `fast` with a name and a value slot for the request id before the two others. */
+  readonly fastId: string[];
+  /** `fastTls` with the request id's slots. */
+  readonly fastTlsId: string[];
+  /** `flat` as header lines (`Name: value\r\n`…), for a head already built (security/head-splice.ts). */
+  readonly lines: string;
+  /** `lines` with `Strict-Transport-Security`, for HTTPS requests. */
+  readonly linesTls: string;
 }
 
 const NONCE_MARK = "\u0000nonce\u0000";
@@ -152,10 +160,24 @@ export function resolveSecurityHeaders(options: SecurityHeadersOptions = {}): Se
       : checked("Strict-Transport-Security", hstsOption ?? "max-age=31536000; includeSubDomains");
   const entries: [string, string, string][] = [];
   for (let i = 0; i < flat.length; i += 2) entries.push([flat[i].toLowerCase(), flat[i], flat[i + 1]]);
-  const fast = [...flat, "content-type", "", "content-length", ""];
-  const fastTls =
-    hsts === null ? fast : [...flat, "Strict-Transport-Security", hsts, "content-type", "", "content-length", ""];
-  return { options, flat, entries, hsts, nonceCsp, fast, fastTls };
+  const tls = hsts === null ? flat : [...flat, "Strict-Transport-Security", hsts];
+  const slots = ["content-type", "", "content-length", ""];
+  const idSlots = ["x-request-id", "", ...slots];
+  const linesOf = (pairs: readonly string[]) =>
+    pairs.map((part, i) => (i % 2 === 0 ? `${part}: ` : `${part}\r\n`)).join("");
+  return {
+    options,
+    flat,
+    entries,
+    hsts,
+    nonceCsp,
+    fast: [...flat, ...slots],
+    fastTls: [...tls, ...slots],
+    fastId: [...flat, ...idSlots],
+    fastTlsId: [...tls, ...idSlots],
+    lines: linesOf(flat),
+    linesTls: linesOf(tls),
+  };
 }
 
 /** `route` merged over `app` (a route's `@headers`); CSP directives merge one level deep. */
