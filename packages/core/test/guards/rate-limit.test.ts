@@ -48,6 +48,32 @@ describe("rateLimit(options)", () => {
     expect(home.headers.ratelimit).toBeUndefined();
   });
 
+  it("counts each client behind a trusted proxy by its forwarded address, and ignores the header otherwise", async () => {
+    const status = async (aex: Aex, forwardedFor: string) => {
+      const res = await fetch(`http://127.0.0.1:${aex.port}/`, { headers: { "X-Forwarded-For": forwardedFor } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const behindProxy = new Aex({ trustProxy: "loopback" });
+    behindProxy.use(rateLimit({ limit: 1, windowMs: 60_000 }));
+    behindProxy.push(Pages);
+    await behindProxy.start(0, "127.0.0.1");
+    const direct = new Aex();
+    direct.use(rateLimit({ limit: 1, windowMs: 60_000 }));
+    direct.push(Pages);
+    await direct.start(0, "127.0.0.1");
+    try {
+      expect(await status(behindProxy, "203.0.113.1")).toBe(200);
+      expect(await status(behindProxy, "203.0.113.2")).toBe(200);
+      expect(await status(behindProxy, "203.0.113.1")).toBe(429);
+      // Not a trusted proxy: the header is the client's own claim, so both share the peer's count.
+      expect(await status(direct, "203.0.113.1")).toBe(200);
+      expect(await status(direct, "203.0.113.2")).toBe(429);
+    } finally {
+      await Promise.all([behindProxy.close(), direct.close()]);
+    }
+  });
+
   it("counts by a key function, each key on its own", async () => {
     const aex = new Aex();
     aex.use(rateLimit({ limit: 1, windowMs: 60_000, by: (req) => req.get("x-tenant") }));
