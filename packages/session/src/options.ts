@@ -29,6 +29,15 @@ export interface SessionOptions {
    * `["user", "userId", "role", "roles"]`; `[]` turns it off.
    */
   identityKeys?: readonly string[];
+  /**
+   * Re-send the cookie with a fresh `Max-Age` on every response of a stored session, as the
+   * store's copy gets its whole `ttl` again on every request: an active user's cookie then
+   * never expires before the session does. Default `true` (as @fastify/session's). With
+   * `false` the cookie is sent when the session is created or gets a new id, and keeps
+   * the `Max-Age` it was sent with: the user is logged out `ttl` seconds after login,
+   * however active.
+   */
+  rolling?: boolean;
 }
 
 /** The session keys whose change rotates the id, unless `identityKeys` says otherwise. */
@@ -41,6 +50,7 @@ export interface ResolvedSessionOptions {
   readonly ttl: number;
   readonly cookie: CookieOptions;
   readonly identityKeys: readonly string[];
+  readonly rolling: boolean;
 }
 
 /** A random secret standing in until one is set: made once per app (or per step). */
@@ -83,5 +93,6 @@ export function resolveSessionOptions(options: SessionOptions, fallback: () => s
     ttl,
     cookie: { httpOnly: true, sameSite: "Lax", path: "/", ...options.cookie, maxAge: ttl },
     identityKeys: options.identityKeys ?? DEFAULT_IDENTITY_KEYS,
+    rolling: options.rolling ?? true,
   };
 }

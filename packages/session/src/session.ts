@@ -73,12 +73,12 @@ export class Session {
     const isNew = state.cookieId !== state.id;
     if (json === state.saved && !(isNew && json !== "{}")) {
       // Unchanged: keep it alive if it exists; an empty new session is never stored.
-      if (!isNew) await state.store.touch?.(state.id, state.options.ttl);
+      if (!isNew) await this.touch();
       return;
     }
     await state.store.set(state.id, JSON.parse(json) as SessionData, state.options.ttl);
     state.saved = json;
-    if (isNew) this.setCookie(sign(state.id, state.options.secrets), state.options.ttl);
+    if (isNew || state.options.rolling) this.setCookie(sign(state.id, state.options.secrets), state.options.ttl);
     state.cookieId = state.id;
   }
 
@@ -105,10 +105,18 @@ export class Session {
     state.cookieId = null;
   }
 
-  /** Extends the session's life in the store. */
+  /**
+   * Gives a stored session its whole `ttl` again in the store and, with `rolling` (the
+   * default), in the cookie's `Max-Age`.
+   */
   async touch(): Promise<void> {
     const state = this[STATE];
-    if (state.cookieId !== null) await state.store.touch?.(state.id, state.options.ttl);
+    if (state.cookieId === null) return;
+    await state.store.touch?.(state.id, state.options.ttl);
+    // After the head went out (a stream), the cookie keeps its Max-Age; the store's copy lives on.
+    if (state.options.rolling && !state.res.headersSent) {
+      this.setCookie(sign(state.id, state.options.secrets), state.options.ttl);
+    }
   }
 
   private setCookie(value: string, maxAge: number): void {

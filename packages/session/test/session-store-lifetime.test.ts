@@ -74,18 +74,18 @@ describe("RedisStore options prefix and ttl", () => {
 describe("sliding expiry and session.touch()", () => {
   const store = () => redisStore({ url: redis.url }, { prefix: "slide:" });
 
-  function app() {
+  function app(rolling?: boolean) {
     const shared = store();
     class Account {
       @post("/login")
-      @session(shared, { secret: SECRET, ttl: 100 })
+      @session(shared, { secret: SECRET, ttl: 100, rolling })
       login(_req: AexRequest, res: AexResponse, scope: Scope) {
         scope.session.user = "ada";
         res.end("in");
       }
 
       @get("/me")
-      @session(shared, { secret: SECRET, ttl: 100 })
+      @session(shared, { secret: SECRET, ttl: 100, rolling })
       me(_req: AexRequest, res: AexResponse, scope: Scope) {
         res.end(String(scope.session.user ?? "nobody"));
       }
@@ -103,14 +103,34 @@ describe("sliding expiry and session.touch()", () => {
     return new Aex().push(Account);
   }
 
+  // Regression: the store's copy slid while the cookie kept the Max-Age of the login, so an
+  // active user was logged out ttl seconds after logging in.
   it("gives a session its whole ttl again on each request that reads it unchanged", async () => {
     const browser = app().inject();
     await browser.post("/login");
     const key = `slide:${sessionId(browser.cookies)}`;
     await client.expire(key, 5); // as if it had been idle for 95 s
+    const login = await browser.get("/me");
     const me = await browser.get("/me");
     expect(me.text()).toBe("ada");
-    // Unchanged: not rewritten (no new cookie), only its lifetime renewed.
+    expect(await client.ttl(key)).toBeGreaterThan(90);
+    // Rolling (the default): the cookie, same signed id, gets its whole Max-Age again too, so
+    // the browser keeps it as long as the store keeps the session.
+    expect(me.headers["set-cookie"]).toEqual([
+      expect.stringMatching(/^aex\.sid=[^;]+; Max-Age=100; Path=\/; HttpOnly; SameSite=Lax$/),
+    ]);
+    expect(sessionId(browser.cookies)).toBe(key.slice("slide:".length));
+    expect(String(me.headers["set-cookie"])).toBe(String(login.headers["set-cookie"]));
+  });
+
+  it("sends the cookie only when it changes with rolling: false", async () => {
+    const browser = app(false).inject();
+    const login = await browser.post("/login");
+    expect(login.headers["set-cookie"]).toEqual([expect.stringContaining("Max-Age=100")]);
+    const key = `slide:${sessionId(browser.cookies)}`;
+    await client.expire(key, 5);
+    const me = await browser.get("/me");
+    expect(me.text()).toBe("ada");
     expect(me.headers["set-cookie"]).toBeUndefined();
     expect(await client.ttl(key)).toBeGreaterThan(90);
   });
