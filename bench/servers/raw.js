@@ -67,6 +67,7 @@ http
       });
       return;
     }
+    if (req.method === "GET" && path === "/cached") return cached(req, res);
     if (req.method === "POST" && path === "/login") return login(res);
     if (req.method === "POST" && (path === "/orders" || path === "/orders-zod")) return order(req, res);
     json(res, 404, { error: "Not Found" });
@@ -74,6 +75,31 @@ http
   .listen(port, "127.0.0.1", function () {
     console.log(`ready ${this.address().port}`);
   });
+
+// Scenario 14, a response cache by hand: the answer's head and body kept in a Map, as
+// serialized the first time, and sent again as they are (the headers @cache sends).
+const cache = new Map();
+function cached(req, res) {
+  let entry = cache.get(req.url);
+  if (entry === undefined) {
+    const body = JSON.stringify(require("../dist/report.js").report);
+    const etag = `"${createHmac("sha1", "etag").update(body).digest("base64url")}"`;
+    const head = {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      etag,
+      "cache-control": "public, max-age=3600",
+      "x-cache": "HIT",
+    };
+    cache.set(req.url, (entry = { head, body, etag }));
+  }
+  if (req.headers["if-none-match"] === entry.etag) {
+    res.writeHead(304, { etag: entry.etag, "cache-control": "public, max-age=3600" });
+    return res.end();
+  }
+  res.writeHead(200, entry.head);
+  res.end(entry.body);
+}
 
 // The realistic scenario by hand, the least work it can take: helmet's headers as one
 // precomputed block, a session id signed with HMAC-SHA256 and looked up in a Map, and the

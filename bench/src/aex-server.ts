@@ -2,6 +2,7 @@
 import {
   Aex,
   body,
+  cache,
   filter,
   get,
   http,
@@ -17,6 +18,7 @@ import {
 } from "@aex/core";
 import { MemoryStore, session } from "@aex/session";
 import { z } from "zod";
+import { report } from "./report";
 
 // Scenarios 7 and 8: a JSON body of 5 fields, one a nested object (same checks everywhere).
 const NoteSchema = z.object({
@@ -195,6 +197,15 @@ class Orders {
   }
 }
 
+/** Scenario 14: a 2 KB JSON answer kept by `@cache`; after the first request every one is a hit. */
+class Cached {
+  @get("/cached")
+  @cache({ ttl: 3600 })
+  cached(_req: AexRequest, res: AexResponse) {
+    res.json(report);
+  }
+}
+
 /** 200 routes `/r{i}/items/:id`, registered the way a big app would: one class. */
 class ManyRoutes {}
 for (let i = 0; i < 200; i++) {
@@ -213,6 +224,7 @@ new Aex(process.argv[3] === "nolog" ? { logger: false } : {})
   .push(Bench)
   .push(Validation)
   .push(ManyRoutes)
+  .push(Cached)
   .push(Orders)
   .start(port, "127.0.0.1")
   .then((server) => console.log(`ready ${(server.address() as { port: number }).port}`));

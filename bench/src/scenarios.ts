@@ -176,6 +176,8 @@ export const SCENARIOS: readonly Scenario[] = [
     body: BIG,
     encoding: "br",
   },
+  // The response cache: every request after the first is a hit (@cache; raw: a Map).
+  { id: 14, name: "GET /cached → 2 KB JSON, a cache hit", path: "/cached", status: 200, body: BIG },
 ];
 
 /** One process of a server: a script (relative to bench/), its arguments, the scenarios it answers. */
@@ -196,8 +198,8 @@ const BASIC = [1, 2, 3, 4, 5, 6];
  * per route).
  */
 export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
-  raw: [{ script: "servers/raw.js", scenarios: [...BASIC, 7, 8, 9, 10] }],
-  aex: [{ script: "dist/aex-server.js", scenarios: [...BASIC, 7, 8, 9, 10] }],
+  raw: [{ script: "servers/raw.js", scenarios: [...BASIC, 7, 8, 9, 10, 14] }],
+  aex: [{ script: "dist/aex-server.js", scenarios: [...BASIC, 7, 8, 9, 10, 14] }],
   fastify: [
     { script: "servers/fastify.js", scenarios: [...BASIC, 7, 8] },
     { script: "servers/realistic/fastify.js", scenarios: [9] },
