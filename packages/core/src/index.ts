@@ -96,7 +96,14 @@ export {
   listenersOf,
   assertMethodTarget,
 } from "./registry/registry";
-export type { BuildContext, MethodKey, RouteDefinition, StepDefinition } from "./registry/definitions";
+export type {
+  BuildContext,
+  MethodKey,
+  RouteDefinition,
+  SecuritySchemeDoc,
+  StepDefinition,
+  StepOpenApi,
+} from "./registry/definitions";
 
 export {
   methodDecorator,

@@ -6,6 +6,7 @@ import {
   assets,
   auth,
   body,
+  buildOpenApi,
   cache,
   compact,
   csrf,
@@ -321,6 +322,48 @@ describe("openapi(aex, options) and aex.routes()", () => {
     expect(doc.paths["/raw"].put).toMatchObject({
       requestBody: { content: { "application/octet-stream": { schema: {} } } },
     });
+  });
+
+  it("documents what the guards enforce: security schemes, roles, and the answers they may give", () => {
+    const components = (doc as unknown as { components: { securitySchemes: Record<string, unknown> } }).components;
+    expect(components.securitySchemes).toEqual({
+      bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+      apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+    });
+    const reports = doc.paths["/reports"].get;
+    expect(reports.security).toEqual([{ bearerAuth: ["admin"] }]);
+    expect(reports.responses).toMatchObject({
+      "401": { description: expect.stringContaining("bearer token") },
+      "403": { description: expect.stringContaining("role") },
+    });
+    const store = doc.paths["/reports/{id}"].post;
+    expect(store.security).toEqual([{ apiKey: [] }]);
+    expect(Object.keys(store.responses as object).sort()).toEqual(["201", "401", "429"]);
+    expect(doc.paths["/raw"].put.responses).toMatchObject({ "403": { description: expect.stringContaining("CSRF") } });
+    // Routes without guards require nothing.
+    expect(doc.paths["/compact"].get.security).toBeUndefined();
+  });
+
+  it("documents an @sse route's answer as text/event-stream", () => {
+    expect(doc.paths["/feed"].get.responses).toEqual({
+      "200": { description: "Success", content: { "text/event-stream": { schema: { type: "string" } } } },
+    });
+  });
+
+  it("lists an optional guard's requirement beside the empty one, and every scheme a guard accepts", () => {
+    class Mixed {
+      @get("/maybe")
+      @auth({ keys: "a-test-secret-that-is-long-enough-for-hs256", optional: true, cookie: "token" })
+      maybe(_req: AexRequest, res: AexResponse) {
+        res.end();
+      }
+    }
+    const mixed = buildOpenApi(new Aex().push(Mixed).routes()) as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(mixed.paths["/maybe"].get.security).toEqual([{ bearerAuth: [] }, { cookie_token: [] }, {}]);
+    expect(mixed.components.securitySchemes.cookie_token).toEqual({ type: "apiKey", in: "cookie", name: "token" });
   });
 
   it("serves the same document as YAML, and HEAD without a body", async () => {

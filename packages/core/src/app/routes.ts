@@ -18,6 +18,8 @@ export interface RouteInfo {
   readonly steps: readonly string[];
   /** Those steps' definitions (read-only; OpenAPI reads their rules and schemas). */
   readonly definitions: readonly StepDefinition[];
+  /** The media type of a successful answer when the route says (`@sse`: `text/event-stream`). */
+  readonly produces?: string;
 }
 
 /**
@@ -34,7 +36,16 @@ export function listRoutes(classes: Iterable<Constructor>): RouteInfo[] {
         const steps = Object.freeze(definitions.map((d) => d.name));
         for (const path of route.urls) {
           for (const method of route.methods) {
-            out.push({ method, path, controller: Class.name, Class, handler: String(key), steps, definitions });
+            const info: RouteInfo = {
+              method,
+              path,
+              controller: Class.name,
+              Class,
+              handler: String(key),
+              steps,
+              definitions,
+            };
+            out.push(route.produces === undefined ? info : { ...info, produces: route.produces });
           }
         }
       }

@@ -51,15 +51,27 @@ export function apiKey(options: ApiKeyOptions): DecoratorStep {
     return found;
   }
 
-  return decoratorStep("apiKey", async (req) => {
-    const raw = req.headers[header];
-    const key = Array.isArray(raw) ? raw[0] : raw;
-    if (key === undefined || key === "") {
-      throw new HttpError(401, "An API key is required", { code: "AEX_API_KEY_MISSING" });
-    }
-    const ok = key.length <= MAX_KEY_LENGTH && (known(key) || (verify !== undefined && (await verify(key, req))));
-    if (ok) return undefined;
-    guardLog("apiKey: %s %s refused", req.method, req.url);
-    throw new HttpError(401, "The API key is not valid", { code: "AEX_API_KEY_INVALID" });
-  });
+  return decoratorStep(
+    "apiKey",
+    async (req) => {
+      const raw = req.headers[header];
+      const key = Array.isArray(raw) ? raw[0] : raw;
+      if (key === undefined || key === "") {
+        throw new HttpError(401, "An API key is required", { code: "AEX_API_KEY_MISSING" });
+      }
+      const ok = key.length <= MAX_KEY_LENGTH && (known(key) || (verify !== undefined && (await verify(key, req))));
+      if (ok) return undefined;
+      guardLog("apiKey: %s %s refused", req.method, req.url);
+      throw new HttpError(401, "The API key is not valid", { code: "AEX_API_KEY_INVALID" });
+    },
+    {
+      security: [
+        {
+          name: header === "x-api-key" ? "apiKey" : `apiKey_${header}`,
+          scheme: { type: "apiKey", in: "header", name: options.header ?? "X-API-Key" },
+        },
+      ],
+      responses: { "401": "The API key is missing or unknown" },
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import type { SecuritySchemeDoc, StepOpenApi } from "../registry/definitions";
 import type { Scope } from "../scope/scope";
 import { guardLog } from "./guard-log";
 import { jwtVerifier, type VerifyJwtOptions } from "./jwt";
@@ -47,21 +48,36 @@ export function auth(options: AuthOptions): DecoratorStep {
   const realm = options.realm ?? "api";
   const verify = jwtVerifier(options.keys, options);
   const challenge = `Bearer realm="${realm}"`;
-  return decoratorStep("auth", async (req: AexRequest, _res, scope: Scope) => {
-    const token = tokenOf(req, options.cookie);
-    if (token === null) {
-      if (options.optional) return undefined;
-      throw new HttpError(401, "A bearer token is required", {
-        code: "AEX_AUTH_MISSING",
-        headers: { "WWW-Authenticate": challenge },
-      });
-    }
-    try {
-      scope.user = await verify(token, realm);
-    } catch (error) {
-      guardLog("auth: %s %s refused: %s", req.method, req.url, (error as Error).message);
-      throw error;
-    }
-    return undefined;
-  });
+  const security: SecuritySchemeDoc[] = [
+    { name: "bearerAuth", scheme: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+  ];
+  if (options.cookie !== undefined) {
+    security.push({ name: `cookie_${options.cookie}`, scheme: { type: "apiKey", in: "cookie", name: options.cookie } });
+  }
+  const openapi: StepOpenApi = {
+    security,
+    optional: options.optional === true,
+    responses: { "401": "A bearer token is missing, malformed, forged or expired (`WWW-Authenticate` says which)" },
+  };
+  return decoratorStep(
+    "auth",
+    async (req: AexRequest, _res, scope: Scope) => {
+      const token = tokenOf(req, options.cookie);
+      if (token === null) {
+        if (options.optional) return undefined;
+        throw new HttpError(401, "A bearer token is required", {
+          code: "AEX_AUTH_MISSING",
+          headers: { "WWW-Authenticate": challenge },
+        });
+      }
+      try {
+        scope.user = await verify(token, realm);
+      } catch (error) {
+        guardLog("auth: %s %s refused: %s", req.method, req.url, (error as Error).message);
+        throw error;
+      }
+      return undefined;
+    },
+    openapi,
+  );
 }

@@ -167,16 +167,20 @@ export function csrf(options: CsrfOptions = {}): DecoratorStep {
     settings.cookieOptions.secure === undefined
       ? { ...settings, cookieOptions: { ...settings.cookieOptions, secure: true } }
       : settings;
-  return decoratorStep("csrf", (req: AexRequest, res: AexResponse, scope: Scope) => {
-    const state: CsrfState = { req, res, settings: isTls(req) ? tlsSettings : settings };
-    (scope as WithState)[STATE] = state;
-    if (SAFE_METHODS.has(req.method ?? "GET")) return undefined;
-    checkOrigin(req, settings);
-    const token = submitted(req, scope, settings);
-    if (token === undefined) refuse("AEX_CSRF_MISSING", "A CSRF token is required", req);
-    const wanted = expected(scope, state);
-    if (wanted === undefined || !safeEqual(token, wanted))
-      refuse("AEX_CSRF_INVALID", "The CSRF token is not valid", req);
-    return undefined;
-  });
+  return decoratorStep(
+    "csrf",
+    (req: AexRequest, res: AexResponse, scope: Scope) => {
+      const state: CsrfState = { req, res, settings: isTls(req) ? tlsSettings : settings };
+      (scope as WithState)[STATE] = state;
+      if (SAFE_METHODS.has(req.method ?? "GET")) return undefined;
+      checkOrigin(req, settings);
+      const token = submitted(req, scope, settings);
+      if (token === undefined) refuse("AEX_CSRF_MISSING", "A CSRF token is required", req);
+      const wanted = expected(scope, state);
+      if (wanted === undefined || !safeEqual(token, wanted))
+        refuse("AEX_CSRF_INVALID", "The CSRF token is not valid", req);
+      return undefined;
+    },
+    { responses: { "403": "The CSRF token or the request's origin is missing or wrong" } },
+  );
 }

@@ -26,18 +26,25 @@ export function roles(...names: string[]): DecoratorStep {
     throw new AexError("AEX_ERR_GUARD_OPTIONS", "@roles takes one or more role names");
   }
   const wanted = new Set(names);
-  return decoratorStep(`roles(${names.join(",")})`, (_req, _res, scope) => {
-    const user = scope.user;
-    if (user === undefined || user === null) {
-      throw new HttpError(401, "Authentication is required", {
-        code: "AEX_AUTH_MISSING",
-        headers: { "WWW-Authenticate": 'Bearer realm="api"' },
+  return decoratorStep(
+    `roles(${names.join(",")})`,
+    (_req, _res, scope) => {
+      const user = scope.user;
+      if (user === undefined || user === null) {
+        throw new HttpError(401, "Authentication is required", {
+          code: "AEX_AUTH_MISSING",
+          headers: { "WWW-Authenticate": 'Bearer realm="api"' },
+        });
+      }
+      if (rolesOf(user).some((role) => wanted.has(role))) return undefined;
+      throw new HttpError(403, "A required role is missing", {
+        code: "AEX_AUTH_FORBIDDEN",
+        headers: { "WWW-Authenticate": 'Bearer realm="api", error="insufficient_scope"' },
       });
-    }
-    if (rolesOf(user).some((role) => wanted.has(role))) return undefined;
-    throw new HttpError(403, "A required role is missing", {
-      code: "AEX_AUTH_FORBIDDEN",
-      headers: { "WWW-Authenticate": 'Bearer realm="api", error="insufficient_scope"' },
-    });
-  });
+    },
+    {
+      roles: names,
+      responses: { "401": "No authenticated user", "403": "A required role is missing (`AEX_AUTH_FORBIDDEN`)" },
+    },
+  );
 }

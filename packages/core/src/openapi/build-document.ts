@@ -1,5 +1,5 @@
 import type { RouteInfo } from "../app/routes";
-import type { StepDefinition } from "../registry/definitions";
+import type { SecuritySchemeDoc, StepDefinition } from "../registry/definitions";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import type { FilterOptions } from "../validation/filter";
 import { docOf } from "./doc-decorators";
@@ -87,7 +87,38 @@ function bodyMediaType(steps: readonly string[]): string {
   return "application/x-www-form-urlencoded";
 }
 
-function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | undefined, id: string): JsonSchema {
+/**
+ * The operation's `security` from its guard steps: each step needs one of its schemes (a
+ * requirement lists one scheme of every step), with the roles `@roles` asks for; `optional`
+ * adds `{}`. The schemes go into `schemes` for `components.securitySchemes`.
+ */
+function securityOf(
+  definitions: readonly StepDefinition[],
+  schemes: Map<string, SecuritySchemeDoc["scheme"]>,
+): JsonSchema[] | undefined {
+  const roles = definitions.flatMap((d) => d.openapi?.roles ?? []);
+  let requirements: Record<string, string[]>[] = [{}];
+  let optional = false;
+  for (const definition of definitions) {
+    const security = definition.openapi?.security;
+    if (security === undefined || security.length === 0) continue;
+    optional ||= definition.openapi?.optional === true;
+    for (const { name, scheme } of security) schemes.set(name, scheme);
+    requirements = requirements.flatMap((requirement) =>
+      security.map(({ name }) => ({ ...requirement, [name]: [...roles] })),
+    );
+  }
+  if (requirements.length === 1 && Object.keys(requirements[0]).length === 0) return undefined;
+  return optional ? [...requirements, {}] : requirements;
+}
+
+function operation(
+  route: RouteInfo,
+  names: string[],
+  convert: ToJsonSchema | undefined,
+  id: string,
+  schemes: Map<string, SecuritySchemeDoc["scheme"]>,
+): JsonSchema {
   const schemas = sourceSchemas(route.definitions, convert);
   const pathProps = new Map(propertiesOf(schemas.params).map(([name, s]) => [name, s]));
   const parameters: JsonSchema[] = names.map((name) => ({
@@ -114,7 +145,17 @@ function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | un
       ...(schema ? { content: { "application/json": { schema } } } : {}),
     };
   }
-  if (Object.keys(responses).length === 0) responses["200"] = { description: "Success" };
+  if (Object.keys(responses).length === 0) {
+    responses["200"] = {
+      description: "Success",
+      ...(route.produces ? { content: { [route.produces]: { schema: { type: "string" } } } } : {}),
+    };
+  }
+  for (const definition of route.definitions) {
+    for (const [status, description] of Object.entries(definition.openapi?.responses ?? {})) {
+      responses[status] ??= { description };
+    }
+  }
   if (Object.keys(schemas).length > 0 && responses["400"] === undefined) {
     responses["400"] = { description: "Invalid request: `details.errors` names each field and rule" };
   }
@@ -128,6 +169,7 @@ function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | un
           },
         }
       : {};
+  const security = securityOf(route.definitions, schemes);
   return {
     operationId: id,
     tags: [route.controller],
@@ -135,6 +177,7 @@ function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | un
     ...(doc?.description ? { description: doc.description } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...body,
+    ...(security ? { security } : {}),
     responses,
   };
 }
@@ -142,7 +185,9 @@ function operation(route: RouteInfo, names: string[], convert: ToJsonSchema | un
 /**
  * Builds an OpenAPI 3.1 document from an app's routes (`aex.routes()`): paths and their
  * parameters, `@query`/`@body`/`@params`/`@filter` checks as JSON Schema, `@rest`/`@api`
- * verbs, `@returns` responses, `@summary`, and one tag per controller.
+ * verbs, `@returns` responses, `@summary`, one tag per controller, the security schemes
+ * of the route's guards (`@auth`, `@apiKey`, `@roles`) with the answers guards may give
+ * (401, 403, 429), and `text/event-stream` for `@sse` routes.
  *
  * @example
  * const document = buildOpenApi(aex.routes(), { info: { title: "Notes", version: "1.0.0" } });
@@ -151,6 +196,7 @@ export function buildOpenApi(routes: readonly RouteInfo[], options: OpenApiOptio
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const tags = new Set<string>();
   const ids = new Set<string>();
+  const schemes = new Map<string, SecuritySchemeDoc["scheme"]>();
   for (const route of routes) {
     if (!METHODS.has(route.method) || !route.path.startsWith("/")) continue;
     const { path, names } = openApiPath(route.path);
@@ -161,7 +207,7 @@ export function buildOpenApi(routes: readonly RouteInfo[], options: OpenApiOptio
     if (ids.has(id)) id = `${id}.${method}`;
     for (let n = 2; ids.has(id); n++) id = `${route.controller}.${route.handler}.${method}${n}`;
     ids.add(id);
-    item[method] = operation(route, names, options.toJsonSchema, id);
+    item[method] = operation(route, names, options.toJsonSchema, id, schemes);
     tags.add(route.controller);
   }
   return {
@@ -170,5 +216,6 @@ export function buildOpenApi(routes: readonly RouteInfo[], options: OpenApiOptio
     ...(options.servers ? { servers: options.servers } : {}),
     tags: [...tags].map((name) => ({ name })),
     paths,
+    ...(schemes.size > 0 ? { components: { securitySchemes: Object.fromEntries(schemes) } } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Aex } from "../app/aex";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
+import type { StepOpenApi } from "./definitions";
 import { isDecoratorContext, methodDecorator, type AexMethodDecorator } from "./method-decorator";
 import { addStep } from "./registry";
 
@@ -21,6 +22,9 @@ export type DecoratorStep = IAsyncMiddleware &
  * (as a decorator, or given to `aex.use`), and finds what the app's plugins set up.
  * Called directly (a router's middleware), it is built once, without an app.
  *
+ * `openapi` says what the step adds to its route's OpenAPI operation (the security scheme
+ * a guard enforces, the answers it may give instead of the handler).
+ *
  * @example
  * ```ts
  * const timed = decoratorStep("timed", (req, res, scope) => { scope.inner.t0 = Date.now(); });
@@ -28,10 +32,14 @@ export type DecoratorStep = IAsyncMiddleware &
  * class A { @get("/") @timed home() {} } // for one method
  * ```
  */
-export function decoratorStep(name: string, step: Step | { build(app: Aex | undefined): Step }): DecoratorStep {
+export function decoratorStep(
+  name: string,
+  step: Step | { build(app: Aex | undefined): Step },
+  openapi?: StepOpenApi,
+): DecoratorStep {
   const build = typeof step === "function" ? () => step : (app: Aex | undefined) => step.build(app);
   const decorate = methodDecorator((holder, key) =>
-    addStep(holder, key, { name, build: (context) => build(context.app) }),
+    addStep(holder, key, { name, build: (context) => build(context.app), ...(openapi ? { openapi } : {}) }),
   );
   let unbound: Step | null = typeof step === "function" ? step : null;
   function dual(a: unknown, b: unknown, c: unknown): unknown {

@@ -14,6 +14,26 @@ export interface BuildContext {
   readonly app: Aex;
 }
 
+/** A security scheme as OpenAPI 3.1's `components.securitySchemes` holds it. */
+export interface SecuritySchemeDoc {
+  /** The scheme's name in `components.securitySchemes` (e.g. `"bearerAuth"`). */
+  readonly name: string;
+  /** The Security Scheme Object: `{ type: "http", scheme: "bearer" }`, `{ type: "apiKey", in, name }`… */
+  readonly scheme: Readonly<Record<string, unknown>>;
+}
+
+/** What a step adds to its route's OpenAPI operation (guards say what they enforce). */
+export interface StepOpenApi {
+  /** Schemes the step accepts, any one of them; the operation requires them (`security`). */
+  readonly security?: readonly SecuritySchemeDoc[];
+  /** The step also lets requests through with no credentials (`{}` among the requirements). */
+  readonly optional?: boolean;
+  /** Roles the step requires, listed in each security requirement (OpenAPI 3.1 allows role names). */
+  readonly roles?: readonly string[];
+  /** Answers the step may give instead of the handler, by status: their descriptions. */
+  readonly responses?: Readonly<Record<string, string>>;
+}
+
 /**
  * A step recorded by a decorator (`@body`, `@filter`, a plugin's…). It is built once,
  * at `prepare()`, into the function that runs per request.
@@ -26,6 +46,8 @@ export interface StepDefinition {
   readonly name: string;
   /** Makes the step for one route, at `prepare()`: the app, the controller and the method are known then. */
   build(context: BuildContext): Step;
+  /** What the step adds to the route's OpenAPI operation. */
+  readonly openapi?: StepOpenApi;
 }
 
 /** A route recorded by `@http` and its family. */
@@ -48,4 +70,6 @@ export interface RouteDefinition {
   readonly upgrade?: boolean;
   /** Steps that run before the method's decorator steps (e.g. `@rest`'s body parsing). */
   readonly before?: readonly StepDefinition[];
+  /** The media type of a successful answer, for OpenAPI (`@sse`: `text/event-stream`). */
+  readonly produces?: string;
 }

@@ -44,6 +44,7 @@ export function sse(path: string, options: SseOptions = {}): AexMethodDecorator 
       methods: ["GET"],
       urls: [path],
       compact: false,
+      produces: "text/event-stream",
       handler: ({ app, instance, methodName }) => {
         const streams = openStreams(app);
         const method = (instance as Record<string | symbol, SseHandler>)[methodName];
