@@ -10,11 +10,11 @@ async function load(
   req: AexRequest,
   store: Store,
   settings: ResolvedSessionOptions,
-): Promise<{ id: string; data: SessionData } | null> {
+): Promise<{ id: string; data: SessionData; signed: string } | null> {
   const raw = req.cookies.get(settings.name);
   const id = raw === undefined ? null : unsign(raw, settings.secrets);
   const data = id === null ? undefined : await store.get(id);
-  return id === null || data === undefined ? null : { id, data };
+  return id === null || data === undefined ? null : { id, data, signed: raw as string };
 }
 
 /**
@@ -53,8 +53,21 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
         const found = await load(req, sessions, settings);
         const current =
           found === null
-            ? new Session({ id: newSessionId(), cookieId: null, store: sessions, options: settings, res }, {})
-            : new Session({ id: found.id, cookieId: found.id, store: sessions, options: settings, res }, found.data);
+            ? new Session(
+                { id: newSessionId(), cookieId: null, signed: null, store: sessions, options: settings, res },
+                {},
+              )
+            : new Session(
+                {
+                  id: found.id,
+                  cookieId: found.id,
+                  signed: { id: found.id, value: found.signed, current: settings.secrets.length === 1 },
+                  store: sessions,
+                  options: settings,
+                  res,
+                },
+                found.data,
+              );
         scope.provide("session", current);
         res.beforeEnd(() => current.save());
       };

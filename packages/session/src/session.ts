@@ -25,6 +25,11 @@ interface SessionState {
   id: string;
   /** The id the client's cookie names (null for a new session). */
   cookieId: string | null;
+  /**
+   * The last signed id: the client's cookie, or the value last sent (null: none yet);
+   * `current` when the current secret signed it.
+   */
+  signed: { readonly id: string; readonly value: string; readonly current: boolean } | null;
   /** JSON of the data as last loaded or saved. */
   saved: string;
   /** JSON of the identity keys' values as last loaded or saved. */
@@ -78,7 +83,7 @@ export class Session {
     }
     await state.store.set(state.id, JSON.parse(json) as SessionData, state.options.ttl);
     state.saved = json;
-    if (isNew || state.options.rolling) this.setCookie(sign(state.id, state.options.secrets), state.options.ttl);
+    if (isNew || state.options.rolling) this.setCookie(this.signedId(), state.options.ttl);
     state.cookieId = state.id;
   }
 
@@ -114,9 +119,20 @@ export class Session {
     if (state.cookieId === null) return;
     await state.store.touch?.(state.id, state.options.ttl);
     // After the head went out (a stream), the cookie keeps its Max-Age; the store's copy lives on.
-    if (state.options.rolling && !state.res.headersSent) {
-      this.setCookie(sign(state.id, state.options.secrets), state.options.ttl);
-    }
+    if (state.options.rolling && !state.res.headersSent) this.setCookie(this.signedId(), state.options.ttl);
+  }
+
+  /**
+   * The id signed with the current secret. The client's cookie is exactly that when there
+   * is one secret, so a rolling cookie costs no HMAC; after a rotation it is signed anew.
+   */
+  private signedId(): string {
+    const state = this[STATE];
+    const last = state.signed;
+    if (last !== null && last.id === state.id && last.current) return last.value;
+    const value = sign(state.id, state.options.secrets);
+    state.signed = { id: state.id, value, current: true };
+    return value;
   }
 
   private setCookie(value: string, maxAge: number): void {

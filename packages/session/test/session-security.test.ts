@@ -90,6 +90,62 @@ describe("session id rotation on identity change (secure default)", () => {
     }
   });
 
+  // The rolling cookie re-sends the client's own signed value; once the id rotates, it must be
+  // the new id that goes out, however often the session is saved in the request.
+  it("sends the new id after a rotation even when the handler saves again", async () => {
+    const store = new MemoryStore();
+    class Login {
+      @post("/visit")
+      @session(store, { secret: SECRET })
+      visit(_req: AexRequest, res: AexResponse, scope: Scope) {
+        scope.session.visits = 1;
+        res.end("ok");
+      }
+
+      @post("/login")
+      @session(store, { secret: SECRET })
+      async login(_req: AexRequest, res: AexResponse, scope: Scope) {
+        scope.session.user = "ada";
+        await scope.session.save();
+        await scope.session.save();
+        res.end("in");
+      }
+    }
+    const browser = new Aex().push(Login).inject();
+    await browser.post("/visit");
+    const before = unsign(browser.cookies.get("aex.sid") ?? "", [SECRET]);
+    const login = await browser.post("/login");
+    expect(login.headers["set-cookie"]).toHaveLength(1);
+    const after = unsign(browser.cookies.get("aex.sid") ?? "", [SECRET]);
+    expect(after).not.toBeNull();
+    expect(after).not.toBe(before);
+    expect(store.get(after!)).toEqual({ visits: 1, user: "ada" });
+  });
+
+  it("re-signs a cookie of a retired secret with the current one as it rolls", async () => {
+    const store = new MemoryStore();
+    const make = (secret: string | string[]) => {
+      class Visits {
+        @post("/visit")
+        @session(store, { secret })
+        visit(_req: AexRequest, res: AexResponse, scope: Scope) {
+          scope.session.visits = (scope.session.visits ?? 0) + 1;
+          res.end(String(scope.session.visits));
+        }
+      }
+      return new Aex().push(Visits);
+    };
+    const first = make("old secret").inject();
+    expect((await first.post("/visit")).text()).toBe("1");
+    const cookie = first.cookies.get("aex.sid")!;
+    const rotated = make(["new secret", "old secret"]).inject();
+    rotated.cookies.set("aex.sid", cookie);
+    expect((await rotated.post("/visit")).text()).toBe("2");
+    const resigned = rotated.cookies.get("aex.sid")!;
+    expect(resigned).not.toBe(cookie);
+    expect(unsign(resigned, ["new secret"])).toBe(unsign(cookie, ["old secret"]));
+  });
+
   it("identityKeys: [] turns rotation off; a custom list rotates on its keys", async () => {
     const off = appWith(new MemoryStore(), { identityKeys: [] });
     const custom = appWith(new MemoryStore(), { identityKeys: ["visits"] });
