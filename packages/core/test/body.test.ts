@@ -154,12 +154,27 @@ describe("@body(type, options)", () => {
     expect(answer).toContain('"code":"AEX_BODY_TOO_LARGE"');
   });
 
-  it("gives an empty body for another content type or no body", async () => {
-    expect((await send(base, "POST", "/json", { headers: form, body: "a=1" })).json()).toEqual({
+  it("gives an empty body for another content type (body-parser's rule)", async () => {
+    const wrong = await send(base, "POST", "/json", { headers: form, body: "a=1" });
+    expect(wrong.status).toBe(200);
+    expect(wrong.json()).toEqual({ body: {}, polluted: null });
+  });
+
+  it("gives an empty body to a request without one", async () => {
+    expect((await send(base, "POST", "/text")).json()).toEqual({ text: "" });
+    expect((await send(base, "POST", "/json", { headers: { "Content-Length": "0" } })).json()).toEqual({
       body: {},
       polluted: null,
     });
-    expect((await send(base, "POST", "/text")).json()).toEqual({ text: "" });
+  });
+
+  it("answers a corrupt gzip body 400 AEX_BODY_INVALID (not zlib's own code)", async () => {
+    const res = await send(base, "POST", "/json", {
+      headers: { ...json, "Content-Encoding": "gzip" },
+      body: '{"not":"gzip"}',
+    });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ status: 400, code: "AEX_BODY_INVALID" });
   });
 
   it("strips __proto__ and constructor.prototype from JSON", async () => {

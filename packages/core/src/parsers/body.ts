@@ -40,6 +40,13 @@ const CODES: Record<string, string> = {
   "request.size.invalid": "AEX_BODY_INVALID",
 };
 
+/** Codes for body-parser errors without a known `type`, by status. */
+const BY_STATUS: Record<number, string> = {
+  400: "AEX_BODY_INVALID",
+  413: "AEX_BODY_TOO_LARGE",
+  415: "AEX_BODY_UNSUPPORTED_ENCODING",
+};
+
 const SUSPECT = Symbol("aex.body.suspect");
 type Suspectable = IncomingMessage & { [SUSPECT]?: boolean };
 
@@ -75,7 +82,8 @@ function emptyBody(type: BodyType): unknown {
 /**
  * The step that parses a body of `type` into `scope.body` and `req.body`. An unknown
  * type falls back to urlencoded. Malformed input is a 400, an oversize body a 413, a
- * body of another content type an empty body.
+ * body of another content type an empty body (body-parser's rule, which the AEX README
+ * promises for `@body`).
  */
 export function bodyStep(type: string = "urlencoded", options: BodyOptions = {}): Step {
   const kind: BodyType = type === "json" || type === "text" || type === "raw" ? type : "urlencoded";
@@ -99,7 +107,9 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
         guard.stop();
         if (error !== undefined && error !== null) {
           const known = toHttpError(error);
-          const code = CODES[(error as { type?: string }).type ?? ""];
+          // Errors body-parser passes on untyped (a corrupt gzip stream…) get the code of their status.
+          const own = known.code?.startsWith("AEX_") === true ? known.code : undefined;
+          const code = CODES[(error as { type?: string }).type ?? ""] ?? own ?? BY_STATUS[known.status];
           reject(code ? new HttpError(known.status, known.message, { code, cause: error }) : known);
           return;
         }
