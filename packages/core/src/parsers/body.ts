@@ -108,8 +108,8 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
         if (error !== undefined && error !== null) {
           const known = toHttpError(error);
           // Errors body-parser passes on untyped (a corrupt gzip stream…) get the code of their status.
-          const own = known.code?.startsWith("AEX_") === true ? known.code : undefined;
-          const code = CODES[(error as { type?: string }).type ?? ""] ?? own ?? BY_STATUS[known.status];
+          const own = known.code?.startsWith("AEX_") === true;
+          const code = CODES[(error as { type?: string }).type ?? ""] ?? (own ? undefined : BY_STATUS[known.status]);
           reject(code ? new HttpError(known.status, known.message, { code, cause: error }) : known);
           return;
         }
