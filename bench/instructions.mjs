@@ -11,7 +11,7 @@
 // Options: --servers raw,aex,fastify --scenarios 1,2,3,9,10 --warm 5000 --count 10000
 //          --runs 1 (the median of several) --port 4800 --keep DIR (callgrind files)
 // Servers and scenarios are bench/src/scenarios.ts's; pairs that measure one feature:
-//   logging:  --servers aex,aex-nolog,fastify,fastify-log --scenarios 1,2
+//   logging:  --servers aex,aex-nolog,aex-log,fastify,fastify-log --scenarios 1,2
 //   ops:      --servers ops-off,compress-on,metrics-on --scenarios 1,11,12,13
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";

@@ -219,8 +219,10 @@ for (let i = 0; i < 200; i++) {
 }
 
 const port = Number(process.argv[2]);
-// `nolog` as second argument: the app without its default logger (the logging cost pair).
-new Aex(process.argv[3] === "nolog" ? { logger: false } : {})
+// Second argument, for the logging cost pairs: `nolog` turns the default logger off, `log`
+// adds a line per request (as Fastify's `logger: true` does).
+const mode = process.argv[3];
+new Aex(mode === "nolog" ? { logger: false } : mode === "log" ? { logRequests: true } : {})
   .push(Bench)
   .push(Validation)
   .push(ManyRoutes)

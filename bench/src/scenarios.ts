@@ -231,6 +231,7 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
   // Pairs for `pnpm bench:instructions`, not in the default run: the cost of logging,
   // of Fastify's helmet, of compress() and metrics().
   "aex-nolog": [{ script: "dist/aex-server.js", args: ["nolog"], scenarios: [...BASIC, 7, 8, 9, 10] }],
+  "aex-log": [{ script: "dist/aex-server.js", args: ["log"], scenarios: BASIC }],
   "fastify-log": [{ script: "servers/fastify-logger.js", scenarios: [1, 2, 3, 4, 5] }],
   "fastify-helmet": [{ script: "servers/fastify-helmet.js", scenarios: BASIC }],
   "ops-off": [{ script: "dist/aex-ops-off.js", scenarios: [1, 11, 12, 13] }],
