@@ -60,6 +60,19 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
+/** Each entry's body, decoded once: a memory store hands out the same entry on every hit. */
+const decoded = new WeakMap<CachedResponse, Buffer>();
+
+function bodyOf(entry: CachedResponse): Buffer {
+  let body = decoded.get(entry);
+  if (body === undefined) decoded.set(entry, (body = Buffer.from(entry.body, "base64")));
+  return body;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
 function answer(req: AexRequest, res: AexResponse, entry: CachedResponse, hit: boolean): void {
   for (const [name, value] of Object.entries(entry.headers)) res.setHeader(name, value);
   res.setHeader("ETag", entry.etag);
@@ -71,7 +84,7 @@ function answer(req: AexRequest, res: AexResponse, entry: CachedResponse, hit: b
     return;
   }
   res.statusCode = entry.status;
-  const body = Buffer.from(entry.body, "base64");
+  const body = bodyOf(entry);
   res.setHeader("Content-Length", body.byteLength);
   res.end(req.method === "HEAD" ? undefined : body);
 }
@@ -116,22 +129,40 @@ function cacheStep(options: CacheOptions, cache: Cache): Step {
   const vary = (options.vary ?? []).map((name) => name.toLowerCase());
   const control = `${options.private ? "private" : "public"}, max-age=${Math.floor(options.ttl)}`;
   const maxSize = options.maxSize ?? 1024 * 1024;
-  return async (req, res, scope) => {
+  // Synchronous when the store answers synchronously (the memory store): a hit then costs
+  // no promise, as the line runs sync steps without one.
+  const serve = (req: AexRequest, res: AexResponse, scope: Scope, key: string, entry: unknown): false | undefined => {
+    if (entry === undefined) {
+      miss(req, res, scope, key);
+      return undefined;
+    }
+    answer(req, res, entry as CachedResponse, true);
+    return false;
+  };
+  const unreadable = (key: string, error: unknown): undefined => {
+    log("cannot read %s, answering uncached: %O", key, error);
+    return undefined;
+  };
+  return (req, res, scope) => {
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
     if (!options.private && req.headers.authorization !== undefined) return undefined;
     let key = `route:${options.key ? options.key(req, scope) : req.url}`;
     for (const name of vary) key += `\n${name}=${String(req.headers[name] ?? "")}`;
-    let entry: CachedResponse | undefined;
+    let entry: unknown;
     try {
-      entry = await cache.get<CachedResponse>(key);
+      entry = cache.store.get(key);
     } catch (error) {
-      log("cannot read %s, answering uncached: %O", key, error);
-      return undefined;
+      return unreadable(key, error);
     }
-    if (entry !== undefined) {
-      answer(req, res, entry, true);
-      return false;
-    }
+    if (!isThenable(entry)) return serve(req, res, scope, key, entry);
+    return Promise.resolve(entry).then(
+      (found) => serve(req, res, scope, key, found),
+      (error: unknown) => unreadable(key, error),
+    );
+  };
+
+  /** Runs the handler with its answer captured, then stores and sends it. */
+  function miss(req: AexRequest, res: AexResponse, scope: Scope, key: string): void {
     const tags = typeof options.tags === "function" ? options.tags(req, scope) : (options.tags ?? []);
     // Headers set before this step belong to this exchange (request id, rate-limit counts,
     // the instance that answered): a hit, on this process or another, sets its own.
@@ -155,8 +186,7 @@ function cacheStep(options: CacheOptions, cache: Cache): Step {
       }
       answer(req, res, fresh, false);
     });
-    return undefined;
-  };
+  }
 }
 
 /**
