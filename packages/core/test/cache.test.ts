@@ -166,6 +166,88 @@ describe("@cache({ ttl }) with the memory store", () => {
   });
 });
 
+describe("a cache hit's head", () => {
+  class Pages {
+    @get("/plain")
+    @cache({ ttl: 60 })
+    plain(_req: AexRequest, res: AexResponse) {
+      res.json({ page: "plain" });
+    }
+
+    @get("/own-csp")
+    @cache({ ttl: 60 })
+    ownCsp(_req: AexRequest, res: AexResponse) {
+      res.setHeader("Content-Security-Policy", "default-src 'none'");
+      res.json({ page: "own" });
+    }
+  }
+
+  /** The raw head lines of an answer over a real socket, lower-cased names, in order. */
+  async function headOf(port: number, path: string): Promise<string[]> {
+    const { connect } = await import("node:net");
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+      );
+      let text = "";
+      socket.on("data", (chunk: Buffer) => (text += String(chunk)));
+      socket.on("error", reject);
+      socket.on("close", () =>
+        resolve(
+          text
+            .split("\r\n\r\n")[0]
+            .split("\r\n")
+            .slice(1)
+            .map((line) => line.split(":")[0].toLowerCase()),
+        ),
+      );
+    });
+  }
+
+  it("carries the security headers once, its own request id, ETag and X-Cache: HIT, like the miss", async () => {
+    const aex = new Aex().push(Pages);
+    await aex.start(0, "127.0.0.1");
+    try {
+      const miss = await headOf(aex.port!, "/plain");
+      const hit = await headOf(aex.port!, "/plain");
+      const names = (head: string[]) => [...head].filter((name) => name !== "date").sort();
+      expect(names(hit)).toEqual(names(miss));
+      expect(new Set(hit).size).toBe(hit.length); // no header twice
+      expect(hit).toEqual(
+        expect.arrayContaining([
+          "content-security-policy",
+          "x-content-type-options",
+          "x-request-id",
+          "etag",
+          "x-cache",
+          "cache-control",
+        ]),
+      );
+      const res = await fetch(`http://127.0.0.1:${aex.port}/plain`);
+      expect(res.headers.get("x-cache")).toBe("HIT");
+      expect(await res.json()).toEqual({ page: "plain" });
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("keeps a handler's own security header, not doubled by the app's", async () => {
+    const aex = new Aex().push(Pages);
+    await aex.start(0, "127.0.0.1");
+    try {
+      await headOf(aex.port!, "/own-csp");
+      const hit = await headOf(aex.port!, "/own-csp");
+      expect(hit.filter((name) => name === "content-security-policy")).toHaveLength(1);
+      const res = await fetch(`http://127.0.0.1:${aex.port}/own-csp`);
+      expect(res.headers.get("x-cache")).toBe("HIT");
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'");
+      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
 describe("MemoryCacheStore", () => {
   it("evicts the least recently used entry past maxEntries", () => {
     const store = new MemoryCacheStore({ maxEntries: 2 });

@@ -9,6 +9,7 @@ import { addStep } from "../registry/registry";
 import type { Scope } from "../scope/scope";
 import { cacheOf } from "./app-cache";
 import type { Cache } from "./cache";
+import { SECURITY_HEADER_NAMES } from "../security/headers";
 
 const log = debug("aex:cache");
 
@@ -60,13 +61,36 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
-/** Each entry's body, decoded once: a memory store hands out the same entry on every hit. */
-const decoded = new WeakMap<CachedResponse, Buffer>();
+/** What a hit sends, made once per entry: a memory store hands out the same entry each time. */
+interface Prepared {
+  /** The body, decoded from base64. */
+  readonly body: Buffer;
+  /**
+   * The head as a flat `[name, value, …]` list for `res.writeHeadList` (X-Cache last), or
+   * null when the entry sets a security header itself (then its headers go one by one).
+   */
+  readonly list: string[] | null;
+}
 
-function bodyOf(entry: CachedResponse): Buffer {
-  let body = decoded.get(entry);
-  if (body === undefined) decoded.set(entry, (body = Buffer.from(entry.body, "base64")));
-  return body;
+const prepared = new WeakMap<CachedResponse, Prepared>();
+
+function prepare(entry: CachedResponse): Prepared {
+  let ready = prepared.get(entry);
+  if (ready !== undefined) return ready;
+  const body = Buffer.from(entry.body, "base64");
+  let list: string[] | null = [];
+  for (const [name, value] of Object.entries(entry.headers)) {
+    const lower = name.toLowerCase();
+    if (SECURITY_HEADER_NAMES.has(lower)) {
+      list = null;
+      break;
+    }
+    for (const one of Array.isArray(value) ? value : [value]) list.push(lower, one);
+  }
+  list?.push("etag", entry.etag, "content-length", String(body.byteLength), "x-cache", "HIT");
+  ready = { body, list };
+  prepared.set(entry, ready);
+  return ready;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -74,6 +98,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function answer(req: AexRequest, res: AexResponse, entry: CachedResponse, hit: boolean): void {
+  const { body, list } = prepare(entry);
+  const head = req.method !== "HEAD" && req.headers["if-none-match"] === undefined && hit ? list : null;
+  if (head !== null) {
+    // The common hit: one head from the entry's list, the body as it was kept.
+    res.writeHeadList(entry.status, head);
+    res.end(body);
+    return;
+  }
   for (const [name, value] of Object.entries(entry.headers)) res.setHeader(name, value);
   res.setHeader("ETag", entry.etag);
   res.setHeader("X-Cache", hit ? "HIT" : "MISS");
@@ -84,7 +116,6 @@ function answer(req: AexRequest, res: AexResponse, entry: CachedResponse, hit: b
     return;
   }
   res.statusCode = entry.status;
-  const body = bodyOf(entry);
   res.setHeader("Content-Length", body.byteLength);
   res.end(req.method === "HEAD" ? undefined : body);
 }

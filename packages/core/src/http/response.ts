@@ -243,9 +243,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
     if (CAN_SPLICE_HEAD) {
       TYPE_LENGTH[1] = type;
       TYPE_LENGTH[3] = length;
-      let lines = block === null ? "" : tls ? block.linesTls : block.lines;
-      if (id !== undefined) lines += `${idHeader}: ${id}\r\n`;
-      writeHeadWithLines(this, this.statusCode, TYPE_LENGTH, lines);
+      this.spliceHead(this.statusCode, TYPE_LENGTH);
       return;
     }
     let head: string[];
@@ -259,6 +257,29 @@ export class AexResponse extends ServerResponse<AexRequest> {
     head[head.length - 3] = type;
     head[head.length - 1] = length;
     ServerResponse.prototype.writeHead.call(this, this.statusCode, head);
+  }
+
+  /**
+   * Writes the head: `status` and `headers`, a flat `[name, value, …]` list of lower-case
+   * names and valid values, plus the security headers and the request id. When nothing
+   * was set on the response before, it takes node's array fast path with those added as
+   * one precomputed string (a cache hit's answer); otherwise it is `writeHead`. `headers`
+   * must not name a security header.
+   */
+  writeHeadList(status: number, headers: readonly string[]): void {
+    if (CAN_SPLICE_HEAD && !hasHeadersSet(this) && this.writeHead === AexResponse.prototype.writeHead) {
+      this.spliceHead(status, headers);
+    } else this.writeHead(status, headers as string[]);
+  }
+
+  /** node's writeHead with `headers`, and the security headers and request id spliced in. */
+  private spliceHead(status: number, headers: readonly string[]): void {
+    const block = this.securityHeaders;
+    const idHeader = this.requestIdHeader;
+    const id = idHeader === null ? undefined : this.req?.id;
+    let lines = block === null ? "" : block.hsts !== null && this.overTls ? block.linesTls : block.lines;
+    if (id !== undefined) lines += `${idHeader}: ${id}\r\n`;
+    writeHeadWithLines(this, status, headers, lines);
   }
 
   /**

@@ -66,6 +66,14 @@ const HEADER_NAMES = {
   xXssProtection: ["X-XSS-Protection", "0"],
 } as const satisfies Record<string, readonly [string, string]>;
 
+/** Every header a block may carry, lower case (and `x-powered-by`, which blocks remove). */
+export const SECURITY_HEADER_NAMES: ReadonlySet<string> = new Set([
+  "content-security-policy",
+  "strict-transport-security",
+  "x-powered-by",
+  ...Object.values(HEADER_NAMES).map(([name]) => name.toLowerCase()),
+]);
+
 /** The header block of an app or route, computed once: nothing about it is built per request. */
 export interface SecurityHeaders {
   /** The options it was made from (a route's `@headers` merges over them). */
