@@ -330,16 +330,18 @@ describe("openapi(aex, options) and aex.routes()", () => {
       bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
       apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
     });
+    // Plain reads, no asymmetric matchers: Bun's toMatchObject writes its matchers into the
+    // object it checks, and `doc` is shared with the YAML test.
+    const described = (responses: unknown, status: string) =>
+      (responses as Record<string, { description: string }>)[status].description;
     const reports = doc.paths["/reports"].get;
     expect(reports.security).toEqual([{ bearerAuth: ["admin"] }]);
-    expect(reports.responses).toMatchObject({
-      "401": { description: expect.stringContaining("bearer token") },
-      "403": { description: expect.stringContaining("role") },
-    });
+    expect(described(reports.responses, "401")).toContain("bearer token");
+    expect(described(reports.responses, "403")).toContain("role");
     const store = doc.paths["/reports/{id}"].post;
     expect(store.security).toEqual([{ apiKey: [] }]);
     expect(Object.keys(store.responses as object).sort()).toEqual(["201", "401", "429"]);
-    expect(doc.paths["/raw"].put.responses).toMatchObject({ "403": { description: expect.stringContaining("CSRF") } });
+    expect(described(doc.paths["/raw"].put.responses, "403")).toContain("CSRF");
     // Routes without guards require nothing.
     expect(doc.paths["/compact"].get.security).toBeUndefined();
   });
