@@ -231,6 +231,30 @@ describe("a cache hit's head", () => {
     }
   });
 
+  // Regression: a header set as a list went out as repeated pairs, and on a hit whose
+  // response already had headers node kept only the last value.
+  it("replays a header set as a list whole, on the one-go head and after a step's own header", async () => {
+    class Linked {
+      @get("/linked")
+      @cache({ ttl: 60 })
+      linked(_req: AexRequest, res: AexResponse) {
+        res.setHeader("Link", ["</a.css>; rel=preload", "</b.js>; rel=preload"]);
+        res.json({ page: "linked" });
+      }
+    }
+    const plain = new Aex().push(Linked);
+    const stepped = new Aex();
+    stepped.use((_req, res) => void res.setHeader("X-Instance", "b"));
+    stepped.push(Linked);
+    for (const aex of [plain, stepped]) {
+      const client = aex.inject();
+      await client.get("/linked");
+      const hit = await client.get("/linked");
+      expect(hit.headers["x-cache"]).toBe("HIT");
+      expect(hit.headers.link).toBe("</a.css>; rel=preload, </b.js>; rel=preload");
+    }
+  });
+
   it("keeps a handler's own security header, not doubled by the app's", async () => {
     const aex = new Aex().push(Pages);
     await aex.start(0, "127.0.0.1");

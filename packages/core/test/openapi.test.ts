@@ -368,6 +368,23 @@ describe("openapi(aex, options) and aex.routes()", () => {
     expect(mixed.components.securitySchemes.cookie_token).toEqual({ type: "apiKey", in: "cookie", name: "token" });
   });
 
+  // Regression: an optional guard beside a required one added `{}`, which let calls through
+  // with no credentials at all; only the optional guard may be skipped.
+  it("keeps a required guard in every requirement when another guard is optional", () => {
+    class Both {
+      @get("/both")
+      @auth({ keys: "a-test-secret-that-is-long-enough-for-hs256", optional: true })
+      @apiKey({ keys: ["k_live_0123456789abcdef"] })
+      both(_req: AexRequest, res: AexResponse) {
+        res.end();
+      }
+    }
+    const both = buildOpenApi(new Aex().push(Both).routes()) as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
+    expect(both.paths["/both"].get.security).toEqual([{ bearerAuth: [], apiKey: [] }, { apiKey: [] }]);
+  });
+
   it("serves the same document as YAML, and HEAD without a body", async () => {
     const yaml = await httpGet(base, "/openapi.yaml");
     expect(yaml.status).toBe(200);

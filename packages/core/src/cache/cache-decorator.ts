@@ -85,7 +85,9 @@ function prepare(entry: CachedResponse): Prepared {
       list = null;
       break;
     }
-    for (const one of Array.isArray(value) ? value : [value]) list.push(lower, one);
+    // One line per name: node's writeHead sets array pairs one by one when headers were set
+    // before, and a repeated name would keep only its last value. Set-Cookie is never kept.
+    list.push(lower, Array.isArray(value) ? value.join(", ") : value);
   }
   list?.push("etag", entry.etag, "content-length", String(body.byteLength), "x-cache", "HIT");
   ready = { body, list };

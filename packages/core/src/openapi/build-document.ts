@@ -98,18 +98,20 @@ function securityOf(
 ): JsonSchema[] | undefined {
   const roles = definitions.flatMap((d) => d.openapi?.roles ?? []);
   let requirements: Record<string, string[]>[] = [{}];
-  let optional = false;
+  let guarded = false;
   for (const definition of definitions) {
     const security = definition.openapi?.security;
     if (security === undefined || security.length === 0) continue;
-    optional ||= definition.openapi?.optional === true;
+    guarded = true;
     for (const { name, scheme } of security) schemes.set(name, scheme);
+    // An optional step may also be passed with no credentials: "none" is one more choice.
+    const choices: (string | null)[] = security.map(({ name }) => name);
+    if (definition.openapi?.optional === true) choices.push(null);
     requirements = requirements.flatMap((requirement) =>
-      security.map(({ name }) => ({ ...requirement, [name]: [...roles] })),
+      choices.map((name) => (name === null ? requirement : { ...requirement, [name]: [...roles] })),
     );
   }
-  if (requirements.length === 1 && Object.keys(requirements[0]).length === 0) return undefined;
-  return optional ? [...requirements, {}] : requirements;
+  return guarded ? requirements : undefined;
 }
 
 function operation(
