@@ -1,7 +1,7 @@
 import { slidingCount, type RateLimitAlgorithm, type RateLimitHit, type RateLimitStore } from "./rate-limit-store";
 
 interface Window {
-  /** Start of the current window (ms since epoch, aligned to windowMs). */
+  /** Start of the current window: the key's first hit, then whole windows after it. */
   start: number;
   current: number;
   previous: number;
@@ -36,19 +36,19 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   hit(key: string, windowMs: number, algorithm: RateLimitAlgorithm, now = Date.now()): RateLimitHit {
-    const start = now - (now % windowMs);
     let window = this.windows.get(key);
-    if (window === undefined || window.start < start - windowMs) {
-      window = { start, current: 0, previous: 0 };
-    } else if (window.start < start) {
-      window = { start, current: 0, previous: window.current };
+    if (window === undefined || now >= window.start + 2 * windowMs) {
+      // A key's windows start at its first hit (none or only stale ones before).
+      window = { start: now, current: 0, previous: 0 };
+    } else if (now >= window.start + windowMs) {
+      window = { start: window.start + windowMs, current: 0, previous: window.current };
     }
     window.current++;
     // Re-inserting keeps the Map in last-use order, so eviction drops the stalest key.
     this.windows.delete(key);
     this.windows.set(key, window);
     this.evict(now, windowMs);
-    const elapsed = now - start;
+    const elapsed = Math.max(0, now - window.start); // the clock may step back
     const count =
       algorithm === "fixed" ? window.current : slidingCount(window.current, window.previous, elapsed, windowMs);
     return { count, resetMs: windowMs - elapsed };

@@ -22,15 +22,20 @@ export interface RedisRateLimitStoreOptions {
 }
 
 /*
- * One atomic script per hit: count this request in the current window, set the window to
- * expire after the next one, and read the previous window for the sliding estimate. The
- * clock is Redis's own (TIME), so every instance agrees on window boundaries.
+ * One atomic script per hit. A key's windows start at its first hit (KEYS[1]:a holds that
+ * start until two windows pass without a hit); the script counts this request in the
+ * current window, lets the window's counter expire after the next one, and reads the
+ * previous window for the sliding estimate. The clock is Redis's own (TIME), so every
+ * instance agrees on the windows.
  */
 const SCRIPT = `
 local window = tonumber(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local start = now - (now % window)
+local anchor = tonumber(redis.call('GET', KEYS[1] .. ':a') or '')
+if anchor == nil or now >= anchor + 2 * window or now < anchor then anchor = now end
+local start = anchor + math.floor((now - anchor) / window) * window
+redis.call('SET', KEYS[1] .. ':a', start, 'PX', start + 2 * window - now)
 local current = redis.call('INCR', KEYS[1] .. ':' .. start)
 if current == 1 then redis.call('PEXPIRE', KEYS[1] .. ':' .. start, window * 2) end
 local previous = 0

@@ -141,18 +141,26 @@ describe("rateLimit(options)", () => {
 });
 
 describe("MemoryRateLimitStore", () => {
-  it("counts a fixed window and starts again in the next one", () => {
+  it("counts a fixed window from the key's first hit and starts again in the next one", () => {
     const store = new MemoryRateLimitStore();
-    expect(store.hit("k", 10_000, "fixed", 1_000)).toEqual({ count: 1, resetMs: 9_000 });
-    expect(store.hit("k", 10_000, "fixed", 9_999).count).toBe(2);
-    expect(store.hit("k", 10_000, "fixed", 10_000)).toEqual({ count: 1, resetMs: 10_000 });
+    expect(store.hit("k", 10_000, "fixed", 1_000)).toEqual({ count: 1, resetMs: 10_000 });
+    expect(store.hit("k", 10_000, "fixed", 10_999)).toEqual({ count: 2, resetMs: 1 });
+    expect(store.hit("k", 10_000, "fixed", 11_000)).toEqual({ count: 1, resetMs: 10_000 });
+  });
+
+  // Regression (notes login limit flake): windows aligned to the clock split a burst that
+  // crossed a minute, so the 6th of 6 quick logins could pass a limit of 5 a minute.
+  it("keeps a quick burst in one window across a clock boundary", () => {
+    const store = new MemoryRateLimitStore();
+    const counts = [59_998, 59_999, 60_000, 60_001].map((now) => store.hit("k", 60_000, "fixed", now).count);
+    expect(counts).toEqual([1, 2, 3, 4]);
   });
 
   it("weighs the previous window in for a sliding window", () => {
     const store = new MemoryRateLimitStore();
     for (let i = 0; i < 4; i++) store.hit("k", 10_000, "sliding", 2_000);
-    // Half-way through the next window: 1 + 4 × 0.5.
-    expect(store.hit("k", 10_000, "sliding", 15_000).count).toBe(3);
+    // Half-way through the next window (12 000 to 22 000): 1 + 4 × 0.5.
+    expect(store.hit("k", 10_000, "sliding", 17_000).count).toBe(3);
     // Two windows later nothing of the old count is left.
     expect(store.hit("k", 10_000, "sliding", 40_000).count).toBe(1);
   });
