@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { AexError, type CookieOptions } from "@aex/core";
+import { AexError, ResponseCookies, type CookieOptions } from "@aex/core";
 import debug from "debug";
 
 const log = debug("aex:session");
@@ -51,6 +51,23 @@ export interface ResolvedSessionOptions {
   readonly cookie: CookieOptions;
   readonly identityKeys: readonly string[];
   readonly rolling: boolean;
+  /**
+   * What follows `name=value` in the cookie's `Set-Cookie` line with `Max-Age=ttl`, over
+   * HTTP and over HTTPS: made once, so a rolling cookie is one string per response.
+   */
+  readonly cookieTail: { readonly plain: string; readonly secure: string };
+}
+
+/** The attributes part of the `Set-Cookie` line `cookie` makes, checked by core's cookie writer. */
+function cookieTailOf(name: string, cookie: CookieOptions): string {
+  let line = "";
+  const capture = {
+    appendHeader: (_: string, value: unknown) => (line = String(value)),
+    getHeader: () => undefined,
+    setHeader: () => undefined,
+  };
+  new ResponseCookies(capture).set(name, "v", cookie);
+  return line.slice(name.length + 2);
 }
 
 /** A random secret standing in until one is set: made once per app (or per step). */
@@ -87,12 +104,18 @@ function secretsOf(secret: SessionOptions["secret"], fallback: () => string): st
 /** The options with defaults; `fallback` gives the secret when none is set. */
 export function resolveSessionOptions(options: SessionOptions, fallback: () => string): ResolvedSessionOptions {
   const ttl = options.ttl ?? 86_400;
+  const name = options.name ?? "aex.sid";
+  const cookie: CookieOptions = { httpOnly: true, sameSite: "Lax", path: "/", ...options.cookie, maxAge: ttl };
   return {
     secrets: secretsOf(options.secret, fallback),
-    name: options.name ?? "aex.sid",
+    name,
     ttl,
-    cookie: { httpOnly: true, sameSite: "Lax", path: "/", ...options.cookie, maxAge: ttl },
+    cookie,
     identityKeys: options.identityKeys ?? DEFAULT_IDENTITY_KEYS,
     rolling: options.rolling ?? true,
+    cookieTail: {
+      plain: cookieTailOf(name, { ...cookie, secure: cookie.secure ?? false }),
+      secure: cookieTailOf(name, { ...cookie, secure: cookie.secure ?? true }),
+    },
   };
 }

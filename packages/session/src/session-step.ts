@@ -2,19 +2,49 @@ import { decoratorStep, type AexRequest, type DecoratorStep } from "@aex/core";
 import { checkSecret, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, Session } from "./session";
 import { appSessions } from "./session-plugin";
-import { unsign } from "./signature";
+import { verify } from "./signature";
 import type { SessionData, Store } from "./store";
+
+/** How many verified cookies a session step remembers. */
+const VERIFIED_MAX = 4096;
+
+/**
+ * Cookies lately seen with a valid signature of the current secret, and the id each names:
+ * a returning client's cookie costs a Map lookup, not an HMAC. Only exact strings that
+ * passed the check are kept, so a forged cookie is always checked; bounded, oldest out first.
+ */
+class VerifiedCookies {
+  private readonly ids = new Map<string, string>();
+
+  constructor(private readonly secrets: readonly string[]) {}
+
+  /** The id `cookie` names if a secret signed it, and whether that was the current secret. */
+  idOf(cookie: string): { id: string; current: boolean } | null {
+    const known = this.ids.get(cookie);
+    if (known !== undefined) return { id: known, current: true };
+    const verified = verify(cookie, this.secrets);
+    if (verified === null) return null;
+    if (verified.secret === 0) {
+      if (this.ids.size >= VERIFIED_MAX) this.ids.delete(this.ids.keys().next().value as string);
+      this.ids.set(cookie, verified.value);
+    }
+    return { id: verified.value, current: verified.secret === 0 };
+  }
+}
 
 /** The id the request's cookie names (if its signature holds) and that session's data. */
 async function load(
   req: AexRequest,
   store: Store,
   settings: ResolvedSessionOptions,
-): Promise<{ id: string; data: SessionData; signed: string } | null> {
+  verified: VerifiedCookies,
+): Promise<{ id: string; data: SessionData; signed: string; current: boolean } | null> {
   const raw = req.cookies.get(settings.name);
-  const id = raw === undefined ? null : unsign(raw, settings.secrets);
-  const data = id === null ? undefined : await store.get(id);
-  return id === null || data === undefined ? null : { id, data, signed: raw as string };
+  const named = raw === undefined ? null : verified.idOf(raw);
+  const data = named === null ? undefined : await store.get(named.id);
+  return named === null || data === undefined
+    ? null
+    : { id: named.id, data, signed: raw as string, current: named.current };
 }
 
 /**
@@ -49,8 +79,9 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
       const defaults = appSessions(app);
       const sessions = store ?? defaults.store;
       const settings = resolveSessionOptions(options ?? defaults.options, defaults.fallbackSecret);
+      const verified = new VerifiedCookies(settings.secrets);
       return async (req, res, scope) => {
-        const found = await load(req, sessions, settings);
+        const found = await load(req, sessions, settings, verified);
         const current =
           found === null
             ? new Session(
@@ -61,7 +92,7 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
                 {
                   id: found.id,
                   cookieId: found.id,
-                  signed: { id: found.id, value: found.signed, current: settings.secrets.length === 1 },
+                  signed: { id: found.id, value: found.signed, current: found.current },
                   store: sessions,
                   options: settings,
                   res,

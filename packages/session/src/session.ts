@@ -12,6 +12,9 @@ export function newSessionId(): string {
 
 const STATE = Symbol("aex.session");
 
+/** A signed id as `sign` makes it: nothing in it needs encoding in a cookie. */
+const SIGNED_ID = /^[\w-]+\.[\w-]+$/;
+
 /** The values of the identity keys, as one comparable string. */
 function identityOf(data: object, keys: readonly string[]): string {
   if (keys.length === 0) return "";
@@ -140,6 +143,13 @@ export class Session {
     if (res.headersSent) {
       // The client will never learn this id: say so rather than lose the session quietly.
       log("cannot set the session cookie: headers already sent (await session.save() before writing)");
+      return;
+    }
+    if (maxAge === options.ttl && SIGNED_ID.test(value) && res.getHeader("set-cookie") === undefined) {
+      // The usual line (a signed id, the whole ttl, no other cookie yet): made once, at setup.
+      const tail =
+        (options.cookie.secure ?? res.req.secure === true) ? options.cookieTail.secure : options.cookieTail.plain;
+      res.appendHeader("Set-Cookie", `${options.name}=${value}${tail}`);
       return;
     }
     res.cookies.set(options.name, value, {

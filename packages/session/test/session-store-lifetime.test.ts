@@ -90,6 +90,13 @@ describe("sliding expiry and session.touch()", () => {
         res.end(String(scope.session.user ?? "nobody"));
       }
 
+      @get("/theme")
+      @session(shared, { secret: SECRET, ttl: 100, rolling })
+      theme(_req: AexRequest, res: AexResponse) {
+        res.cookies.set("theme", "dark", { maxAge: 60 });
+        res.end("dark");
+      }
+
       /** Shortens the entry, touches, and reports the lifetime Redis then holds. */
       @post("/touch")
       @session(shared, { secret: SECRET, ttl: 100 })
@@ -121,6 +128,14 @@ describe("sliding expiry and session.touch()", () => {
     ]);
     expect(sessionId(browser.cookies)).toBe(key.slice("slide:".length));
     expect(String(me.headers["set-cookie"])).toBe(String(login.headers["set-cookie"]));
+  });
+
+  it("rolls the session cookie beside a cookie the handler sets, with the same line", async () => {
+    const browser = app().inject();
+    await browser.post("/login");
+    const me = await browser.get("/me");
+    const theme = await browser.get("/theme");
+    expect(theme.headers["set-cookie"]).toEqual(["theme=dark; Max-Age=60; Path=/", String(me.headers["set-cookie"])]);
   });
 
   it("sends the cookie only when it changes with rolling: false", async () => {

@@ -113,12 +113,17 @@ describe.each([
   it("gives a forged or tampered cookie an empty session", async () => {
     const jar = new CookieJar(base);
     await jar.send("POST", "/user/login", { headers: form, body: "name=alice" });
-    const [id] = jar.cookies.get("aex.sid")!.split(".");
-    for (const forged of [`${id}.AAAA`, id, sign(id, ["another secret"]), `x${jar.cookies.get("aex.sid")}`]) {
+    // Once sent back, the genuine cookie is one the step remembers as verified.
+    expect((await jar.send("GET", "/user/profile")).text).toBe('{"name":"alice"}');
+    const signed = jar.cookies.get("aex.sid")!;
+    const [id] = signed.split(".");
+    const flipped = signed.slice(0, -1) + (signed.endsWith("A") ? "B" : "A");
+    for (const forged of [`${id}.AAAA`, id, sign(id, ["another secret"]), `x${signed}`, flipped, `${signed}x`]) {
       const res = await new CookieJar(base).send("GET", "/user/profile", { headers: { Cookie: `aex.sid=${forged}` } });
       expect(res.status).toBe(200);
       expect(res.text).toBe("null");
     }
+    expect((await jar.send("GET", "/user/profile")).text).toBe('{"name":"alice"}');
   });
 
   it("never adopts a session id the client made up (no fixation)", async () => {

@@ -6,7 +6,7 @@ import type { AexRequest } from "./request";
 import { ResponseCookies } from "./cookies";
 import { HttpError } from "../errors/http-error";
 import { failResponse } from "./send-error";
-import { addRequestId, addSecurityHeaders, hasHeadersSet } from "../security/apply-headers";
+import { addRequestId, addSecurityHeaders, hasHeadersSet, setsHeaderOf } from "../security/apply-headers";
 import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../security/head-splice";
 import type { SecurityHeaders } from "../security/headers";
 import { invalidHeader } from "../security/invalid-header";
@@ -112,10 +112,21 @@ export class AexResponse extends ServerResponse<AexRequest> {
     headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
   ): this {
     const block = this.securityHeaders;
-    if (block !== null) addSecurityHeaders(this, block, block.hsts !== null && this.overTls);
-    if (this.requestIdHeader !== null) addRequestId(this, this.requestIdHeader, this.req?.id);
     try {
-      return super.writeHead(statusCode, reason as string, headers);
+      // Where node allows and the response names none of them itself, the security headers
+      // and the request id go in as one string (security/head-splice.ts), not header by header.
+      const extra = typeof reason === "string" ? headers : reason;
+      if (CAN_SPLICE_HEAD && !setsHeaderOf(this, extra, this.requestIdHeader)) {
+        this.spliceHead(statusCode, reason, headers);
+        return this;
+      }
+      if (block !== null) addSecurityHeaders(this, block, block.hsts !== null && this.overTls);
+      if (this.requestIdHeader !== null) addRequestId(this, this.requestIdHeader, this.req?.id);
+      // With headers set, node merges only a flat [name, value…] list, not [[name, value]…].
+      const merged = Array.isArray(extra) && Array.isArray(extra[0]) ? (extra as unknown as string[][]).flat() : extra;
+      return typeof reason === "string"
+        ? super.writeHead(statusCode, reason, merged)
+        : super.writeHead(statusCode, merged);
     } catch (error) {
       throw invalidHeader(error);
     }
@@ -272,14 +283,21 @@ export class AexResponse extends ServerResponse<AexRequest> {
     } else this.writeHead(status, headers as string[]);
   }
 
-  /** node's writeHead with `headers`, and the security headers and request id spliced in. */
-  private spliceHead(status: number, headers: readonly string[]): void {
+  /**
+   * node's writeHead with its arguments, and the security headers and request id spliced
+   * in. Neither may be named by the response's own headers.
+   */
+  private spliceHead(
+    status: number,
+    reason?: string | OutgoingHttpHeaders | readonly OutgoingHttpHeader[],
+    headers?: OutgoingHttpHeaders | readonly OutgoingHttpHeader[],
+  ): void {
     const block = this.securityHeaders;
     const idHeader = this.requestIdHeader;
     const id = idHeader === null ? undefined : this.req?.id;
     let lines = block === null ? "" : block.hsts !== null && this.overTls ? block.linesTls : block.lines;
     if (id !== undefined) lines += `${idHeader}: ${id}\r\n`;
-    writeHeadWithLines(this, status, headers, lines);
+    writeHeadWithLines(this, status, reason, headers, lines);
   }
 
   /**

@@ -1,5 +1,5 @@
-import { ServerResponse, type IncomingMessage } from "node:http";
-import type { SecurityHeaders } from "./headers";
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
+import { SECURITY_HEADER_NAMES, type SecurityHeaders } from "./headers";
 
 type OutHeaders = Record<string, [string, string | number | readonly string[]]>;
 
@@ -17,6 +17,35 @@ export function hasHeadersSet(res: ServerResponse): boolean {
   if (OUT_HEADERS === undefined) return res.getHeaderNames().length > 0;
   const headers = (res as unknown as Record<symbol, OutHeaders | null | undefined>)[OUT_HEADERS];
   return headers !== null && headers !== undefined;
+}
+
+/**
+ * Whether the response's own headers, those set on it and `extra` (writeHead's argument),
+ * name a security header, `X-Powered-By` or the request id header `idHeader`: then those
+ * are merged header by header, not spliced into the head as one string. True where node's
+ * header store cannot be seen.
+ */
+export function setsHeaderOf(
+  res: ServerResponse,
+  extra: OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | undefined,
+  idHeader: string | null,
+): boolean {
+  if (OUT_HEADERS === undefined) return true;
+  const named = (name: string) => SECURITY_HEADER_NAMES.has(name) || name === idHeader;
+  const own = (res as unknown as Record<symbol, OutHeaders | null | undefined>)[OUT_HEADERS];
+  if (own !== null && own !== undefined) for (const name in own) if (named(name)) return true;
+  if (extra === undefined || extra === null) return false;
+  if (!Array.isArray(extra)) {
+    for (const name in extra) if (named(name.toLowerCase())) return true;
+    return false;
+  }
+  // node takes [name, value, name, value…] and [[name, value]…].
+  const pairs = Array.isArray(extra[0]);
+  for (let i = 0; i < extra.length; i += pairs ? 1 : 2) {
+    const name = pairs ? (extra[i] as readonly unknown[])[0] : extra[i];
+    if (named(String(name).toLowerCase())) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ServerResponse, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
 
 /** node's own methods and fields of a response, used here: `_storeHeader` builds `_header`. */
 interface NodeHead {
@@ -31,19 +31,27 @@ export function spliceHeadLines(Response: { prototype: object }): void {
 }
 
 /**
- * node's `writeHead(status, headers)` with `lines` (`Name: value\r\n`…, already validated)
- * put in the head right after the status line, as one string: node checks and copies only
- * `headers`. The response's class must have gone through {@link spliceHeadLines}.
+ * node's `writeHead(status, reason?, headers?)` with `lines` (`Name: value\r\n`…, already
+ * validated) put in the head right after the status line, as one string: node checks and
+ * copies only the response's own headers. The response's class must have gone through
+ * {@link spliceHeadLines}.
  */
 export function writeHeadWithLines(
   res: ServerResponse,
   status: number,
-  headers: OutgoingHttpHeaders | readonly string[],
+  reason: string | OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | undefined,
+  headers: OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | undefined,
   lines: string,
 ): void {
   pendingLines = lines;
   try {
-    ServerResponse.prototype.writeHead.call(res, status, headers as OutgoingHttpHeaders);
+    const writeHead = ServerResponse.prototype.writeHead as (
+      this: ServerResponse,
+      status: number,
+      reason?: unknown,
+      headers?: unknown,
+    ) => ServerResponse;
+    writeHead.call(res, status, reason, headers);
   } finally {
     // writeHead threw before building the head: the lines must not reach another response.
     pendingLines = null;
@@ -69,7 +77,7 @@ function probe(): boolean {
     spliceHeadLines(Probe);
     const req = { method: "GET", httpVersionMajor: 1, httpVersionMinor: 1, headers: {} } as IncomingMessage;
     const res = new Probe(req);
-    writeHeadWithLines(res, 200, ["content-length", "0"], "x-aex-probe: 1\r\n");
+    writeHeadWithLines(res, 200, ["content-length", "0"], undefined, "x-aex-probe: 1\r\n");
     res.end();
     const sent = (res as unknown as NodeHead).outputData;
     return (
