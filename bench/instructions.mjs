@@ -10,6 +10,7 @@
 // Needs valgrind (Debian package). Slow: several minutes per server and scenario.
 // Options: --servers raw,aex,fastify --scenarios 1,2,3,9,10 --warm 5000 --count 10000
 //          --runs 1 (the median of several) --port 4800 --keep DIR (callgrind files)
+//          --write (put the table in RESULTS.md instead of printing it only)
 // Servers and scenarios are bench/src/scenarios.ts's; pairs that measure one feature:
 //   logging:  --servers aex,aex-nolog,aex-log,fastify,fastify-log --scenarios 1,2
 //   ops:      --servers ops-off,compress-on,metrics-on --scenarios 1,11,12,13
@@ -31,6 +32,7 @@ const { values: opts } = parseArgs({
     // First port used; another run on the same machine needs another range.
     port: { type: "string", default: "4800" },
     keep: { type: "string" },
+    write: { type: "boolean", default: false },
   },
 });
 
@@ -155,5 +157,6 @@ ${legend}
 | --- | ${servers.map(() => "---:").join(" | ")} | ${others.map(() => "---:").join(" | ")} |
 ${lines.join("\n")}`;
 console.log(`\n${section}`);
-// One section per set of servers: the main run, the logging pair and the ops trio keep theirs.
-writeResultsSection(base === "raw" ? "instructions" : `instructions-${servers.join("-")}`, section);
+// Only with --write: RESULTS.md keeps a table curated from several runs (each row names its
+// command), which a quick measurement must not overwrite. One section per set of servers.
+if (opts.write) writeResultsSection(base === "raw" ? "instructions" : `instructions-${servers.join("-")}`, section);

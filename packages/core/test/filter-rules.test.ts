@@ -1,4 +1,5 @@
 import { RULE_TYPES, filter, type FilterRule } from "@aex/core";
+import isEmail from "validator/lib/isEmail";
 import { filterApp } from "./support/filter-app";
 
 /** Sends `{ v: value }` as JSON to a route whose rule for `v` is `rule`. */
@@ -71,6 +72,54 @@ describe("@filter rule types", () => {
     it.each(bad.map((v) => [JSON.stringify(v), v]))("refuses %s with rule type", async (_label, value) => {
       await expectInvalid(full, value);
     });
+  });
+});
+
+describe("@filter email", () => {
+  // The email rule takes a shortcut for plain addresses; its verdicts must be validator's.
+  it("accepts and refuses exactly what validator's isEmail does", async () => {
+    const addresses = [
+      "a@b.co",
+      "A_B%C+D-E@EXAMPLE.COM",
+      "first.last@sub.domain.example",
+      "a..b@example.com",
+      ".a@example.com",
+      "a.@example.com",
+      "a@-b.com",
+      "a@b-.com",
+      "a@b--c.com",
+      "a@b.c",
+      "a@b.123",
+      "a@localhost",
+      "a@b_c.com",
+      "a@b..com",
+      "a@b.com.",
+      "a@xn--bcher-kva.example",
+      "a@b.xn--p1ai",
+      "üser@example.com",
+      '"quoted name"@example.com',
+      "a@[127.0.0.1]",
+      "a b@example.com",
+      "a@example.com\n",
+      "Name <a@example.com>",
+      "a@b@example.com",
+      `${"x".repeat(64)}@example.com`,
+      `${"x".repeat(65)}@example.com`,
+      `a@${"d".repeat(63)}.com`,
+      `a@${"d".repeat(64)}.com`,
+      `a@${`${"d".repeat(60)}.`.repeat(4)}com`,
+      `${"x".repeat(64)}@${`${"d".repeat(60)}.`.repeat(3)}${"e".repeat(5)}.com`,
+    ];
+    const app = filterApp({ body: { v: { type: "email" } } });
+    const client = app.inject();
+    const verdicts = [];
+    for (const address of addresses) {
+      const res = await client.post("/body").json({ v: address });
+      verdicts.push({ address, status: res.status });
+    }
+    expect(verdicts).toEqual(addresses.map((address) => ({ address, status: isEmail(address) ? 200 : 400 })));
+    // Both sides of the rule are present in the table.
+    expect(new Set(verdicts.map((v) => v.status))).toEqual(new Set([200, 400]));
   });
 });
 

@@ -31,21 +31,25 @@ export function setsHeaderOf(
   idHeader: string | null,
 ): boolean {
   if (OUT_HEADERS === undefined) return true;
-  const named = (name: string) => SECURITY_HEADER_NAMES.has(name) || name === idHeader;
   const own = (res as unknown as Record<symbol, OutHeaders | null | undefined>)[OUT_HEADERS];
-  if (own !== null && own !== undefined) for (const name in own) if (named(name)) return true;
+  if (own !== null && own !== undefined) for (const name in own) if (isAdded(name, idHeader)) return true;
   if (extra === undefined || extra === null) return false;
   if (!Array.isArray(extra)) {
-    for (const name in extra) if (named(name.toLowerCase())) return true;
+    for (const name in extra) if (isAdded(name.toLowerCase(), idHeader)) return true;
     return false;
   }
   // node takes [name, value, name, value…] and [[name, value]…].
   const pairs = Array.isArray(extra[0]);
   for (let i = 0; i < extra.length; i += pairs ? 1 : 2) {
     const name = pairs ? (extra[i] as readonly unknown[])[0] : extra[i];
-    if (named(String(name).toLowerCase())) return true;
+    if (isAdded(String(name).toLowerCase(), idHeader)) return true;
   }
   return false;
+}
+
+/** Whether `name` (lower case) is a header Aex adds to responses or drops from them. */
+function isAdded(name: string, idHeader: string | null): boolean {
+  return SECURITY_HEADER_NAMES.has(name) || name === idHeader;
 }
 
 /**

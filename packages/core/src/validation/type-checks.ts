@@ -33,6 +33,19 @@ export interface TypeCheckFactory {
   build(rule: FilterRule): TypeCheck;
 }
 
+/**
+ * Addresses validator's `isEmail` accepts for certain: dot-separated ASCII atoms, an `@`,
+ * host-name labels and a letters-only TLD, within its length limits (64 before the `@`, 254
+ * in all). The common address skips its option merging and domain splitting; any other goes
+ * to `isEmail`, so what passes is exactly what `isEmail` passes.
+ */
+const PLAIN_EMAIL = /^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** validator's `isEmail`, with {@link PLAIN_EMAIL}'s shortcut. */
+export function isEmailAddress(value: string): boolean {
+  return (value.length <= 254 && value.indexOf("@") <= 64 && PLAIN_EMAIL.test(value)) || isEmail(value);
+}
+
 const TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|24:00(?::00)?)$/;
 
 /** A check on strings only (validator's checks): other values are of the wrong type. */
@@ -72,7 +85,7 @@ const plainObject = (value: unknown): boolean => typeof value === "object" && va
 export const TYPE_CHECKS: Readonly<Record<RuleType, TypeCheckFactory>> = {
   string: text("a string", () => true),
   text: text("a string", () => true),
-  email: text("an email address", (v) => isEmail(v)),
+  email: text("an email address", isEmailAddress),
   url: text("a URL", (v) => isURL(v)),
   fqdn: text("a domain name", (v) => isFQDN(v)),
   ip: text("an IP address", (v) => isIP(v)),

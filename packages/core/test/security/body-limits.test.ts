@@ -151,6 +151,13 @@ describe("body limits (secure defaults)", () => {
       });
       expect(strings.status).toBe(200);
       expect(strings.json()).toEqual({ s: "[".repeat(500) });
+      // Many brackets, little depth: 300 objects side by side are 2 levels.
+      const wide = await send(base, "POST", "/big-json", {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ i }))),
+      });
+      expect(wide.status).toBe(200);
+      expect(wide.json()).toHaveLength(300);
       const over = await send(base, "POST", "/big-json", {
         headers: { "content-type": "application/json" },
         body: deep(65),
