@@ -2,10 +2,21 @@ import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { BodyLimits } from "./body-limits";
+import { bodyWatch, type WatchedRead } from "./body-watch";
 import { lingerClose } from "./linger-close";
 
 /** A body read's refusal: answer this error, then close without resetting the client. */
 export type Refuse = (error: HttpError) => void;
+
+/** What watches one body read: stop it when the read settles. */
+export interface BodyGuard {
+  /** Stops watching (the read settled). */
+  stop(): void;
+  /** Refuses the body: stops, linger-closes the connection, and fails the read with `error`. */
+  refuse: Refuse;
+  /** Counts a chunk the reader received (when the guard does not listen itself). */
+  received(chunk: Buffer): void;
+}
 
 const tooLarge = (limit: number) =>
   new HttpError(413, `request entity too large (limit ${limit} bytes)`, {
@@ -19,9 +30,10 @@ const timedOut = (what: string) =>
 /**
  * Watches one body read. It refuses (through `fail`, once) a body whose `Content-Length`
  * or received bytes pass `limit` (413; `null`: the parser counts), or that takes longer
- * than `bodyTimeout` or stays silent for `bodyIdleTimeout` (408). Every refusal
- * linger-closes the connection ({@link lingerClose}). Returns the function that stops
- * watching, to call when the read settles.
+ * than `bodyTimeout` or stays silent for `bodyIdleTimeout` (408; the process's one
+ * {@link bodyWatch} keeps time). Every refusal linger-closes the connection
+ * ({@link lingerClose}). With `listen` false the reader passes each chunk to `received`
+ * instead of the guard adding a `data` listener of its own.
  */
 export function guardBody(
   req: AexRequest,
@@ -29,51 +41,51 @@ export function guardBody(
   limit: number | null,
   limits: BodyLimits,
   fail: (error: HttpError) => void,
-): { stop: () => void; refuse: Refuse } {
+  listen = true,
+): BodyGuard {
   let done = false;
-  let timer: NodeJS.Timeout | null = null;
   let size = 0;
-  let chunks = 0;
-  const stop = () => {
-    done = true;
-    if (timer !== null) clearTimeout(timer);
-    req.off("data", onData);
-  };
-  const refuse: Refuse = (error) => {
-    if (done) return;
-    stop();
-    lingerClose(req, res, limits);
-    fail(error);
-  };
-  const onData = (chunk: Buffer) => {
-    chunks++;
-    size += chunk.length;
-    if (limit !== null && size > limit) refuse(tooLarge(limit));
+  let read: WatchedRead | null = null;
+  const guard: BodyGuard = {
+    stop() {
+      done = true;
+      if (read !== null) bodyWatch.delete(read);
+      if (listen) req.off("data", guard.received);
+    },
+    refuse(error) {
+      if (done) return;
+      guard.stop();
+      lingerClose(req, res, limits);
+      fail(error);
+    },
+    received(chunk) {
+      if (read !== null) read.chunks++;
+      size += chunk.length;
+      if (limit !== null && size > limit) guard.refuse(tooLarge(limit));
+    },
   };
   if (limit !== null && Number(req.headers["content-length"]) > limit) {
-    refuse(tooLarge(limit));
+    guard.refuse(tooLarge(limit));
     req.resume();
-    return { stop, refuse };
+    return guard;
   }
-  if (req.complete) return { stop, refuse };
-  req.on("data", onData);
+  if (req.complete) return guard;
+  if (listen) req.on("data", guard.received);
   const { bodyTimeout, bodyIdleTimeout } = limits;
   if (bodyTimeout > 0 || bodyIdleTimeout > 0) {
-    const started = Date.now();
-    let seen = 0;
-    const every = (left: number) => (bodyIdleTimeout > 0 ? Math.min(bodyIdleTimeout, left) : left);
-    const check = () => {
-      const left = bodyTimeout > 0 ? bodyTimeout - (Date.now() - started) : Infinity;
-      if (left <= 0) refuse(timedOut(`took longer than ${bodyTimeout} ms`));
-      else if (bodyIdleTimeout > 0 && chunks === seen) refuse(timedOut(`stalled for ${bodyIdleTimeout} ms`));
-      else {
-        seen = chunks;
-        timer = setTimeout(check, every(left));
-        timer.unref();
-      }
+    read = {
+      total: bodyTimeout,
+      idle: bodyIdleTimeout,
+      chunks: 0,
+      started: 0,
+      progressed: 0,
+      seen: 0,
+      expire: (why) =>
+        guard.refuse(
+          timedOut(why === "total" ? `took longer than ${bodyTimeout} ms` : `stalled for ${bodyIdleTimeout} ms`),
+        ),
     };
-    timer = setTimeout(check, every(bodyTimeout > 0 ? bodyTimeout : Infinity));
-    timer.unref();
+    bodyWatch.add(read);
   }
-  return { stop, refuse };
+  return guard;
 }

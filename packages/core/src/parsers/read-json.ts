@@ -69,17 +69,28 @@ export function readJson(
     let refused = false;
     let first: Buffer | null = null;
     let more: Buffer[] | null = null;
+    // One data listener for the guard's count and the read: node's emit copies the
+    // listener list for each chunk when there are two.
     const onData = (chunk: Buffer) => {
+      if (refused) return;
+      guard.received(chunk);
       if (refused) return;
       if (first === null) first = chunk;
       else (more ??= [first]).push(chunk);
     };
-    const guard = guardBody(req, res, limit, limits, (error) => {
-      refused = true;
-      first = more = null;
-      req.off("data", onData);
-      reject(error);
-    });
+    const guard = guardBody(
+      req,
+      res,
+      limit,
+      limits,
+      (error) => {
+        refused = true;
+        first = more = null;
+        req.off("data", onData);
+        reject(error);
+      },
+      false,
+    );
     if (refused) return;
     req.on("data", onData);
     req.on("error", (cause) => {

@@ -213,6 +213,36 @@ describe("body limits (secure defaults)", () => {
       expect(codeOf(text)).toBe("AEX_BODY_TIMEOUT");
     });
 
+    it("each app's reads keep their own limits: a patient app's stalled body outlives an impatient one's", async () => {
+      const patient = new Aex({ limits: { bodyIdleTimeout: 60_000, bodyTimeout: 120_000 } }).push(Upload);
+      const patientBase = await listen(patient);
+      const url = new URL(patientBase);
+      const received: Buffer[] = [];
+      let closed = false;
+      const waiting = connect(Number(url.port), url.hostname, () =>
+        waiting.write(
+          "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        ),
+      );
+      waiting.on("data", (chunk) => received.push(chunk));
+      waiting.on("close", () => (closed = true));
+      try {
+        await new Promise((resolve) => waiting.once("connect", resolve));
+        // The impatient app (150 ms idle) refuses its own stalled body meanwhile.
+        const head = "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+        expect(codeOf(await trickle(base, head + "{", "", 0))).toBe("AEX_BODY_TIMEOUT");
+        expect(received).toEqual([]);
+        expect(closed).toBe(false);
+        // Its body finished, the patient app answers it.
+        waiting.write(`"a":"${"x".repeat(92)}"}`);
+        await new Promise((resolve) => waiting.once("data", resolve));
+        expect(Buffer.concat(received).toString()).toMatch(/^HTTP\/1\.1 200 /);
+      } finally {
+        waiting.destroy();
+        await patient.close();
+      }
+    });
+
     it("a multipart body that stalls answers 408", async () => {
       const boundary = "b";
       const head =
