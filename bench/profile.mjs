@@ -35,11 +35,8 @@ const base = `http://127.0.0.1:${port}`;
 const cookie = await checkProcess(base, name, { ...proc, scenarios: [scenario.id] });
 const { method, headers, body } = requestOf(scenario, cookie);
 delete headers["accept-encoding"]; // autocannon asks for no encoding
-const result = await load(
-  base + scenario.path,
-  { connections: 10, method, headers, body, amount: Number(amount) },
-  child.pid,
-);
+const flow = Number(pipelining) > 1 ? { connections: 50, pipelining: Number(pipelining) } : { connections: 10 };
+const result = await load(base + scenario.path, { ...flow, method, headers, body, amount: Number(amount) }, child.pid);
 console.log(`${name}, scenario ${id}: ${Math.round(result.requests.average)} req/s under the profiler`);
 await new Promise((resolve) => {
   child.once("exit", resolve);
