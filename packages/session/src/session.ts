@@ -10,20 +10,30 @@ export function newSessionId(): string {
   return randomBytes(24).toString("base64url");
 }
 
-const STATE = Symbol("aex.session");
-
 /** A signed id as `sign` makes it: nothing in it needs encoding in a cookie. */
 const SIGNED_ID = /^[\w-]+\.[\w-]+$/;
 
-/** The values of the identity keys, as one comparable string. */
+/**
+ * The values of the identity keys, as one comparable string: strings length-prefixed,
+ * objects as JSON, so two different sets of values never give the same string.
+ */
 function identityOf(data: object, keys: readonly string[]): string {
-  if (keys.length === 0) return "";
   const record = data as Record<string, unknown>;
-  return JSON.stringify(keys.map((key) => record[key] ?? null));
+  let identity = "";
+  for (let i = 0; i < keys.length; i++) {
+    const value = record[keys[i]];
+    identity +=
+      value === undefined || value === null
+        ? "-,"
+        : typeof value === "string"
+          ? `${value.length}:${value},`
+          : `${JSON.stringify(value)},`;
+  }
+  return identity;
 }
 const log = debug("aex:session");
 
-/** What a session needs to save itself; kept under a symbol so it is never serialized. */
+/** What a session needs to save itself; a private field, so it is never serialized. */
 interface SessionState {
   id: string;
   /** The id the client's cookie names (null for a new session). */
@@ -51,24 +61,33 @@ interface SessionState {
 export class Session {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- apps decide what a session holds
   [key: string]: any;
-  declare private [STATE]: SessionState;
+  readonly #state: SessionState;
 
   constructor(state: Omit<SessionState, "saved" | "destroyed" | "identity">, data: SessionData) {
-    const identity = identityOf(data, state.options.identityKeys);
-    Object.defineProperty(this, STATE, {
-      value: { ...state, saved: JSON.stringify(data), destroyed: false, identity },
-    });
+    // A private field and one literal: no defineProperty, no spread (measured: each costs
+    // about a microsecond per request).
+    this.#state = {
+      id: state.id,
+      cookieId: state.cookieId,
+      signed: state.signed,
+      saved: JSON.stringify(data),
+      identity: identityOf(data, state.options.identityKeys),
+      destroyed: false,
+      store: state.store,
+      options: state.options,
+      res: state.res,
+    };
     Object.assign(this, data);
   }
 
   /** The session's id (secret: never show it to other users). */
   get id(): string {
-    return this[STATE].id;
+    return this.#state.id;
   }
 
   /** Saves now if anything changed (the README's fix for "session lags"), and sets the cookie. */
   async save(): Promise<void> {
-    const state = this[STATE];
+    const state = this.#state;
     if (state.destroyed) return;
     const json = JSON.stringify(this);
     const identity = identityOf(this, state.options.identityKeys);
@@ -92,7 +111,7 @@ export class Session {
 
   /** Gives the session a new id, keeping its data (do it at login, against fixation). */
   async regenerate(): Promise<void> {
-    const state = this[STATE];
+    const state = this.#state;
     if (state.cookieId !== null) await state.store.destroy(state.cookieId);
     state.id = newSessionId();
     state.saved = "";
@@ -102,7 +121,7 @@ export class Session {
 
   /** Deletes the session from the store and the client (logout). */
   async destroy(): Promise<void> {
-    const state = this[STATE];
+    const state = this.#state;
     for (const key of Object.keys(this)) delete this[key];
     state.destroyed = true;
     state.saved = "{}";
@@ -118,7 +137,7 @@ export class Session {
    * default), in the cookie's `Max-Age`.
    */
   async touch(): Promise<void> {
-    const state = this[STATE];
+    const state = this.#state;
     if (state.cookieId === null) return;
     await state.store.touch?.(state.id, state.options.ttl);
     // After the head went out (a stream), the cookie keeps its Max-Age; the store's copy lives on.
@@ -130,7 +149,7 @@ export class Session {
    * is one secret, so a rolling cookie costs no HMAC; after a rotation it is signed anew.
    */
   private signedId(): string {
-    const state = this[STATE];
+    const state = this.#state;
     const last = state.signed;
     if (last !== null && last.id === state.id && last.current) return last.value;
     const value = sign(state.id, state.options.secrets);
@@ -139,7 +158,7 @@ export class Session {
   }
 
   private setCookie(value: string, maxAge: number): void {
-    const { res, options } = this[STATE];
+    const { res, options } = this.#state;
     if (res.headersSent) {
       // The client will never learn this id: say so rather than lose the session quietly.
       log("cannot set the session cookie: headers already sent (await session.save() before writing)");
