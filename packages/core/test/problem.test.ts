@@ -24,6 +24,21 @@ class Problems {
     throw new HttpError(400, '<img src=x onerror="alert(1)">', { code: "BAD" });
   }
 
+  @get("/store-down-sync")
+  storeDownSync(_req: AexRequest, res: AexResponse) {
+    res.beforeEnd(() => {
+      throw new HttpError(503, "The store is down", { code: "STORE_DOWN", expose: true });
+    });
+    res.end("never sent");
+  }
+
+  @get("/sync-task")
+  syncTask(_req: AexRequest, res: AexResponse) {
+    res.beforeEnd(() => res.setHeader("X-Saved", "at once"));
+    res.beforeEnd(async () => res.setHeader("X-Saved-Later", "after a tick"));
+    res.end("sent");
+  }
+
   @get("/store-down")
   storeDown(_req: AexRequest, res: AexResponse) {
     res.beforeEnd(() => Promise.reject(new HttpError(503, "The store is down", { code: "STORE_DOWN", expose: true })));
@@ -99,6 +114,27 @@ describe("problem details (RFC 9457)", () => {
     expect(res.json()).toMatchObject({ status: 503, code: "STORE_DOWN", detail: "The store is down" });
     expect(res.text()).not.toContain("never sent");
     expect(seen).toEqual(["STORE_DOWN"]);
+  });
+
+  it("answers a beforeEnd task that throws at once through the error path too", async () => {
+    const seen: string[] = [];
+    const aex = new Aex({ logger: false }).push(Problems);
+    aex.setErrorHandler((error) => {
+      seen.push(String(error.code));
+    });
+    const res = await aex.inject().get("/store-down-sync");
+    expect(res.status).toBe(503);
+    expect(res.json()).toMatchObject({ status: 503, code: "STORE_DOWN", detail: "The store is down" });
+    expect(res.text()).not.toContain("never sent");
+    expect(seen).toEqual(["STORE_DOWN"]);
+  });
+
+  it("sends what synchronous and asynchronous beforeEnd tasks set", async () => {
+    const res = await new Aex({ logger: false }).push(Problems).inject().get("/sync-task");
+    expect(res.status).toBe(200);
+    expect(res.text()).toBe("sent");
+    expect(res.headers["x-saved"]).toBe("at once");
+    expect(res.headers["x-saved-later"]).toBe("after a tick");
   });
 
   it("shows the default 404 to the custom error handler", async () => {

@@ -1,6 +1,6 @@
 import { decoratorStep, type AexRequest, type DecoratorStep } from "@aex/core";
 import { checkSecret, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
-import { newSessionId, Session } from "./session";
+import { newSessionId, SAVE, Session } from "./session";
 import { appSessions } from "./session-plugin";
 import { verify } from "./signature";
 import type { SessionData, Store } from "./store";
@@ -100,7 +100,7 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
                 found.data,
               );
         scope.provide("session", current);
-        res.beforeEnd(() => current.save());
+        res.beforeEnd(() => current[SAVE]());
       };
     },
   });

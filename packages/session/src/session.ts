@@ -33,6 +33,17 @@ function identityOf(data: object, keys: readonly string[]): string {
 }
 const log = debug("aex:session");
 
+/** The session step's way to save a session (and `touch`'s): not part of the public API. */
+export const SAVE: unique symbol = Symbol("aex.session.save");
+const TOUCH: unique symbol = Symbol("aex.session.touch");
+
+/** `next()` once `result` settled: at once when it is not a promise (a synchronous store). */
+function then(result: unknown, next: () => void | Promise<void>): void | Promise<void> {
+  return typeof (result as PromiseLike<unknown> | null)?.then === "function"
+    ? Promise.resolve(result).then(next)
+    : next();
+}
+
 /** What a session needs to save itself; a private field, so it is never serialized. */
 interface SessionState {
   id: string;
@@ -87,26 +98,43 @@ export class Session {
 
   /** Saves now if anything changed (the README's fix for "session lags"), and sets the cookie. */
   async save(): Promise<void> {
+    await this[SAVE]();
+  }
+
+  /**
+   * `save()`, synchronous as far as the store is: with a store that answers at once (the
+   * memory store) nothing waits, so the response that saves at its end goes out in the
+   * same tick.
+   */
+  [SAVE](): void | Promise<void> {
     const state = this.#state;
     if (state.destroyed) return;
     const json = JSON.stringify(this);
     const identity = identityOf(this, state.options.identityKeys);
     if (identity !== state.identity && state.cookieId !== null && state.cookieId === state.id) {
       // Who the user is changed (login, logout, new role): a new id, same data.
-      await state.store.destroy(state.cookieId);
-      state.id = newSessionId();
+      return then(state.store.destroy(state.cookieId), () => {
+        state.id = newSessionId();
+        return this.storeChanged(json, identity);
+      });
     }
+    return this.storeChanged(json, identity);
+  }
+
+  /** Stores the data if `json` differs from what was loaded or saved; else keeps it alive. */
+  private storeChanged(json: string, identity: string): void | Promise<void> {
+    const state = this.#state;
     state.identity = identity;
     const isNew = state.cookieId !== state.id;
     if (json === state.saved && !(isNew && json !== "{}")) {
       // Unchanged: keep it alive if it exists; an empty new session is never stored.
-      if (!isNew) await this.touch();
-      return;
+      return isNew ? undefined : this[TOUCH]();
     }
-    await state.store.set(state.id, JSON.parse(json) as SessionData, state.options.ttl);
-    state.saved = json;
-    if (isNew || state.options.rolling) this.setCookie(this.signedId(), state.options.ttl);
-    state.cookieId = state.id;
+    return then(state.store.set(state.id, JSON.parse(json) as SessionData, state.options.ttl), () => {
+      state.saved = json;
+      if (isNew || state.options.rolling) this.setCookie(this.signedId(), state.options.ttl);
+      state.cookieId = state.id;
+    });
   }
 
   /** Gives the session a new id, keeping its data (do it at login, against fixation). */
@@ -137,11 +165,17 @@ export class Session {
    * default), in the cookie's `Max-Age`.
    */
   async touch(): Promise<void> {
+    await this[TOUCH]();
+  }
+
+  /** `touch()`, synchronous as far as the store is. */
+  [TOUCH](): void | Promise<void> {
     const state = this.#state;
     if (state.cookieId === null) return;
-    await state.store.touch?.(state.id, state.options.ttl);
-    // After the head went out (a stream), the cookie keeps its Max-Age; the store's copy lives on.
-    if (state.options.rolling && !state.res.headersSent) this.setCookie(this.signedId(), state.options.ttl);
+    return then(state.store.touch?.(state.id, state.options.ttl), () => {
+      // After the head went out (a stream), the cookie keeps its Max-Age; the store's copy lives on.
+      if (state.options.rolling && !state.res.headersSent) this.setCookie(this.signedId(), state.options.ttl);
+    });
   }
 
   /**

@@ -355,14 +355,26 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this._ending = true;
     if (tasks === null) return super.end(chunk, encoding as BufferEncoding, callback);
     this._beforeEnd = null;
-    Promise.all(tasks.map((task) => task())).then(
-      () => super.end(chunk, encoding as BufferEncoding, callback),
-      (error: unknown) => {
-        // Nothing was sent: the error path may answer (and its handler see it unanswered).
-        this._ending = false;
-        this.failed(error);
-      },
-    );
+    // Nothing was sent when a task fails: the error path may answer (and its handler see it unanswered).
+    const failed = (error: unknown) => {
+      this._ending = false;
+      this.failed(error);
+    };
+    let pending: PromiseLike<unknown>[] | null = null;
+    try {
+      for (const task of tasks) {
+        const result = task();
+        if (typeof (result as PromiseLike<unknown> | null)?.then === "function") {
+          (pending ??= []).push(result as PromiseLike<unknown>);
+        }
+      }
+    } catch (error) {
+      failed(error);
+      return this;
+    }
+    // Tasks that finished at once (a memory store's save) end the response in this tick.
+    if (pending === null) return super.end(chunk, encoding as BufferEncoding, callback);
+    Promise.all(pending).then(() => super.end(chunk, encoding as BufferEncoding, callback), failed);
     return this;
   }
 
