@@ -10,6 +10,7 @@ import { AexError } from "../errors/aex-error";
 import { HttpError, toHttpError } from "../errors/http-error";
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
+import { acceptAbsoluteForm } from "../http/request-target";
 import { sendError, sendNotFound } from "../http/send-error";
 import { createLogger } from "../ops/logger";
 import { RequestIds } from "../ops/request-id";
@@ -412,6 +413,7 @@ export class Aex {
    */
   readonly handle = (req: AexRequest, res: AexResponse): void => {
     if (!this.prepared) this.prepare();
+    if (req.url?.charCodeAt(0) !== 47 /* / */) acceptAbsoluteForm(req);
     const id = this.requestIds.of(req);
     // Echoed when the head goes out (res.requestIdHeader), so a plain answer keeps node's
     // fast path for writing its head.
