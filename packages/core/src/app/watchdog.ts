@@ -1,11 +1,17 @@
 import type { AexResponse } from "../http/response";
+import { SlotList } from "./slot-list";
+
+/** Where a watched response finds its watchdog, to leave it when it ends (http/response.ts). */
+export const WATCHED_BY: unique symbol = Symbol("aex.watchedBy");
 
 /**
  * Finds responses a handler never finished. Instead of a timer per request it keeps
- * the unanswered ones in a set and sweeps it a few times per timeout period.
+ * the unanswered ones in a list and sweeps it a few times per timeout period; a response
+ * leaves the list when it ends (`res.end()` releases it), so a finished request is not
+ * kept alive until the next sweep.
  */
 export class Watchdog {
-  private readonly pending = new Set<AexResponse>();
+  private readonly pending = new SlotList<AexResponse>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -29,7 +35,9 @@ export class Watchdog {
 
   /** Watches a response from the moment its request arrives. */
   watch(res: AexResponse): void {
-    if (this.timer !== null) this.pending.add(res);
+    if (this.timer === null) return;
+    this.pending.add(res);
+    res[WATCHED_BY] = this;
   }
 
   /** Stops watching a response that has been answered. */
@@ -39,12 +47,12 @@ export class Watchdog {
 
   private sweep(): void {
     const now = Date.now();
-    for (const res of this.pending) {
+    this.pending.forEach((res) => {
       if (res.writableEnded || res.destroyed || res.keepOpen) this.pending.delete(res);
       else if (now - res.startedAt >= this.timeoutMs) {
         this.pending.delete(res);
         this.onTimeout(res);
       }
-    }
+    });
   }
 }

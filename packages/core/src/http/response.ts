@@ -11,6 +11,8 @@ import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../securit
 import type { SecurityHeaders } from "../security/headers";
 import { invalidHeader } from "../security/invalid-header";
 import type { ResponseContract } from "../openapi/response-contract";
+import { SLOT } from "../app/slot-list";
+import { WATCHED_BY, type Watchdog } from "../app/watchdog";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -72,6 +74,10 @@ export class AexResponse extends ServerResponse<AexRequest> {
    * out, unless the response set it itself.
    */
   declare requestIdHeader: string | null;
+  /** @internal Its index in its app's handler watch (-1: not watched). */
+  declare [SLOT]: number;
+  /** @internal The handler watch it is in, to leave when it ends. */
+  declare [WATCHED_BY]: Watchdog | null;
 
   /**
    * This response's CSP nonce (128 random bits, base64), made on first read: the
@@ -353,7 +359,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
   override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), callback?: () => void): this {
     const tasks = this._beforeEnd;
     this._ending = true;
-    if (tasks === null) return super.end(chunk, encoding as BufferEncoding, callback);
+    if (tasks === null) return this.endNow(chunk, encoding, callback);
     this._beforeEnd = null;
     // Nothing was sent when a task fails: the error path may answer (and its handler see it unanswered).
     const failed = (error: unknown) => {
@@ -373,9 +379,16 @@ export class AexResponse extends ServerResponse<AexRequest> {
       return this;
     }
     // Tasks that finished at once (a memory store's save) end the response in this tick.
-    if (pending === null) return super.end(chunk, encoding as BufferEncoding, callback);
-    Promise.all(pending).then(() => super.end(chunk, encoding as BufferEncoding, callback), failed);
+    if (pending === null) return this.endNow(chunk, encoding, callback);
+    Promise.all(pending).then(() => this.endNow(chunk, encoding, callback), failed);
     return this;
+  }
+
+  /** node's `end`, once nothing is left to run before it. */
+  private endNow(chunk: unknown, encoding: BufferEncoding | (() => void) | undefined, callback?: () => void): this {
+    // Answered: the handler timeout has nothing left to watch.
+    if (this[SLOT] !== -1) this[WATCHED_BY]?.release(this);
+    return super.end(chunk, encoding as BufferEncoding, callback);
   }
 
   /**
@@ -411,6 +424,8 @@ Object.assign(AexResponse.prototype, {
   securityHeaders: null,
   responseContract: null,
   requestIdHeader: null,
+  [SLOT]: -1,
+  [WATCHED_BY]: null,
 });
 
 type WriteCallback = (error: Error | null | undefined) => void;

@@ -2,6 +2,7 @@ import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { BodyLimits } from "./body-limits";
+import { SLOT } from "../app/slot-list";
 import { bodyWatch, type WatchedRead } from "./body-watch";
 import { lingerClose } from "./linger-close";
 
@@ -84,6 +85,7 @@ export function guardBody(
         guard.refuse(
           timedOut(why === "total" ? `took longer than ${bodyTimeout} ms` : `stalled for ${bodyIdleTimeout} ms`),
         ),
+      [SLOT]: -1,
     };
     bodyWatch.add(read);
   }

@@ -1,5 +1,7 @@
+import { SlotList, type Slotted } from "../app/slot-list";
+
 /** One body read followed by the {@link BodyWatch}. */
-export interface WatchedRead {
+export interface WatchedRead extends Slotted {
   /** Milliseconds the whole body may take (0: no limit). */
   readonly total: number;
   /** Milliseconds the body may go without a chunk (0: no limit). */
@@ -23,7 +25,7 @@ export interface WatchedRead {
  * the process alive.
  */
 class BodyWatch {
-  private readonly reads = new Set<WatchedRead>();
+  private readonly reads = new SlotList<WatchedRead>();
   private timer: NodeJS.Timeout | null = null;
   private period = Infinity;
 
@@ -50,12 +52,12 @@ class BodyWatch {
       return;
     }
     const now = Date.now();
-    for (const read of this.reads) {
+    this.reads.forEach((read) => {
       if (read.started === 0) {
         // First seen now: its clock starts here (at most a period late, never early).
         read.started = read.progressed = now;
         read.seen = read.chunks;
-        continue;
+        return;
       }
       if (read.chunks !== read.seen) {
         read.seen = read.chunks;
@@ -71,7 +73,7 @@ class BodyWatch {
         this.reads.delete(read);
         read.expire(why);
       }
-    }
+    });
   }
 }
 
