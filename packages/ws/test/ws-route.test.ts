@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import WebSocket from "ws";
 import {
   Aex,
@@ -317,5 +318,44 @@ describe("AEX_WS_CLOSING", () => {
     await closing;
     expect(await before.socket!.closed).toEqual({ code: 1001, reason: "Server shutting down" });
     await aex.close();
+  });
+});
+
+// Regression: an upgrade sent with an absolute-form target (`GET http://host/live`, which
+// RFC 9112 §3.2.2 says a server must accept) answered 404: plain requests were routed by
+// the target's path, upgrades were not.
+describe("absolute-form upgrade targets", () => {
+  it("upgrades GET http://host/live like GET /live", async () => {
+    class Live {
+      @ws("/live")
+      live(handler: WebSocketHandler) {
+        handler.send("hello");
+      }
+    }
+    const aex = new Aex({ logger: false }).push(Live);
+    await aex.start(0, "127.0.0.1");
+    try {
+      const head = await new Promise<string>((resolve, reject) => {
+        const socket = connect(aex.port as number, "127.0.0.1", () =>
+          socket.write(
+            "GET http://example.test/live HTTP/1.1\r\nHost: other.test\r\nUpgrade: websocket\r\n" +
+              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+          ),
+        );
+        let text = "";
+        socket.on("data", (chunk: Buffer) => {
+          text += chunk.toString("latin1");
+          if (!text.includes("\r\n\r\n")) return;
+          socket.destroy();
+          resolve(text.slice(0, text.indexOf("\r\n\r\n")));
+        });
+        socket.on("error", reject);
+      });
+      expect(head).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+      // The accept key RFC 6455 §1.3 derives from this request's key.
+      expect(head).toMatch(/\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=(\r\n|$)/i);
+    } finally {
+      await aex.close();
+    }
   });
 });

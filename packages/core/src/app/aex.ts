@@ -458,6 +458,7 @@ export class Aex {
    */
   readonly handleUpgrade = (req: AexRequest, socket: Duplex, head: Buffer): void => {
     if (!this.prepared) this.prepare();
+    if (req.url?.charCodeAt(0) !== 47 /* / */) acceptAbsoluteForm(req);
     // A client that resets mid-handshake must not become an unhandled error.
     socket.on("error", (error) => this.log.debug({ err: error }, "socket error during upgrade"));
     if (head.length > 0) socket.unshift(head);
