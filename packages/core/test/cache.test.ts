@@ -180,6 +180,12 @@ describe("a cache hit's head", () => {
       res.setHeader("Content-Security-Policy", "default-src 'none'");
       res.json({ page: "own" });
     }
+
+    @get("/empty")
+    @cache({ ttl: 60 })
+    empty(_req: AexRequest, res: AexResponse) {
+      res.status(204).end();
+    }
   }
 
   /** The raw head lines of an answer over a real socket, lower-cased names, in order. */
@@ -252,6 +258,28 @@ describe("a cache hit's head", () => {
       const hit = await client.get("/linked");
       expect(hit.headers["x-cache"]).toBe("HIT");
       expect(hit.headers.link).toBe("</a.css>; rel=preload, </b.js>; rel=preload");
+    }
+  });
+
+  // Regression: a 204 replayed from the cache sent `Content-Length: 0`, which RFC 9110
+  // §8.6 forbids in a 204 (the miss sent none).
+  it("replays a 204 without Content-Length, like the miss", async () => {
+    const aex = new Aex().push(Pages);
+    await aex.start(0, "127.0.0.1");
+    try {
+      const miss = await headOf(aex.port!, "/empty");
+      const hit = await headOf(aex.port!, "/empty");
+      expect(hit).toContain("x-cache");
+      expect(miss).not.toContain("content-length");
+      expect(hit).not.toContain("content-length");
+      for (const headers of [{}, { "If-None-Match": '"other"' }]) {
+        const res = await fetch(`http://127.0.0.1:${aex.port}/empty`, { headers });
+        expect(res.status).toBe(204);
+        expect(res.headers.get("x-cache")).toBe("HIT");
+        expect(res.headers.get("content-length")).toBeNull();
+      }
+    } finally {
+      await aex.close();
     }
   });
 

@@ -89,10 +89,17 @@ function prepare(entry: CachedResponse): Prepared {
     // before, and a repeated name would keep only its last value. Set-Cookie is never kept.
     list.push(lower, Array.isArray(value) ? value.join(", ") : value);
   }
-  list?.push("etag", entry.etag, "content-length", String(body.byteLength), "x-cache", "HIT");
+  list?.push("etag", entry.etag);
+  if (hasLength(entry.status)) list?.push("content-length", String(body.byteLength));
+  list?.push("x-cache", "HIT");
   ready = { body, list };
   prepared.set(entry, ready);
   return ready;
+}
+
+/** A 204 has no body and must not say `Content-Length` (RFC 9110 §8.6). */
+function hasLength(status: number): boolean {
+  return status !== 204;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -118,7 +125,7 @@ function answer(req: AexRequest, res: AexResponse, entry: CachedResponse, hit: b
     return;
   }
   res.statusCode = entry.status;
-  res.setHeader("Content-Length", body.byteLength);
+  if (hasLength(entry.status)) res.setHeader("Content-Length", body.byteLength);
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
