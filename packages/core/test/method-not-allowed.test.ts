@@ -114,6 +114,18 @@ describe("405 Method Not Allowed over HTTP", () => {
     expect(res.text).toBe("");
   });
 
+  // Regression: `OPTIONS *` (RFC 9110 §9.3.7, the server as a whole) answered 404.
+  it("answers OPTIONS * with 204 and every method the app routes, a GET * with the 404", async () => {
+    const res = await send(base, "OPTIONS", "*");
+    expect(res.status).toBe(204);
+    expect(res.headers.allow).toBe("GET, HEAD, POST, PATCH, DELETE, OPTIONS");
+    expect(res.text).toBe("");
+    const other = await send(base, "GET", "*");
+    expect(other.status).toBe(404);
+    expect(other.headers.allow).toBeUndefined();
+    expect(other.json()).toMatchObject({ status: 404, code: "AEX_NOT_FOUND" });
+  });
+
   it.each([
     ["GET", "/nowhere"],
     ["OPTIONS", "/nowhere"],

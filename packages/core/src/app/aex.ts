@@ -551,7 +551,11 @@ export class Aex {
    */
   private knownPath(req: AexRequest): KnownPath | null {
     if (this.pathMethods === null) return null;
-    return this.pathMethods.at(pathOf(req.url), req.method ?? "GET", req.httpVersionMajor < 2);
+    const path = pathOf(req.url);
+    const method = req.method ?? "GET";
+    // Only OPTIONS may target `*`, the server as a whole (RFC 9112 §3.2.4); for others it names nothing.
+    if (path === "*" && method !== "OPTIONS") return null;
+    return this.pathMethods.at(path, method, req.httpVersionMajor < 2);
   }
 
   /**

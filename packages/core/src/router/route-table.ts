@@ -106,9 +106,11 @@ export class RouteTable<T> {
    */
   methodsAt(path: string, missed: string, found: string[] | null): string[] | null {
     if (path.length > 1 && path.charCodeAt(path.length - 1) === 47 /* / */) path = path.slice(0, -1);
+    // `*` (the target of `OPTIONS *`) asks about the server as a whole: every method routed anywhere.
+    const anywhere = path === "*";
     for (const [method, routes] of this.byMethod) {
       if (method === missed || (method === "GET" && missed === "HEAD")) continue;
-      if (this.findIn(routes, path, this.scratch) !== null) (found ??= []).push(method);
+      if (anywhere || this.findIn(routes, path, this.scratch) !== null) (found ??= []).push(method);
     }
     return found;
   }
