@@ -48,7 +48,9 @@ function summarize(trace) {
 }
 
 console.log(`scenario ${id} (${scenario.name}), ${amount} requests, 50 connections × ${pipelining} pipelined`);
-console.log("| server | req/s | scavenges | ms each | old gen. growth per scavenge | full GCs (ms) | CPU µs per request |");
+console.log(
+  "| server | req/s | scavenges | ms each | old gen. growth per scavenge | full GCs (ms) | CPU µs per request |",
+);
 console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const name of names.split(",")) {
   const proc = processFor(name, scenario.id);

@@ -13,13 +13,13 @@ export const BUN_SKIPS = [
     reason:
       "asks whether a response object was collected after a full collection; JavaScriptCore scans the stack " +
       "conservatively and Bun's node:http keeps objects of its own, so Bun.gc(true) frees them only sometimes",
-    instead:
-      "the watch lists are the same code on both runtimes; the file's handler-timeout test runs on Bun",
+    instead: "the watch lists are the same code on both runtimes; the file's handler-timeout test runs on Bun",
   },
   {
     name: "a finished request whose JSON body was read is not kept by the body-timeout watch",
     file: "packages/core/test/request-lifetime.test.ts",
-    reason: "same as above: whether JavaScriptCore's conservative collector frees an object is not for a test to require",
+    reason:
+      "same as above: whether JavaScriptCore's conservative collector frees an object is not for a test to require",
     instead: "the body-timeout tests of packages/core/test/security/body-limits.test.ts run on Bun",
   },
   {
@@ -68,8 +68,8 @@ export const BUN_SKIPS = [
       "so the client never sees EPIPE. Bun's node:http closes the connection as soon as the response ends, " +
       "whatever the app does with the socket, so a client still sending 4 MB gets EPIPE after the 413",
     instead:
-      "packages/core/test/body.test.ts \"answers 413 for a body over the limit, then keeps serving\" and " +
-      "\"answers 413 from the declared Content-Length before reading\" run on Bun (status, problem body, code)",
+      'packages/core/test/body.test.ts "answers 413 for a body over the limit, then keeps serving" and ' +
+      '"answers 413 from the declared Content-Length before reading" run on Bun (status, problem body, code)',
   },
   {
     name: "@serve(url) and @assets(url) streams a large file without buffering it whole",

@@ -26,7 +26,10 @@ function run(command, args) {
     timeout: STEP_LIMIT_MS,
     killSignal: "SIGKILL",
   });
-  if (error?.code === "ETIMEDOUT") console.error(`\nStopped after ${STEP_LIMIT_MS / 60_000} min: a test file still running (not yet named above) hangs.`);
+  if (error?.code === "ETIMEDOUT")
+    console.error(
+      `\nStopped after ${STEP_LIMIT_MS / 60_000} min: a test file still running (not yet named above) hangs.`,
+    );
   return status ?? 1;
 }
 

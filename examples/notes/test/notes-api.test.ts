@@ -88,13 +88,17 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
     const missing = await stranger.post("/api/login").json({ username: "mallory", password: "secret" });
     expect(missing.status).toBe(403);
     expect(missing.json()).toMatchObject({ status: 403, code: "AEX_CSRF_MISSING" });
-    const wrong = await (await visitor(aex))
+    const wrong = await (
+      await visitor(aex)
+    )
       .post("/api/login")
       .set("x-csrf-token", "forged")
       .json({ username: "mallory", password: "secret" });
     expect(wrong.status).toBe(403);
     expect(wrong.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
-    const crossSite = await (await visitor(aex))
+    const crossSite = await (
+      await visitor(aex)
+    )
       .post("/api/login")
       .set("origin", "https://evil.example")
       .json({ username: "mallory", password: "secret" });

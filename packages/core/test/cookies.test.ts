@@ -74,7 +74,11 @@ describe("req.cookies and res.cookies", () => {
   it("sends one line for a cookie set twice in a response (regression: a login that rotated the session twice sent two aex.sid)", async () => {
     const res = await httpGet(base, "/set-twice");
     expect(res.status).toBe(200);
-    expect(res.headers["set-cookie"]).toEqual(["sid=other-path; Path=/app", "theme=dark; Path=/", "sid=second; Path=/"]);
+    expect(res.headers["set-cookie"]).toEqual([
+      "sid=other-path; Path=/app",
+      "theme=dark; Path=/",
+      "sid=second; Path=/",
+    ]);
   });
 
   it("reads one cookie and all cookies", async () => {

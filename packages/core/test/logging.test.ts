@@ -96,7 +96,7 @@ describe("new Aex({ logger })", () => {
     }
   });
 
-  it("ignores a LOG_LEVEL that names no level (regression: \"undefined\" stopped every app)", () => {
+  it('ignores a LOG_LEVEL that names no level (regression: "undefined" stopped every app)', () => {
     const before = process.env.LOG_LEVEL;
     process.env.LOG_LEVEL = "undefined";
     try {

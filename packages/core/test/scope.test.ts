@@ -103,7 +103,9 @@ describe("Scope", () => {
     scope.provide("tenant", { id: "acme" });
     scope.provide("pagination", { page: 2, limit: 10, offset: 10 });
     expect(scope.tenant).toEqual({ id: "acme" });
-    expect(() => Scope.defineSlot("orm" as "tenant")).toThrow(expect.objectContaining({ code: "AEX_ERR_PLUGIN_HELPER_TAKEN" }));
+    expect(() => Scope.defineSlot("orm" as "tenant")).toThrow(
+      expect.objectContaining({ code: "AEX_ERR_PLUGIN_HELPER_TAKEN" }),
+    );
     expect(scope.pagination).toEqual({ page: 2, limit: 10, offset: 10 });
   });
 });

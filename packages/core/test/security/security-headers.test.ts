@@ -143,7 +143,6 @@ describe("security headers (secure defaults)", () => {
       const second = await fetchGet(base, "/nonce");
       expect(second.text).not.toContain(nonces[0]);
     });
-
   });
 
   describe("@headers(options | false)", () => {
