@@ -3,6 +3,13 @@ const http = require("node:http");
 const { createHmac, randomBytes, timingSafeEqual } = require("node:crypto");
 
 const port = Number(process.argv[2]);
+// `raw.js PORT secure` (the bench's raw-secure): GET / and GET /user/:id also send helmet's
+// headers and a request id, as Aex's defaults do, to tell the framework's cost from the cost
+// of the bytes those headers add (the load generator parses them too).
+const secure = process.argv[3] === "secure";
+const HELLO_HEAD = ["content-type", "text/plain; charset=utf-8", "content-length", "11"];
+let requests = 0;
+const nextId = () => `raw-${++requests}`;
 // Content-Length spares the chunked framing: the least work node can do.
 const json = (res, status, data) => {
   const body = JSON.stringify(data);
@@ -18,10 +25,14 @@ http
     const q = req.url.indexOf("?");
     const path = q === -1 ? req.url : req.url.slice(0, q);
     if (req.method === "GET" && path === "/") {
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": 11 });
+      if (secure) res.writeHead(200, [...HELMET, "x-request-id", nextId(), ...HELLO_HEAD]);
+      else res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": 11 });
       return res.end("hello world");
     }
-    if (req.method === "GET" && path.startsWith("/user/")) return json(res, 200, { id: path.slice(6) });
+    if (req.method === "GET" && path.startsWith("/user/")) {
+      if (secure) return secureJson(res, 200, { id: path.slice(6) }, ["x-request-id", nextId()]);
+      return json(res, 200, { id: path.slice(6) });
+    }
     if (req.method === "POST" && path === "/echo") {
       let body = "";
       req.setEncoding("utf8");

@@ -228,6 +228,8 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
     { script: "dist/decorated/routing-controllers.mjs", scenarios: BASIC },
     { script: "dist/decorated/routing-controllers.mjs", args: ["realistic"], scenarios: [9] },
   ],
+  // raw node:http sending Aex's security headers and a request id on 1 and 2: what those bytes cost.
+  "raw-secure": [{ script: "servers/raw.js", args: ["secure"], scenarios: [1, 2] }],
   // Pairs for `pnpm bench:instructions`, not in the default run: the cost of logging,
   // of Fastify's helmet, of compress() and metrics().
   "aex-nolog": [{ script: "dist/aex-server.js", args: ["nolog"], scenarios: [...BASIC, 7, 8, 9, 10] }],
