@@ -268,3 +268,35 @@ describe("aex.start() option errors", () => {
     await aex.close();
   });
 });
+
+class Patient {
+  @get("/never")
+  never() {}
+
+  @get("/later")
+  later(_req: AexRequest, res: AexResponse) {
+    setImmediate(() => res.end("later"));
+  }
+}
+
+describe("the handler timeout over HTTP/2", () => {
+  it("answers 503 for a handler that never answers, and leaves alone one that answers later", async () => {
+    const aex = new Aex({ production: true, logger: false, handlerTimeout: 100 }).push(Patient);
+    await aex.start(0, { host: "127.0.0.1", tls: { key, cert }, http2: true });
+    const session = connect(`https://localhost:${aex.port}`, { ca: cert, host: "127.0.0.1" } as never);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const later = await h2(session, "/later");
+        expect(later.headers[":status"]).toBe(200);
+        expect(later.body.toString()).toBe("later");
+      }
+      const never = await h2(session, "/never");
+      expect(never.headers[":status"]).toBe(503);
+      expect(never.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+      expect(JSON.parse(never.body.toString())).toMatchObject({ status: 503, code: "AEX_HANDLER_TIMEOUT" });
+    } finally {
+      session.close();
+      await aex.close();
+    }
+  });
+});

@@ -4,6 +4,8 @@ import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { TLSSocket } from "node:tls";
 import type { SecurityHeaders } from "../security/headers";
+import { SLOT } from "../app/slot-list";
+import { WATCHED_BY } from "../app/watchdog";
 
 /** The request and response classes an HTTP/2 stream is served with. */
 export interface Http2Classes {
@@ -36,7 +38,15 @@ function mixin(target: object, Class: Function, base: object, skip: ReadonlySet<
 
 // These call `super` or node's HTTP/1 internals (its header store, its array form of
 // writeHead): HTTP/2 has its own below.
-const OWN = new Set<string | symbol>(["end", "write", "writeHead", "setHeader", "appendHeader", "typedEnd"]);
+const OWN = new Set<string | symbol>([
+  "end",
+  "endNow",
+  "write",
+  "writeHead",
+  "setHeader",
+  "appendHeader",
+  "typedEnd",
+]);
 
 /**
  * HTTP/2 request and response classes with the API of `Request` and `Response` (Aex's
@@ -61,10 +71,10 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
     override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
       const tasks = this._beforeEnd;
       this._ending = true;
-      if (tasks === null) return super.end(chunk as string, encoding as BufferEncoding, callback as Callback);
+      if (tasks === null) return this.endNow(chunk, encoding, callback);
       this._beforeEnd = null;
       Promise.all(tasks.map((task) => task())).then(
-        () => super.end(chunk as string, encoding as BufferEncoding, callback as Callback),
+        () => this.endNow(chunk, encoding, callback),
         (error: unknown) => {
           // Nothing was sent: the app's error path answers (AexResponse.failed, mixed in).
           this._ending = false;
@@ -72,6 +82,13 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
         },
       );
       return this;
+    }
+
+    // node's `end`; answered, the response leaves the handler timeout's watch (as AexResponse's).
+    endNow(chunk: unknown, encoding: unknown, callback: unknown): this {
+      const self = this as unknown as AexResponse;
+      if (self[SLOT] !== -1) self[WATCHED_BY]?.release(self);
+      return super.end(chunk as string, encoding as BufferEncoding, callback as Callback);
     }
 
     // The app's security headers, set through HTTP/2's own header API before the head goes out.
