@@ -272,7 +272,8 @@ describe("a cache hit's head", () => {
       expect(hit).toContain("x-cache");
       expect(miss).not.toContain("content-length");
       expect(hit).not.toContain("content-length");
-      for (const headers of [{}, { "If-None-Match": '"other"' }]) {
+      const variants: Record<string, string>[] = [{}, { "If-None-Match": '"other"' }];
+      for (const headers of variants) {
         const res = await fetch(`http://127.0.0.1:${aex.port}/empty`, { headers });
         expect(res.status).toBe(204);
         expect(res.headers.get("x-cache")).toBe("HIT");
