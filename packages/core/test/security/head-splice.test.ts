@@ -91,7 +91,8 @@ describe("security headers on heads the response built itself", () => {
     expect(lines.get("x-own")).toEqual(["1"]);
     expect(lines.get("set-cookie")).toEqual(["theme=dark; Path=/"]);
     expect(lines.get("content-type")).toEqual(["application/json; charset=utf-8"]);
-    expect(lines.get("x-request-id")?.[0]).toMatch(/^[\w-]{8,}$/);
+    // The default ids: a random base-36 prefix (1 to 7 characters), a dash, a base-36 count.
+    expect(lines.get("x-request-id")?.[0]).toMatch(/^[0-9a-z]{1,7}-[0-9a-z]+$/);
     expect(lines.get("strict-transport-security")).toBeUndefined();
   });
 
