@@ -117,6 +117,11 @@ describe("405 Method Not Allowed over HTTP", () => {
   // Regression: `OPTIONS *` (RFC 9110 §9.3.7, the server as a whole) answered 404.
   it("answers OPTIONS * with 204 and every method the app routes, a GET * with the 404", async () => {
     const res = await send(base, "OPTIONS", "*");
+    if (process.versions.bun !== undefined) {
+      // Bun's own parser refuses the asterisk-form target before the app sees it (docs/runtimes.md).
+      expect(res.status).toBe(400);
+      return;
+    }
     expect(res.status).toBe(204);
     expect(res.headers.allow).toBe("GET, HEAD, POST, PATCH, DELETE, OPTIONS");
     expect(res.text).toBe("");
