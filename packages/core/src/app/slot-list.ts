@@ -10,11 +10,12 @@ export interface Slotted {
  * A set of objects that know their index in it: adding and deleting each write one array
  * element, and freed slots are reused, so the storage grows to the most items ever held
  * at once and stays. For lists with an entry per request in flight (the handler and body
- * watches). Not a `Set`: a `Set` that churns an entry per request rebuilds its hash table
- * as it fills with deleted entries, and the tables it leaves behind still point at their
- * entries, so under load the objects of finished requests survived young-generation
- * collections and were promoted (bench scenario 3 with 500 requests in flight: 4–5 ms
- * per scavenge and a growing old generation, against 1 ms and none with this list).
+ * watches). Not a `Set`: with a `Set` that churned an entry per request, the objects of
+ * finished requests survived young-generation collections and were promoted (bench
+ * scenario 3 with 500 requests in flight: 4–6 ms per scavenge and full collections to free
+ * them, against 1 ms and none with this list; `pnpm bench:gc`). The likely reason: the
+ * `Set` rebuilds its hash table as deleted entries pile up, and a replaced table that has
+ * reached the old generation still points at its entries until a full collection.
  */
 export class SlotList<T extends Slotted> {
   private readonly items: (T | null)[] = [];
