@@ -1,7 +1,7 @@
 import { connect, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
 import { request as httpsRequest } from "node:https";
 import { gunzipSync, brotliDecompressSync } from "node:zlib";
-import { Aex, AexError, body, compress, get, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { Aex, AexError, body, compress, get, HttpError, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
 import { selfSignedCertificate } from "./support/tls";
 
 const { key, cert } = selfSignedCertificate();
@@ -294,6 +294,51 @@ describe("the handler timeout over HTTP/2", () => {
       expect(never.headers[":status"]).toBe(503);
       expect(never.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
       expect(JSON.parse(never.body.toString())).toMatchObject({ status: 503, code: "AEX_HANDLER_TIMEOUT" });
+    } finally {
+      session.close();
+      await aex.close();
+    }
+  });
+});
+
+class Saving {
+  @get("/store-down-sync")
+  storeDownSync(_req: AexRequest, res: AexResponse) {
+    res.beforeEnd(() => {
+      throw new HttpError(503, "The store is down", { code: "STORE_DOWN", expose: true });
+    });
+    res.end("never sent");
+  }
+
+  @get("/sync-task")
+  syncTask(_req: AexRequest, res: AexResponse) {
+    res.beforeEnd(() => res.setHeader("X-Saved", "at once"));
+    res.beforeEnd(async () => res.setHeader("X-Saved-Later", "after a tick"));
+    res.end("sent");
+  }
+}
+
+// The same beforeEnd rules as HTTP/1 (problem.test.ts): one ending helper serves both.
+describe("beforeEnd tasks over HTTP/2", () => {
+  it("answers a task that throws at once through the error path, and sends what tasks set", async () => {
+    const seen: string[] = [];
+    const aex = new Aex({ logger: false }).push(Saving);
+    aex.setErrorHandler((error) => {
+      seen.push(String(error.code));
+    });
+    await aex.start(0, { host: "127.0.0.1", tls: { key, cert }, http2: true });
+    const session = connect(`https://localhost:${aex.port}`, { ca: cert, host: "127.0.0.1" } as never);
+    try {
+      const down = await h2(session, "/store-down-sync");
+      expect(down.headers[":status"]).toBe(503);
+      expect(JSON.parse(down.body.toString())).toMatchObject({ status: 503, code: "STORE_DOWN" });
+      expect(down.body.toString()).not.toContain("never sent");
+      expect(seen).toEqual(["STORE_DOWN"]);
+      const saved = await h2(session, "/sync-task");
+      expect(saved.headers[":status"]).toBe(200);
+      expect(saved.body.toString()).toBe("sent");
+      expect(saved.headers["x-saved"]).toBe("at once");
+      expect(saved.headers["x-saved-later"]).toBe("after a tick");
     } finally {
       session.close();
       await aex.close();

@@ -6,6 +6,7 @@ import type { AexRequest } from "./request";
 import { ResponseCookies } from "./cookies";
 import { HttpError } from "../errors/http-error";
 import { failResponse } from "./send-error";
+import { runBeforeEnd } from "./before-end";
 import { addRequestId, addSecurityHeaders, hasHeadersSet, setsHeaderOf } from "../security/apply-headers";
 import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../security/head-splice";
 import type { SecurityHeaders } from "../security/headers";
@@ -76,7 +77,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
   declare requestIdHeader: string | null;
   /** @internal Its index in its app's handler watch (-1: not watched). */
   declare [SLOT]: number;
-  /** @internal The handler watch it is in, to leave when it ends. */
+  /** @internal Its app's handler watch, to leave when it ends (on the app's prototype). */
   declare [WATCHED_BY]: Watchdog | null;
 
   /**
@@ -361,26 +362,15 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this._ending = true;
     if (tasks === null) return this.endNow(chunk, encoding, callback);
     this._beforeEnd = null;
-    // Nothing was sent when a task fails: the error path may answer (and its handler see it unanswered).
-    const failed = (error: unknown) => {
-      this._ending = false;
-      this.failed(error);
-    };
-    let pending: PromiseLike<unknown>[] | null = null;
-    try {
-      for (const task of tasks) {
-        const result = task();
-        if (typeof (result as PromiseLike<unknown> | null)?.then === "function") {
-          (pending ??= []).push(result as PromiseLike<unknown>);
-        }
-      }
-    } catch (error) {
-      failed(error);
-      return this;
-    }
-    // Tasks that finished at once (a memory store's save) end the response in this tick.
-    if (pending === null) return this.endNow(chunk, encoding, callback);
-    Promise.all(pending).then(() => this.endNow(chunk, encoding, callback), failed);
+    runBeforeEnd(
+      tasks,
+      () => this.endNow(chunk, encoding, callback),
+      (error) => {
+        // Nothing was sent: the error path may answer (and its handler see it unanswered).
+        this._ending = false;
+        this.failed(error);
+      },
+    );
     return this;
   }
 

@@ -5,6 +5,7 @@ import type { AexResponse } from "../http/response";
 import type { TLSSocket } from "node:tls";
 import type { SecurityHeaders } from "../security/headers";
 import { SLOT } from "../app/slot-list";
+import { runBeforeEnd } from "../http/before-end";
 import { WATCHED_BY } from "../app/watchdog";
 
 /** The request and response classes an HTTP/2 stream is served with. */
@@ -73,9 +74,10 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
       this._ending = true;
       if (tasks === null) return this.endNow(chunk, encoding, callback);
       this._beforeEnd = null;
-      Promise.all(tasks.map((task) => task())).then(
+      runBeforeEnd(
+        tasks,
         () => this.endNow(chunk, encoding, callback),
-        (error: unknown) => {
+        (error) => {
           // Nothing was sent: the app's error path answers (AexResponse.failed, mixed in).
           this._ending = false;
           (this as unknown as AexResponse).failed(error);
