@@ -138,7 +138,7 @@ export class Aex {
     this.shared = { outer: this.global, orm: this.orm, emitter: this.emitter, log: this.log };
     this.watchdog = new Watchdog(this.options.handlerTimeout, (res) => this.timedOut(res));
     this.attached = new AttachedUpgrades(this.options.maxParamLength);
-    ({ Request: this.Request, Response: this.Response } = appClasses(this));
+    ({ Request: this.Request, Response: this.Response } = appClasses(this, this.watchdog));
   }
 
   /**

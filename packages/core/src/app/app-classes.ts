@@ -2,6 +2,7 @@ import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
 import { applySecurity } from "../security/app-classes";
 import type { Aex } from "./aex";
+import { WATCHED_BY, type Watchdog } from "./watchdog";
 
 /** One app's request and response classes. */
 export interface AppClasses {
@@ -13,10 +14,11 @@ export interface AppClasses {
 
 /**
  * Makes an app its own subclasses of {@link AexRequest} and {@link AexResponse}, made
- * once per app: plugin helpers go on their prototypes, and a response's own failures (a
- * `beforeEnd` task that throws) are answered by the app's error path.
+ * once per app: plugin helpers go on their prototypes, a response's own failures (a
+ * `beforeEnd` task that throws) are answered by the app's error path, and a response
+ * leaves the app's handler `watchdog` when it ends.
  */
-export function appClasses(app: Aex): AppClasses {
+export function appClasses(app: Aex, watchdog: Watchdog): AppClasses {
   class Request extends AexRequest {}
   class Response extends AexResponse {
     override failed(error: unknown): void {
@@ -26,6 +28,8 @@ export function appClasses(app: Aex): AppClasses {
   applySecurity(app, app.options, Request, Response);
   // `res.app`, for helpers that answer through the app, costs nothing per request.
   Object.defineProperty(Response.prototype, "app", { value: app });
+  // The handler watch a response leaves when it ends (http/response.ts), set once, not per request.
+  Object.defineProperty(Response.prototype, WATCHED_BY, { value: watchdog });
   // Which header echoes the request id: written with the head (http/response.ts).
   const echo = app.options.requestId.echo ? app.options.requestId.header : null;
   Object.defineProperty(Response.prototype, "requestIdHeader", { value: echo, writable: true });

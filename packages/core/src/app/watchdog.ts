@@ -1,7 +1,10 @@
 import type { AexResponse } from "../http/response";
 import { SlotList } from "./slot-list";
 
-/** Where a watched response finds its watchdog, to leave it when it ends (http/response.ts). */
+/**
+ * Where a response finds its app's watchdog, to leave it when it ends (http/response.ts):
+ * on the prototype of the app's response class (app/app-classes.ts).
+ */
 export const WATCHED_BY: unique symbol = Symbol("aex.watchedBy");
 
 /**
@@ -35,9 +38,7 @@ export class Watchdog {
 
   /** Watches a response from the moment its request arrives. */
   watch(res: AexResponse): void {
-    if (this.timer === null) return;
-    this.pending.add(res);
-    res[WATCHED_BY] = this;
+    if (this.timer !== null) this.pending.add(res);
   }
 
   /** Stops watching a response that has been answered. */
