@@ -1,7 +1,18 @@
 import { connect, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
 import { request as httpsRequest } from "node:https";
 import { gunzipSync, brotliDecompressSync } from "node:zlib";
-import { Aex, AexError, body, compress, get, HttpError, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import {
+  Aex,
+  AexError,
+  body,
+  compress,
+  get,
+  HttpError,
+  post,
+  type AexRequest,
+  type AexResponse,
+  type Scope,
+} from "@aex/core";
 import { selfSignedCertificate } from "./support/tls";
 
 const { key, cert } = selfSignedCertificate();

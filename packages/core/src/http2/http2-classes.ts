@@ -39,15 +39,7 @@ function mixin(target: object, Class: Function, base: object, skip: ReadonlySet<
 
 // These call `super` or node's HTTP/1 internals (its header store, its array form of
 // writeHead): HTTP/2 has its own below.
-const OWN = new Set<string | symbol>([
-  "end",
-  "endNow",
-  "write",
-  "writeHead",
-  "setHeader",
-  "appendHeader",
-  "typedEnd",
-]);
+const OWN = new Set<string | symbol>(["end", "endNow", "write", "writeHead", "setHeader", "appendHeader", "typedEnd"]);
 
 /**
  * HTTP/2 request and response classes with the API of `Request` and `Response` (Aex's
