@@ -1,4 +1,7 @@
 import type { Config } from "jest";
+import { join } from "node:path";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with scripts/test-bun.mjs
+const { bothModeFiles } = require("./scripts/decorator-modes.cjs") as { bothModeFiles: (dir: string) => string[] };
 
 const PACKAGES = ["core", "session", "template", "ws"];
 
@@ -9,8 +12,10 @@ const TOOLS = ["cli", "create-aex"];
 process.env.LOG_LEVEL ??= "silent";
 
 /**
- * Decorator modes every package's suite runs in: TC39 standard decorators (TypeScript's
- * default) and legacy `experimentalDecorators`. Same tests, same sources, two compilations.
+ * Decorator modes: TC39 standard decorators (TypeScript's default) and legacy
+ * `experimentalDecorators`. Every test file runs under standard decorators; the files marked
+ * `// @decorator-modes both` (scripts/decorator-modes.cjs says which and why) run under legacy
+ * decorators too.
  */
 const MODES = {
   standard: "tsconfig.test.json",
@@ -27,11 +32,13 @@ function aliases(packagesDir: string): Record<string, string> {
 
 /** One jest project per package and decorator mode. */
 function project(name: string, mode: keyof typeof MODES, displayName = `${name} (${mode})`): Config {
+  const testMatch =
+    mode === "legacy" ? bothModeFiles(join(__dirname, "packages", name, "test")) : ["<rootDir>/test/**/*.test.ts"];
   return {
     displayName,
     rootDir: `packages/${name}`,
     testEnvironment: "node",
-    testMatch: ["<rootDir>/test/**/*.test.ts"],
+    testMatch,
     transform: {
       "^.+\\.ts$": ["ts-jest", { tsconfig: `<rootDir>/../../${MODES[mode]}` }],
     },
@@ -45,7 +52,10 @@ const config: Config = {
   // with the 5 s default).
   testTimeout: 30_000,
   projects: [
-    ...PACKAGES.flatMap((name) => [project(name, "standard"), project(name, "legacy")]),
+    ...PACKAGES.flatMap((name) => {
+      const legacy = project(name, "legacy");
+      return (legacy.testMatch ?? []).length > 0 ? [project(name, "standard"), legacy] : [project(name, "standard")];
+    }),
     ...TOOLS.map((name) => project(name, "standard", name)),
     {
       displayName: "repo",

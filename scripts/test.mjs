@@ -1,5 +1,7 @@
-// The one test command: type-check sources and tests, run every jest project on Node, then
-// the same test files under Bun in both decorator modes (scripts/test-bun.mjs). Ends with one
+// The one test command: type-check sources and tests in both decorator modes, run every jest
+// project on Node, then the same test files under Bun (scripts/test-bun.mjs). Every file runs
+// under standard decorators, the files marked `// @decorator-modes both` under legacy ones too
+// (scripts/decorator-modes.cjs). Ends with one
 // summary line per runtime and fails if any run failed.
 // Extra arguments go to jest (e.g. `pnpm test packages/core`) and skip the Bun run.
 import { spawnSync } from "node:child_process";
@@ -68,7 +70,7 @@ try {
   // jest stopped before writing its results; its status says it failed.
 }
 summaries.push(
-  `Node ${process.version} (jest, standard + legacy decorators): ${jestStatus === 0 ? "PASS" : "FAIL"} — ${counts}, ${seconds} s`,
+  `Node ${process.version} (jest, standard decorators + marked files under legacy): ${jestStatus === 0 ? "PASS" : "FAIL"} — ${counts}, ${seconds} s`,
 );
 failed ||= jestStatus !== 0;
 

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @body examples.
 import { gzipSync } from "node:zlib";
 import { Aex, body, http, post } from "@aex/core";
 import { connect } from "node:net";

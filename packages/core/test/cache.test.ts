@@ -1,3 +1,4 @@
+// @decorator-modes both: @cache composed with other decorators.
 import {
   Aex,
   Cache,

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @error examples.
 import { Aex, error, generateErrors, http } from "@aex/core";
 import { listen, send } from "./support/http";
 

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @filter examples.
 import { Aex, body, filter, http, query } from "@aex/core";
 import { get, listen, send } from "./support/http";
 

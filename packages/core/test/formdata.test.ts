@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @formdata examples.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { tmpdir } from "node:os";

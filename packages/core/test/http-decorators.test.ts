@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's HTTP method decorators.
 import { Aex, compact, del, get, http, patch, post, put } from "@aex/core";
 import { get as fetchGet, listen, send } from "./support/http";
 

@@ -1,3 +1,4 @@
+// @decorator-modes both: @inject and @hook, their arguments and order.
 import { Aex, get, hook, http, inject, type ICompactContext } from "@aex/core";
 import { listen, send } from "./support/http";
 

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @listen examples.
 import { EventEmitter } from "node:events";
 import { Aex, get, listen, type Scope } from "@aex/core";
 import { get as httpGet, listen as serve } from "./support/http";

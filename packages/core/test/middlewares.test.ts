@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's middlewares beside decorated steps.
 import { Aex, get, http, Router } from "@aex/core";
 import { get as httpGet, listen, send } from "./support/http";
 

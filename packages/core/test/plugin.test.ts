@@ -1,3 +1,4 @@
+// @decorator-modes both: decoratorStep, a step that is also a decorator.
 import { Aex, AexRequest, AexResponse, decoratorStep, get, type AexPlugin, type Scope } from "@aex/core";
 
 declare module "@aex/core" {

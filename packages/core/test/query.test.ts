@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @query examples.
 import { Aex, http, query } from "@aex/core";
 import { get, listen } from "./support/http";
 

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's first example.
 import { Aex, compact, http, type ICompactContext } from "@aex/core";
 import { get, listen, send } from "./support/http";
 

@@ -1,3 +1,4 @@
+// @decorator-modes both: @rest and @api, which build handlers from decorators.
 import { Aex, api, rest, type ICompactContext } from "@aex/core";
 import { get, listen, send } from "./support/http";
 

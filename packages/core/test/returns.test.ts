@@ -1,3 +1,4 @@
+// @decorator-modes both: @returns and @summary recorded per method.
 import { z } from "zod";
 import {
   Aex,

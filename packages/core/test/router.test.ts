@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's Router and usage without decorators.
 import { Aex, get, Router } from "@aex/core";
 import { get as httpGet, listen, raw, send } from "./support/http";
 

@@ -1,3 +1,4 @@
+// @decorator-modes both: @body/@query/@params with schemas.
 import {
   Aex,
   body,

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's Scope, filled by decorated steps.
 import { Aex, get, Scope } from "@aex/core";
 import { get as httpGet, listen } from "./support/http";
 

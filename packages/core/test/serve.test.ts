@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @serve examples.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";

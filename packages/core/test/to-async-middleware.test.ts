@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's Express middleware integration.
 import cors from "cors";
 import helmet from "helmet";
 import { Aex, get, toAsyncMiddleware, type ExpressMiddleware } from "@aex/core";

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's session store examples.
 import { Aex, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
 import { ISessionStore, MemoryStore, session, unsign, type SessionData } from "@aex/session";
 

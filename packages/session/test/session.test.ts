@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @session examples.
 import { Aex, body, get, post } from "@aex/core";
 import { MemoryStore, session, sign, type Store } from "@aex/session";
 import { RedisStore } from "@aex/session/redis";

@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's @template examples.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import * as nunjucksLib from "nunjucks";

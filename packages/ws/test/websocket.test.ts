@@ -1,3 +1,4 @@
+// @decorator-modes both: the README's WebSocket examples.
 import WebSocket from "ws";
 import { Aex, get, HttpError } from "@aex/core";
 import { MemoryStore, session } from "@aex/session";

@@ -1,3 +1,4 @@
+// @decorator-modes both: @ws routes.
 import { connect } from "node:net";
 import WebSocket from "ws";
 import {
