@@ -187,7 +187,7 @@ export {
   type RedisCommandClient,
   type RedisRateLimitStoreOptions,
 } from "./guards/redis-rate-limit-store";
-export { csrf, type CsrfOptions } from "./guards/csrf";
+export { csrf, type CsrfOptions, type CsrfStore } from "./guards/csrf";
 export type { AuthUser } from "./guards/auth-user";
 export {
   signJwt,

@@ -100,6 +100,8 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
                 found.data,
               );
         scope.provide("session", current);
+        // csrf() after this step keeps its token's secret in the session, bound to its id.
+        scope.provide("csrfStore", current);
         res.beforeEnd(() => current[SAVE]());
       };
     },

@@ -58,6 +58,8 @@ interface SessionState {
   saved: string;
   /** JSON of the identity keys' values as last loaded or saved. */
   identity: string;
+  /** `regenerate()` gave this request's session a new id: no second rotation at the end. */
+  renewed: boolean;
   destroyed: boolean;
   readonly store: Store;
   readonly options: ResolvedSessionOptions;
@@ -74,7 +76,7 @@ export class Session {
   [key: string]: any;
   readonly #state: SessionState;
 
-  constructor(state: Omit<SessionState, "saved" | "destroyed" | "identity">, data: SessionData) {
+  constructor(state: Omit<SessionState, "saved" | "destroyed" | "identity" | "renewed">, data: SessionData) {
     // A private field and one literal: no defineProperty, no spread (measured: each costs
     // about a microsecond per request).
     this.#state = {
@@ -83,6 +85,7 @@ export class Session {
       signed: state.signed,
       saved: JSON.stringify(data),
       identity: identityOf(data, state.options.identityKeys),
+      renewed: false,
       destroyed: false,
       store: state.store,
       options: state.options,
@@ -111,8 +114,10 @@ export class Session {
     if (state.destroyed) return;
     const json = JSON.stringify(this);
     const identity = identityOf(this, state.options.identityKeys);
-    if (identity !== state.identity && state.cookieId !== null && state.cookieId === state.id) {
-      // Who the user is changed (login, logout, new role): a new id, same data.
+    if (identity !== state.identity && state.cookieId !== null && state.cookieId === state.id && !state.renewed) {
+      // Who the user is changed (login, logout, new role): a new id, same data. Not after a
+      // regenerate() in this request: its id is already new, and what was derived from it
+      // since (the CSRF token a login response reads) must stay valid.
       return then(state.store.destroy(state.cookieId), () => {
         state.id = newSessionId();
         return this.storeChanged(json, identity);
@@ -142,6 +147,7 @@ export class Session {
     const state = this.#state;
     if (state.cookieId !== null) await state.store.destroy(state.cookieId);
     state.id = newSessionId();
+    state.renewed = true;
     state.saved = "";
     state.destroyed = false;
     await this.save();

@@ -122,6 +122,39 @@ describe("session id rotation on identity change (secure default)", () => {
     expect(store.get(after!)).toEqual({ visits: 1, user: "ada" });
   });
 
+  // Regression: regenerate() then a login write rotated twice, so the id the handler saw after
+  // regenerate() (and the CSRF token bound to it) was not the one the client got.
+  it("regression: regenerate() then writing the user rotates the id once, to the id the handler saw", async () => {
+    const store = new MemoryStore();
+    class Login {
+      @post("/visit")
+      @session(store, { secret: SECRET })
+      visit(_req: AexRequest, res: AexResponse, scope: Scope) {
+        scope.session.visits = 1;
+        res.end("ok");
+      }
+
+      @post("/login")
+      @session(store, { secret: SECRET })
+      async login(_req: AexRequest, res: AexResponse, scope: Scope) {
+        await scope.session.regenerate();
+        scope.session.user = "ada";
+        res.json({ id: scope.session.id });
+      }
+    }
+    const browser = new Aex().push(Login).inject();
+    await browser.post("/visit");
+    const before = unsign(browser.cookies.get("aex.sid") ?? "", [SECRET]);
+    const login = await browser.post("/login");
+    expect(login.status).toBe(200);
+    const seen = login.json<{ id: string }>().id;
+    const after = unsign(browser.cookies.get("aex.sid") ?? "", [SECRET]);
+    expect(seen).not.toBe(before);
+    expect(after).toBe(seen);
+    expect(store.get(before!)).toBeUndefined();
+    expect(store.get(seen)).toEqual({ visits: 1, user: "ada" });
+  });
+
   it("re-signs a cookie of a retired secret with the current one as it rolls", async () => {
     const store = new MemoryStore();
     const make = (secret: string | string[]) => {

@@ -15,7 +15,10 @@ export interface CsrfOptions {
   header?: string;
   /** Body field carrying the token (the body must be parsed before this step). Default `_csrf`. */
   field?: string;
-  /** Key of the token in `scope.session` (synchronizer mode). Default `csrfToken`. */
+  /**
+   * Key of the token's secret in the {@link CsrfStore} (synchronizer mode; a session).
+   * Default `csrfSecret`.
+   */
   sessionKey?: string;
   /** Cookie of the double-submit token, used when the request has no session. Default `aex.csrf`. */
   cookie?: string;
@@ -28,6 +31,37 @@ export interface CsrfOptions {
   /** Accept `Sec-Fetch-Site: same-site` (sibling subdomains). Default false. */
   allowSameSite?: boolean;
 }
+
+/**
+ * Where a client's synchronizer token is kept between requests: a store with a secret id
+ * (a session), which a plugin puts in the `csrfStore` scope slot before `csrf()` runs
+ * (`@aex/session`'s step provides its session). `csrf()` keeps a random secret in it under
+ * `sessionKey` and gives out a token bound to `id`, so a new id (a login rotating the
+ * session) refuses every token given out for the old one.
+ *
+ * @example
+ * // What a session plugin's step does, so csrf() after it keeps its token there:
+ * scope.provide("csrfStore", session); // session: { id: string; [key: string]: unknown }
+ */
+export interface CsrfStore {
+  /** The store's secret id (a session id): a new id ends the tokens given for the old one. */
+  readonly id: string;
+  /** The store's values: `csrf()` keeps its secret under `sessionKey`. */
+  [key: string]: unknown;
+}
+
+declare module "../index" {
+  interface ScopeSlots {
+    /** Where `csrf()` keeps its synchronizer secret: a session (see {@link CsrfStore}). */
+    csrfStore: CsrfStore;
+  }
+  interface Scope {
+    /** The request's {@link CsrfStore} (its session), once a plugin's step provided it. */
+    readonly csrfStore: CsrfStore | undefined;
+  }
+}
+
+Scope.defineSlot("csrfStore");
 
 interface CsrfState {
   readonly req: AexRequest;
@@ -62,21 +96,24 @@ function wellSigned(token: string, secret: string | undefined): boolean {
   return dot > 0 && safeEqual(token.slice(dot + 1), sign(token.slice(0, dot), secret));
 }
 
-function sessionOf(scope: Scope): Record<string, unknown> | undefined {
-  const session: unknown = scope.session;
-  return typeof session === "object" && session !== null ? (session as Record<string, unknown>) : undefined;
+/**
+ * The token of a store's secret for its current id. OWASP's HMAC-based token: a token given
+ * before the id changed (login) matches no more, and a token tells nothing of the id.
+ */
+function bound(secret: string, id: string): string {
+  return createHmac("sha256", secret).update(id).digest("base64url");
 }
 
 function isTls(req: AexRequest): boolean {
   return (req.socket as Partial<TLSSocket>).encrypted === true;
 }
 
-/** The token this request expects: the session's, else the cookie's. */
+/** The token this request expects: the store's (its session's), else the cookie's. */
 function expected(scope: Scope, state: CsrfState): string | undefined {
-  const session = sessionOf(scope);
-  if (session !== undefined) {
-    const stored = session[state.settings.sessionKey];
-    return typeof stored === "string" ? stored : undefined;
+  const store = scope.csrfStore;
+  if (store !== undefined) {
+    const secret = store[state.settings.sessionKey];
+    return typeof secret === "string" ? bound(secret, store.id) : undefined;
   }
   const cookie = state.req.cookies.get(state.settings.cookie);
   return cookie !== undefined && wellSigned(cookie, state.settings.secret) ? cookie : undefined;
@@ -90,12 +127,17 @@ Object.defineProperty(Scope.prototype, "csrfToken", {
     if (state === undefined) return undefined;
     if (state.token !== undefined) return state.token;
     const { settings, res } = state;
-    const session = sessionOf(this);
     let token = expected(this, state);
     if (token === undefined) {
-      token = newToken(settings.secret);
-      if (session !== undefined) session[settings.sessionKey] = token;
-      else if (!res.headersSent) res.cookies.set(settings.cookie, token, settings.cookieOptions);
+      const store = this.csrfStore;
+      if (store !== undefined) {
+        const secret = randomBytes(32).toString("base64url");
+        (store as Record<string, unknown>)[settings.sessionKey] = secret;
+        token = bound(secret, store.id);
+      } else {
+        token = newToken(settings.secret);
+        if (!res.headersSent) res.cookies.set(settings.cookie, token, settings.cookieOptions);
+      }
     }
     return (state.token = token);
   },
@@ -138,8 +180,10 @@ function submitted(req: AexRequest, scope: Scope, settings: Settings): string | 
  * CSRF protection for cookie-authenticated apps. Safe methods (GET, HEAD, OPTIONS) pass and
  * may read `scope.csrfToken`; any other method must come from the app's own origin
  * (`Sec-Fetch-Site`, `Origin`) and carry the token in `X-CSRF-Token` or the `_csrf` body
- * field. With a session (`@session` before this step) the token lives in the session
- * (synchronizer token); without one it is a double-submit cookie. Refusals are 403 with
+ * field. With a session (`@session` before this step) the token's secret lives in the
+ * session and the token is bound to the session's id, so a login that rotates the id
+ * ends the tokens given before it (synchronizer token, see {@link CsrfStore}); without one
+ * it is a double-submit cookie. Refusals are 403 with
  * `AEX_CSRF_ORIGIN`, `AEX_CSRF_MISSING` or `AEX_CSRF_INVALID`; tokens are compared in
  * constant time.
  *
@@ -155,7 +199,7 @@ export function csrf(options: CsrfOptions = {}): DecoratorStep {
   const settings: Settings = {
     header: (options.header ?? "X-CSRF-Token").toLowerCase(),
     field: options.field ?? "_csrf",
-    sessionKey: options.sessionKey ?? "csrfToken",
+    sessionKey: options.sessionKey ?? "csrfSecret",
     cookie: options.cookie ?? "aex.csrf",
     cookieOptions: options.cookieOptions ?? { path: "/", sameSite: "Strict" },
     secret: options.secret,

@@ -70,6 +70,101 @@ describe("csrf(options) with a session (synchronizer token)", () => {
   });
 });
 
+describe("csrf(options) across a login that rotates the session id", () => {
+  class Login {
+    @get("/form")
+    form(_req: any, res: any, scope: any) {
+      res.json({ token: scope.csrfToken });
+    }
+
+    // Writing an identity key rotates the session id when the response ends.
+    @post("/login")
+    login(_req: any, res: any, scope: any) {
+      scope.session.user = "alice";
+      res.end("logged in");
+    }
+
+    // An explicit regenerate(): the token read after it is the new session's.
+    @post("/login-now")
+    async loginNow(_req: any, res: any, scope: any) {
+      await scope.session.regenerate();
+      scope.session.user = "alice";
+      res.json({ token: scope.csrfToken });
+    }
+
+    @post("/api/notes")
+    save(_req: any, res: any) {
+      res.end("saved");
+    }
+  }
+
+  function loginApp(): Aex {
+    const aex = new Aex();
+    aex.use(session(undefined, { secret: "a-session-secret-long-enough-to-sign" }));
+    aex.use(csrf());
+    return aex.push(Login);
+  }
+
+  async function anonymous(aex: Aex): Promise<{ token: string; sid: string }> {
+    const page = await aex.inject().get("/form");
+    expect(page.status).toBe(200);
+    return { token: page.json<{ token: string }>().token, sid: cookieOf(page.headers["set-cookie"], "aex.sid") };
+  }
+
+  it("regression: a CSRF token given before login is refused after the login rotated the session id", async () => {
+    const aex = loginApp();
+    const before = await anonymous(aex);
+    const login = await aex.inject().post("/login").set({ Cookie: before.sid, "X-CSRF-Token": before.token });
+    expect(login.status).toBe(200);
+    expect(login.text()).toBe("logged in");
+    const sid = cookieOf(login.headers["set-cookie"], "aex.sid");
+    expect(sid).not.toBe(before.sid);
+
+    const stale = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": before.token });
+    expect(stale.status).toBe(403);
+    expect(stale.json()).toMatchObject({ status: 403, code: "AEX_CSRF_INVALID" });
+
+    const page = await aex.inject().get("/form").set("Cookie", sid);
+    const { token } = page.json<{ token: string }>();
+    expect(token).toMatch(/^[\w-]{43}$/);
+    expect(token).not.toBe(before.token);
+    const saved = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": token });
+    expect(saved.status).toBe(200);
+    expect(saved.text()).toBe("saved");
+  });
+
+  it("regression: after session.regenerate() the old token is refused and the one read after it works", async () => {
+    const aex = loginApp();
+    const before = await anonymous(aex);
+    const login = await aex.inject().post("/login-now").set({ Cookie: before.sid, "X-CSRF-Token": before.token });
+    expect(login.status).toBe(200);
+    const sid = cookieOf(login.headers["set-cookie"], "aex.sid");
+    expect(sid).not.toBe(before.sid);
+    const { token } = login.json<{ token: string }>();
+    expect(token).not.toBe(before.token);
+
+    const stale = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": before.token });
+    expect(stale.status).toBe(403);
+    expect(stale.json()).toMatchObject({ status: 403, code: "AEX_CSRF_INVALID" });
+    const fresh = await aex.inject().post("/api/notes").set({ Cookie: sid, "X-CSRF-Token": token });
+    expect(fresh.status).toBe(200);
+    expect((await aex.inject().get("/form").set("Cookie", sid)).json()).toEqual({ token });
+  });
+
+  it("keeps the token while the session id stays, and refuses a guessed one", async () => {
+    const aex = loginApp();
+    const { sid, token } = await anonymous(aex);
+    // The same session keeps its token while its id stays.
+    expect((await aex.inject().get("/form").set("Cookie", sid)).json()).toEqual({ token });
+    const planted = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: sid, "X-CSRF-Token": "x".repeat(43) });
+    expect(planted.status).toBe(403);
+    expect(planted.json()).toMatchObject({ code: "AEX_CSRF_INVALID" });
+  });
+});
+
 describe("csrf(options) without a session (double-submit cookie)", () => {
   function cookieApp(): Aex {
     const aex = new Aex();
