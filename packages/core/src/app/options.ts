@@ -4,6 +4,7 @@ import type { LoggerOption } from "../ops/logger";
 import { resolveBodyLimits, type BodyLimits } from "../parsers/body-limits";
 import { resolveSecurityHeaders, type SecurityHeaders, type SecurityHeadersOptions } from "../security/headers";
 import { compileTrust, type TrustFunction, type TrustProxy } from "../security/trust-proxy";
+import { validateOptions } from "./validate-options";
 
 /** Options of an {@link Aex} app. */
 export interface AexOptions {
@@ -149,7 +150,9 @@ function levelFromEnv(): string | undefined {
     : undefined;
 }
 
+/** Checks `options` (a coded error names a bad one) and fills in every default. */
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
+  validateOptions(options);
   const closeTimeout = options.closeTimeout ?? 10_000;
   const closeDelay = options.closeDelay ?? 0;
   const dev = options.dev ?? (options.production !== true && process.env.NODE_ENV === "development");

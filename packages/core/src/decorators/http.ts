@@ -1,12 +1,10 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { METHODS } from "node:http";
-import debug from "debug";
 import { AexError } from "../errors/aex-error";
 import { addRoute } from "../registry/registry";
 import { normalizePath } from "../router/route-path";
 import { ANY_METHOD } from "../router/route-table";
 
-const log = debug("aex:decorators");
 const KNOWN_METHODS = new Set(METHODS);
 
 /** One URL pattern or several. */
@@ -17,8 +15,9 @@ function list(value: Urls): readonly string[] {
 }
 
 /**
- * Upper-cases method names. `"*"` means every method. Names node does not know are
- * dropped (with a debug line), as the AEX README's examples expect.
+ * Upper-cases method names. `"*"` means every method. A name node does not know (a typo
+ * such as `"gett"`, or a URL given where a method belongs) throws: it would leave a route
+ * nothing can reach.
  */
 function methodsOf(names: Urls): string[] {
   const methods: string[] = [];
@@ -27,7 +26,7 @@ function methodsOf(names: Urls): string[] {
     const method = name.toUpperCase();
     if (method === ANY_METHOD) return [ANY_METHOD];
     if (KNOWN_METHODS.has(method)) methods.push(method);
-    else log("ignoring unknown HTTP method %o", name);
+    else throw new AexError("AEX_ERR_DECORATOR_ARGS", `unknown HTTP method ${JSON.stringify(name)}`);
   }
   return methods;
 }
@@ -50,7 +49,7 @@ function route(methods: string[], urls: Urls, compact: boolean): AexMethodDecora
  *
  * - `@http(url | urls)`: GET.
  * - `@http(method | methods | "*", url | urls, compact?)`: the given methods
- *   (case-insensitive; unknown names are ignored), `"*"` for all. A URL of `"*"` matches
+ *   (case-insensitive; a name node does not know throws `AEX_ERR_DECORATOR_ARGS`), `"*"` for all. A URL of `"*"` matches
  *   every path.
  *
  * The handler gets `(req, res, scope)`, or one `{ req, res, scope }` when `compact` is

@@ -3,6 +3,7 @@
  * `docs/errors.md` lists each of them; a test keeps the two in step.
  */
 export const AEX_ERROR_CODES = {
+  AEX_ERR_OPTIONS: "new Aex() was given an option it cannot use",
   AEX_ERR_PUSH_NOT_CLASS: "aex.push() takes a class (a constructor function)",
   AEX_ERR_PUSH_DUPLICATE: "this class was already pushed to this Aex instance",
   AEX_ERR_ALREADY_PREPARED: "routes, classes and middlewares must be added before prepare()",
