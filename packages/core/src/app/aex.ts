@@ -270,7 +270,9 @@ export class Aex {
     for (const [Class, args] of this.pushed) {
       this.listeners.push(...compileController(this, Class, args, { table, upgrades }, this.emitter));
     }
-    for (const middleware of this.middlewares) (middleware as Partial<RouterMiddleware>)[COMPILE]?.();
+    // Routers compile with the app's limits (their own options win).
+    const limits = { maxParamLength: this.options.maxParamLength };
+    for (const middleware of this.middlewares) (middleware as Partial<RouterMiddleware>)[COMPILE]?.(limits);
     // Steps that need their app (a plugin's) are built for this one.
     const middlewares = this.middlewares.map((m) => (m as DecoratorStep)[BUILD_FOR_APP]?.(this) ?? m);
     this.line =

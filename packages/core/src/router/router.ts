@@ -26,15 +26,15 @@ export const METHODS_AT = Symbol("aex.router.methodsAt");
 
 /** A middleware made by {@link Router.toMiddleware}. */
 export interface RouterMiddleware extends IAsyncMiddleware {
-  /** Compiles the router's routes (`aex.prepare()` calls it). */
-  [COMPILE]: () => void;
+  /** Compiles the router's routes with the app's limits (`aex.prepare()` calls it). */
+  [COMPILE]: (limits?: RouterOptions) => void;
   /** The methods, other than the one that missed, that have a route for a path (a 405's `Allow`). */
   [METHODS_AT]: MethodsAt;
 }
 
 /** Options of a {@link Router}. */
 export interface RouterOptions {
-  /** Longest `:param` value accepted (longer: 414). Default 500. */
+  /** Longest `:param` value accepted (longer: 414). Default: the app's `maxParamLength` (500). */
   maxParamLength?: number;
 }
 
@@ -150,7 +150,7 @@ export class Router {
    */
   toMiddleware(): RouterMiddleware {
     const middleware = ((req, res, scope) => (this.compiled ?? this.compile())(req, res, scope)) as RouterMiddleware;
-    middleware[COMPILE] = () => void this.compile();
+    middleware[COMPILE] = (limits) => void this.compile(limits);
     middleware[METHODS_AT] = (path, missed, found) => {
       this.compile();
       return this.table?.methodsAt(path, missed, found) ?? found;
@@ -158,7 +158,8 @@ export class Router {
     return middleware;
   }
 
-  private compile(): Step {
+  /** Builds the routing step; the router's own options win over the app's `limits`. */
+  private compile(limits: RouterOptions = {}): Step {
     if (this.compiled !== null) return this.compiled;
     const table = new RouteTable<CompiledRoute>();
     for (const route of this.flatten("", [])) {
@@ -166,7 +167,7 @@ export class Router {
     }
     this.seal();
     this.table = table;
-    return (this.compiled = createDispatcher(table, this.config.maxParamLength));
+    return (this.compiled = createDispatcher(table, this.config.maxParamLength ?? limits.maxParamLength));
   }
 
   /** Every route of this router and its mounts, prefixed, with its full middleware list. */
