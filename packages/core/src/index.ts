@@ -140,6 +140,7 @@ export {
   type SecurityHeadersOptions,
 } from "./security/headers";
 export { compileTrust, type TrustProxy, type TrustFunction } from "./security/trust-proxy";
+export { isSecure } from "./security/is-secure";
 
 // Testing
 export { TestClient, TestRequest, type TestResponse } from "./testing/test-client";

@@ -18,7 +18,7 @@ export interface SessionOptions {
   ttl?: number;
   /**
    * Cookie attributes. Defaults: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age=ttl`, and
-   * `Secure` when the request came over HTTPS (`req.secure`: TLS, or a trusted proxy's
+   * `Secure` when the request came over HTTPS (`isSecure(req)`: TLS, or a trusted proxy's
    * `X-Forwarded-Proto`); `secure: true`/`false` fixes it.
    */
   cookie?: Omit<CookieOptions, "maxAge" | "expires">;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import debug from "debug";
-import type { AexResponse } from "@aex/core";
+import { isSecure, type AexResponse } from "@aex/core";
 import type { ResolvedSessionOptions } from "./options";
 import { sign } from "./signature";
 import type { SessionData, Store } from "./store";
@@ -206,14 +206,13 @@ export class Session {
     }
     if (maxAge === options.ttl && SIGNED_ID.test(value) && res.getHeader("set-cookie") === undefined) {
       // The usual line (a signed id, the whole ttl, no other cookie yet): made once, at setup.
-      const tail =
-        (options.cookie.secure ?? res.req.secure === true) ? options.cookieTail.secure : options.cookieTail.plain;
+      const tail = (options.cookie.secure ?? isSecure(res.req)) ? options.cookieTail.secure : options.cookieTail.plain;
       res.appendHeader("Set-Cookie", `${options.name}=${value}${tail}`);
       return;
     }
     res.cookies.set(options.name, value, {
       ...options.cookie,
-      secure: options.cookie.secure ?? res.req.secure === true,
+      secure: options.cookie.secure ?? isSecure(res.req),
       maxAge,
       expires: maxAge === 0 ? new Date(0) : undefined,
     });

@@ -1,10 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { TLSSocket } from "node:tls";
 import type { CookieOptions } from "../http/cookies";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import { isSecure } from "../security/is-secure";
+import { hostOf } from "../security/trust-proxy";
 import { Scope } from "../scope/scope";
 import { safeEqual } from "./constant-time";
 import { guardLog } from "./guard-log";
@@ -22,7 +23,7 @@ export interface CsrfOptions {
   sessionKey?: string;
   /** Cookie of the double-submit token, used when the request has no session. Default `aex.csrf`. */
   cookie?: string;
-  /** Options of that cookie. Default `{ path: "/", sameSite: "Strict" }`, `secure` under TLS. */
+  /** Options of that cookie. Default `{ path: "/", sameSite: "Strict" }`, `secure` over HTTPS (`isSecure`). */
   cookieOptions?: CookieOptions;
   /** Secret that signs double-submit tokens, so a cookie planted by a sibling domain fails. */
   secret?: string;
@@ -104,8 +105,20 @@ function bound(secret: string, id: string): string {
   return createHmac("sha256", secret).update(id).digest("base64url");
 }
 
-function isTls(req: AexRequest): boolean {
-  return (req.socket as Partial<TLSSocket>).encrypted === true;
+/**
+ * An origin as browsers serialize it (RFC 6454 §6.1): lower-case, without the scheme's
+ * default port, so `Host: App.Example:443` over HTTPS is `https://app.example`.
+ */
+function canonicalOrigin(origin: string): string {
+  const lower = origin.toLowerCase();
+  if (lower.startsWith("https://") && lower.endsWith(":443")) return lower.slice(0, -4);
+  if (lower.startsWith("http://") && lower.endsWith(":80")) return lower.slice(0, -3);
+  return lower;
+}
+
+/** The request's own origin, as the browser that loaded the app's page names it. */
+function ownOrigin(req: AexRequest, secure: boolean): string {
+  return canonicalOrigin(`${secure ? "https" : "http"}://${hostOf(req, req.trustProxy) ?? ""}`);
 }
 
 /** The token this request expects: the store's (its session's), else the cookie's. */
@@ -153,17 +166,19 @@ function refuse(
 }
 
 /** Refuses cross-origin unsafe requests by `Sec-Fetch-Site`, then by `Origin` (OWASP CSRF cheat sheet). */
-function checkOrigin(req: AexRequest, settings: Settings): void {
+function checkOrigin(req: AexRequest, settings: Settings, secure: boolean): void {
+  const rawOrigin = req.headers.origin;
+  const origin = rawOrigin === undefined ? undefined : canonicalOrigin(rawOrigin);
   const site = req.headers["sec-fetch-site"];
-  if (site === "cross-site" || (site === "same-site" && !settings.allowSameSite)) {
-    const origin = req.headers.origin;
+  // A browser sends one of four values; anything else (two headers joined, a typo) is not
+  // taken for same-origin.
+  const sameSite = site === "same-site" && settings.allowSameSite;
+  if (site !== undefined && site !== "same-origin" && site !== "none" && !sameSite) {
     if (origin === undefined || !settings.trustedOrigins.has(origin))
       refuse("AEX_CSRF_ORIGIN", "Cross-site request refused", req);
   }
-  const origin = req.headers.origin;
   if (origin === undefined) return;
-  const own = `${isTls(req) ? "https" : "http"}://${req.headers.host ?? ""}`;
-  if (origin !== own && !settings.trustedOrigins.has(origin))
+  if (origin !== ownOrigin(req, secure) && !settings.trustedOrigins.has(origin))
     refuse("AEX_CSRF_ORIGIN", "Cross-origin request refused", req);
 }
 
@@ -203,10 +218,11 @@ export function csrf(options: CsrfOptions = {}): DecoratorStep {
     cookie: options.cookie ?? "aex.csrf",
     cookieOptions: options.cookieOptions ?? { path: "/", sameSite: "Strict" },
     secret: options.secret,
-    trustedOrigins: new Set(options.trustedOrigins ?? []),
+    trustedOrigins: new Set((options.trustedOrigins ?? []).map(canonicalOrigin)),
     allowSameSite: options.allowSameSite ?? false,
   };
-  // Under TLS the cookie is Secure unless the app said otherwise; both variants made once.
+  // Over HTTPS (TLS, or a trusted proxy's word) the cookie is Secure unless the app said
+  // otherwise; both variants made once.
   const tlsSettings: Settings =
     settings.cookieOptions.secure === undefined
       ? { ...settings, cookieOptions: { ...settings.cookieOptions, secure: true } }
@@ -214,10 +230,11 @@ export function csrf(options: CsrfOptions = {}): DecoratorStep {
   return decoratorStep(
     "csrf",
     (req: AexRequest, res: AexResponse, scope: Scope) => {
-      const state: CsrfState = { req, res, settings: isTls(req) ? tlsSettings : settings };
+      const secure = isSecure(req);
+      const state: CsrfState = { req, res, settings: secure ? tlsSettings : settings };
       (scope as WithState)[STATE] = state;
       if (SAFE_METHODS.has(req.method ?? "GET")) return undefined;
-      checkOrigin(req, settings);
+      checkOrigin(req, settings, secure);
       const token = submitted(req, scope, settings);
       if (token === undefined) refuse("AEX_CSRF_MISSING", "A CSRF token is required", req);
       const wanted = expected(scope, state);

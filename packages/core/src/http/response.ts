@@ -1,7 +1,6 @@
 import type { Aex } from "../app/aex";
 import { randomBytes } from "node:crypto";
 import { ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
-import type { TLSSocket } from "node:tls";
 import type { AexRequest } from "./request";
 import { ResponseCookies } from "./cookies";
 import { HttpError } from "../errors/http-error";
@@ -10,6 +9,7 @@ import { runBeforeEnd } from "./before-end";
 import { addRequestId, addSecurityHeaders, hasHeadersSet, setsHeaderOf } from "../security/apply-headers";
 import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../security/head-splice";
 import type { SecurityHeaders } from "../security/headers";
+import { isSecure } from "../security/is-secure";
 import { invalidHeader } from "../security/invalid-header";
 import type { ResponseContract } from "../openapi/response-contract";
 import { SLOT } from "../app/slot-list";
@@ -98,8 +98,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
 
   /** Whether this request came over HTTPS (TLS, or a trusted proxy says so): HSTS goes out then. */
   private get overTls(): boolean {
-    const req = this.req;
-    return req.trustProxy === null ? (req.socket as TLSSocket | null)?.encrypted === true : req.protocol === "https";
+    return isSecure(this.req);
   }
 
   /**

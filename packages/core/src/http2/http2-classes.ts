@@ -2,8 +2,8 @@ import { IncomingMessage, ServerResponse } from "node:http";
 import { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
-import type { TLSSocket } from "node:tls";
 import type { SecurityHeaders } from "../security/headers";
+import { isSecure } from "../security/is-secure";
 import { SLOT } from "../app/slot-list";
 import { runBeforeEnd } from "../http/before-end";
 import { WATCHED_BY } from "../app/watchdog";
@@ -90,8 +90,7 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
       const block = (this as unknown as { securityHeaders: SecurityHeaders | null }).securityHeaders;
       if (block !== null && block !== undefined && !this.headersSent) {
         for (const [lower, name, value] of block.entries) if (!this.hasHeader(lower)) this.setHeader(name, value);
-        const secure = (this.req.socket as TLSSocket | null)?.encrypted === true;
-        if (secure && block.hsts !== null && !this.hasHeader("strict-transport-security")) {
+        if (block.hsts !== null && isSecure(this.req) && !this.hasHeader("strict-transport-security")) {
           this.setHeader("Strict-Transport-Security", block.hsts);
         }
       }

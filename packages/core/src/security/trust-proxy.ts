@@ -3,6 +3,9 @@ import type { TLSSocket } from "node:tls";
 import proxyAddr from "proxy-addr";
 import { parseForwarded, type ForwardedElement } from "./forwarded";
 
+/** What the proxy helpers read of a request (HTTP/1's `IncomingMessage` or an HTTP/2 request). */
+export type RequestHead = Pick<IncomingMessage, "headers" | "socket">;
+
 /** Decides whether the peer at `address`, `hop` steps from this server, is a trusted proxy. */
 export type TrustFunction = (address: string, hop: number) => boolean;
 
@@ -24,7 +27,7 @@ export function compileTrust(trust: TrustProxy | undefined): TrustFunction | nul
   return proxyAddr.compile(list);
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
+function header(req: RequestHead, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(",") : value;
 }
@@ -38,7 +41,7 @@ function firstValue(value: string): string {
  * The `Forwarded` element written by the last trusted proxy (walking from this server
  * outwards, RFC 7239 §7.4), or null when the peer is not trusted or sent none.
  */
-function trustedElement(req: IncomingMessage, trust: TrustFunction): ForwardedElement | null {
+function trustedElement(req: RequestHead, trust: TrustFunction): ForwardedElement | null {
   const raw = header(req, "forwarded");
   if (raw === undefined) return null;
   const elements = parseForwarded(raw);
@@ -62,24 +65,49 @@ export function clientAddress(req: IncomingMessage, trust: TrustFunction | null)
   return element?.for ?? peer;
 }
 
-/** `"https"` over TLS or when a trusted proxy says so, else `"http"`. */
-export function protocolOf(req: IncomingMessage, trust: TrustFunction | null): string {
-  const own = (req.socket as TLSSocket).encrypted === true ? "https" : "http";
-  if (trust === null || !trust(req.socket.remoteAddress ?? "", 0)) return own;
-  const forwardedProto = header(req, "x-forwarded-proto");
-  if (forwardedProto !== undefined) return firstValue(forwardedProto).toLowerCase() || own;
-  return trustedElement(req, trust)?.proto ?? own;
+/** Whether the socket itself is TLS (HTTPS, or HTTP/2 over TLS). */
+export function socketIsTls(req: RequestHead): boolean {
+  return (req.socket as TLSSocket | null)?.encrypted === true;
 }
 
-/** The host name the client asked for, without the port. */
-export function hostnameOf(req: IncomingMessage, trust: TrustFunction | null): string | undefined {
+/** Whether the socket's peer is a proxy `trust` believes. */
+function fromTrustedPeer(req: RequestHead, trust: TrustFunction | null): trust is TrustFunction {
+  return trust !== null && trust(req.socket?.remoteAddress ?? "", 0);
+}
+
+/**
+ * The protocol a trusted proxy says the client used (`X-Forwarded-Proto`, else `Forwarded:
+ * proto=`), lower-case; undefined when the peer is not trusted or says nothing.
+ */
+export function forwardedProtocol(req: RequestHead, trust: TrustFunction | null): string | undefined {
+  if (!fromTrustedPeer(req, trust)) return undefined;
+  const forwardedProto = header(req, "x-forwarded-proto");
+  if (forwardedProto !== undefined) return firstValue(forwardedProto).toLowerCase() || undefined;
+  return trustedElement(req, trust)?.proto;
+}
+
+/** `"https"` over TLS or when a trusted proxy says so, else `"http"`. */
+export function protocolOf(req: RequestHead, trust: TrustFunction | null): string {
+  return forwardedProtocol(req, trust) ?? (socketIsTls(req) ? "https" : "http");
+}
+
+/**
+ * The host the client asked for, with its port when it gave one: a trusted proxy's
+ * `X-Forwarded-Host` (`Forwarded: host=`), else `Host` (`:authority` over HTTP/2).
+ */
+export function hostOf(req: RequestHead, trust: TrustFunction | null): string | undefined {
   let host: string | undefined;
-  if (trust !== null && trust(req.socket.remoteAddress ?? "", 0)) {
+  if (fromTrustedPeer(req, trust)) {
     const forwardedHost = header(req, "x-forwarded-host");
     host = forwardedHost !== undefined ? firstValue(forwardedHost) : trustedElement(req, trust)?.host;
   }
-  host ||= header(req, "host") ?? header(req, ":authority");
-  if (!host) return undefined;
+  return host || header(req, "host") || header(req, ":authority") || undefined;
+}
+
+/** The host name the client asked for, without the port. */
+export function hostnameOf(req: RequestHead, trust: TrustFunction | null): string | undefined {
+  const host = hostOf(req, trust);
+  if (host === undefined) return undefined;
   const offset = host.startsWith("[") ? host.indexOf("]") + 1 : 0;
   const colon = host.indexOf(":", offset);
   return colon === -1 ? host : host.slice(0, colon);

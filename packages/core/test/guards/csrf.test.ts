@@ -1,5 +1,6 @@
-import { Aex, body, csrf, get, post } from "@aex/core";
+import { Aex, body, csrf, get, post, type AexOptions } from "@aex/core";
 import { session } from "@aex/session";
+import { listen, send } from "../support/http";
 
 class Forms {
   @get("/form")
@@ -299,6 +300,85 @@ describe("csrf(options) origin checks", () => {
       .post("/api/notes")
       .set({ Cookie: cookie, "X-CSRF-Token": token, Origin: "https://app.example", "Sec-Fetch-Site": "cross-site" });
     expect(trusted.status).toBe(200);
+  });
+
+  /** A double-submit app on a real socket; returns its base URL, a token and its cookie. */
+  async function served(options: AexOptions, headers: Record<string, string>) {
+    const aex = new Aex(options);
+    aex.use(csrf({ secret: "a-csrf-signing-secret" }));
+    aex.push(Forms);
+    const base = await listen(aex);
+    const page = await send(base, "GET", "/form", { headers });
+    expect(page.status).toBe(200);
+    const token = page.json<{ token: string }>().token;
+    const cookie = cookieOf(page.headers["set-cookie"], "aex.csrf");
+    const post = (origin: string, extra: Record<string, string> = {}) =>
+      send(base, "POST", "/api/notes", {
+        headers: { ...headers, ...extra, Cookie: cookie, "X-CSRF-Token": token, Origin: origin },
+      });
+    return { aex, page, post };
+  }
+
+  it("regression: CSRF behind a TLS-terminating proxy accepts the https origin and refuses the http one", async () => {
+    const proxy = { Host: "app.example", "X-Forwarded-Proto": "https", "Sec-Fetch-Site": "same-origin" };
+    const { aex, page, post } = await served({ trustProxy: "loopback" }, proxy);
+    try {
+      // The cookie is Secure: the client's connection was HTTPS.
+      expect(String(page.headers["set-cookie"])).toMatch(/; Secure/);
+      const https = await post("https://app.example");
+      expect(https.status).toBe(200);
+      expect(https.text).toBe("saved");
+      const http = await post("http://app.example");
+      expect(http.status).toBe(403);
+      expect(http.json()).toMatchObject({ status: 403, code: "AEX_CSRF_ORIGIN" });
+      // Browsers write the origin in lower case without the default port; Host may not be.
+      expect((await post("https://app.example", { Host: "App.Example:443" })).status).toBe(200);
+      // The proxy names the public host in X-Forwarded-Host when it rewrites Host.
+      const rewritten = await post("https://app.example", {
+        Host: "127.0.0.1:3000",
+        "X-Forwarded-Host": "app.example",
+      });
+      expect(rewritten.status).toBe(200);
+      const foreign = await post("https://evil.example", { Host: "127.0.0.1:3000", "X-Forwarded-Host": "app.example" });
+      expect(foreign.status).toBe(403);
+      expect(foreign.json()).toMatchObject({ code: "AEX_CSRF_ORIGIN" });
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("without trustProxy, X-Forwarded-Proto and X-Forwarded-Host are not believed", async () => {
+    const spoofed = { Host: "app.example", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example" };
+    const { aex, page, post } = await served({}, spoofed);
+    try {
+      expect(String(page.headers["set-cookie"])).not.toMatch(/Secure/);
+      expect((await post("http://app.example")).status).toBe(200);
+      for (const origin of ["https://app.example", "http://evil.example"]) {
+        const refused = await post(origin);
+        expect(refused.status).toBe(403);
+        expect(refused.json()).toMatchObject({ status: 403, code: "AEX_CSRF_ORIGIN" });
+      }
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("refuses a Sec-Fetch-Site that is no browser's single value (two headers joined)", async () => {
+    const aex = app();
+    const { token, cookie } = await tokenAndCookie(aex);
+    for (const site of ["same-origin, cross-site", "cross-site, same-origin", "same-origin-ish"]) {
+      const res = await aex
+        .inject()
+        .post("/api/notes")
+        .set({ Cookie: cookie, "X-CSRF-Token": token, "Sec-Fetch-Site": site });
+      expect(res.status).toBe(403);
+      expect(res.json()).toMatchObject({ status: 403, code: "AEX_CSRF_ORIGIN" });
+    }
+    const none = await aex
+      .inject()
+      .post("/api/notes")
+      .set({ Cookie: cookie, "X-CSRF-Token": token, "Sec-Fetch-Site": "none" });
+    expect(none.status).toBe(200);
   });
 
   it("lets safe methods through without a token", async () => {
