@@ -95,3 +95,38 @@ describe("@error(definitions, upperOrCamel?)", () => {
     expect(e.status).toBe(400);
   });
 });
+
+describe("generateErrors(definitions) without errorable", () => {
+  it("gives errors errorable's members: locale, messages, getMessage with prefix, toJSON", () => {
+    const { NotFound } = generateErrors({
+      lang: "en-US",
+      Not: { Found: { code: 404001, status: 404, prefix: "E404", messages: { "en-US": "No such thing", fr: "Rien" } } },
+    });
+    const e = new NotFound();
+    expect(e.name).toBe("NotFound");
+    expect(e.locale).toBe("en-US");
+    expect(e.code).toBe(404001);
+    expect(e.messages).toEqual({ "en-US": "No such thing", fr: "Rien" });
+    expect(e.getMessage("fr")).toBe("E404:Rien");
+    expect(() => e.getMessage("de")).toThrow(/No message in de/);
+    expect(e.toJSON()).toEqual({ code: 404001, message: "E404:No such thing", name: "NotFound" });
+    expect(new NotFound("de").message).toBe("");
+  });
+
+  it("resolves an alias among its own siblings at any depth", () => {
+    const errors = generateErrors({
+      Api: { User: { Missing: { code: 1, messages: { en: "gone" } } }, Member: { alias: "User" } },
+    });
+    expect(Object.keys(errors).sort()).toEqual(["ApiMemberMissing", "ApiUserMissing"]);
+    expect(new errors.ApiMemberMissing("en").message).toBe("gone");
+  });
+
+  it("regression: string and number members (lang, prefix, status) do not send the generator into endless recursion", () => {
+    const errors = generateErrors({
+      lang: "en",
+      Odd: { prefix: "P", status: 409, Deep: { code: 2, messages: { en: "deep" } } },
+    });
+    expect(Object.keys(errors)).toEqual(["OddDeep"]);
+    expect(new errors.OddDeep().status).toBe(400);
+  });
+});
