@@ -1,5 +1,9 @@
+// @decorator-modes both: @sse routes.
 import { request } from "node:http";
+import { connect as connectH2, constants as h2constants } from "node:http2";
+import { connect } from "node:net";
 import { Aex, EventStream, get, HttpError, inject, sse, type AexRequest, type Scope } from "@aex/core";
+import { lineWhere, memoryLogger } from "./support/log-lines";
 
 /** A feed of numbered ticks that resumes after the client's Last-Event-ID. */
 class Feed {
@@ -138,5 +142,177 @@ describe("@sse(path)", () => {
     expect(await ok.next()).toEqual({ event: "in", data: "null" });
     ok.close();
     await aex.close();
+  });
+});
+
+/** A feed that ignores backpressure, as a broadcast to many clients does: the cut must protect it. */
+class Firehose {
+  readonly cut: { closed: Promise<void>; socketClosed: Promise<void> }[] = [];
+
+  @sse("/firehose", { heartbeat: 0, maxBuffered: 64 * 1024 })
+  firehose(stream: EventStream) {
+    const socket = stream.req.socket;
+    this.cut.push({ closed: stream.closed, socketClosed: new Promise((resolve) => socket.once("close", resolve)) });
+    const event = "x".repeat(16 * 1024);
+    const pump = () => {
+      if (!stream.open) return;
+      stream.send("chunk", event);
+      setImmediate(pump);
+    };
+    pump();
+  }
+
+  @sse("/resume", { heartbeat: 0 })
+  resume(stream: EventStream) {
+    stream.send("resumed", { after: stream.lastEventId ?? null });
+    stream.end();
+  }
+
+  @get("/ok")
+  ok(_req: AexRequest, res: { end(text: string): void }) {
+    res.end("ok");
+  }
+}
+
+/**
+ * Sends `head` (request line and headers, without the final CRLF) on a raw socket; resolves
+ * to the answer once the server closes, or once an event arrived (an event stream stays open).
+ */
+function rawAnswer(port: number, head: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () =>
+      socket.write(Buffer.concat([head, Buffer.from("\r\nConnection: close\r\n\r\n")])),
+    );
+    const chunks: Buffer[] = [];
+    const text = () => Buffer.concat(chunks).toString("utf8");
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (/\ndata: .*\n\n/.test(text())) socket.destroy();
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(text()));
+  });
+}
+
+describe("@sse(path, { maxBuffered })", () => {
+  it("regression: a client that stops reading is cut past maxBuffered, and its connection is freed", async () => {
+    const { logger, lines } = memoryLogger();
+    const app = new Firehose();
+    class Bound extends Firehose {
+      override readonly cut = app.cut;
+    }
+    const aex = new Aex({ logger, handleSignals: false }).push(Bound);
+    await aex.start(0, "127.0.0.1");
+    // A raw client that sends its request and then never reads: its kernel buffers fill,
+    // then the server's. The server used to end() the response, which queued the end
+    // behind the unread bytes and kept the connection (and the bytes) forever.
+    const client = connect(aex.port!, "127.0.0.1");
+    client.pause();
+    client.write("GET /firehose HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const clientClosed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+    client.on("error", () => {}); // the reset the cut sends
+    while (app.cut.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await app.cut[0].closed;
+    await app.cut[0].socketClosed;
+    const open = await new Promise<number>((resolve, reject) =>
+      aex.server!.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+    expect(open).toBe(0);
+    const warning = await lineWhere(lines, (line) => line.msg === "SSE client too slow: stream cut");
+    expect(warning).toMatchObject({ level: 40, maxBuffered: 64 * 1024 });
+    expect(warning.buffered as number).toBeGreaterThan(64 * 1024);
+    // The client finds its connection gone once it reads again.
+    const head: Buffer[] = [];
+    client.on("data", (chunk: Buffer) => head.push(chunk));
+    client.resume();
+    await clientClosed;
+    // What it read, if anything reached it before the reset, is the stream's head and events.
+    if (head.length > 0) expect(Buffer.concat(head).toString("latin1")).toMatch(/^HTTP\/1\.1 200 /);
+    // The server keeps serving.
+    const ok = await rawAnswer(aex.port!, Buffer.from("GET /ok HTTP/1.1\r\nHost: 127.0.0.1"));
+    expect(ok).toMatch(/^HTTP\/1\.1 200 /);
+    expect(ok.endsWith("\r\n\r\nok")).toBe(true);
+    await aex.close();
+  });
+});
+
+describe("EventStream.lastEventId (Last-Event-ID)", () => {
+  const aex = new Aex({ logger: false, handleSignals: false }).push(Firehose);
+  beforeAll(() => aex.start(0, "127.0.0.1"));
+  afterAll(() => aex.close());
+
+  const resume = (value: Buffer) =>
+    rawAnswer(
+      aex.port!,
+      Buffer.concat([Buffer.from("GET /resume HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID: "), value]),
+    );
+
+  it("is the id the server sent, also when it is not ASCII (a browser echoes it as UTF-8)", async () => {
+    const answer = await resume(Buffer.from("café-7", "utf8"));
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain('data: {"after":"café-7"}');
+    expect(await resume(Buffer.from("42\t43"))).toContain('data: {"after":"42\\t43"}');
+  });
+
+  it.each([
+    ["over 1024 bytes", Buffer.from("7".repeat(1025))],
+    ["not UTF-8", Buffer.from([0x37, 0xff, 0x37])],
+    ["a truncated UTF-8 sequence", Buffer.from([0x37, 0xc3])],
+  ])("regression: a Last-Event-ID %s is refused with 400 AEX_SSE_LAST_EVENT_ID", async (_what, value) => {
+    const answer = await resume(value);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.toLowerCase()).toContain("content-type: application/problem+json");
+    const problem = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) as { status: number; code: string };
+    expect(problem).toMatchObject({ status: 400, code: "AEX_SSE_LAST_EVENT_ID" });
+  });
+
+  it("regression: a Last-Event-ID with a control character or NUL never reaches the handler", async () => {
+    // Node's and Bun's HTTP/1 parsers refuse these bytes in a header value with their own 400.
+    for (const value of [Buffer.from("7\u00007"), Buffer.from("7\u00017"), Buffer.from("7\u007f7")]) {
+      expect(await resume(value)).toMatch(/^HTTP\/1\.1 400 /);
+    }
+  });
+
+  it("is 1024 bytes at most, and absent when empty", async () => {
+    expect(await resume(Buffer.from("7".repeat(1024)))).toContain(`data: {"after":"${"7".repeat(1024)}"}`);
+    expect(await resume(Buffer.alloc(0))).toContain('data: {"after":null}');
+  });
+});
+
+describe("@sse(path, { maxBuffered }) over HTTP/2", () => {
+  it("regression: a stream whose client stops reading is reset (CANCEL) past maxBuffered; the session keeps serving", async () => {
+    const app = new Firehose();
+    class Bound extends Firehose {
+      override readonly cut = app.cut;
+    }
+    const aex = new Aex({ logger: false, handleSignals: false }).push(Bound);
+    await aex.start(0, { host: "127.0.0.1", http2: true });
+    const session = connectH2(`http://127.0.0.1:${aex.port}`);
+    try {
+      const stream = session.request({ ":path": "/firehose" });
+      const status = new Promise<number>((resolve) =>
+        stream.once("response", (head) => resolve(Number(head[":status"]))),
+      );
+      // Never read: the stream's flow-control window fills, then the server's buffer.
+      stream.pause();
+      stream.on("error", () => {});
+      const closed = new Promise<number>((resolve) => stream.once("close", () => resolve(stream.rstCode ?? -1)));
+      expect(await status).toBe(200);
+      expect(await closed).toBe(h2constants.NGHTTP2_CANCEL);
+      await app.cut[0].closed;
+      // Only the stream was cut: the same session still serves.
+      const ok = session.request({ ":path": "/ok" });
+      const chunks: Buffer[] = [];
+      ok.on("data", (chunk: Buffer) => chunks.push(chunk));
+      const okStatus = await new Promise<number>((resolve) =>
+        ok.once("response", (head) => resolve(Number(head[":status"]))),
+      );
+      await new Promise((resolve) => ok.once("end", resolve));
+      expect(okStatus).toBe(200);
+      expect(Buffer.concat(chunks).toString()).toBe("ok");
+    } finally {
+      session.close();
+      await aex.close();
+    }
   });
 });

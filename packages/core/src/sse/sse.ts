@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Aex } from "../app/aex";
 import { AexError } from "../errors/aex-error";
 import type { Scope } from "../scope/scope";
@@ -49,7 +50,7 @@ export function sse(path: string, options: SseOptions = {}): AexMethodDecorator 
         const streams = openStreams(app);
         const method = (instance as Record<string | symbol, SseHandler>)[methodName];
         return (req, res, scope) => {
-          const stream = new EventStream(req, res, options);
+          const stream = new EventStream(req, res, options, scope.log as Logger | undefined);
           streams.add(stream);
           void stream.closed.then(() => streams.delete(stream));
           return method.call(instance, stream, scope);
