@@ -1,24 +1,6 @@
-import isAlpha from "validator/lib/isAlpha";
-import isAlphanumeric from "validator/lib/isAlphanumeric";
-import isAscii from "validator/lib/isAscii";
-import isBase64 from "validator/lib/isBase64";
-import isCreditCard from "validator/lib/isCreditCard";
-import isEmail from "validator/lib/isEmail";
-import isFloat from "validator/lib/isFloat";
-import isFQDN from "validator/lib/isFQDN";
-import isHexadecimal from "validator/lib/isHexadecimal";
-import isHexColor from "validator/lib/isHexColor";
-import isInt from "validator/lib/isInt";
-import isIP from "validator/lib/isIP";
-import isISBN from "validator/lib/isISBN";
-import isJSON from "validator/lib/isJSON";
-import isMobilePhone, { type MobilePhoneLocale } from "validator/lib/isMobilePhone";
-import isMultibyte from "validator/lib/isMultibyte";
-import isNumeric from "validator/lib/isNumeric";
-import isURL from "validator/lib/isURL";
-import isUUID from "validator/lib/isUUID";
 import type { AlphaLocale } from "validator/lib/isAlpha";
 import type { AlphanumericLocale } from "validator/lib/isAlphanumeric";
+import type { MobilePhoneLocale } from "validator/lib/isMobilePhone";
 import type { FilterRule, RuleType } from "./filter-rule";
 
 /** What a type check returns for a value of the wrong type. */
@@ -41,30 +23,82 @@ export interface TypeCheckFactory {
  */
 const PLAIN_EMAIL = /^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+/** The validator checks rules use, by their module name in `validator/lib`. */
+interface ValidatorChecks {
+  isAlpha: typeof import("validator/lib/isAlpha").default;
+  isAlphanumeric: typeof import("validator/lib/isAlphanumeric").default;
+  isAscii: typeof import("validator/lib/isAscii").default;
+  isBase64: typeof import("validator/lib/isBase64").default;
+  isCreditCard: typeof import("validator/lib/isCreditCard").default;
+  isEmail: typeof import("validator/lib/isEmail").default;
+  isFloat: typeof import("validator/lib/isFloat").default;
+  isFQDN: typeof import("validator/lib/isFQDN").default;
+  isHexadecimal: typeof import("validator/lib/isHexadecimal").default;
+  isHexColor: typeof import("validator/lib/isHexColor").default;
+  isInt: typeof import("validator/lib/isInt").default;
+  isIP: typeof import("validator/lib/isIP").default;
+  isISBN: typeof import("validator/lib/isISBN").default;
+  isJSON: typeof import("validator/lib/isJSON").default;
+  isMobilePhone: typeof import("validator/lib/isMobilePhone").default;
+  isMultibyte: typeof import("validator/lib/isMultibyte").default;
+  isNumeric: typeof import("validator/lib/isNumeric").default;
+  isURL: typeof import("validator/lib/isURL").default;
+  isUUID: typeof import("validator/lib/isUUID").default;
+}
+
+const loaded: Partial<ValidatorChecks> = {};
+
+/**
+ * validator's check `name`, loaded when the first rule that needs it is compiled (at
+ * `prepare()`): an app whose rules need none of them never loads validator.
+ */
+function validatorCheck<N extends keyof ValidatorChecks>(name: N): ValidatorChecks[N] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+  return (loaded[name] ??= (require(`validator/lib/${name}`) as { default: ValidatorChecks[N] }).default);
+}
+
 /** validator's `isEmail`, with {@link PLAIN_EMAIL}'s shortcut. */
 export function isEmailAddress(value: string): boolean {
-  return (value.length <= 254 && value.indexOf("@") <= 64 && PLAIN_EMAIL.test(value)) || isEmail(value);
+  return (
+    (value.length <= 254 && value.indexOf("@") <= 64 && PLAIN_EMAIL.test(value)) || validatorCheck("isEmail")(value)
+  );
 }
 
 const TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|24:00(?::00)?)$/;
 
-/** A check on strings only (validator's checks): other values are of the wrong type. */
-function text(noun: string, test: (value: string, rule: FilterRule) => boolean): TypeCheckFactory {
+/**
+ * A check on strings only (validator's checks): other values are of the wrong type. `make`
+ * builds the string test for a rule, once, when the rule is compiled.
+ */
+function text(noun: string, make: (rule: FilterRule) => (value: string) => boolean): TypeCheckFactory {
   return {
     noun,
-    build: (rule) => (value) => (typeof value === "string" && test(value, rule) ? value : INVALID),
+    build: (rule) => {
+      const test = make(rule);
+      return (value) => (typeof value === "string" && test(value) ? value : INVALID);
+    },
   };
 }
 
+/** A string check that is one of validator's, with its default options. */
+const validated = (noun: string, name: keyof ValidatorChecks): TypeCheckFactory =>
+  text(noun, () => {
+    const check = validatorCheck(name) as (value: string) => boolean;
+    return (value) => check(value);
+  });
+
 /** A number, or a string that reads as one (query, params, forms): kept as a number. */
-function number(noun: string, accepts: (n: number) => boolean, reads: (s: string) => boolean): TypeCheckFactory {
+function number(noun: string, accepts: (n: number) => boolean, name: keyof ValidatorChecks): TypeCheckFactory {
   return {
     noun,
-    build: () => (value) => {
-      if (typeof value === "number") return accepts(value) ? value : INVALID;
-      if (typeof value !== "string" || !reads(value)) return INVALID;
-      const n = Number(value);
-      return accepts(n) ? n : INVALID;
+    build: () => {
+      const reads = validatorCheck(name) as (value: string) => boolean;
+      return (value) => {
+        if (typeof value === "number") return accepts(value) ? value : INVALID;
+        if (typeof value !== "string" || !reads(value)) return INVALID;
+        const n = Number(value);
+        return accepts(n) ? n : INVALID;
+      };
     },
   };
 }
@@ -83,33 +117,41 @@ const plainObject = (value: unknown): boolean => typeof value === "object" && va
 
 /** The type checks by rule type. `array` and `object` also check their contents (compile-rules.ts). */
 export const TYPE_CHECKS: Readonly<Record<RuleType, TypeCheckFactory>> = {
-  string: text("a string", () => true),
-  text: text("a string", () => true),
-  email: text("an email address", isEmailAddress),
-  url: text("a URL", (v) => isURL(v)),
-  fqdn: text("a domain name", (v) => isFQDN(v)),
-  ip: text("an IP address", (v) => isIP(v)),
-  alpha: text("letters only", (v, rule) => isAlpha(v, rule.locale as AlphaLocale | undefined)),
-  alphanumeric: text("letters and digits only", (v, rule) =>
-    isAlphanumeric(v, rule.locale as AlphanumericLocale | undefined),
-  ),
-  numeric: number("a number", Number.isFinite, (v) => isNumeric(v)),
-  int: number("an integer", Number.isSafeInteger, (v) => isInt(v)),
-  float: number("a number", Number.isFinite, (v) => isFloat(v)),
+  string: text("a string", () => () => true),
+  text: text("a string", () => () => true),
+  email: text("an email address", () => isEmailAddress),
+  url: validated("a URL", "isURL"),
+  fqdn: validated("a domain name", "isFQDN"),
+  ip: validated("an IP address", "isIP"),
+  alpha: text("letters only", (rule) => {
+    const isAlpha = validatorCheck("isAlpha");
+    return (v) => isAlpha(v, rule.locale as AlphaLocale | undefined);
+  }),
+  alphanumeric: text("letters and digits only", (rule) => {
+    const isAlphanumeric = validatorCheck("isAlphanumeric");
+    return (v) => isAlphanumeric(v, rule.locale as AlphanumericLocale | undefined);
+  }),
+  numeric: number("a number", Number.isFinite, "isNumeric"),
+  int: number("an integer", Number.isSafeInteger, "isInt"),
+  float: number("a number", Number.isFinite, "isFloat"),
   bool,
   boolean: bool,
-  base64: text("base64", (v) => isBase64(v)),
-  hexadecimal: text("a hexadecimal number", (v) => isHexadecimal(v)),
-  hexcolor: text("a hex color", (v) => isHexColor(v)),
-  uuid: text("a UUID", (v) => isUUID(v)),
-  json: text("JSON text", (v) => isJSON(v)),
-  creditcard: text("a credit card number", (v) => isCreditCard(v)),
-  isbn: text("an ISBN", (v) => isISBN(v)),
-  ascii: text("ASCII text", (v) => isAscii(v)),
-  multibyte: text("text with a multibyte character", (v) => isMultibyte(v)),
-  date: text("a date", (v) => !Number.isNaN(Date.parse(v))),
-  time: text("a time (HH:MM or HH:MM:SS)", (v) => TIME.test(v)),
-  phone: text("a phone number", (v, rule) => isMobilePhone(v, (rule.locale ?? "zh-CN") as MobilePhoneLocale)),
+  base64: validated("base64", "isBase64"),
+  hexadecimal: validated("a hexadecimal number", "isHexadecimal"),
+  hexcolor: validated("a hex color", "isHexColor"),
+  uuid: validated("a UUID", "isUUID"),
+  json: validated("JSON text", "isJSON"),
+  creditcard: validated("a credit card number", "isCreditCard"),
+  isbn: validated("an ISBN", "isISBN"),
+  ascii: validated("ASCII text", "isAscii"),
+  multibyte: validated("text with a multibyte character", "isMultibyte"),
+  date: text("a date", () => (v) => !Number.isNaN(Date.parse(v))),
+  time: text("a time (HH:MM or HH:MM:SS)", () => (v) => TIME.test(v)),
+  phone: text("a phone number", (rule) => {
+    const isMobilePhone = validatorCheck("isMobilePhone");
+    const locale = (rule.locale ?? "zh-CN") as MobilePhoneLocale;
+    return (v) => isMobilePhone(v, locale);
+  }),
   enum: {
     noun: "one of the allowed values",
     build: (rule) => {
