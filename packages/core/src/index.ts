@@ -200,6 +200,13 @@ export {
 } from "./guards/jwt";
 export type { JwtKey, JwtKeySet } from "./guards/jwt-keys";
 export { auth, type AuthOptions } from "./guards/auth";
+export {
+  tokenFromHeader,
+  tokenFromCookie,
+  tokenFromQuery,
+  type TokenExtractor,
+  type TokenFromHeaderOptions,
+} from "./guards/token-extractor";
 export { roles } from "./guards/roles";
 export { apiKey, type ApiKeyOptions } from "./guards/api-key";
 export { floodGuard, type FloodGuard, type FloodGuardOptions } from "./guards/flood-guard";

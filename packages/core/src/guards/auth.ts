@@ -1,40 +1,77 @@
+import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
 import type { SecuritySchemeDoc, StepOpenApi } from "../registry/definitions";
 import type { Scope } from "../scope/scope";
+import { CHALLENGE, type Challenge } from "./auth-challenge";
 import { guardLog } from "./guard-log";
 import { jwtVerifier, type VerifyJwtOptions } from "./jwt";
 import type { JwtKeySet } from "./jwt-keys";
+import { AmbiguousCredentials, tokenFromCookie, tokenFromHeader, type TokenExtractor } from "./token-extractor";
 
 /** Options of {@link auth}. */
 export interface AuthOptions extends VerifyJwtOptions {
   /** The keys tokens are verified with: a secret, a key, a `kid` → key map or a JWKS. */
   keys: JwtKeySet;
-  /** Also read the token from this cookie when there is no `Authorization` header. */
+  /**
+   * The scheme of the `Authorization` header, matched case-insensitively (RFC 9110 §11.1):
+   * `"Token"` for RealWorld's `Authorization: Token <jwt>`. Default `"Bearer"`. Not with `from`.
+   */
+  scheme?: string;
+  /** Also read the token from this cookie when there is no `Authorization` header. Not with `from`. */
   cookie?: string;
+  /**
+   * Where the token is read, tried in order; the first token found is verified:
+   * {@link tokenFromHeader}, {@link tokenFromCookie}, {@link tokenFromQuery} or your own
+   * function. Default: the `Authorization` header with `scheme`, then `cookie` when given.
+   */
+  from?: TokenExtractor | readonly TokenExtractor[];
   /** The realm in `WWW-Authenticate`. Default `"api"`. */
   realm?: string;
-  /** Let requests without any token through (with no `scope.user`); a bad token still gets 401. */
+  /**
+   * Let requests without a token through (with no `scope.user`): no credentials, or an
+   * `Authorization` header of another scheme. A token that fails is still a 401.
+   */
   optional?: boolean;
 }
 
-/** The token of `Authorization: Bearer …` (RFC 6750 §2.1), or the cookie; null when absent. */
-function tokenOf(req: AexRequest, cookie: string | undefined): string | null {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    const space = header.indexOf(" ");
-    return space > 0 && header.slice(0, space).toLowerCase() === "bearer" ? header.slice(space + 1).trim() : "";
+/** A realm goes into a quoted-string: no quote, backslash or control character. */
+const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** The extractors `options` ask for. */
+function extractorsOf(options: AuthOptions): readonly TokenExtractor[] {
+  if (options.from === undefined) {
+    const header = tokenFromHeader(options.scheme ?? "Bearer");
+    return options.cookie === undefined ? [header] : [header, tokenFromCookie(options.cookie)];
   }
-  if (cookie !== undefined) return req.cookies.get(cookie) ?? null;
-  return null;
+  if (options.scheme !== undefined || options.cookie !== undefined) {
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", "auth: give `from`, or `scheme`/`cookie`, not both");
+  }
+  const list = typeof options.from === "function" ? [options.from] : [...options.from];
+  if (list.length === 0 || list.some((read) => typeof read !== "function")) {
+    throw new AexError("AEX_ERR_GUARD_OPTIONS", "auth: `from` takes token extractors (functions)");
+  }
+  return list;
+}
+
+/** The `Authorization` scheme the header of `value` uses, if it is a token (for the error). */
+function schemeOf(value: string | string[]): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  const scheme = first.split(" ", 1)[0];
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/.test(scheme) ? scheme : undefined;
 }
 
 /**
- * Requires a valid bearer JWT and puts its verified claims on `scope.user`. No token:
- * 401 `AEX_AUTH_MISSING` with `WWW-Authenticate: Bearer realm="api"`; a malformed,
- * forged, expired or misaddressed one: 401 `AEX_AUTH_INVALID_TOKEN` with
- * `error="invalid_token"` and an `error_description` (RFC 6750 §3).
+ * Requires a valid JWT and puts its verified claims on `scope.user`. The token is read from
+ * `Authorization: Bearer …` by default (`scheme`, `cookie` or `from` say otherwise). The
+ * answers, each with a `WWW-Authenticate` challenge (RFC 6750 §3):
+ *
+ * - no token: 401 `AEX_AUTH_MISSING`, a bare challenge (`Bearer realm="api"`);
+ * - an `Authorization` header of another scheme: 401 `AEX_AUTH_SCHEME`, a bare challenge;
+ * - the credentials twice (two headers, a repeated parameter): 400 `AEX_AUTH_INVALID_REQUEST`;
+ * - an empty, malformed, forged, expired or misaddressed token: 401 `AEX_AUTH_INVALID_TOKEN`
+ *   with `error="invalid_token"` and an `error_description` naming the problem.
  *
  * @example
  * class Admin {
@@ -43,35 +80,89 @@ function tokenOf(req: AexRequest, cookie: string | undefined): string | null {
  *   @roles("admin")
  *   panel(req, res, scope) { res.json({ hello: scope.user?.sub }); }
  * }
+ * // RealWorld's `Authorization: Token <jwt>`:
+ * const user = auth({ keys: process.env.JWT_SECRET!, scheme: "Token" });
  */
 export function auth(options: AuthOptions): DecoratorStep {
   const realm = options.realm ?? "api";
-  const verify = jwtVerifier(options.keys, options);
-  const challenge = `Bearer realm="${realm}"`;
-  const security: SecuritySchemeDoc[] = [
-    { name: "bearerAuth", scheme: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-  ];
-  if (options.cookie !== undefined) {
-    security.push({ name: `cookie_${options.cookie}`, scheme: { type: "apiKey", in: "cookie", name: options.cookie } });
+  if (typeof realm !== "string" || !REALM.test(realm)) {
+    throw new AexError(
+      "AEX_ERR_GUARD_OPTIONS",
+      "auth: the realm cannot hold quotes, backslashes or control characters",
+    );
   }
+  const extractors = extractorsOf(options);
+  const verify = jwtVerifier(options.keys, options);
+  const optional = options.optional === true;
+  // The challenge names the scheme the token is expected with (Bearer for cookies and queries).
+  const headerReaders = extractors.filter((read) => read.header !== undefined);
+  const scheme = headerReaders.find((read) => typeof read.scheme === "string")?.scheme ?? "Bearer";
+  const challenge: Challenge = { scheme, realm, header: `${scheme} realm="${realm}"` };
+  const places = extractors.map((read) => read.place ?? "the request");
+  const wanted = [...new Set(headerReaders.map((read) => read.scheme).filter((s): s is string => s != null))];
+
+  const tokenNoun = scheme.toLowerCase() === "bearer" ? "A bearer token" : `A token (\`${scheme} <jwt>\`)`;
+  const security: SecuritySchemeDoc[] = [];
+  for (const read of extractors) if (read.openapi !== undefined) security.push(read.openapi);
   const openapi: StepOpenApi = {
     security,
-    optional: options.optional === true,
-    responses: { "401": "A bearer token is missing, malformed, forged or expired (`WWW-Authenticate` says which)" },
+    optional,
+    responses: {
+      "400": "The credentials came twice (`AEX_AUTH_INVALID_REQUEST`)",
+      "401": `${tokenNoun} is missing, malformed, forged or expired, or sent with another scheme (\`WWW-Authenticate\` says which)`,
+    },
   };
+
+  /** The 401 of a request that carries no token where this guard reads. */
+  function noToken(req: AexRequest): HttpError {
+    for (const read of headerReaders) {
+      const value = read.scheme == null ? undefined : req.headers[read.header!];
+      if (value === undefined) continue;
+      const used = schemeOf(value);
+      return new HttpError(
+        401,
+        `The ${read.header === "authorization" ? "Authorization" : read.header} header uses ${used === undefined ? "an unknown scheme" : `the "${used}" scheme`}; this route takes ${wanted.map((s) => `"${s}"`).join(" or ")}`,
+        { code: "AEX_AUTH_SCHEME", headers: { "WWW-Authenticate": challenge.header } },
+      );
+    }
+    return new HttpError(401, `A token is required, in ${places.join(" or ")}`, {
+      code: "AEX_AUTH_MISSING",
+      headers: { "WWW-Authenticate": challenge.header },
+    });
+  }
+
+  function tokenOf(req: AexRequest): string | null {
+    try {
+      for (const read of extractors) {
+        const token = read(req);
+        if (token !== null && token !== undefined) return token;
+      }
+      return null;
+    } catch (error) {
+      if (!(error instanceof AmbiguousCredentials)) throw error;
+      throw new HttpError(400, error.message, {
+        code: "AEX_AUTH_INVALID_REQUEST",
+        headers: {
+          "WWW-Authenticate": `${challenge.header}, error="invalid_request", error_description="${error.description}"`,
+        },
+      });
+    }
+  }
+
   return decoratorStep(
     "auth",
     async (req: AexRequest, _res, scope: Scope) => {
-      const token = tokenOf(req, options.cookie);
+      // @roles after this step answers with the same challenge.
+      (scope as Scope & { [CHALLENGE]?: Challenge })[CHALLENGE] = challenge;
+      const token = tokenOf(req);
       if (token === null) {
-        if (options.optional) return undefined;
-        throw new HttpError(401, "A bearer token is required", {
-          code: "AEX_AUTH_MISSING",
-          headers: { "WWW-Authenticate": challenge },
-        });
+        if (optional) return undefined;
+        const refused = noToken(req);
+        guardLog("auth: %s %s refused: %s", req.method, req.url, refused.code);
+        throw refused;
       }
       try {
-        scope.user = await verify(token, realm);
+        scope.user = await verify(token, realm, scheme);
       } catch (error) {
         guardLog("auth: %s %s refused: %s", req.method, req.url, (error as Error).message);
         throw error;

@@ -103,19 +103,22 @@ function describe(error: unknown): string {
   return "the token is invalid";
 }
 
-/** The 401 of a token that failed, with its RFC 6750 challenge. */
-export function invalidToken(description: string, realm: string, cause?: unknown): HttpError {
+/** The 401 of a token that failed, with its RFC 6750 challenge (`scheme`: the one `@auth` reads). */
+export function invalidToken(description: string, realm: string, cause?: unknown, scheme = "Bearer"): HttpError {
   return new HttpError(401, `Invalid token: ${description}`, {
     code: "AEX_AUTH_INVALID_TOKEN",
     headers: {
-      "WWW-Authenticate": `Bearer realm="${realm}", error="invalid_token", error_description="${description}"`,
+      "WWW-Authenticate": `${scheme} realm="${realm}", error="invalid_token", error_description="${description}"`,
     },
     cause,
   });
 }
 
-/** A verifier built once from keys and options; each call verifies one token. */
-export type JwtVerifier = (token: string, realm?: string) => Promise<AuthUser>;
+/**
+ * A verifier built once from keys and options; each call verifies one token. `realm`
+ * (default `"api"`) and `scheme` (default `"Bearer"`) make the challenge of its 401.
+ */
+export type JwtVerifier = (token: string, realm?: string, scheme?: string) => Promise<AuthUser>;
 
 /**
  * Builds a verifier once (keys imported lazily and cached), for `@auth` and for your own
@@ -140,14 +143,15 @@ export function jwtVerifier(keys: JwtKeySet, options: VerifyJwtOptions = {}): Jw
     maxTokenAge: options.maxTokenAge,
     requiredClaims: options.requiredClaims,
   };
-  return async (token, realm = "api") => {
+  return async (token, realm = "api", scheme = "Bearer") => {
+    if (token === "") throw invalidToken("the token is empty", realm, undefined, scheme);
     if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH)
-      throw invalidToken("the token is malformed", realm);
+      throw invalidToken("the token is malformed", realm, undefined, scheme);
     try {
       const { payload } = await jwtVerify(token, resolve, verifyOptions);
       return payload as AuthUser;
     } catch (error) {
-      throw invalidToken(describe(error), realm, error);
+      throw invalidToken(describe(error), realm, error, scheme);
     }
   };
 }

@@ -1,6 +1,7 @@
 import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import { CHALLENGE, DEFAULT_CHALLENGE, type Challenge } from "./auth-challenge";
 import type { AuthUser } from "./auth-user";
 
 function rolesOf(user: AuthUser): readonly string[] {
@@ -11,7 +12,8 @@ function rolesOf(user: AuthUser): readonly string[] {
 /**
  * Lets a request through when `scope.user` (from `@auth`) has one of `names` in its
  * `roles` claim (or its `role`). Without a user: 401 `AEX_AUTH_MISSING`; without the
- * role: 403 `AEX_AUTH_FORBIDDEN` with `WWW-Authenticate: Bearer error="insufficient_scope"`.
+ * role: 403 `AEX_AUTH_FORBIDDEN` with `WWW-Authenticate: Bearer error="insufficient_scope"`
+ * (the scheme and realm of the `@auth` before it).
  *
  * @example
  * class Admin {
@@ -30,16 +32,18 @@ export function roles(...names: string[]): DecoratorStep {
     `roles(${names.join(",")})`,
     (_req, _res, scope) => {
       const user = scope.user;
+      // The challenge of the @auth step before this one (its scheme and realm).
+      const challenge = (scope as typeof scope & { [CHALLENGE]?: Challenge })[CHALLENGE] ?? DEFAULT_CHALLENGE;
       if (user === undefined || user === null) {
         throw new HttpError(401, "Authentication is required", {
           code: "AEX_AUTH_MISSING",
-          headers: { "WWW-Authenticate": 'Bearer realm="api"' },
+          headers: { "WWW-Authenticate": challenge.header },
         });
       }
       if (rolesOf(user).some((role) => wanted.has(role))) return undefined;
       throw new HttpError(403, "A required role is missing", {
         code: "AEX_AUTH_FORBIDDEN",
-        headers: { "WWW-Authenticate": 'Bearer realm="api", error="insufficient_scope"' },
+        headers: { "WWW-Authenticate": `${challenge.header}, error="insufficient_scope"` },
       });
     },
     {

@@ -1,5 +1,20 @@
 import { generateKeyPairSync } from "node:crypto";
-import { Aex, AexError, apiKey, auth, get, roles, signJwt, verifyJwt, HttpError } from "@aex/core";
+import {
+  Aex,
+  AexError,
+  apiKey,
+  auth,
+  buildOpenApi,
+  get,
+  roles,
+  signJwt,
+  tokenFromCookie,
+  tokenFromHeader,
+  tokenFromQuery,
+  verifyJwt,
+  HttpError,
+} from "@aex/core";
+import { listen, raw } from "../support/http";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 const OTHER = "another-secret-that-is-also-long-enough!!";
@@ -64,7 +79,6 @@ describe("@auth(options)", () => {
   it("answers 401 invalid_token for malformed, expired, early, misaddressed and forged tokens", async () => {
     const aex = app();
     await refusedWith(aex, "Bearer not-a-jwt", "the token is malformed");
-    await refusedWith(aex, "Basic YWxpY2U6c2VjcmV0", "the token is malformed");
     await refusedWith(aex, "Bearer " + "a".repeat(9000), "the token is malformed");
     await refusedWith(aex, `Bearer ${await token({}, { expiresIn: -120 })}`, "the token expired");
     await refusedWith(aex, `Bearer ${await token({}, { notBefore: 120 })}`, "the nbf claim is invalid");
@@ -131,6 +145,266 @@ describe("@auth(options)", () => {
     ]) {
       expect(() => auth(options as never)).toThrow(AexError);
     }
+  });
+});
+
+describe("@auth(options): schemes, where the token is read, and what the errors name", () => {
+  const who = (_req: any, res: any, scope: any) => res.end(scope.user?.sub ?? "anonymous");
+
+  it('regression: Authorization: Token <jwt> is read with scheme: "Token" (RealWorld), in any case', async () => {
+    const aex = new Aex();
+    aex.use(auth({ keys: SECRET, scheme: "Token" }));
+    aex.use(who);
+    const jwt = await token();
+    for (const scheme of ["Token", "token", "TOKEN"]) {
+      const res = await aex.inject().get("/").set("Authorization", `${scheme} ${jwt}`);
+      expect(res.status).toBe(200);
+      expect(res.text()).toBe("alice");
+    }
+    const bearer = await aex.inject().get("/").set("Authorization", `Bearer ${jwt}`);
+    expect(bearer.status).toBe(401);
+    expect(bearer.headers["www-authenticate"]).toBe('Token realm="api"');
+    expect(bearer.json()).toMatchObject({ status: 401, code: "AEX_AUTH_SCHEME" });
+    expect(bearer.json<{ detail: string }>().detail).toBe(
+      'The Authorization header uses the "Bearer" scheme; this route takes "Token"',
+    );
+    const forged = await signJwt({ sub: "mallory" }, OTHER);
+    const bad = await aex.inject().get("/").set("Authorization", `Token ${forged}`);
+    expect(bad.status).toBe(401);
+    expect(bad.headers["www-authenticate"]).toBe(
+      'Token realm="api", error="invalid_token", error_description="the signature does not verify"',
+    );
+  });
+
+  it("regression: another scheme is 401 AEX_AUTH_SCHEME naming it, not 'the token is malformed'", async () => {
+    const aex = app();
+    const basic = await aex.inject().get("/me").set("Authorization", "Basic YWxpY2U6c2VjcmV0");
+    expect(basic.status).toBe(401);
+    // RFC 6750 §3.1: a request with an unsupported method carries no error code in the challenge.
+    expect(basic.headers["www-authenticate"]).toBe('Bearer realm="api"');
+    expect(basic.json()).toMatchObject({
+      status: 401,
+      code: "AEX_AUTH_SCHEME",
+      detail: 'The Authorization header uses the "Basic" scheme; this route takes "Bearer"',
+    });
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    const lower = await aex
+      .inject()
+      .get("/me")
+      .set("Authorization", `bearer ${await token()}`);
+    expect(lower.status).toBe(200);
+    expect(lower.json()).toEqual({ sub: "alice" });
+  });
+
+  it("names each problem: no credentials, wrong scheme, empty, malformed, expired, bad signature", async () => {
+    const aex = app();
+    const cases: [string | undefined, number, string, string][] = [
+      [undefined, 401, "AEX_AUTH_MISSING", 'Bearer realm="api"'],
+      ["Digest username=alice", 401, "AEX_AUTH_SCHEME", 'Bearer realm="api"'],
+      [
+        "Bearer",
+        401,
+        "AEX_AUTH_INVALID_TOKEN",
+        'Bearer realm="api", error="invalid_token", error_description="the token is empty"',
+      ],
+      [
+        "Bearer a.b",
+        401,
+        "AEX_AUTH_INVALID_TOKEN",
+        'Bearer realm="api", error="invalid_token", error_description="the token is malformed"',
+      ],
+      [
+        `Bearer ${await token({}, { expiresIn: -120 })}`,
+        401,
+        "AEX_AUTH_INVALID_TOKEN",
+        'Bearer realm="api", error="invalid_token", error_description="the token expired"',
+      ],
+      [
+        `Bearer ${await signJwt({ sub: "alice", aud: "api", iss: "https://id.example" }, OTHER)}`,
+        401,
+        "AEX_AUTH_INVALID_TOKEN",
+        'Bearer realm="api", error="invalid_token", error_description="the signature does not verify"',
+      ],
+    ];
+    for (const [authorization, status, code, challenge] of cases) {
+      const request = aex.inject().get("/me");
+      const res = await (authorization === undefined ? request : request.set("Authorization", authorization));
+      expect([authorization, res.status, res.json<{ code: string }>().code, res.headers["www-authenticate"]]).toEqual([
+        authorization,
+        status,
+        code,
+        challenge,
+      ]);
+    }
+    const missing = await aex.inject().get("/me");
+    expect(missing.json()).toMatchObject({
+      detail: 'A token is required, in the Authorization header ("Bearer <token>")',
+    });
+  });
+
+  it("regression: auth({ optional: true }) treats another scheme as no token, but not a bad token", async () => {
+    const aex = new Aex();
+    aex.use(auth({ keys: SECRET, optional: true }));
+    aex.use(who);
+    const basic = await aex.inject().get("/").set("Authorization", "Basic YWxpY2U6c2VjcmV0");
+    expect(basic.status).toBe(200);
+    expect(basic.text()).toBe("anonymous");
+    const bad = await aex.inject().get("/").set("Authorization", "Bearer x.y.z");
+    expect(bad.status).toBe(401);
+    expect(bad.json()).toMatchObject({ code: "AEX_AUTH_INVALID_TOKEN" });
+    const good = await aex
+      .inject()
+      .get("/")
+      .set("Authorization", `Bearer ${await signJwt({ sub: "ann" }, SECRET)}`);
+    expect(good.text()).toBe("ann");
+  });
+
+  it("reads the token where `from` says, the first one found, and says where it looked when there is none", async () => {
+    const aex = new Aex();
+    aex.use(
+      auth({ keys: SECRET, from: [tokenFromHeader("Token"), tokenFromCookie("jwt"), tokenFromQuery("access_token")] }),
+    );
+    aex.use(who);
+    const [ann, bob, cid] = await Promise.all(["ann", "bob", "cid"].map((sub) => signJwt({ sub }, SECRET)));
+    expect((await aex.inject().get("/").set("Authorization", `Token ${ann}`)).text()).toBe("ann");
+    expect((await aex.inject().get("/").set("Cookie", `jwt=${bob}`)).text()).toBe("bob");
+    expect((await aex.inject().get(`/?access_token=${cid}`)).text()).toBe("cid");
+    // In order: the header before the cookie before the query.
+    const all = await aex
+      .inject()
+      .get(`/?access_token=${cid}`)
+      .set({ Authorization: `Token ${ann}`, Cookie: `jwt=${bob}` });
+    expect(all.text()).toBe("ann");
+    const none = await aex.inject().get("/");
+    expect(none.status).toBe(401);
+    expect(none.headers["www-authenticate"]).toBe('Token realm="api"');
+    expect(none.json()).toMatchObject({
+      code: "AEX_AUTH_MISSING",
+      detail:
+        'A token is required, in the Authorization header ("Token <token>") or the "jwt" cookie or the "access_token" query parameter',
+    });
+    // A bad token where it was found is a 401, even when another place has a good one.
+    const bad = await aex
+      .inject()
+      .get("/")
+      .set({ Authorization: "Token x.y.z", Cookie: `jwt=${bob}` });
+    expect(bad.json()).toMatchObject({ code: "AEX_AUTH_INVALID_TOKEN" });
+  });
+
+  it("takes your own extractor function, and a header holding the token alone", async () => {
+    const aex = new Aex();
+    aex.use(
+      auth({
+        keys: SECRET,
+        from: [
+          tokenFromHeader({ header: "X-Access-Token" }),
+          (req) => (req.headers["x-alt"] as string | undefined) ?? null,
+        ],
+      }),
+    );
+    aex.use(who);
+    const jwt = await signJwt({ sub: "dee" }, SECRET);
+    expect((await aex.inject().get("/").set("X-Access-Token", jwt)).text()).toBe("dee");
+    expect((await aex.inject().get("/").set("X-Alt", jwt)).text()).toBe("dee");
+    const none = await aex.inject().get("/");
+    expect(none.json()).toMatchObject({
+      code: "AEX_AUTH_MISSING",
+      detail: "A token is required, in the X-Access-Token header or the request",
+    });
+  });
+
+  it("regression: credentials sent twice are 400 AEX_AUTH_INVALID_REQUEST (two headers, a repeated parameter)", async () => {
+    const aex = new Aex();
+    aex.use(auth({ keys: SECRET, from: [tokenFromHeader(), tokenFromQuery("access_token")] }));
+    aex.use(who);
+    const base = await listen(aex);
+    try {
+      const [good, other] = await Promise.all([signJwt({ sub: "ann" }, SECRET), signJwt({ sub: "bob" }, SECRET)]);
+      // node keeps the first Authorization header and drops the second; a proxy may read the other one.
+      const twice = await raw(
+        base,
+        `GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${good}\r\nAuthorization: Bearer ${other}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(twice).toMatch(/^HTTP\/1\.1 400 /);
+      expect(twice).toMatch(
+        /\r\nwww-authenticate: Bearer realm="api", error="invalid_request", error_description="the Authorization header came more than once"\r\n/i,
+      );
+      expect(twice).toContain('"code":"AEX_AUTH_INVALID_REQUEST"');
+      expect(twice).toContain('"status":400');
+      const query = await aex.inject().get(`/?access_token=${good}&access_token=${other}`);
+      expect(query.status).toBe(400);
+      expect(query.json()).toMatchObject({ status: 400, code: "AEX_AUTH_INVALID_REQUEST" });
+      const once = await raw(
+        base,
+        `GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${good}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(once).toMatch(/^HTTP\/1\.1 200 /);
+      expect(once.endsWith("ann")).toBe(true);
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("@roles answers with the scheme and realm of the @auth before it", async () => {
+    const aex = new Aex();
+    aex.use(auth({ keys: SECRET, scheme: "Token", realm: "conduit" }));
+    aex.use(roles("admin"));
+    aex.use(who);
+    const res = await aex
+      .inject()
+      .get("/")
+      .set("Authorization", `Token ${await signJwt({ sub: "eve", roles: ["user"] }, SECRET)}`);
+    expect(res.status).toBe(403);
+    expect(res.headers["www-authenticate"]).toBe('Token realm="conduit", error="insufficient_scope"');
+    expect(res.json()).toMatchObject({ status: 403, code: "AEX_AUTH_FORBIDDEN" });
+  });
+
+  it("OpenAPI documents the scheme where the token is read", () => {
+    class Routes {
+      @get("/bearer")
+      @auth({ keys: SECRET })
+      bearer() {}
+
+      @get("/token")
+      @auth({ keys: SECRET, scheme: "Token" })
+      token() {}
+
+      @get("/places")
+      @auth({
+        keys: SECRET,
+        from: [tokenFromCookie("jwt"), tokenFromQuery("access_token"), tokenFromHeader({ header: "X-Access-Token" })],
+      })
+      places() {}
+    }
+    const doc = buildOpenApi(new Aex().push(Routes).routes()) as {
+      paths: Record<string, { get: { security?: unknown } }>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.paths["/bearer"].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths["/token"].get.security).toEqual([{ tokenAuth: [] }]);
+    expect(doc.paths["/places"].get.security).toEqual([
+      { cookie_jwt: [] },
+      { query_access_token: [] },
+      { "header_X-Access-Token": [] },
+    ]);
+    expect(doc.components.securitySchemes).toEqual({
+      bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+      tokenAuth: { type: "apiKey", in: "header", name: "Authorization", description: "`Authorization: Token <JWT>`" },
+      cookie_jwt: { type: "apiKey", in: "cookie", name: "jwt" },
+      query_access_token: { type: "apiKey", in: "query", name: "access_token" },
+      "header_X-Access-Token": { type: "apiKey", in: "header", name: "X-Access-Token" },
+    });
+  });
+
+  it("refuses options it cannot use with AEX_ERR_GUARD_OPTIONS", () => {
+    const code = expect.objectContaining({ code: "AEX_ERR_GUARD_OPTIONS" });
+    expect(() => auth({ keys: SECRET, scheme: "To ken" })).toThrow(code);
+    expect(() => auth({ keys: SECRET, realm: 'a"b' })).toThrow(code);
+    expect(() => auth({ keys: SECRET, scheme: "Token", from: tokenFromCookie("jwt") })).toThrow(code);
+    expect(() => auth({ keys: SECRET, from: [] })).toThrow(code);
+    expect(() => tokenFromCookie("a b")).toThrow(code);
+    expect(() => tokenFromQuery("a&b")).toThrow(code);
+    expect(() => tokenFromHeader({ header: "X Token" })).toThrow(code);
   });
 });
 
