@@ -192,6 +192,26 @@ describe("compress(options)", () => {
     expect(res.wire.toString()).toBe(bigText);
   });
 
+  it.each([
+    ["br;Q=0, gzip", "gzip"],
+    ["GZIP;Q=1, br;q=0.5", "gzip"],
+    ["br;q=2, gzip", "gzip"],
+    ["br;q=1.5, deflate;q=0.5", "deflate"],
+    ["gzip;q=abc", undefined],
+    ["gzip;q=0.0001", undefined],
+    ["gzip;q=-1", undefined],
+    ["gzip;q=", undefined],
+  ])(
+    "regression: Accept-Encoding %j (q names any case; a malformed or out-of-range q counts as 0) → %s",
+    async (accept, coding) => {
+      const res = await fetchBytes(base, "/json", { headers: { "accept-encoding": accept } });
+      expect(res.status).toBe(200);
+      expect(res.headers["content-encoding"]).toBe(coding);
+      expect(res.headers.vary).toBe("Accept-Encoding");
+      expect(JSON.parse(res.body.toString())).toEqual(big);
+    },
+  );
+
   it("leaves bodies under the 1 KB threshold alone", async () => {
     const res = await fetchBytes(base, "/small", { headers: { "accept-encoding": "gzip" } });
     expect(res.status).toBe(200);
@@ -368,6 +388,9 @@ describe("negotiateEncoding(header)", () => {
     ["identity, *;q=0", null],
     ["", null],
     ["gzip;q=abc, deflate;q=0.1", "deflate"],
+    ["br;q=2, gzip;q=0.9", "gzip"],
+    ["gzip;q=0.0001", null],
+    ["gzip;q=1.000, br;q=0.999", "gzip"],
   ])("%j → %s", (header, expected) => {
     expect(negotiateEncoding(header)).toBe(expected);
   });

@@ -7,12 +7,31 @@ function quality(range: string, type: string, subtypes: readonly string[]): { q:
   else if (name === `${type}/*`) specificity = 1;
   else if (subtypes.includes(name)) specificity = 2;
   else return null;
-  let q = 1;
+  return { q: weightOf(params), specificity };
+}
+
+// RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ).
+const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
+
+/**
+ * The weight of one element of an `Accept`-style list, from its parameters (the text
+ * after each `;`): its first `q`, whose name is case-insensitive (`Q=0.1` is `q=0.1`,
+ * RFC 9110 §12.4.2); 1 without one. A malformed or out-of-range weight (`q=2`, `q=abc`,
+ * `q=0.0001`) is 0: a value no client should send never wins a negotiation.
+ *
+ * @example
+ * weightOf(["q=0.5"]); // 0.5
+ * weightOf([" Q=0.1"]); // 0.1
+ * weightOf(["q=2"]); // 0
+ */
+export function weightOf(params: readonly string[]): number {
   for (const param of params) {
-    const [key, value] = param.split("=");
-    if (key.trim() === "q") q = Number(value) || 0;
+    const eq = param.indexOf("=");
+    if (eq === -1 || param.slice(0, eq).trim().toLowerCase() !== "q") continue;
+    const value = param.slice(eq + 1).trim();
+    return QVALUE.test(value) ? Number(value) : 0;
   }
-  return { q, specificity };
+  return 1;
 }
 
 /** The q of the most specific range of `accept` that matches (RFC 9110 §12.5.1). */

@@ -1,3 +1,5 @@
+import { weightOf } from "../http/negotiate";
+
 /** A content coding Aex can produce. */
 export type Encoding = "br" | "gzip" | "deflate";
 
@@ -36,14 +38,8 @@ function choose(header: string, supported: readonly Encoding[]): Encoding | null
     const [rawName, ...params] = part.split(";");
     const name = rawName.trim().toLowerCase();
     if (name === "") continue;
-    let q = 1;
-    for (const param of params) {
-      const [key, value] = param.split("=");
-      if (key.trim().toLowerCase() === "q") q = Number(value);
-    }
-    if (!Number.isFinite(q) || q < 0) q = 0;
     // x-gzip is gzip's old name (RFC 9110 §8.4.1.3).
-    ranks.set(name === "x-gzip" ? "gzip" : name, Math.min(q, 1));
+    ranks.set(name === "x-gzip" ? "gzip" : name, weightOf(params));
   }
   const any = ranks.get("*") ?? 0;
   let best: Encoding | null = null;
