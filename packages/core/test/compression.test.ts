@@ -193,6 +193,46 @@ describe("compress(options)", () => {
   });
 
   it.each([
+    ["/json", 200],
+    ["/small", 200],
+    ["/stream", 200],
+    ["/vary-etag", 200],
+    ["/mmm… (the 404 of an unknown path)", 404],
+  ])(
+    "regression: %s answers a client without Accept-Encoding with Vary: Accept-Encoding (no cache poisoning)",
+    async (name, status) => {
+      const path = status === 404 ? "/" + "m".repeat(2000) : name;
+      // A shared cache that stored this identity answer without Vary would serve it to
+      // gzip clients, and the gzip answer stored from a gzip client to this one.
+      const res = await fetchBytes(base, path);
+      expect(res.status).toBe(status);
+      expect(res.headers["content-encoding"]).toBeUndefined();
+      expect(res.headers.vary).toBe(path === "/vary-etag" ? "Origin, Accept-Encoding" : "Accept-Encoding");
+      if (path === "/json") expect(res.wire.toString()).toBe(bigText);
+      if (status === 404) expect(JSON.parse(res.body.toString()).code).toBe("AEX_NOT_FOUND");
+    },
+  );
+
+  it("regression: HEAD says Vary: Accept-Encoding like its GET, with or without Accept-Encoding, uncompressed", async () => {
+    for (const headers of [{}, { "accept-encoding": "gzip" }]) {
+      const res = await fetchBytes(base, "/json", { method: "HEAD", headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.vary).toBe("Accept-Encoding");
+      expect(res.headers["content-encoding"]).toBeUndefined();
+      expect(res.headers["content-length"]).toBe(String(bigText.length));
+    }
+  });
+
+  it("sends no Vary for a type it never compresses, nor on a route that opts out", async () => {
+    const png = await fetchBytes(base, "/png");
+    expect(png.status).toBe(200);
+    expect(png.headers.vary).toBeUndefined();
+    const optOut = await fetchBytes(base, "/opt-out");
+    expect(optOut.status).toBe(200);
+    expect(optOut.headers.vary).toBeUndefined();
+  });
+
+  it.each([
     ["br;Q=0, gzip", "gzip"],
     ["GZIP;Q=1, br;q=0.5", "gzip"],
     ["br;q=2, gzip", "gzip"],

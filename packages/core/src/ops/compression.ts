@@ -58,7 +58,8 @@ const INLINE_LIMIT = 64 * 1024;
  * (images, archives…), for `Range` answers (206), for HEAD, 204 or 304, for a response
  * that set its own `Content-Encoding` or `Cache-Control: no-transform`, nor for SSE.
  * Streams (`res.write`… `res.end`, piped files) are compressed as they go. Every response
- * whose type could be compressed gets `Vary: Accept-Encoding`.
+ * whose type could be compressed gets `Vary: Accept-Encoding`, whatever the request asked
+ * (HEAD and requests without `Accept-Encoding` included).
  *
  * Off by default: it costs CPU, and most deployments already compress at the proxy.
  * `aex.use(compress())` turns it on for every route; `@compress()` on a method turns it
@@ -102,12 +103,17 @@ function compressStep(settings: Settings): Step {
       // A route's own @compress(options) after a global one: the route's settings win.
       state.settings = settings;
       state.enabled = true;
-      if (typeof header === "string") state.encoding = negotiateEncoding(header, settings.encodings);
+      if (typeof header === "string" && req.method !== "HEAD") {
+        state.encoding = negotiateEncoding(header, settings.encodings);
+      }
       return;
     }
-    // No Accept-Encoding, no work: such a client gets the body as is.
-    if (typeof header !== "string" || req.method === "HEAD") return;
-    patch(res as Patched, settings, negotiateEncoding(header, settings.encodings));
+    // Without Accept-Encoding (or for HEAD) the body goes as it is, but the response still
+    // says Vary: Accept-Encoding: a cache must not serve it to a client that asked for gzip,
+    // nor the gzip one to this client (RFC 9110 §12.5.5).
+    const encoding =
+      typeof header !== "string" || req.method === "HEAD" ? null : negotiateEncoding(header, settings.encodings);
+    patch(res as Patched, settings, encoding);
   };
 }
 
@@ -194,6 +200,11 @@ function compressingEnd(this: Patched, chunk?: unknown, encoding?: unknown, call
     return this;
   }
   unpatch(this, state);
+  if (state.encoding === null) {
+    // Nothing to compress: only Vary to add, without copying the body.
+    if (!this.headersSent && !this.writableEnded) decide(this, state, undefined);
+    return this.end(chunk, encoding as BufferEncoding, callback as Callback);
+  }
   const body = this.headersSent || this.writableEnded ? null : toBuffer(chunk, encoding);
   const coding = body === null ? null : decide(this, state, body.byteLength);
   if (coding === null || body === null) return this.end(chunk, encoding as BufferEncoding, callback as Callback);
