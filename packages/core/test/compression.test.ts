@@ -214,7 +214,8 @@ describe("compress(options)", () => {
   );
 
   it("regression: HEAD says Vary: Accept-Encoding like its GET, with or without Accept-Encoding, uncompressed", async () => {
-    for (const headers of [{}, { "accept-encoding": "gzip" }]) {
+    const variants: Record<string, string>[] = [{}, { "accept-encoding": "gzip" }];
+    for (const headers of variants) {
       const res = await fetchBytes(base, "/json", { method: "HEAD", headers });
       expect(res.status).toBe(200);
       expect(res.headers.vary).toBe("Accept-Encoding");
