@@ -44,7 +44,8 @@ export { sse, EventStream, type SseHandler, type SseOptions } from "./sse";
 export { query, readQuery } from "./parsers/query";
 export { body, bodyStep, type BodyType, type BodyOptions } from "./parsers/body";
 export { formdata, formdataStep, DEFAULT_FORMDATA_LIMITS, type FormDataOptions } from "./parsers/formdata";
-export { stripPrototypeKeys } from "./parsers/sanitize";
+export { stripPrototypeKeys } from "./parsers/prototype-keys";
+export { parseJson } from "./parsers/parse-json";
 export { DEFAULT_BODY_LIMITS, type BodyLimits } from "./parsers/body-limits";
 export {
   filter,

@@ -114,7 +114,7 @@ export class WebSocketHandler extends EventEmitter {
   /** Handles one frame from the client. */
   receive(raw: RawData, isBinary: boolean): void {
     if (isBinary) return this.reject("AEX_WS_BINARY");
-    const message = parseMessage(raw.toString());
+    const message = parseMessage(raw.toString(), this.req.bodyLimits.jsonDepth);
     if (typeof message === "string") return this.reject(message);
     const onError = (error: unknown) => {
       log("listener of %o failed: %O", message.event, error);

@@ -1,3 +1,5 @@
+import { DEFAULT_BODY_LIMITS, HttpError, parseJson } from "@aex/core";
+
 /** The JSON shape of every message, both ways: `{ "event": name, "data": … }`. */
 export interface WireMessage {
   /** The event's name. */
@@ -37,6 +39,7 @@ export const CloseCode = {
 /** Codes of the `error` events Aex sends a client about its messages. */
 export const WS_ERROR_CODES = {
   AEX_WS_INVALID_JSON: "the message is not valid JSON",
+  AEX_WS_TOO_DEEP: "the message nests deeper than the app's limits.jsonDepth (default 64)",
   AEX_WS_NO_EVENT: 'the message is not an object with a string "event"',
   AEX_WS_RESERVED_EVENT: "the event name is reserved",
   AEX_WS_BINARY: "binary messages are not supported",
@@ -46,13 +49,17 @@ export const WS_ERROR_CODES = {
 /** A code from {@link WS_ERROR_CODES}. */
 export type WsErrorCode = keyof typeof WS_ERROR_CODES;
 
-/** Parses a client message; returns an error code when it is not a valid one. */
-export function parseMessage(text: string): WireMessage | WsErrorCode {
+/**
+ * Parses a client message with the rules of every parsed input (core's `parseJson`):
+ * nesting past `depth` refused before parsing, `__proto__` and `constructor` objects
+ * stripped however their keys are escaped. Returns an error code for an invalid message.
+ */
+export function parseMessage(text: string, depth: number = DEFAULT_BODY_LIMITS.jsonDepth): WireMessage | WsErrorCode {
   let message: unknown;
   try {
-    message = JSON.parse(text);
-  } catch {
-    return "AEX_WS_INVALID_JSON";
+    message = parseJson(text, depth);
+  } catch (error) {
+    return error instanceof HttpError && error.code === "AEX_BODY_TOO_DEEP" ? "AEX_WS_TOO_DEEP" : "AEX_WS_INVALID_JSON";
   }
   if (typeof message !== "object" || message === null || Array.isArray(message)) return "AEX_WS_NO_EVENT";
   const { event, data } = message as { event?: unknown; data?: unknown };

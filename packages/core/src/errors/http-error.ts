@@ -113,6 +113,7 @@ export const HTTP_ERROR_CODES = {
   AEX_BODY_TOO_DEEP: "400: the JSON body nests deeper than limits.jsonDepth (default 64)",
   AEX_BODY_TIMEOUT: "408: the body took longer than limits.bodyTimeout, or stalled past limits.bodyIdleTimeout",
   AEX_HEADER_INVALID: "400: a handler set a response header whose value has CR, LF or another invalid character",
+  AEX_QUERY_TOO_LARGE: "414: the query string has more parameters than limits.queryParameters (default 1000)",
   AEX_FORMDATA_INVALID: "400: the multipart body is malformed or truncated",
   AEX_FORMDATA_LIMIT: "413: too many files, fields or parts, or one too large",
   AEX_FILTER_INVALID: "400: @filter rejected params, query or body",

@@ -1,4 +1,5 @@
 import { parse, serialize, type SerializeOptions } from "cookie";
+import { stripFlatPrototypeKey } from "../parsers/prototype-keys";
 
 /** Options of a cookie, as in the Harpia seed's "Cookie Options". */
 export interface CookieOptions {
@@ -29,8 +30,9 @@ export class RequestCookies {
   constructor(private readonly header: string | undefined) {}
 
   private all(): Record<string, string | undefined> {
-    // A malformed escape keeps the raw value rather than failing the request.
-    return (this.parsed ??= this.header ? parse(this.header) : Object.create(null));
+    // A malformed escape keeps the raw value rather than failing the request; a cookie
+    // named __proto__ is dropped, as in every parsed input (parsers/prototype-keys.ts).
+    return (this.parsed ??= this.header ? stripFlatPrototypeKey(parse(this.header)) : Object.create(null));
   }
 
   /** The value of cookie `name`, or undefined. */
@@ -38,9 +40,9 @@ export class RequestCookies {
     return this.all()[name];
   }
 
-  /** Every cookie, as name → value (a null-prototype object). */
+  /** Every cookie, as name → value (a null-prototype copy). */
   getAll(): Record<string, string> {
-    return { ...this.all() } as Record<string, string>;
+    return Object.assign(Object.create(null) as Record<string, string>, this.all());
   }
 
   /** Whether the request has cookie `name`. */

@@ -1,5 +1,10 @@
-/** Limits every body parser applies; set them with `new Aex({ limits: { … } })`. */
+/** Limits every request-data parser applies; set them with `new Aex({ limits: { … } })`. */
 export interface BodyLimits {
+  /**
+   * Most parameters (`&`-separated pairs) a query string may have (more: 414
+   * `AEX_QUERY_TOO_LARGE`, rather than dropping the rest unseen). Default 1 000.
+   */
+  queryParameters: number;
   /** Deepest nesting of arrays/objects a JSON body may have (deeper: 400). Default 64. */
   jsonDepth: number;
   /** Milliseconds a whole body may take to arrive (longer: 408). Default 30 000; 0 = off. */
@@ -17,6 +22,7 @@ export interface BodyLimits {
 
 /** The body limits of an app that sets none (`new Aex({ limits })` changes them). */
 export const DEFAULT_BODY_LIMITS: Readonly<BodyLimits> = Object.freeze({
+  queryParameters: 1000,
   jsonDepth: 64,
   bodyTimeout: 30_000,
   bodyIdleTimeout: 10_000,

@@ -9,8 +9,9 @@ import { guardBody } from "./body-guard";
 import { assertJsonDepth } from "./json-depth";
 import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
-import { isPlainJson, limitOf, readJson } from "./read-json";
-import { looksPolluting, stripPrototypeKeys } from "./sanitize";
+import { isUtf8 } from "node:buffer";
+import { isPlainJson, limitOf, notUtf8, readJson } from "./read-json";
+import { stripPrototypeKeys } from "./prototype-keys";
 
 /** The body types `@body` parses, each with body-parser's parser of that name. */
 export type BodyType = "urlencoded" | "json" | "text" | "raw";
@@ -47,17 +48,19 @@ const BY_STATUS: Record<number, string> = {
   415: "AEX_BODY_UNSUPPORTED_ENCODING",
 };
 
-const SUSPECT = Symbol("aex.body.suspect");
-type Suspectable = IncomingMessage & { [SUSPECT]?: boolean };
-
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
+/** JSON in another charset than UTF-8 (RFC 8259 §8.1: UTF-16 and UTF-32 bodies included). */
+const notUtf8Charset = (charset: string) =>
+  new HttpError(415, `unsupported charset "${charset.toUpperCase()}": JSON is read as UTF-8 only`, {
+    code: "AEX_BODY_UNSUPPORTED_ENCODING",
+  });
+
 function parserFor(type: BodyType, { depth, ...options }: BodyOptions): Middleware {
-  const verify = (req: Suspectable, _res: ServerResponse, buf: Buffer) => {
-    if (looksPolluting(buf)) req[SUSPECT] = true;
-  };
-  const verifyJson = (req: Suspectable & AexRequest, res: ServerResponse, buf: Buffer) => {
-    verify(req, res, buf);
+  // body-parser hands `verify` the bytes after inflating, before decoding their charset.
+  const verifyJson = (req: AexRequest, _res: ServerResponse, buf: Buffer, charset: string) => {
+    if (charset !== "utf-8") throw notUtf8Charset(charset);
+    if (!isUtf8(buf)) throw notUtf8();
     assertJsonDepth(buf.toString("utf8"), depth ?? req.bodyLimits.jsonDepth);
   };
   switch (type) {
@@ -68,7 +71,7 @@ function parserFor(type: BodyType, { depth, ...options }: BodyOptions): Middlewa
     case "raw":
       return bodyParser.raw(options);
     default:
-      return bodyParser.urlencoded({ extended: false, ...options, verify });
+      return bodyParser.urlencoded({ extended: false, ...options });
   }
 }
 
@@ -83,7 +86,8 @@ function emptyBody(type: BodyType): unknown {
  * The step that parses a body of `type` into `scope.body` and `req.body`. An unknown
  * type falls back to urlencoded. Malformed input is a 400, an oversize body a 413, a
  * body of another content type an empty body (body-parser's rule, which the AEX README
- * promises for `@body`).
+ * promises for `@body`). Parsed JSON and urlencoded bodies go through
+ * {@link stripPrototypeKeys}.
  */
 export function bodyStep(type: string = "urlencoded", options: BodyOptions = {}): Step {
   const kind: BodyType = type === "json" || type === "text" || type === "raw" ? type : "urlencoded";
@@ -92,6 +96,7 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
   const fastJson = kind === "json" && options.type === undefined && options.reviver === undefined;
   const limit = limitOf(options.limit);
   const strict = options.strict ?? true;
+  const keyed = kind === "json" || kind === "urlencoded";
   return (req, res, scope) => {
     const limits = options.depth === undefined ? req.bodyLimits : { ...req.bodyLimits, jsonDepth: options.depth };
     if (fastJson && isPlainJson(req)) {
@@ -113,8 +118,7 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
           reject(code ? new HttpError(known.status, known.message, { code, cause: error }) : known);
           return;
         }
-        const suspect = (req as Suspectable)[SUSPECT] === true;
-        const body = req.body === undefined ? emptyBody(kind) : suspect ? stripPrototypeKeys(req.body) : req.body;
+        const body = req.body === undefined ? emptyBody(kind) : keyed ? stripPrototypeKeys(req.body) : req.body;
         req.body = body;
         scope.provide("body", body);
         resolve();

@@ -14,6 +14,7 @@ import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
 import type { UploadedFile } from "../scope/scope";
 import { guardBody } from "./body-guard";
+import { stripFlatPrototypeKey } from "./prototype-keys";
 
 const log = debug("aex:formdata");
 
@@ -83,7 +84,6 @@ function readMultipart(
       reject(new HttpError(400, "Malformed multipart/form-data request", { code: "AEX_FORMDATA_INVALID", cause }));
       return;
     }
-    // Null prototypes: a field named "__proto__" is just a field.
     const fields = Object.create(null) as Fields;
     const files = Object.create(null) as Record<string, UploadedFile[]>;
     const writes: Promise<void>[] = [];
@@ -142,7 +142,8 @@ function readMultipart(
     parser.on("close", () => {
       guard.stop();
       Promise.all(writes).then(() => {
-        if (!failed) resolve({ fields, files });
+        // A field or file named __proto__ is dropped, as in every parsed input (prototype-keys.ts).
+        if (!failed) resolve({ fields: stripFlatPrototypeKey(fields), files: stripFlatPrototypeKey(files) });
       }, reject);
     });
     req.pipe(parser);
