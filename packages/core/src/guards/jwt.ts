@@ -90,6 +90,53 @@ function timeFromNow(span: number | string): number | string {
   return typeof span === "number" ? Math.floor(Date.now() / 1000) + span : span;
 }
 
+/** Each base64url character's value; -1 for any other character. */
+const BASE64URL = new Int8Array(128).fill(-1);
+for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"].entries()) {
+  BASE64URL[c.charCodeAt(0)] = i;
+}
+
+/**
+ * Whether `token[start, end)` is canonical base64url (RFC 7515 §2, RFC 4648 §3.5): only the
+ * URL-safe alphabet, no padding, a length that encodes whole bytes, and the unused low bits
+ * of the last character zero. Decoders accept the other spellings of the same bytes (`+/`,
+ * `=`, other trailing bits); accepting one keeps a token one string, so a denylist or a
+ * cache keyed by the token holds.
+ */
+function canonicalSegment(token: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length % 4 === 1) return false;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const code = token.charCodeAt(i);
+    value = code < 128 ? BASE64URL[code] : -1;
+    if (value === -1) return false;
+  }
+  // 2 characters left over carry 12 bits for one byte, 3 carry 18 for two: the rest must be 0.
+  if (length % 4 === 2) return (value & 0x0f) === 0;
+  if (length % 4 === 3) return (value & 0x03) === 0;
+  return true;
+}
+
+/** Why a compact JWS is not in its one accepted spelling, or null when it is. */
+function spellingProblem(token: string): string | null {
+  const first = token.indexOf(".");
+  const second = first === -1 ? -1 : token.indexOf(".", first + 1);
+  if (second === -1 || token.indexOf(".", second + 1) !== -1) return "the token is malformed";
+  if (
+    canonicalSegment(token, 0, first) &&
+    canonicalSegment(token, first + 1, second) &&
+    canonicalSegment(token, second + 1, token.length)
+  ) {
+    return null;
+  }
+  // Base64 of some spelling (standard alphabet, padding, other trailing bits), or not at all.
+  const decodable = token
+    .split(".")
+    .every((part) => /^[\w+/-]*=*$/.test(part) && part.replace(/=+$/, "").length % 4 !== 1);
+  return decodable ? "the token is not canonical base64url" : "the token is malformed";
+}
+
 /** The RFC 6750 `error_description` for a failed verification (quoted-string safe). */
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "the token expired";
@@ -147,6 +194,8 @@ export function jwtVerifier(keys: JwtKeySet, options: VerifyJwtOptions = {}): Jw
     if (token === "") throw invalidToken("the token is empty", realm, undefined, scheme);
     if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH)
       throw invalidToken("the token is malformed", realm, undefined, scheme);
+    const misspelled = spellingProblem(token);
+    if (misspelled !== null) throw invalidToken(misspelled, realm, undefined, scheme);
     try {
       const { payload } = await jwtVerify(token, resolve, verifyOptions);
       return payload as AuthUser;
@@ -157,7 +206,8 @@ export function jwtVerifier(keys: JwtKeySet, options: VerifyJwtOptions = {}): Jw
 }
 
 /**
- * Verifies a compact JWT: signature (the key chosen by `kid` when you give a key map or
+ * Verifies a compact JWT: its one spelling (each segment canonical base64url: no `+/`, no
+ * `=`, unused bits zero), signature (the key chosen by `kid` when you give a key map or
  * JWKS), algorithm allow-list (`alg: none` never passes), `exp`/`nbf` with `clockTolerance`,
  * `iss` and `aud`. Resolves to the claims; throws a 401 `HttpError` otherwise. For many
  * calls with the same keys, build a {@link jwtVerifier} once.

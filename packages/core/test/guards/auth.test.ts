@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync } from "node:crypto";
 import {
   Aex,
   AexError,
@@ -405,6 +405,88 @@ describe("@auth(options): schemes, where the token is read, and what the errors 
     expect(() => tokenFromCookie("a b")).toThrow(code);
     expect(() => tokenFromQuery("a&b")).toThrow(code);
     expect(() => tokenFromHeader({ header: "X Token" })).toThrow(code);
+  });
+});
+
+describe("one spelling per JWT (canonical base64url)", () => {
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const hs256 = (signingInput: string) => createHmac("sha256", SECRET).update(signingInput).digest("base64url");
+  /** The first JSON object of `make(i)` whose base64url has `-` or `_` and leftover bits (length % 4 = 2 or 3). */
+  function segmentOf(make: (i: number) => object): string {
+    for (let i = 0; ; i++) {
+      const segment = Buffer.from(JSON.stringify(make(i))).toString("base64url");
+      if (/[-_]/.test(segment) && segment.length % 4 >= 2) return segment;
+    }
+  }
+  const header = segmentOf((i) => ({ alg: "HS256", typ: "JWT", x: ">?".repeat(i) }));
+  const payload = segmentOf((i) => ({ sub: "alice", note: "~>?".repeat(i + 1) }));
+  /** A token whose signature has `-` or `_` in it (HS256: 43 characters, 2 unused bits). */
+  const signed = (() => {
+    for (let i = 0; ; i++) {
+      const body = segmentOf((j) => ({ sub: "alice", note: "~>?".repeat(j + 1), jti: String(i) }));
+      const signature = hs256(`${header}.${body}`);
+      if (/[-_]/.test(signature)) return { body, signature };
+    }
+  })();
+
+  const SPELLINGS: Record<string, (segment: string) => string> = {
+    "in standard base64 (+ and /)": (segment) => segment.replace(/-/g, "+").replace(/_/g, "/"),
+    "padded with =": (segment) => segment + "=".repeat((4 - (segment.length % 4)) % 4),
+    "with other unused trailing bits": (segment) =>
+      segment.slice(0, -1) + ALPHABET[ALPHABET.indexOf(segment[segment.length - 1]!) ^ 1],
+  };
+
+  /** The token with one segment spelled otherwise; the issuer signs what it sends, as a lax one would. */
+  function misspelled(segment: "header" | "payload" | "signature", spell: (segment: string) => string): string {
+    if (segment === "signature") return `${header}.${signed.body}.${spell(signed.signature)}`;
+    const h = segment === "header" ? spell(header) : header;
+    const p = segment === "payload" ? spell(payload) : payload;
+    return `${h}.${p}.${hs256(`${h}.${p}`)}`;
+  }
+
+  function app(): Aex {
+    const aex = new Aex();
+    aex.use(auth({ keys: SECRET }));
+    aex.use((_req, res, scope) => res.end(scope.user?.sub));
+    return aex;
+  }
+
+  it("accepts the canonical spelling", async () => {
+    for (const token of [
+      `${header}.${payload}.${hs256(`${header}.${payload}`)}`,
+      `${header}.${signed.body}.${signed.signature}`,
+    ]) {
+      const res = await app().inject().get("/").set("Authorization", `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(res.text()).toBe("alice");
+    }
+  });
+
+  for (const segment of ["header", "payload", "signature"] as const) {
+    for (const [name, spell] of Object.entries(SPELLINGS)) {
+      it(`regression: a JWT whose ${segment} is spelled ${name} is refused (one token, one string)`, async () => {
+        const token = misspelled(segment, spell);
+        const canonical = segment === "header" ? header : segment === "payload" ? payload : signed.signature;
+        // The same bytes, spelled otherwise: what a lenient decoder accepted.
+        expect(spell(canonical)).not.toBe(canonical);
+        expect(Buffer.from(spell(canonical), "base64")).toEqual(Buffer.from(canonical, "base64url"));
+        const res = await app().inject().get("/").set("Authorization", `Bearer ${token}`);
+        expect(res.status).toBe(401);
+        expect(res.json()).toMatchObject({ status: 401, code: "AEX_AUTH_INVALID_TOKEN" });
+        expect(res.headers["www-authenticate"]).toBe(
+          'Bearer realm="api", error="invalid_token", error_description="the token is not canonical base64url"',
+        );
+        await expect(verifyJwt(token, SECRET)).rejects.toMatchObject({ status: 401, code: "AEX_AUTH_INVALID_TOKEN" });
+      });
+    }
+  }
+
+  it("calls a token that is base64 of no spelling malformed", async () => {
+    for (const token of ["a.b.c", "abc.d$f.ghi", `${header}.${payload}`, `${header}.${payload}.sig.extra`]) {
+      await expect(verifyJwt(token, SECRET)).rejects.toMatchObject({
+        message: "Invalid token: the token is malformed",
+      });
+    }
   });
 });
 
