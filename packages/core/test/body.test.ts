@@ -1,6 +1,7 @@
 // @decorator-modes both: the README's @body examples.
 import { gzipSync } from "node:zlib";
-import { Aex, body, http, post } from "@aex/core";
+import { Aex, body, filter, http, post, type AexResponse, type Scope } from "@aex/core";
+import { z } from "zod";
 import { connect } from "node:net";
 import { listen, send } from "./support/http";
 
@@ -155,10 +156,28 @@ describe("@body(type, options)", () => {
     expect(answer).toContain('"code":"AEX_BODY_TOO_LARGE"');
   });
 
-  it("gives an empty body for another content type (body-parser's rule)", async () => {
+  it("regression: a body of another media type is a 415 naming the accepted types, not an empty body", async () => {
     const wrong = await send(base, "POST", "/json", { headers: form, body: "a=1" });
-    expect(wrong.status).toBe(200);
-    expect(wrong.json()).toEqual({ body: {}, polluted: null });
+    expect(wrong.status).toBe(415);
+    expect(wrong.headers["accept-post"]).toBe("application/json, application/*+json");
+    expect(wrong.headers.connection).toBe("close");
+    expect(wrong.json()).toMatchObject({
+      status: 415,
+      code: "AEX_BODY_UNSUPPORTED_TYPE",
+      detail:
+        "The media type application/x-www-form-urlencoded is not supported here; this route takes application/json, application/*+json",
+      details: { accepted: ["application/json", "application/*+json"] },
+    });
+    const text = await send(base, "POST", "/user/logout", { headers: json, body: "{}" });
+    expect(text.status).toBe(415);
+    expect(text.json()).toMatchObject({ details: { accepted: ["application/x-www-form-urlencoded"] } });
+    const untyped = await send(base, "POST", "/text", { body: "hi" });
+    expect(untyped.status).toBe(415);
+    expect(untyped.json()).toMatchObject({
+      code: "AEX_BODY_UNSUPPORTED_TYPE",
+      detail: "A body without a Content-Type is not supported here; this route takes text/plain",
+    });
+    expect((await send(base, "POST", "/json", { headers: json, body: "{}" })).status).toBe(200);
   });
 
   it("gives an empty body to a request without one", async () => {
@@ -192,6 +211,71 @@ describe("@body(type, options)", () => {
     });
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ body: { ok: "1" }, polluted: null });
+  });
+});
+
+describe("@body(schema) and @body() + @filter: a body of an unsupported media type", () => {
+  class Notes {
+    @post("/schema")
+    @body(z.object({ title: z.string() }))
+    schema(_req: unknown, res: AexResponse, scope: Scope) {
+      res.json(scope.body);
+    }
+
+    @post("/filter")
+    @body("json")
+    @filter({ body: { title: { type: "string", required: true } } })
+    filtered(_req: unknown, res: AexResponse, scope: Scope) {
+      res.json(scope.extracted.body);
+    }
+
+    @post("/plain")
+    @body("json")
+    plain(_req: unknown, res: AexResponse, scope: Scope) {
+      res.json(scope.body);
+    }
+  }
+
+  let aex: Aex;
+  let base: string;
+  beforeAll(async () => {
+    aex = new Aex().push(Notes);
+    base = await listen(aex);
+  });
+  afterAll(() => aex.close());
+
+  it.each(["/schema", "/filter", "/plain"])(
+    "regression: text/plain on %s is 415 AEX_BODY_UNSUPPORTED_TYPE naming the accepted types, not a 400 validation error",
+    async (path) => {
+      const res = await send(base, "POST", path, {
+        headers: { "Content-Type": "text/plain" },
+        body: '{"title":"hello"}',
+      });
+      expect(res.status).toBe(415);
+      expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+      expect(res.headers["accept-post"]).toBe("application/json, application/*+json");
+      expect(res.json()).toMatchObject({
+        status: 415,
+        title: "Unsupported Media Type",
+        code: "AEX_BODY_UNSUPPORTED_TYPE",
+        details: { accepted: ["application/json", "application/*+json"] },
+      });
+      const ok = await send(base, "POST", path, {
+        headers: { "Content-Type": "application/json" },
+        body: '{"title":"hello"}',
+      });
+      expect(ok.status).toBe(200);
+      expect(ok.json()).toEqual({ title: "hello" });
+    },
+  );
+
+  it("validates a request without a body as an empty one (400, not 415)", async () => {
+    const schema = await send(base, "POST", "/schema");
+    expect(schema.status).toBe(400);
+    expect(schema.json()).toMatchObject({ code: "AEX_VALIDATION_FAILED" });
+    const filtered = await send(base, "POST", "/filter", { headers: { "Content-Length": "0" } });
+    expect(filtered.status).toBe(400);
+    expect(filtered.json()).toMatchObject({ code: "AEX_FILTER_INVALID" });
   });
 });
 

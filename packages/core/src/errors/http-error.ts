@@ -109,6 +109,8 @@ export const HTTP_ERROR_CODES = {
   AEX_BODY_INVALID: "400: the body is malformed (bad JSON, bad urlencoding, wrong length)",
   AEX_BODY_TOO_LARGE: "413: the body, or its number of parameters, is over the limit",
   AEX_BODY_UNSUPPORTED_ENCODING: "415: the body's charset or content encoding is not supported",
+  AEX_BODY_UNSUPPORTED_TYPE:
+    "415: the body's media type is not one the route parses, or it has none (details.accepted and Accept-Post list the types)",
   AEX_BODY_ABORTED: "400: the client stopped sending the body",
   AEX_BODY_TOO_DEEP: "400: the JSON body nests deeper than limits.jsonDepth (default 64)",
   AEX_BODY_TIMEOUT: "408: the body took longer than limits.bodyTimeout, or stalled past limits.bodyIdleTimeout",
@@ -134,7 +136,7 @@ export const HTTP_ERROR_CODES = {
   AEX_AUTH_SCHEME: "401: the Authorization header uses another scheme than the one @auth reads (Bearer unless set)",
   AEX_AUTH_INVALID_REQUEST: "400: the credentials came twice (two Authorization headers, a repeated token parameter)",
   AEX_AUTH_INVALID_TOKEN:
-    "401: the token is empty, malformed, not canonical base64url, forged, expired, not yet valid, or for another audience or issuer",
+    "401: the bearer token is malformed, forged, expired, not yet valid, or for another audience or issuer",
   AEX_AUTH_FORBIDDEN: "403: the verified claims lack a role the route requires",
   AEX_API_KEY_MISSING: "401: no API key in the expected header",
   AEX_API_KEY_INVALID: "401: the API key is not one of the accepted keys",

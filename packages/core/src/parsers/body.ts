@@ -10,6 +10,7 @@ import { assertJsonDepth } from "./json-depth";
 import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import { isUtf8 } from "node:buffer";
+import { acceptedTypes, BODY_MEDIA_TYPES, hasContent, unsupportedType } from "./media-type";
 import { isPlainJson, limitOf, notUtf8, readJson } from "./read-json";
 import { stripPrototypeKeys } from "./prototype-keys";
 
@@ -65,7 +66,8 @@ function parserFor(type: BodyType, { depth, ...options }: BodyOptions): Middlewa
   };
   switch (type) {
     case "json":
-      return bodyParser.json({ ...options, verify: verifyJson });
+      // The fast path takes application/*+json too; body-parser's default is application/json alone.
+      return bodyParser.json({ type: [...BODY_MEDIA_TYPES.json], ...options, verify: verifyJson });
     case "text":
       return bodyParser.text(options);
     case "raw":
@@ -85,8 +87,8 @@ function emptyBody(type: BodyType): unknown {
 /**
  * The step that parses a body of `type` into `scope.body` and `req.body`. An unknown
  * type falls back to urlencoded. Malformed input is a 400, an oversize body a 413, a
- * body of another content type an empty body (body-parser's rule, which the AEX README
- * promises for `@body`). Parsed JSON and urlencoded bodies go through
+ * body of another media type (or none) a 415 `AEX_BODY_UNSUPPORTED_TYPE`, a request
+ * without a body an empty body. Parsed JSON and urlencoded bodies go through
  * {@link stripPrototypeKeys}.
  */
 export function bodyStep(type: string = "urlencoded", options: BodyOptions = {}): Step {
@@ -96,6 +98,7 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
   const fastJson = kind === "json" && options.type === undefined && options.reviver === undefined;
   const limit = limitOf(options.limit);
   const strict = options.strict ?? true;
+  const accepted = acceptedTypes(options.type, BODY_MEDIA_TYPES[kind]);
   const keyed = kind === "json" || kind === "urlencoded";
   return (req, res, scope) => {
     const limits = options.depth === undefined ? req.bodyLimits : { ...req.bodyLimits, jsonDepth: options.depth };
@@ -105,12 +108,14 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
         scope.provide("body", body);
       });
     }
+    // body-parser passes over a body another step read (methodOverride) and one of another type.
+    const unread = req.body === undefined && !(req.complete && !req.readable);
     return new Promise<void>((resolve, reject) => {
       // body-parser reads the whole body before answering a 413; the guard answers at once.
       const guard = guardBody(req, res, limit, limits, reject);
       parse(req, res, (error) => {
-        guard.stop();
         if (error !== undefined && error !== null) {
+          guard.stop();
           const known = toHttpError(error);
           // Errors body-parser passes on untyped (a corrupt gzip stream…) get the code of their status.
           const own = known.code?.startsWith("AEX_") === true;
@@ -118,6 +123,11 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
           reject(code ? new HttpError(known.status, known.message, { code, cause: error }) : known);
           return;
         }
+        if (unread && req.body === undefined && hasContent(req)) {
+          guard.refuse(unsupportedType(req, accepted));
+          return;
+        }
+        guard.stop();
         const body = req.body === undefined ? emptyBody(kind) : keyed ? stripPrototypeKeys(req.body) : req.body;
         req.body = body;
         scope.provide("body", body);
