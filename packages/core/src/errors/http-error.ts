@@ -136,7 +136,7 @@ export const HTTP_ERROR_CODES = {
   AEX_AUTH_SCHEME: "401: the Authorization header uses another scheme than the one @auth reads (Bearer unless set)",
   AEX_AUTH_INVALID_REQUEST: "400: the credentials came twice (two Authorization headers, a repeated token parameter)",
   AEX_AUTH_INVALID_TOKEN:
-    "401: the bearer token is malformed, forged, expired, not yet valid, or for another audience or issuer",
+    "401: the token is empty, malformed, not canonical base64url, forged, expired, not yet valid, or for another audience or issuer",
   AEX_AUTH_FORBIDDEN: "403: the verified claims lack a role the route requires",
   AEX_API_KEY_MISSING: "401: no API key in the expected header",
   AEX_API_KEY_INVALID: "401: the API key is not one of the accepted keys",
