@@ -172,6 +172,51 @@ describe("@formdata(options?)", () => {
     expect(res.json()).toEqual({ files: [], body: {} });
   });
 
+  it("regression: a field or file name longer than fieldNameSize is refused with 413, not cut by busboy", async () => {
+    const long = "n".repeat(201);
+    for (const parts of [[field(long, "v")], [file(long, "a.txt", "x")], [field("é".repeat(101), "v")]]) {
+      const res = await send(base, "POST", "/proto", multipart(parts));
+      expect(res.status).toBe(413);
+      expect(res.headers.connection).toBe("close");
+      expect(res.json()).toMatchObject({
+        status: 413,
+        code: "AEX_FORMDATA_LIMIT",
+        detail: "A field name is longer than 200 bytes",
+        details: { limit: "fieldNameSize", max: 200 },
+      });
+    }
+    const atLimit = await send(base, "POST", "/proto", multipart([field("n".repeat(200), "v")]));
+    expect(atLimit.status).toBe(200);
+    expect(atLimit.json()).toMatchObject({ fields: ["n".repeat(200)] });
+  });
+
+  it("names the limit a 413 is about", async () => {
+    const res = await send(base, "POST", "/small", multipart([file("f", "big.txt", "x".repeat(11))]));
+    expect(res.json()).toMatchObject({
+      detail: "A file is larger than 10 bytes",
+      details: { limit: "fileSize", max: 10 },
+    });
+    const fields = await send(base, "POST", "/small", multipart([field("a", "1"), field("b", "2"), field("c", "3")]));
+    expect(fields.json()).toMatchObject({ detail: "The body has more than 2 fields", details: { limit: "fields" } });
+  });
+
+  it("answers 400 for a part without a name (RFC 7578 4.2)", async () => {
+    const res = await send(base, "POST", "/proto", multipart(["Content-Disposition: form-data\r\n\r\nv"]));
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: "AEX_FORMDATA_INVALID",
+      detail: "A part of the multipart body has no name",
+    });
+    const unnamedFile = await send(
+      base,
+      "POST",
+      "/proto",
+      multipart(['Content-Disposition: form-data; filename="a.txt"\r\n\r\nv']),
+    );
+    expect(unnamedFile.status).toBe(400);
+    expect(unnamedFile.json()).toMatchObject({ code: "AEX_FORMDATA_INVALID" });
+  });
+
   it("drops a field named __proto__ and keeps one named constructor", async () => {
     const res = await send(
       base,

@@ -116,8 +116,8 @@ export const HTTP_ERROR_CODES = {
   AEX_BODY_TIMEOUT: "408: the body took longer than limits.bodyTimeout, or stalled past limits.bodyIdleTimeout",
   AEX_HEADER_INVALID: "400: a handler set a response header whose value has CR, LF or another invalid character",
   AEX_QUERY_TOO_LARGE: "414: the query string has more parameters than limits.queryParameters (default 1000)",
-  AEX_FORMDATA_INVALID: "400: the multipart body is malformed or truncated",
-  AEX_FORMDATA_LIMIT: "413: too many files, fields or parts, or one too large",
+  AEX_FORMDATA_INVALID: "400: the multipart body is malformed or truncated, or a part has no name",
+  AEX_FORMDATA_LIMIT: "413: too many files, fields or parts, or a file, field value or field name too large",
   AEX_FILTER_INVALID: "400: @filter rejected params, query or body",
   AEX_VALIDATION_FAILED:
     "400: a schema of @body, @query or @params rejected the request (details.errors names each field)",

@@ -1,11 +1,6 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import busboy, { type BusboyConfig } from "busboy";
-import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import debug from "debug";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
@@ -15,6 +10,7 @@ import { addStep } from "../registry/registry";
 import type { UploadedFile } from "../scope/scope";
 import { guardBody } from "./body-guard";
 import { stripFlatPrototypeKey } from "./prototype-keys";
+import { TempFiles } from "./temp-files";
 
 const log = debug("aex:formdata");
 
@@ -49,37 +45,51 @@ function addField(fields: Fields, name: string, value: string): void {
   else fields[name] = [current, value];
 }
 
-function tooLarge(what: string): HttpError {
-  return new HttpError(413, `Too many ${what} or a ${what} too large`, {
+type Limits = { [K in keyof typeof DEFAULT_FORMDATA_LIMITS]: number };
+
+/** What each limit's 413 says, from the limit's name and value. */
+const PAST: Record<keyof Limits, (max: number) => string> = {
+  fileSize: (max) => `A file is larger than ${max} bytes`,
+  files: (max) => `The body has more than ${max} files`,
+  fields: (max) => `The body has more than ${max} fields`,
+  parts: (max) => `The body has more than ${max} parts`,
+  fieldSize: (max) => `A field value is longer than ${max} bytes`,
+  fieldNameSize: (max) => `A field name is longer than ${max} bytes`,
+};
+
+/** The 413 of a limit, naming it and its value (`details.limit`, `details.max`). */
+function tooLarge(limit: keyof Limits, limits: Limits): HttpError {
+  return new HttpError(413, PAST[limit](limits[limit]), {
     code: "AEX_FORMDATA_LIMIT",
     headers: { Connection: "close" },
+    details: { limit, max: limits[limit] },
   });
 }
 
-/** Removes temp files once the response is done; a moved file is simply gone already. */
-function removeAfterResponse(res: AexResponse, paths: string[]): void {
-  const cleanup = () => {
-    for (const path of paths) unlink(path).catch(() => undefined);
-  };
-  if (res.writableFinished || res.destroyed) cleanup();
-  else res.once("close", cleanup);
+/** Removes the temp files once the response is done (a moved file is simply gone already). */
+function discardAfterResponse(res: AexResponse, temps: TempFiles): void {
+  if (res.writableFinished || res.destroyed) temps.discard();
+  else res.once("close", () => temps.discard());
 }
 
 /**
  * Reads a multipart body: each file streamed to a temp file with a random name, the
- * fields collected. Rejects with 413 past a limit and 400 for a malformed body.
+ * fields collected. Rejects with 413 past a limit, 400 for a malformed body or one the
+ * client stopped sending; a refused read discards its temp files at once.
  */
 function readMultipart(
   req: AexRequest,
   res: AexResponse,
   options: FormDataOptions,
-  written: string[],
+  temps: TempFiles,
 ): Promise<{ fields: Fields; files: Record<string, UploadedFile[]> }> {
-  const { tempDir = tmpdir(), limits, ...config } = options;
+  // busboy ignores `tempDir`, which rides along in `config`.
+  const { limits: given, ...config } = options;
+  const limits: Limits = { ...DEFAULT_FORMDATA_LIMITS, ...given };
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ ...config, headers: req.headers, limits: { ...DEFAULT_FORMDATA_LIMITS, ...limits } });
+      parser = busboy({ ...config, headers: req.headers, limits });
     } catch (cause) {
       reject(new HttpError(400, "Malformed multipart/form-data request", { code: "AEX_FORMDATA_INVALID", cause }));
       return;
@@ -93,6 +103,7 @@ function readMultipart(
       failed = true;
       req.unpipe(parser);
       req.resume(); // drain what the client still sends
+      temps.discard();
       reject(error);
     });
     // A refusal answers at once and linger-closes, so the client can read it.
@@ -106,35 +117,57 @@ function readMultipart(
       failed = true;
       req.unpipe(parser);
       req.resume();
+      temps.discard();
       reject(error);
     };
+    // A client that resets mid-upload ends the request without an end: busboy would wait forever.
+    const aborted = () => {
+      if (!req.complete) fail(new HttpError(400, "The client stopped sending the body", { code: "AEX_BODY_ABORTED" }));
+    };
+    req.once("error", aborted);
+    req.once("close", aborted);
 
+    // busboy applies fieldNameSize to urlencoded names only; a multipart name it passes
+    // whole, and a part without one (RFC 7578 §4.2 requires it) as undefined.
+    const badName = (name: string | undefined): HttpError | null =>
+      name === undefined
+        ? new HttpError(400, "A part of the multipart body has no name", { code: "AEX_FORMDATA_INVALID" })
+        : Buffer.byteLength(name) > limits.fieldNameSize
+          ? tooLarge("fieldNameSize", limits)
+          : null;
     parser.on("file", (field, stream, info) => {
-      const temp = join(tempDir, `aex-upload-${randomUUID()}`);
-      written.push(temp);
+      const refused = failed ? null : badName(field);
+      if (failed || refused !== null) {
+        stream.resume();
+        if (refused !== null) fail(refused);
+        return;
+      }
+      const { path, written } = temps.write(stream);
       const file: UploadedFile = {
-        temp,
+        temp: path,
         filename: info.filename ?? "",
         encoding: info.encoding,
         mimetype: info.mimeType,
         size: 0,
       };
       stream.on("data", (chunk: Buffer) => (file.size += chunk.length));
-      stream.on("limit", () => fail(tooLarge("file")));
+      stream.on("limit", () => fail(tooLarge("fileSize", limits)));
       (files[field] ??= []).push(file);
       writes.push(
-        pipeline(stream, createWriteStream(temp)).catch((cause) => {
+        written.catch((cause) => {
           fail(new HttpError(400, "The upload was interrupted", { code: "AEX_FORMDATA_INVALID", cause }));
         }),
       );
     });
     parser.on("field", (name, value, info) => {
-      if (info.valueTruncated || info.nameTruncated) fail(tooLarge("field"));
+      const refused = info.nameTruncated ? tooLarge("fieldNameSize", limits) : badName(name);
+      if (refused !== null) fail(refused);
+      else if (info.valueTruncated) fail(tooLarge("fieldSize", limits));
       else addField(fields, name, value);
     });
-    parser.on("filesLimit", () => fail(tooLarge("file")));
-    parser.on("fieldsLimit", () => fail(tooLarge("field")));
-    parser.on("partsLimit", () => fail(tooLarge("part")));
+    parser.on("filesLimit", () => fail(tooLarge("files", limits)));
+    parser.on("fieldsLimit", () => fail(tooLarge("fields", limits)));
+    parser.on("partsLimit", () => fail(tooLarge("parts", limits)));
     parser.on("error", (cause) => {
       log("malformed multipart body: %O", cause);
       fail(new HttpError(400, "Malformed multipart/form-data body", { code: "AEX_FORMDATA_INVALID", cause }));
@@ -159,9 +192,9 @@ export function formdataStep(options: FormDataOptions = {}): Step {
       scope.provide("body", (req.body = Object.create(null)));
       return;
     }
-    const written: string[] = [];
-    removeAfterResponse(res, written);
-    const { fields, files } = await readMultipart(req, res, options, written);
+    const temps = new TempFiles(options.tempDir ?? tmpdir());
+    discardAfterResponse(res, temps);
+    const { fields, files } = await readMultipart(req, res, options, temps);
     req.body = fields;
     scope.provide("body", fields);
     scope.provide("files", files);
