@@ -5,6 +5,7 @@ import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import { addressKey, DEFAULT_IPV6_SUBNET, validSubnet } from "./address-key";
 import { clientIp } from "./client-ip";
 import { guardLog } from "./guard-log";
 import { MemoryRateLimitStore } from "./memory-rate-limit-store";
@@ -21,17 +22,22 @@ export interface FloodGuardOptions {
   banMs?: number;
   /** Most addresses banned or counted at once (oldest dropped first). Default 100 000. */
   maxTracked?: number;
+  /**
+   * IPv6 clients are counted, capped and banned by this prefix of their address (one user
+   * holds a whole prefix); IPv4-mapped addresses count as IPv4. Default 56; `false`: each address.
+   */
+  ipv6Subnet?: number | false;
 }
 
 /** A flood guard: a step (counts requests, bans) that also watches a server's connections. */
 export interface FloodGuard extends DecoratorStep {
   /** Caps connections per address and drops banned addresses' new connections on `server`. */
   attach(server: Server): void;
-  /** Whether `ip` is banned now. */
+  /** Whether `ip` (its IPv6 prefix, see `ipv6Subnet`) is banned now. */
   isBanned(ip: string): boolean;
-  /** Lifts the ban on `ip`. */
+  /** Lifts the ban on `ip` (its IPv6 prefix). */
   unban(ip: string): void;
-  /** Open connections from `ip` on the attached servers. */
+  /** Open connections from `ip` (its IPv6 prefix) on the attached servers. */
   connections(ip: string): number;
 }
 
@@ -72,6 +78,9 @@ export function floodGuard(options: FloodGuardOptions = {}): FloodGuard {
   const windowMs = positive(options.windowMs, 10_000, "windowMs");
   const banMs = positive(options.banMs, 60_000, "banMs");
   const maxTracked = positive(options.maxTracked, 100_000, "maxTracked");
+  const subnet = options.ipv6Subnet ?? DEFAULT_IPV6_SUBNET;
+  if (!validSubnet(subnet)) throw new AexError("AEX_ERR_GUARD_OPTIONS", "floodGuard ipv6Subnet");
+  const keyOf = (address: string) => addressKey(address, subnet);
   const counts = new MemoryRateLimitStore({ maxKeys: maxTracked });
   const bans = new Map<string, number>();
   const open = new Map<string, number>();
@@ -92,7 +101,7 @@ export function floodGuard(options: FloodGuardOptions = {}): FloodGuard {
   }
 
   function onConnection(socket: Socket): void {
-    const ip = socket.remoteAddress ?? "unknown";
+    const ip = keyOf(socket.remoteAddress ?? "unknown");
     if (banEnd(ip) !== undefined) {
       socket.destroy();
       return;
@@ -113,7 +122,7 @@ export function floodGuard(options: FloodGuardOptions = {}): FloodGuard {
   }
 
   const step = decoratorStep("floodGuard", (req: AexRequest, res: AexResponse) => {
-    const ip = clientIp(req);
+    const ip = keyOf(clientIp(req));
     const now = Date.now();
     let until = banEnd(ip, now);
     if (until === undefined && counts.hit(ip, windowMs, "fixed", now).count > maxRequests) {
@@ -133,8 +142,8 @@ export function floodGuard(options: FloodGuardOptions = {}): FloodGuard {
       // Before node's own listener, so a refused socket never reaches the HTTP parser.
       server.prependListener("connection", onConnection);
     },
-    isBanned: (ip: string) => banEnd(ip) !== undefined,
-    unban: (ip: string) => void bans.delete(ip),
-    connections: (ip: string) => open.get(ip) ?? 0,
+    isBanned: (ip: string) => banEnd(keyOf(ip)) !== undefined,
+    unban: (ip: string) => void bans.delete(keyOf(ip)),
+    connections: (ip: string) => open.get(keyOf(ip)) ?? 0,
   });
 }

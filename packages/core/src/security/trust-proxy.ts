@@ -56,13 +56,21 @@ function trustedElement(req: RequestHead, trust: TrustFunction): ForwardedElemen
   return found;
 }
 
+/*
+ * A proxy writes `X-Forwarded-*` or `Forwarded` (or both, alike), and passes on what the
+ * client sent in the other: HAProxy's `option forwarded` writes `Forwarded` and leaves a
+ * client's `X-Forwarded-For` as it came. So when both say something and they disagree, one
+ * of them is the client's own claim and neither is believed: the answer is the socket's.
+ */
+
 /** The client's address: the socket peer's, or what trusted proxies say it was. */
 export function clientAddress(req: IncomingMessage, trust: TrustFunction | null): string {
   const peer = req.socket.remoteAddress ?? "";
   if (trust === null) return peer;
-  if (req.headers["x-forwarded-for"] !== undefined) return proxyAddr(req, trust);
-  const element = trustedElement(req, trust);
-  return element?.for ?? peer;
+  const legacy = req.headers["x-forwarded-for"] === undefined ? undefined : proxyAddr(req, trust);
+  if (req.headers.forwarded === undefined) return legacy ?? peer;
+  const standard = trustedElement(req, trust)?.for ?? peer;
+  return legacy === undefined || legacy === standard ? standard : peer;
 }
 
 /** Whether the socket itself is TLS (HTTPS, or HTTP/2 over TLS). */
@@ -82,8 +90,10 @@ function fromTrustedPeer(req: RequestHead, trust: TrustFunction | null): trust i
 export function forwardedProtocol(req: RequestHead, trust: TrustFunction | null): string | undefined {
   if (!fromTrustedPeer(req, trust)) return undefined;
   const forwardedProto = header(req, "x-forwarded-proto");
-  if (forwardedProto !== undefined) return firstValue(forwardedProto).toLowerCase() || undefined;
-  return trustedElement(req, trust)?.proto;
+  const legacy = forwardedProto === undefined ? undefined : firstValue(forwardedProto).toLowerCase() || undefined;
+  if (header(req, "forwarded") === undefined) return legacy;
+  const standard = trustedElement(req, trust)?.proto;
+  return legacy === undefined || standard === undefined || legacy === standard ? (legacy ?? standard) : undefined;
 }
 
 /** `"https"` over TLS or when a trusted proxy says so, else `"http"`. */
@@ -99,7 +109,9 @@ export function hostOf(req: RequestHead, trust: TrustFunction | null): string | 
   let host: string | undefined;
   if (fromTrustedPeer(req, trust)) {
     const forwardedHost = header(req, "x-forwarded-host");
-    host = forwardedHost !== undefined ? firstValue(forwardedHost) : trustedElement(req, trust)?.host;
+    const legacy = forwardedHost === undefined ? undefined : firstValue(forwardedHost) || undefined;
+    const standard = header(req, "forwarded") === undefined ? undefined : trustedElement(req, trust)?.host;
+    host = legacy === undefined || standard === undefined || legacy === standard ? (legacy ?? standard) : undefined;
   }
   return host || header(req, "host") || header(req, ":authority") || undefined;
 }

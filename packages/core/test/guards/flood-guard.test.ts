@@ -89,8 +89,32 @@ describe("floodGuard(options)", () => {
     }
   });
 
+  it("regression: an IPv6 client that picks a new address in its prefix stays banned", async () => {
+    const guard = floodGuard({ maxRequests: 2, windowMs: 60_000, banMs: 60_000 });
+    const aex = new Aex({ trustProxy: "loopback" });
+    aex.use(guard);
+    aex.push(Pages);
+    const base = await listen(aex);
+    const from = (address: string) => send(base, "GET", "/", { headers: { "X-Forwarded-For": address } });
+    try {
+      for (const address of ["2001:db8:1:2a07::1", "2001:db8:1:2a07::2"])
+        expect((await from(address)).text).toBe("home");
+      const banned = await from("2001:db8:1:2aff::3");
+      expect(banned.status).toBe(429);
+      expect(banned.json()).toMatchObject({ status: 429, code: "AEX_FLOOD_BANNED" });
+      expect(guard.isBanned("2001:db8:1:2a99::42")).toBe(true);
+      expect(guard.isBanned("2001:db8:1:2b00::1")).toBe(false);
+      expect((await from("2001:db8:1:2b00::1")).text).toBe("home");
+      guard.unban("2001:db8:1:2a07::1");
+      expect(guard.isBanned("2001:db8:1:2a99::42")).toBe(false);
+    } finally {
+      await aex.close();
+    }
+  });
+
   it("refuses options it cannot use with AEX_ERR_GUARD_OPTIONS", () => {
     expect(() => floodGuard({ maxConnectionsPerIp: 0 })).toThrow(AexError);
     expect(() => floodGuard({ banMs: Number.NaN })).toThrow(AexError);
+    expect(() => floodGuard({ ipv6Subnet: 200 })).toThrow(AexError);
   });
 });

@@ -74,6 +74,60 @@ describe("rateLimit(options)", () => {
     }
   });
 
+  /** Sends GET / through the app as a trusted proxy at 127.0.0.1 would, with these headers. */
+  async function throughProxy(aex: Aex, headers: Record<string, string>): Promise<number> {
+    const res = await fetch(`http://127.0.0.1:${aex.port}/`, { headers });
+    const body = await res.json().catch(() => null);
+    if (res.status === 429) expect(body).toMatchObject({ status: 429, code: "AEX_RATE_LIMITED" });
+    return res.status;
+  }
+
+  it("regression: an IPv6 client that picks a new address in its prefix for each request stays counted", async () => {
+    const limited = (ipv6Subnet?: number | false) => {
+      const aex = new Aex({ trustProxy: "loopback" });
+      aex.use(rateLimit({ limit: 1, windowMs: 60_000, ...(ipv6Subnet === undefined ? {} : { ipv6Subnet }) }));
+      return aex.push(Pages);
+    };
+    const [byDefault, perAddress] = [limited(), limited(false)];
+    await Promise.all([byDefault.start(0, "127.0.0.1"), perAddress.start(0, "127.0.0.1")]);
+    const from = (aex: Aex, address: string) => throughProxy(aex, { "X-Forwarded-For": address });
+    try {
+      expect(await from(byDefault, "2001:db8:1:2a07::1")).toBe(200);
+      // The same /56 (2001:db8:1:2a00::/56), however the address is spelled.
+      for (const address of ["2001:db8:1:2a07::2", "2001:db8:1:2aff:ffff::9", "2001:DB8:1:2A00:0:0:0:1"]) {
+        expect(await from(byDefault, address)).toBe(429);
+      }
+      expect(await from(byDefault, "2001:db8:1:2b00::1")).toBe(200);
+      // An IPv4-mapped address is the IPv4 client.
+      expect(await from(byDefault, "203.0.113.5")).toBe(200);
+      expect(await from(byDefault, "::ffff:203.0.113.5")).toBe(429);
+      // ipv6Subnet: false counts each address.
+      expect(await from(perAddress, "2001:db8:1:2a07::1")).toBe(200);
+      expect(await from(perAddress, "2001:db8:1:2a07::2")).toBe(200);
+    } finally {
+      await Promise.all([byDefault.close(), perAddress.close()]);
+    }
+  });
+
+  it("regression: a client's own X-Forwarded-For through a proxy that writes Forwarded does not escape the limit", async () => {
+    const aex = new Aex({ trustProxy: "loopback" });
+    aex.use(rateLimit({ limit: 1, windowMs: 60_000 }));
+    aex.push(Pages);
+    await aex.start(0, "127.0.0.1");
+    try {
+      const proxy = { Forwarded: "for=198.51.100.9" };
+      expect(await throughProxy(aex, proxy)).toBe(200);
+      expect(await throughProxy(aex, proxy)).toBe(429);
+      // Headers that disagree name nobody: every such request counts as the proxy's own address.
+      expect(await throughProxy(aex, { ...proxy, "X-Forwarded-For": "6.6.6.1" })).toBe(200);
+      for (const forged of ["6.6.6.2", "6.6.6.3", "6.6.6.4"]) {
+        expect(await throughProxy(aex, { ...proxy, "X-Forwarded-For": forged })).toBe(429);
+      }
+    } finally {
+      await aex.close();
+    }
+  });
+
   it("counts by a key function, each key on its own", async () => {
     const aex = new Aex();
     aex.use(rateLimit({ limit: 1, windowMs: 60_000, by: (req) => req.get("x-tenant") }));
@@ -128,6 +182,9 @@ describe("rateLimit(options)", () => {
       { limit: 5, windowMs: 60_000, name: 'a"b' },
       { limit: 5, windowMs: 60_000, algorithm: "leaky" },
       { limit: 5, windowMs: 60_000, by: "cookie" },
+      { limit: 5, windowMs: 60_000, ipv6Subnet: 0 },
+      { limit: 5, windowMs: 60_000, ipv6Subnet: 129 },
+      { limit: 5, windowMs: 60_000, ipv6Subnet: true },
     ];
     for (const options of bad) {
       expect(() => rateLimit(options as never)).toThrow(AexError);

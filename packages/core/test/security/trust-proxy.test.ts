@@ -68,4 +68,32 @@ describe("req.ip, req.protocol, req.hostname (trustProxy)", () => {
     });
     expect(await ask({}, forwarded)).toMatchObject({ ip: "127.0.0.1", protocol: "http" });
   });
+
+  // A proxy that writes Forwarded (HAProxy's `option forwarded`) passes a client's own
+  // X-Forwarded-* on untouched: preferring them let any client pick its address.
+  it("regression: X-Forwarded-* that disagree with Forwarded are not believed (the client wrote one)", async () => {
+    const proxied = { host: "app.example", forwarded: "for=198.51.100.9;proto=https;host=app.example" };
+    const forged = { "x-forwarded-for": "6.6.6.6", "x-forwarded-proto": "http", "x-forwarded-host": "evil.example" };
+    expect(await ask({ trustProxy: "loopback" }, { ...proxied, ...forged })).toEqual({
+      ip: "127.0.0.1",
+      protocol: "http",
+      secure: false,
+      hostname: "app.example",
+    });
+    // Headers that agree (a proxy writing both) are believed.
+    const agreeing = {
+      "x-forwarded-for": "198.51.100.9",
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": "app.example",
+    };
+    expect(await ask({ trustProxy: "loopback" }, { ...proxied, ...agreeing })).toEqual({
+      ip: "198.51.100.9",
+      protocol: "https",
+      secure: true,
+      hostname: "app.example",
+    });
+    // And a forged Forwarded beside a proxy's X-Forwarded-For is not believed either.
+    const viaNginx = { "x-forwarded-for": "198.51.100.9", forwarded: "for=6.6.6.6" };
+    expect((await ask({ trustProxy: "loopback" }, viaNginx)).ip).toBe("127.0.0.1");
+  });
 });
