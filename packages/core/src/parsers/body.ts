@@ -10,7 +10,14 @@ import { assertJsonDepth } from "./json-depth";
 import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import { isUtf8 } from "node:buffer";
-import { acceptedTypes, BODY_MEDIA_TYPES, hasContent, unsupportedType } from "./media-type";
+import {
+  acceptedTypes,
+  BODY_MEDIA_TYPES,
+  hasContent,
+  isWellFormedMediaType,
+  malformedType,
+  unsupportedType,
+} from "./media-type";
 import { isPlainJson, limitOf, notUtf8, readJson } from "./read-json";
 import { stripPrototypeKeys } from "./prototype-keys";
 
@@ -110,17 +117,25 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
     }
     // body-parser passes over a body another step read (methodOverride) and one of another type.
     const unread = req.body === undefined && !(req.complete && !req.readable);
+    const contentType = req.headers["content-type"];
     return new Promise<void>((resolve, reject) => {
       // body-parser reads the whole body before answering a 413; the guard answers at once.
       const guard = guardBody(req, res, limit, limits, reject);
+      if (unread && contentType !== undefined && hasContent(req) && !isWellFormedMediaType(contentType)) {
+        guard.refuse(malformedType("AEX_BODY_INVALID"));
+        return;
+      }
       parse(req, res, (error) => {
         if (error !== undefined && error !== null) {
           guard.stop();
           const known = toHttpError(error);
           // Errors body-parser passes on untyped (a corrupt gzip stream…) get the code of their status.
           const own = known.code?.startsWith("AEX_") === true;
-          const code = CODES[(error as { type?: string }).type ?? ""] ?? (own ? undefined : BY_STATUS[known.status]);
-          reject(code ? new HttpError(known.status, known.message, { code, cause: error }) : known);
+          const code = CODES[(error as { type?: string }).type ?? ""] ?? (own ? known.code : BY_STATUS[known.status]);
+          // A copy: body-parser writes its own `type` ("entity.verify.failed"), which the problem
+          // body would send as its RFC 9457 type, and the raw body onto the errors it passes on.
+          const { headers, details } = known;
+          reject(code ? new HttpError(known.status, known.message, { code, headers, details, cause: error }) : known);
           return;
         }
         if (unread && req.body === undefined && hasContent(req)) {

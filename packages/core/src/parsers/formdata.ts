@@ -9,6 +9,7 @@ import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
 import type { UploadedFile } from "../scope/scope";
 import { guardBody } from "./body-guard";
+import { isWellFormedMediaType, malformedType } from "./media-type";
 import { stripFlatPrototypeKey } from "./prototype-keys";
 import { TempFiles } from "./temp-files";
 
@@ -87,6 +88,11 @@ function readMultipart(
   const { limits: given, ...config } = options;
   const limits: Limits = { ...DEFAULT_FORMDATA_LIMITS, ...given };
   return new Promise((resolve, reject) => {
+    if (!isWellFormedMediaType(req.headers["content-type"] ?? "")) {
+      // Answered before reading: the guard's refusal lets the client read it while it still sends.
+      guardBody(req, res, null, req.bodyLimits, reject).refuse(malformedType("AEX_FORMDATA_INVALID"));
+      return;
+    }
     let parser: busboy.Busboy;
     try {
       parser = busboy({ ...config, headers: req.headers, limits });

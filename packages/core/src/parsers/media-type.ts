@@ -9,6 +9,43 @@ export const BODY_MEDIA_TYPES = {
   raw: ["application/octet-stream"],
 } as const;
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const TYPE = new RegExp(`^[ \\t]*(${TOKEN})/(${TOKEN})[ \\t]*`, "y");
+const PARAMETER = new RegExp(`;[ \\t]*(?:(${TOKEN})=(${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))?[ \\t]*`, "y");
+
+/**
+ * Whether a `Content-Type` value is one media type in RFC 9110 §8.3.1's grammar, with no
+ * parameter given twice. Parsers disagree on the rest (busboy reads the first of two
+ * `boundary` parameters, other parsers and proxies the last; body-parser reads
+ * `charset=utf-8; charset=utf-16` as no charset at all), and a body one hop reads another
+ * way than the next is how requests get smuggled past a check.
+ */
+export function isWellFormedMediaType(value: string): boolean {
+  TYPE.lastIndex = 0;
+  if (!TYPE.test(value)) return false;
+  const seen = new Set<string>();
+  PARAMETER.lastIndex = TYPE.lastIndex;
+  while (PARAMETER.lastIndex < value.length) {
+    const at = PARAMETER.lastIndex;
+    const match = PARAMETER.exec(value);
+    if (match === null || PARAMETER.lastIndex === at) return false;
+    const name = match[1]?.toLowerCase();
+    if (name !== undefined) {
+      if (seen.has(name)) return false;
+      seen.add(name);
+    }
+  }
+  return true;
+}
+
+/** The 400 of a `Content-Type` that {@link isWellFormedMediaType} refuses. */
+export function malformedType(code: string): HttpError {
+  return new HttpError(400, "The Content-Type header is malformed or gives a parameter twice", {
+    code,
+    headers: { Connection: "close" },
+  });
+}
+
 /**
  * Whether the request carries body bytes: a `Transfer-Encoding`, or a `Content-Length`
  * above 0. (type-is counts `Content-Length: 0` as a body; an empty body is no body here.)
