@@ -11,6 +11,7 @@ import { HttpError, toHttpError } from "../errors/http-error";
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
 import { acceptAbsoluteForm } from "../http/request-target";
+import { hasValidHost, invalidHost } from "../http/host";
 import { sendError, sendNotFound } from "../http/send-error";
 import { createLogger } from "../ops/logger";
 import { RequestIds } from "../ops/request-id";
@@ -29,7 +30,8 @@ import { RouteTable } from "../router/route-table";
 import { COMPILE, METHODS_AT, Router, type RouterMiddleware } from "../router/router";
 import { PathMethods, type KnownPath, type MethodsAt, type UpgradesAt } from "../router/path-methods";
 import { AttachedUpgrades } from "../router/attached-upgrades";
-import { BUILD_FOR_APP, type DecoratorStep } from "../registry/decorator-step";
+import { BUILD_FOR_APP, RESPONSE_HOOKS, type DecoratorStep } from "../registry/decorator-step";
+import { compilePhase, PHASE, SCOPE, type ResponseHooks } from "../http/response-phase";
 import { Scope, type ScopeBag, type SharedScope } from "../scope/scope";
 import { listRoutes, type RouteInfo } from "./routes"; // issue 15
 import { compileController, type BoundListener, type Constructor } from "./compile-controller";
@@ -41,6 +43,20 @@ import { Watchdog } from "./watchdog";
 import { answerOptions, methodMismatch } from "./method-not-allowed";
 
 const log = debug("aex:app");
+
+/**
+ * The `close` listener of a response whose phase may have `onResponse` hooks (node calls it
+ * with the response as `this`, so no closure is made per request): runs them once.
+ */
+function endOfResponse(this: AexResponse): void {
+  const onResponse = this[PHASE].onResponse;
+  if (onResponse === null) return;
+  try {
+    onResponse(this.req, this, this[SCOPE] as Scope);
+  } catch (error) {
+    this.app?.log.error({ err: error, reqId: this.req.id }, "a response hook failed");
+  }
+}
 
 /** Which app serves each server Aex made, so a WebSocket server can join its app. */
 const apps = new WeakMap<object, Aex>();
@@ -100,7 +116,10 @@ export class Aex {
   private readonly pushed = new Map<Constructor, readonly unknown[]>();
   private readonly closeHooks = new CloseHooks();
   private readonly requestIds: RequestIds;
-  private readonly logRequest: ((this: AexResponse) => void) | null;
+  /** App-wide response hooks (`addResponseHooks`, the request log, `aex.use` steps' hooks). */
+  private readonly responseHooks: ResponseHooks[] = [];
+  /** Whether any route's response phase has `onResponse` hooks: responses are then watched for their end. */
+  private watchEnds = false;
   private removeSignalHandlers: (() => void) | null = null;
   /** In a cluster's primary, the port its workers listen on. */
   private clusterPort: number | undefined;
@@ -134,7 +153,7 @@ export class Aex {
     // Operations: the logger, request ids, the per-request log line (docs/operations.md).
     this.log = createLogger(this.options.logger, this.options.logLevel, this.options.dev);
     this.requestIds = new RequestIds(this.options.requestId);
-    this.logRequest = this.options.logRequests ? requestLogger(this.log) : null;
+    if (this.options.logRequests) this.responseHooks.push({ onResponse: requestLogger(this.log) });
     this.shared = { outer: this.global, orm: this.orm, emitter: this.emitter, log: this.log };
     this.watchdog = new Watchdog(this.options.handlerTimeout, (res) => this.timedOut(res));
     this.attached = new AttachedUpgrades(this.options.maxParamLength);
@@ -175,6 +194,27 @@ export class Aex {
     const value = create();
     this.states.set(key, value);
     return value;
+  }
+
+  /**
+   * Adds hooks to the response phase of every route (and of requests no route answered):
+   * `onSend` sees the whole body before the head goes out (and may replace it), `onStream`
+   * may put a transform in front of a streamed body, `onResponse` runs once the answer is
+   * over. Before `prepare()` only. Hooks run in the order added, after a route's own.
+   *
+   * @example
+   * aex.addResponseHooks({ onResponse: (req, res) => counter.inc({ status: res.statusCode }) });
+   */
+  addResponseHooks(hooks: ResponseHooks): this {
+    this.assertNotPrepared();
+    if (typeof hooks !== "object" || hooks === null) throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof hooks);
+    for (const slot of ["onSend", "onStream", "onResponse"] as const) {
+      if (hooks[slot] !== undefined && typeof hooks[slot] !== "function") {
+        throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", `${slot} is ${typeof hooks[slot]}`);
+      }
+    }
+    this.responseHooks.push(hooks);
+    return this;
   }
 
   /** Adds a helper to this app's requests (`req[name]`), once, at setup. */
@@ -265,16 +305,31 @@ export class Aex {
    */
   prepare(): this {
     if (this.prepared) return this;
+    // Steps given to aex.use() that add response hooks add them for every route.
+    for (const middleware of this.middlewares) {
+      const hooks = (middleware as DecoratorStep)[RESPONSE_HOOKS]?.(this);
+      if (hooks !== undefined) this.responseHooks.push(hooks);
+    }
+    const appPhase = compilePhase([], this.responseHooks);
+    this.Response.prototype[PHASE] = appPhase;
     const table = new RouteTable<CompiledRoute>();
     const upgrades = new RouteTable<CompiledRoute>();
+    this.watchEnds = appPhase.onResponse !== null;
     for (const [Class, args] of this.pushed) {
-      this.listeners.push(...compileController(this, Class, args, { table, upgrades }, this.emitter));
+      const compiled = compileController(this, Class, args, { table, upgrades }, this.emitter, this.responseHooks);
+      this.listeners.push(...compiled.listeners);
+      if (compiled.watchesEnds) this.watchEnds = true;
     }
     // Routers compile with the app's limits (their own options win).
     const limits = { maxParamLength: this.options.maxParamLength };
     for (const middleware of this.middlewares) (middleware as Partial<RouterMiddleware>)[COMPILE]?.(limits);
-    // Steps that need their app (a plugin's) are built for this one.
-    const middlewares = this.middlewares.map((m) => (m as DecoratorStep)[BUILD_FOR_APP]?.(this) ?? m);
+    // Steps that need their app (a plugin's) are built for this one; some only add hooks.
+    const middlewares: Step[] = [];
+    for (const middleware of this.middlewares) {
+      const build = (middleware as DecoratorStep)[BUILD_FOR_APP];
+      const step = build === undefined ? middleware : build(this);
+      if (step !== null) middlewares.push(step);
+    }
     this.line =
       table.count > 0 ? [...middlewares, createDispatcher(table, this.options.maxParamLength, true)] : middlewares;
     // Upgrades walk the same middlewares, then the `@ws` routes, then attached servers.
@@ -415,6 +470,7 @@ export class Aex {
    */
   readonly handle = (req: AexRequest, res: AexResponse): void => {
     if (!this.prepared) this.prepare();
+    if (!hasValidHost(req)) return void this.answerError(invalidHost(req), req, res);
     if (req.url?.charCodeAt(0) !== 47 /* / */) acceptAbsoluteForm(req);
     const id = this.requestIds.of(req);
     // Echoed when the head goes out (res.requestIdHeader), so a plain answer keeps node's
@@ -424,9 +480,10 @@ export class Aex {
       this.refuseWhileClosing(req, res);
       return;
     }
-    if (this.logRequest !== null) res.once("finish", this.logRequest);
     const scope = new Scope(this.shared, res.startedAt, res);
     setRequestId(scope, id);
+    res[SCOPE] = scope;
+    if (this.watchEnds) res.once("close", endOfResponse);
     let completed: boolean | Promise<boolean>;
     try {
       completed = runLine(this.line, req, res, scope);
@@ -460,6 +517,7 @@ export class Aex {
    */
   readonly handleUpgrade = (req: AexRequest, socket: Duplex, head: Buffer): void => {
     if (!this.prepared) this.prepare();
+    const hostIsValid = hasValidHost(req);
     if (req.url?.charCodeAt(0) !== 47 /* / */) acceptAbsoluteForm(req);
     // A client that resets mid-handshake must not become an unhandled error.
     socket.on("error", (error) => this.log.debug({ err: error }, "socket error during upgrade"));
@@ -475,8 +533,10 @@ export class Aex {
     const id = this.requestIds.of(req);
     req.id = id;
     if (this.options.requestId.echo) res.setHeader(this.options.requestId.header, id);
+    if (!hostIsValid) return void this.answerError(invalidHost(req), req, res);
     const scope = new Scope(this.shared, res.startedAt, res);
     setRequestId(scope, id);
+    res[SCOPE] = scope;
     let completed: boolean | Promise<boolean>;
     try {
       completed = runLine(this.upgradeLine, req, res, scope);

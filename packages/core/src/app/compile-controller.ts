@@ -2,7 +2,9 @@ import type { EventEmitter } from "node:events";
 import debug from "debug";
 import { isPromise } from "../pipeline/run-line";
 import { methodStep, type AnyStepFunction } from "../pipeline/to-step";
-import type { BuildContext } from "../registry/definitions";
+import type { BuildContext, StepDefinition } from "../registry/definitions";
+import type { Step } from "../pipeline/types";
+import { compilePhase, type ResponseHooks, type ResponsePhase } from "../http/response-phase";
 import { listenersOf, routesOf, stepsOf } from "../registry/registry";
 import { ResponseContract } from "../openapi/response-contract";
 import type { CompiledRoute } from "../router/dispatch";
@@ -10,6 +12,16 @@ import type { RouteTable } from "../router/route-table";
 import type { Aex } from "./aex";
 
 const logListener = debug("aex:listen");
+
+/** The per-request steps of `definitions` (a definition may have none: `build` gives null). */
+function built(definitions: readonly StepDefinition[], context: BuildContext): Step[] {
+  const steps: Step[] = [];
+  for (const definition of definitions) {
+    const step = definition.build(context);
+    if (step !== null) steps.push(step);
+  }
+  return steps;
+}
 
 /** A class `aex.push()` takes: anything built with `new`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of user classes take any arguments
@@ -23,8 +35,9 @@ export interface BoundListener {
 
 /**
  * Builds a pushed controller: creates the instance, compiles each decorated method's
- * line (route's own steps, decorator steps top to bottom, handler) into `table` (or
- * `upgrades`, for `@ws` routes), and binds its `@listen` methods to `emitter`.
+ * line (route's own steps, decorator steps top to bottom, handler) and its response phase
+ * (its steps' hooks, then `appHooks`) into `table` (or `upgrades`, for `@ws` routes), and
+ * binds its `@listen` methods to `emitter`.
  */
 export function compileController(
   app: Aex,
@@ -32,12 +45,32 @@ export function compileController(
   args: readonly unknown[],
   tables: { readonly table: RouteTable<CompiledRoute>; readonly upgrades: RouteTable<CompiledRoute> },
   emitter: EventEmitter,
-): BoundListener[] {
+  appHooks: readonly ResponseHooks[],
+): { listeners: BoundListener[]; watchesEnds: boolean } {
+  let watchesEnds = false;
   const instance = new Class(...args) as Record<string | symbol, unknown>;
 
   for (const [methodName, routes] of routesOf(Class)) {
-    const context: BuildContext = { instance, methodName, app };
-    const steps = stepsOf(Class, methodName).map((step) => step.build(context));
+    const definitions = stepsOf(Class, methodName);
+    // The route's own response hooks (`@compress`, `@cache`), before the app's.
+    const own: ResponseHooks[] = [];
+    const phases = new Map<symbol | undefined, ResponsePhase>();
+    const responsePhase = (without?: symbol): ResponsePhase => {
+      let phase = phases.get(without);
+      if (phase === undefined) {
+        phase = compilePhase(
+          own.filter((hooks) => without === undefined || hooks.key !== without),
+          appHooks.filter((hooks) => without === undefined || hooks.key !== without),
+        );
+        phases.set(without, phase);
+      }
+      return phase;
+    };
+    const context: BuildContext = { instance, methodName, app, responsePhase };
+    for (const step of definitions) if (step.response !== undefined) own.push(step.response(context));
+    const steps = built(definitions, context);
+    const phase = own.length === 0 ? null : responsePhase();
+    if (phase?.onResponse != null) watchesEnds = true;
     // `@returns` schemas, compiled now: the route's `res.json` sends through them.
     const contract = ResponseContract.of(app, Class, methodName);
     if (contract !== null) {
@@ -46,9 +79,9 @@ export function compileController(
       });
     }
     for (const route of routes) {
-      const before = (route.before ?? []).map((step) => step.build(context));
+      const before = built(route.before ?? [], context);
       const handler = route.handler ? route.handler(context) : methodStep(instance, methodName, route.compact);
-      const compiled: CompiledRoute = { steps: [...before, ...steps, handler] };
+      const compiled: CompiledRoute = { steps: [...before, ...steps, handler], phase };
       const table = route.upgrade === true ? tables.upgrades : tables.table;
       for (const url of route.urls) {
         for (const method of route.methods) {
@@ -81,5 +114,5 @@ export function compileController(
       bound.push({ event, listener });
     }
   }
-  return bound;
+  return { listeners: bound, watchesEnds };
 }

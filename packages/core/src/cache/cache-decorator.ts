@@ -4,7 +4,10 @@ import debug from "debug";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { Step } from "../pipeline/types";
+import { Transform } from "node:stream";
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
+import type { BuildContext } from "../registry/definitions";
+import { EMPTY_PHASE, PHASE, type ResponseHooks, type ResponsePhase } from "../http/response-phase";
 import { addStep } from "../registry/registry";
 import type { Scope } from "../scope/scope";
 import { cacheOf } from "./app-cache";
@@ -66,7 +69,7 @@ interface Prepared {
   /** The body, decoded from base64. */
   readonly body: Buffer;
   /**
-   * The head as a flat `[name, value, …]` list for `res.writeHeadList` (X-Cache last), or
+   * The head as a flat `[name, value, …]` list for `res.writeHead` (X-Cache last), or
    * null when the entry sets a security header itself (then its headers go one by one).
    */
   readonly list: string[] | null;
@@ -106,21 +109,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
-function answer(req: AexRequest, res: AexResponse, entry: CachedResponse, hit: boolean): void {
+/** Answers from a cache entry: a hit (through the route's other response hooks only). */
+function answer(req: AexRequest, res: AexResponse, entry: CachedResponse): void {
   const { body, list } = prepare(entry);
-  const head = req.method !== "HEAD" && req.headers["if-none-match"] === undefined && hit ? list : null;
-  if (head !== null) {
+  if (list !== null && req.method !== "HEAD" && req.headers["if-none-match"] === undefined) {
     // The common hit: one head from the entry's list, the body as it was kept.
-    res.writeHeadList(entry.status, head);
+    res.writeHead(entry.status, list);
     res.end(body);
     return;
   }
   for (const [name, value] of Object.entries(entry.headers)) res.setHeader(name, value);
   res.setHeader("ETag", entry.etag);
-  res.setHeader("X-Cache", hit ? "HIT" : "MISS");
+  res.setHeader("X-Cache", "HIT");
   if (matches(req.headers["if-none-match"], entry.etag)) {
-    for (const name of ["content-type", "content-length"]) res.removeHeader(name);
-    res.statusCode = 304;
+    notModified(res);
     res.end();
     return;
   }
@@ -129,54 +131,58 @@ function answer(req: AexRequest, res: AexResponse, entry: CachedResponse, hit: b
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-/**
- * Captures what the handler sends (head and body) instead of sending it; `done` gets it at
- * `end()`. Only cacheable misses pay for this: the response's own methods are shadowed on
- * this one object and restored before anything goes out.
- */
-function capture(res: AexResponse, done: (status: number, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  const own = res as unknown as Record<string, unknown>;
-  const collect = (chunk: unknown, encoding?: unknown): void => {
-    if (chunk === undefined || chunk === null || typeof chunk === "function") return;
-    chunks.push(
-      typeof chunk === "string"
-        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
-        : Buffer.from(chunk as Uint8Array),
-    );
-  };
-  own.writeHead = (status: number, ...rest: unknown[]) => {
-    res.statusCode = status;
-    const headers = rest.find((item) => typeof item === "object" && item !== null) as OutgoingHttpHeaders | undefined;
-    for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) res.setHeader(name, value);
-    return res;
-  };
-  own.write = (chunk: unknown, encoding?: unknown) => {
-    collect(chunk, encoding);
-    return true;
-  };
-  own.end = (chunk?: unknown, encoding?: unknown) => {
-    collect(chunk, encoding);
-    delete own.writeHead;
-    delete own.write;
-    delete own.end;
-    done(res.statusCode, Buffer.concat(chunks));
-    return res;
+/** A 304: no body, so nothing that describes one (RFC 9110 §15.4.5). */
+function notModified(res: AexResponse): void {
+  for (const name of ["content-type", "content-length"]) res.removeHeader(name);
+  res.statusCode = 304;
+}
+
+/** What a miss remembers until its answer is sent: where to store it. */
+interface Miss {
+  readonly key: string;
+  readonly tags: readonly string[];
+  /** The headers set before the handler ran: they belong to this exchange, not to the entry. */
+  readonly before: OutgoingHttpHeaders;
+}
+
+/** @internal A response whose handler runs on a cache miss: its answer is stored when it is sent. */
+const MISS = Symbol("aex.cacheMiss");
+type MissResponse = AexResponse & { [MISS]?: Miss };
+
+/** Identifies the cache's response hooks: a hit answers through the route's other hooks only. */
+const CACHE_HOOKS = Symbol("aex.cache");
+
+interface CacheSettings {
+  readonly options: CacheOptions;
+  readonly cache: Cache;
+  readonly vary: readonly string[];
+  readonly control: string;
+  readonly maxSize: number;
+}
+
+function settingsOf(options: CacheOptions, cache: Cache): CacheSettings {
+  return {
+    options,
+    cache,
+    vary: (options.vary ?? []).map((name) => name.toLowerCase()),
+    control: `${options.private ? "private" : "public"}, max-age=${Math.floor(options.ttl)}`,
+    maxSize: options.maxSize ?? 1024 * 1024,
   };
 }
 
-function cacheStep(options: CacheOptions, cache: Cache): Step {
-  const vary = (options.vary ?? []).map((name) => name.toLowerCase());
-  const control = `${options.private ? "private" : "public"}, max-age=${Math.floor(options.ttl)}`;
-  const maxSize = options.maxSize ?? 1024 * 1024;
+function cacheStep(settings: CacheSettings, hitPhase: () => ResponsePhase): Step {
+  const { options, cache, vary } = settings;
+  let phase: ResponsePhase | undefined;
   // Synchronous when the store answers synchronously (the memory store): a hit then costs
   // no promise, as the line runs sync steps without one.
   const serve = (req: AexRequest, res: AexResponse, scope: Scope, key: string, entry: unknown): false | undefined => {
     if (entry === undefined) {
-      miss(req, res, scope, key);
+      const tags = typeof options.tags === "function" ? options.tags(req, scope) : (options.tags ?? []);
+      (res as MissResponse)[MISS] = { key, tags, before: res.getHeaders() };
       return undefined;
     }
-    answer(req, res, entry as CachedResponse, true);
+    res[PHASE] = phase ??= hitPhase();
+    answer(req, res, entry as CachedResponse);
     return false;
   };
   const unreadable = (key: string, error: unknown): undefined => {
@@ -200,33 +206,88 @@ function cacheStep(options: CacheOptions, cache: Cache): Step {
       (error: unknown) => unreadable(key, error),
     );
   };
+}
 
-  /** Runs the handler with its answer captured, then stores and sends it. */
-  function miss(req: AexRequest, res: AexResponse, scope: Scope, key: string): void {
-    const tags = typeof options.tags === "function" ? options.tags(req, scope) : (options.tags ?? []);
-    // Headers set before this step belong to this exchange (request id, rate-limit counts,
-    // the instance that answered): a hit, on this process or another, sets its own.
-    const before = res.getHeaders();
-    capture(res, (status, body) => {
-      const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(res.getHeaders())) {
-        if (HOP_HEADERS.has(name) || value === undefined || sameHeader(before[name], value)) continue;
-        headers[name] = Array.isArray(value) ? value : String(value);
-      }
-      headers["cache-control"] = control;
-      if (vary.length > 0) headers.vary = vary.join(", ");
-      const fresh: CachedResponse = { status, headers, body: body.toString("base64"), etag: etagOf(body) };
-      // A response that sets a cookie belongs to one client: never stored.
-      const storable =
-        CACHEABLE_STATUS.has(status) && res.getHeader("set-cookie") === undefined && body.byteLength <= maxSize;
-      if (storable) {
-        void Promise.resolve(cache.set(key, fresh, options.ttl, tags)).catch((error: unknown) =>
-          log("cannot store %s: %O", key, error),
-        );
-      }
-      answer(req, res, fresh, false);
-    });
+/**
+ * Stores what a miss's handler answered (status, its own headers, body), then sends it as a
+ * miss: with its ETag (a 304 to a matching `If-None-Match`), `X-Cache: MISS` and
+ * `Cache-Control`. Returns the body to send.
+ */
+function storeAndSend(
+  settings: CacheSettings,
+  req: AexRequest,
+  res: AexResponse,
+  miss: Miss,
+  body: Buffer,
+): Buffer | null {
+  const status = res.statusCode;
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (HOP_HEADERS.has(name) || value === undefined || sameHeader(miss.before[name], value)) continue;
+    headers[name] = Array.isArray(value) ? value : String(value);
   }
+  headers["cache-control"] = settings.control;
+  if (settings.vary.length > 0) headers.vary = settings.vary.join(", ");
+  const etag = etagOf(body);
+  // A response that sets a cookie belongs to one client: never stored.
+  const storable =
+    CACHEABLE_STATUS.has(status) && res.getHeader("set-cookie") === undefined && body.byteLength <= settings.maxSize;
+  if (storable) {
+    const entry: CachedResponse = { status, headers, body: body.toString("base64"), etag };
+    void Promise.resolve(settings.cache.set(miss.key, entry, settings.options.ttl, miss.tags)).catch((error: unknown) =>
+      log("cannot store %s: %O", miss.key, error),
+    );
+  }
+  res.setHeader("Cache-Control", settings.control);
+  if (settings.vary.length > 0) res.setHeader("Vary", headers.vary);
+  res.setHeader("ETag", etag);
+  res.setHeader("X-Cache", "MISS");
+  if (matches(req.headers["if-none-match"], etag)) {
+    notModified(res);
+    return null;
+  }
+  return body;
+}
+
+/** The response hooks of a `@cache` route: a miss's answer is stored as it goes out. */
+function cacheHooks(settings: CacheSettings): ResponseHooks {
+  return {
+    key: CACHE_HOOKS,
+    onSend(req, res, _scope, body) {
+      const miss = (res as MissResponse)[MISS];
+      if (miss === undefined) return undefined;
+      const bytes = body === null ? Buffer.alloc(0) : typeof body === "string" ? Buffer.from(body) : body;
+      return storeAndSend(settings, req, res, miss, bytes);
+    },
+    onStream(req, res) {
+      const miss = (res as MissResponse)[MISS];
+      if (miss === undefined) return null;
+      // A streamed miss is gathered (up to maxSize) so its ETag can go in its head; a larger
+      // one goes out as it comes, unstored.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let passing = false;
+      return new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          if (passing) return done(null, chunk);
+          chunks.push(chunk);
+          size += chunk.byteLength;
+          if (size > settings.maxSize) {
+            passing = true;
+            res.setHeader("X-Cache", "MISS");
+            return done(null, Buffer.concat(chunks));
+          }
+          done();
+        },
+        flush(done) {
+          if (passing) return done();
+          res.removeHeader("content-length");
+          const body = storeAndSend(settings, req, res, miss, Buffer.concat(chunks));
+          done(null, body ?? undefined);
+        },
+      });
+    },
+  };
 }
 
 /**
@@ -245,10 +306,12 @@ function cacheStep(options: CacheOptions, cache: Cache): Step {
  * await cacheOf(aex).invalidateTag("articles"); // after a write
  */
 export function cache(options: CacheOptions): AexMethodDecorator {
+  const settings = (context: BuildContext): CacheSettings => settingsOf(options, options.cache ?? cacheOf(context.app));
   return methodDecorator((holder, key) =>
     addStep(holder, key, {
       name: `cache(${options.ttl}s)`,
-      build: ({ app }) => cacheStep(options, options.cache ?? cacheOf(app)),
+      build: (context) => cacheStep(settings(context), () => context.responsePhase?.(CACHE_HOOKS) ?? EMPTY_PHASE),
+      response: (context) => cacheHooks(settings(context)),
     }),
   );
 }

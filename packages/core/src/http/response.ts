@@ -6,6 +6,10 @@ import { ResponseCookies } from "./cookies";
 import { HttpError } from "../errors/http-error";
 import { failResponse } from "./send-error";
 import { runBeforeEnd } from "./before-end";
+import { EMPTY_PHASE, PHASE, SCOPE, type ResponsePhase, type SendBody } from "./response-phase";
+import type { Scope } from "../scope/scope";
+import { isPromise } from "../pipeline/run-line";
+import type { Readable, Writable } from "node:stream";
 import { addRequestId, addSecurityHeaders, hasHeadersSet, setsHeaderOf } from "../security/apply-headers";
 import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../security/head-splice";
 import type { SecurityHeaders } from "../security/headers";
@@ -26,7 +30,11 @@ const BINARY_HEAD = { "content-type": BINARY_TYPE };
 // The headers of a plain answer, filled per response and read synchronously by writeHead:
 // one array each serves every response.
 const TYPE_LENGTH = ["content-type", "", "content-length", ""];
-const ID_TYPE_LENGTH = ["x-request-id", "", "content-type", "", "content-length", ""];
+
+/** @internal Set once the body goes out: a `writeHead` from then on is the real one. */
+export const SENDING: unique symbol = Symbol("aex.sending");
+/** @internal Where a streamed body is written when the phase transforms it (null: straight out). */
+export const STREAM: unique symbol = Symbol("aex.stream");
 
 /**
  * The response object Aex's server creates (`http.createServer({ ServerResponse })`).
@@ -58,6 +66,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
   // Defaults live on the prototype (below the class): nothing to set per request.
   declare private _beforeEnd: (() => unknown)[] | null;
   declare private _ending: boolean;
+  declare private _endCallback: (() => void) | undefined;
   declare private _nonce: string | null;
   /**
    * The security headers this response gets in `writeHead` (null: none). On the
@@ -77,6 +86,14 @@ export class AexResponse extends ServerResponse<AexRequest> {
   declare requestIdHeader: string | null;
   /** @internal Its index in its app's handler watch (-1: not watched). */
   declare [SLOT]: number;
+  /** @internal Its route's response phase (the app's, on its prototype, unless the route has its own). */
+  declare [PHASE]: ResponsePhase;
+  /** @internal The request's scope, for the response phase's hooks. */
+  declare [SCOPE]: Scope | null;
+  /** @internal See {@link SENDING}. */
+  declare [SENDING]: boolean;
+  /** @internal See {@link STREAM}. */
+  declare [STREAM]: Writable | null;
   /** @internal Its app's handler watch, to leave when it ends (on the app's prototype). */
   declare [WATCHED_BY]: Watchdog | null;
 
@@ -102,40 +119,76 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 
   /**
-   * node's `writeHead`, adding the security headers first; a header value with CR/LF is a
-   * 400 (`AEX_HEADER_INVALID`), not a 500.
+   * node's `writeHead`. On a route whose response phase has hooks (compression, a cache), the
+   * head is only recorded (status, message, headers) and goes out with the body, once the
+   * hooks have seen it; otherwise it goes out as node's does, with the security headers and
+   * the request id. A header value with CR/LF is a 400 (`AEX_HEADER_INVALID`), not a 500.
    */
   override writeHead(
     statusCode: number,
     statusMessage?: string,
     headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
   ): this;
-  /** node's `writeHead` without a status message, adding the security headers first. */
+  /** node's `writeHead` without a status message (see above). */
   override writeHead(statusCode: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this;
   override writeHead(
     statusCode: number,
     reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
     headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
   ): this {
-    const block = this.securityHeaders;
+    const phase = this[PHASE];
+    if ((phase.onSend !== null || phase.onStream !== null) && !this[SENDING] && !this.headersSent) {
+      deferHead(this, statusCode, reason, headers);
+      return this;
+    }
+    return this.sendHead(statusCode, reason, headers);
+  }
+
+  /**
+   * @internal The one way a head goes out: node's `writeHead` with the security headers and
+   * the request id. Where node allows and the response names none of them itself, those go in
+   * as one precomputed string (security/head-splice.ts, probed at start), else header by
+   * header. Each transport has its own (http2/http2-classes.ts).
+   */
+  sendHead(
+    statusCode: number,
+    reason?: string | OutgoingHttpHeaders | readonly OutgoingHttpHeader[],
+    headers?: OutgoingHttpHeaders | readonly OutgoingHttpHeader[],
+  ): this {
     try {
-      // Where node allows and the response names none of them itself, the security headers
-      // and the request id go in as one string (security/head-splice.ts), not header by header.
       const extra = typeof reason === "string" ? headers : reason;
       if (CAN_SPLICE_HEAD && !setsHeaderOf(this, extra, this.requestIdHeader)) {
         this.spliceHead(statusCode, reason, headers);
         return this;
       }
+      const block = this.securityHeaders;
       if (block !== null) addSecurityHeaders(this, block, block.hsts !== null && this.overTls);
       if (this.requestIdHeader !== null) addRequestId(this, this.requestIdHeader, this.req?.id);
       // With headers set, node merges only a flat [name, value…] list, not [[name, value]…].
-      const merged = Array.isArray(extra) && Array.isArray(extra[0]) ? (extra as unknown as string[][]).flat() : extra;
+      const merged = (
+        Array.isArray(extra) && Array.isArray(extra[0]) ? (extra as unknown as string[][]).flat() : extra
+      ) as OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined;
       return typeof reason === "string"
         ? super.writeHead(statusCode, reason, merged)
         : super.writeHead(statusCode, merged);
     } catch (error) {
       throw invalidHeader(error);
     }
+  }
+
+  /** @internal node's own `write`, for the body's bytes once the phase is done with them. */
+  rawWrite(chunk: unknown, encoding?: BufferEncoding, callback?: WriteCallback): boolean {
+    return super.write(chunk, encoding as BufferEncoding, callback);
+  }
+
+  /** @internal node's own `end`. */
+  rawEnd(chunk?: unknown, encoding?: BufferEncoding, callback?: () => void): this {
+    return super.end(chunk, encoding as BufferEncoding, callback);
+  }
+
+  /** @internal node's own `flushHeaders`. */
+  rawFlushHeaders(): void {
+    super.flushHeaders();
   }
 
   /** node's `setHeader`; a value with CR/LF (copied from the request?) is a 400, not a 500. */
@@ -225,68 +278,33 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 
   /**
-   * Ends with `body` and `head`'s Content-Type unless one is set. With nothing left to add
-   * (no `beforeEnd` task), the head goes out with `writeHead`: node's fast path, measured
-   * cheaper per request than `setHeader`. For helpers that plugins add.
+   * Ends with `body` and `head`'s Content-Type unless one is set. With nothing left to run
+   * (no `beforeEnd` task, no response hook) and no header set, the head goes out as node's
+   * array (its fast path: nothing stored per header, nothing merged). For helpers that
+   * plugins add.
    */
   typedEnd(body: string | Uint8Array, head: { "content-type": string }): void {
     if (this.hasHeader("content-type")) this.end(body);
-    else if (this._beforeEnd === null && !this.headersSent) {
+    else if (this._beforeEnd === null && this[PHASE].onSend === null && !this.headersSent) {
       // With the length known, node skips chunked framing.
       const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-      // A step that wraps this response's writeHead (compress(), @cache) must see the head.
-      if (hasHeadersSet(this) || this.writeHead !== AexResponse.prototype.writeHead) {
+      // Through `this`: an Express middleware (compression, on-headers) may have wrapped them.
+      if (hasHeadersSet(this)) {
         this.writeHead(this.statusCode, { "content-type": head["content-type"], "content-length": length });
-      } else this.writePlainHead(head["content-type"], String(length));
+      } else {
+        TYPE_LENGTH[1] = head["content-type"];
+        TYPE_LENGTH[3] = String(length);
+        this.writeHead(this.statusCode, TYPE_LENGTH);
+      }
       this.end(body);
     } else {
       this.setHeader("Content-Type", head["content-type"]);
+      // node says no length for HEAD; a GET's it counts itself at `end`.
+      if (this.req.method === "HEAD" && !this.headersSent && !this.hasHeader("content-length")) {
+        this.setHeader("Content-Length", typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+      }
       this.end(body);
     }
-  }
-
-  /**
-   * The head of an answer that set no header of its own: its type and length through
-   * node's writeHead as an array (its fast path: nothing stored per header, nothing
-   * merged), the security headers and the request id (safe: generated, or checked when
-   * read) put in as one string where node allows (security/head-splice.ts), else in the
-   * same array.
-   */
-  private writePlainHead(type: string, length: string): void {
-    const block = this.securityHeaders;
-    const idHeader = this.requestIdHeader;
-    const id = idHeader === null ? undefined : this.req?.id;
-    const tls = block !== null && block.hsts !== null && this.overTls;
-    if (CAN_SPLICE_HEAD) {
-      TYPE_LENGTH[1] = type;
-      TYPE_LENGTH[3] = length;
-      this.spliceHead(this.statusCode, TYPE_LENGTH);
-      return;
-    }
-    let head: string[];
-    if (block !== null) {
-      head = id === undefined ? (tls ? block.fastTls : block.fast) : tls ? block.fastTlsId : block.fastId;
-    } else head = id === undefined ? TYPE_LENGTH : ID_TYPE_LENGTH;
-    if (id !== undefined) {
-      head[head.length - 6] = idHeader as string;
-      head[head.length - 5] = id;
-    }
-    head[head.length - 3] = type;
-    head[head.length - 1] = length;
-    ServerResponse.prototype.writeHead.call(this, this.statusCode, head);
-  }
-
-  /**
-   * Writes the head: `status` and `headers`, a flat `[name, value, …]` list of lower-case
-   * names and valid values, plus the security headers and the request id. When nothing
-   * was set on the response before, it takes node's array fast path with those added as
-   * one precomputed string (a cache hit's answer); otherwise it is `writeHead`. `headers`
-   * must not name a security header.
-   */
-  writeHeadList(status: number, headers: readonly string[]): void {
-    if (CAN_SPLICE_HEAD && !hasHeadersSet(this) && this.writeHead === AexResponse.prototype.writeHead) {
-      this.spliceHead(status, headers);
-    } else this.writeHead(status, headers as string[]);
   }
 
   /**
@@ -350,34 +368,88 @@ export class AexResponse extends ServerResponse<AexRequest> {
     this.end();
   }
 
-  /** Ends the response, once its `beforeEnd` tasks (a session's save…) finished. */
+  /**
+   * Ends the response, once its `beforeEnd` tasks (a session's save…) finished and its
+   * route's response phase (compression, a cache) has seen the body.
+   */
   override end(callback?: () => void): this;
-  /** Sends `chunk` last and ends the response, once its `beforeEnd` tasks finished. */
+  /** Sends `chunk` last and ends the response (see above). */
   override end(chunk: unknown, callback?: () => void): this;
-  /** Sends `chunk` (a string in `encoding`) last and ends the response, once its `beforeEnd` tasks finished. */
+  /** Sends `chunk` (a string in `encoding`) last and ends the response (see above). */
   override end(chunk: unknown, encoding: BufferEncoding, callback?: () => void): this;
   override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), callback?: () => void): this {
+    if (typeof chunk === "function") [chunk, callback, encoding] = [undefined, chunk as () => void, undefined];
+    else if (typeof encoding === "function") [callback, encoding] = [encoding, undefined];
     const tasks = this._beforeEnd;
     this._ending = true;
-    if (tasks === null) return this.endNow(chunk, encoding, callback);
+    if (tasks === null) return this.sendBody(chunk, encoding, callback);
     this._beforeEnd = null;
     runBeforeEnd(
       tasks,
-      () => this.endNow(chunk, encoding, callback),
-      (error) => {
-        // Nothing was sent: the error path may answer (and its handler see it unanswered).
-        this._ending = false;
-        this.failed(error);
-      },
+      () => this.sendBody(chunk, encoding, callback),
+      (error) => this.phaseFailed(error),
     );
     return this;
   }
 
+  /** The last body chunk: through the transforms of a streamed body, or the `onSend` hooks. */
+  private sendBody(chunk: unknown, encoding: BufferEncoding | undefined, callback?: () => void): this {
+    const stream = this[STREAM];
+    if (stream !== null) {
+      this._endCallback = callback;
+      if (chunk === undefined || chunk === null) stream.end();
+      else stream.end(chunk, encoding as BufferEncoding);
+      return this;
+    }
+    const onSend = this[PHASE].onSend;
+    if (onSend === null || this.headersSent) return this.endNow(chunk, encoding, callback);
+    const body = toSendBody(chunk, encoding);
+    let result: ReturnType<typeof onSend>;
+    try {
+      result = onSend(this.req, this, this[SCOPE] as Scope, body);
+    } catch (error) {
+      this.phaseFailed(error);
+      return this;
+    }
+    if (isPromise(result)) {
+      Promise.resolve(result).then(
+        (sent) => this.endNow(this.replacedBody(body, sent), undefined, callback),
+        (error: unknown) => this.phaseFailed(error),
+      );
+      return this;
+    }
+    return this.endNow(this.replacedBody(body, result), undefined, callback);
+  }
+
+  /** The body the hooks returned (undefined: the one sent), its Content-Length kept true. */
+  private replacedBody(body: SendBody, sent: SendBody | undefined): SendBody {
+    if (sent === undefined || sent === body) return body;
+    if (this.hasHeader("content-length") && !this.headersSent) {
+      this.setHeader(
+        "Content-Length",
+        sent === null ? 0 : typeof sent === "string" ? Buffer.byteLength(sent) : sent.byteLength,
+      );
+    }
+    return sent;
+  }
+
   /** node's `end`, once nothing is left to run before it. */
-  private endNow(chunk: unknown, encoding: BufferEncoding | (() => void) | undefined, callback?: () => void): this {
+  private endNow(chunk: unknown, encoding?: BufferEncoding, callback?: () => void): this {
     // Answered: the handler timeout has nothing left to watch.
     if (this[SLOT] !== -1) this[WATCHED_BY]?.release(this);
-    return super.end(chunk, encoding as BufferEncoding, callback);
+    this[SENDING] = true;
+    return this.rawEnd(chunk, encoding, callback);
+  }
+
+  /**
+   * A `beforeEnd` task or a response hook failed before anything was sent: the error path
+   * answers instead, without the hooks (a hook that always throws must not fail its own
+   * error response).
+   */
+  private phaseFailed(error: unknown): void {
+    this._ending = false;
+    this[PHASE] = EMPTY_PHASE;
+    this.failed(error);
   }
 
   /**
@@ -389,16 +461,95 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 
   /**
-   * Writes `chunk` of the body. A write after the response ended is a bug in a handler,
-   * not a reason for node to emit an unhandled `error` that kills the process; it is
-   * dropped and reports `false`.
+   * Writes `chunk` of the body (through the route's stream transforms, if its response phase
+   * has any). A write after the response ended is a bug in a handler, not a reason for node
+   * to emit an unhandled `error` that kills the process; it is dropped and reports `false`.
    */
   override write(chunk: unknown, callback?: WriteCallback): boolean;
   /** Writes `chunk` (a string in `encoding`) of the body; after the end, drops it and reports `false`. */
   override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
     if (this.writableEnded) return false;
-    return super.write(chunk, encoding as BufferEncoding, callback);
+    const stream = this[STREAM] ?? (this.headersSent ? null : this.openStream());
+    if (stream !== null) return stream.write(chunk, encoding as BufferEncoding, callback);
+    this[SENDING] = true;
+    return this.rawWrite(chunk, encoding as BufferEncoding, callback);
+  }
+
+  /** Sends the head now (an event stream's first bytes), after the phase's stream hooks ran. */
+  override flushHeaders(): void {
+    if (!this.headersSent && this[STREAM] === null) this.openStream();
+    this[SENDING] = true;
+    this.rawFlushHeaders();
+  }
+
+  /**
+   * Runs the phase's stream hooks as a streamed body begins; where they return transforms,
+   * chunks go through them, in order, and what comes out is written. Null: chunks go straight out.
+   */
+  private openStream(): Writable | null {
+    const onStream = this[PHASE].onStream;
+    if (onStream === null) return null;
+    let transforms: (Writable & Readable)[];
+    try {
+      transforms = onStream(this.req, this, this[SCOPE] as Scope);
+    } catch (error) {
+      this.phaseFailed(error);
+      return null;
+    }
+    if (transforms.length === 0) return null;
+    for (let i = 1; i < transforms.length; i++) transforms[i - 1].pipe(transforms[i]);
+    const output = transforms[transforms.length - 1];
+    output.on("data", (chunk: Buffer) => {
+      this[SENDING] = true;
+      if (!this.rawWrite(chunk)) output.pause();
+    });
+    output.on("end", () => this.endNow(undefined, undefined, this._endCallback));
+    this.on("drain", () => output.resume());
+    // The handler writes into the first transform: its backpressure is the response's.
+    transforms[0].on("drain", () => this.emit("drain"));
+    for (const transform of transforms) transform.on("error", (error) => this.destroy(error));
+    // A client gone mid-stream: free the transforms' memory (a compressor's) now.
+    this.once("close", () => {
+      for (const transform of transforms) transform.destroy();
+    });
+    return (this[STREAM] = transforms[0]);
+  }
+}
+
+/** What `end(chunk, encoding)` would send, as the response phase's hooks see it. */
+function toSendBody(chunk: unknown, encoding: BufferEncoding | undefined): SendBody {
+  if (chunk === undefined || chunk === null) return null;
+  if (typeof chunk === "string")
+    return encoding === undefined || encoding === "utf8" ? chunk : Buffer.from(chunk, encoding);
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return String(chunk);
+}
+
+/**
+ * A `writeHead` on a route with response hooks: status, message and headers are recorded on
+ * the response and go out with the body (through `sendHead`), once the hooks have seen it.
+ */
+function deferHead(
+  res: AexResponse,
+  status: number,
+  reason: string | OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined,
+  headers: OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined,
+): void {
+  if (typeof reason === "string") res.statusMessage = reason;
+  else headers = reason;
+  res.statusCode = status;
+  if (Array.isArray(headers)) {
+    // [[name, value]…] or [name, value, name, value…]; a repeated name keeps every value.
+    const pairs = Array.isArray(headers[0])
+      ? (headers as unknown as [string, string][])
+      : Array.from({ length: headers.length >> 1 }, (_, i) => [String(headers[2 * i]), String(headers[2 * i + 1])]);
+    const values = new Map<string, string[]>();
+    for (const [name, value] of pairs) values.set(name, [...(values.get(name) ?? []), value]);
+    for (const [name, list] of values) res.setHeader(name, list.length === 1 ? list[0] : list);
+  } else if (headers !== null && typeof headers === "object") {
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
   }
 }
 
@@ -407,6 +558,11 @@ if (CAN_SPLICE_HEAD) spliceHeadLines(AexResponse);
 
 Object.assign(AexResponse.prototype, {
   _beforeEnd: null,
+  _endCallback: undefined,
+  [PHASE]: EMPTY_PHASE,
+  [SCOPE]: null,
+  [SENDING]: false,
+  [STREAM]: null,
   _ending: false,
   keepOpen: false,
   _nonce: null,

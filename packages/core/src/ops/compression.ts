@@ -1,8 +1,7 @@
-import type { OutgoingHttpHeaders } from "node:http";
-import type { Transform } from "node:stream";
 import { AexError } from "../errors/aex-error";
+import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
-import type { Step } from "../pipeline/types";
+import type { ResponseHooks } from "../http/response-phase";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
 import { ENCODINGS, negotiateEncoding, type Encoding } from "./accept-encoding";
 import { isCompressible } from "./compressible";
@@ -32,21 +31,8 @@ interface Settings {
   readonly codecs: Codecs;
 }
 
-/** What a compressed response remembers: its coding, and node's own methods to call. */
-interface State {
-  settings: Settings;
-  encoding: Encoding | null;
-  enabled: boolean;
-  stream: Transform | null;
-  endCallback: (() => void) | undefined;
-  readonly writeHead: Function;
-  readonly write: Function;
-  readonly end: Function;
-}
-
-const STATE = Symbol("aex.compression");
-type Patched = AexResponse & { [STATE]?: State };
-type Callback = () => void;
+/** Identifies compression's response hooks: a route's own `@compress` replaces the app's. */
+const COMPRESSION = Symbol("aex.compression");
 
 // Bodies up to this size are compressed inline: a thread-pool round trip costs more than
 // compressing 64 KB at level 6 / quality 4. Larger ones go to the thread pool.
@@ -61,9 +47,14 @@ const INLINE_LIMIT = 64 * 1024;
  * whose type could be compressed gets `Vary: Accept-Encoding`, whatever the request asked
  * (HEAD and requests without `Accept-Encoding` included).
  *
+ * It works in the response phase: nothing runs per request before the handler, and the
+ * body is compressed as it goes out, after a route's own hooks (a cache stores the body
+ * uncompressed and each hit is compressed for its client).
+ *
  * Off by default: it costs CPU, and most deployments already compress at the proxy.
  * `aex.use(compress())` turns it on for every route; `@compress()` on a method turns it
- * on for that route; `@compress(false)` turns it off for one route.
+ * on for that route (`@compress(options)` replaces the app's options there);
+ * `@compress(false)` turns it off for one route.
  *
  * @example
  * const aex = new Aex();
@@ -74,8 +65,11 @@ const INLINE_LIMIT = 64 * 1024;
  * }
  */
 export function compress(options?: CompressOptions | false): DecoratorStep {
-  if (options === false) return decoratorStep("compress(false)", disableCompression);
-  return decoratorStep("compress", compressStep(resolve(options ?? {})));
+  // Only the key: on a route, it removes the app's compression there.
+  if (options === false)
+    return decoratorStep("compress(false)", { build: () => null, response: () => ({ key: COMPRESSION }) });
+  const hooks = compressionHooks(resolve(options ?? {}));
+  return decoratorStep("compress", { build: () => null, response: () => hooks });
 }
 
 function resolve(options: CompressOptions): Settings {
@@ -95,152 +89,53 @@ function resolve(options: CompressOptions): Settings {
   return { threshold, encodings: [...encodings], filter, codecs: { level, brotliQuality } };
 }
 
-function compressStep(settings: Settings): Step {
-  return (req, res) => {
-    const header = req.headers["accept-encoding"];
-    const state = (res as Patched)[STATE];
-    if (state !== undefined) {
-      // A route's own @compress(options) after a global one: the route's settings win.
-      state.settings = settings;
-      state.enabled = true;
-      if (typeof header === "string" && req.method !== "HEAD") {
-        state.encoding = negotiateEncoding(header, settings.encodings);
-      }
-      return;
-    }
-    // Without Accept-Encoding (or for HEAD) the body goes as it is, but the response still
-    // says Vary: Accept-Encoding: a cache must not serve it to a client that asked for gzip,
-    // nor the gzip one to this client (RFC 9110 §12.5.5).
-    const encoding =
-      typeof header !== "string" || req.method === "HEAD" ? null : negotiateEncoding(header, settings.encodings);
-    patch(res as Patched, settings, encoding);
+function compressionHooks(settings: Settings): ResponseHooks {
+  const { codecs } = settings;
+  return {
+    key: COMPRESSION,
+    onSend(req, res, _scope, body) {
+      const size = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+      const coding = decide(req, res, settings, size);
+      if (coding === null || body === null) return undefined;
+      const input = typeof body === "string" ? Buffer.from(body) : body;
+      // The length is set again: node adds none itself to a response that removed its own.
+      if (input.byteLength <= INLINE_LIMIT) return withLength(res, compressSync(coding, input, codecs));
+      return new Promise<Buffer>((resolve, reject) =>
+        compressAsync(coding, input, codecs, (error, output) =>
+          error === null ? resolve(withLength(res, output)) : reject(error),
+        ),
+      );
+    },
+    onStream(req, res) {
+      const coding = decide(req, res, settings, undefined);
+      return coding === null ? null : createCompressor(coding, codecs);
+    },
   };
-}
-
-function disableCompression(_req: unknown, res: AexResponse): void {
-  const state = (res as Patched)[STATE];
-  if (state !== undefined) state.enabled = false;
-}
-
-// The response's own writeHead/write/end are replaced by shared functions (no closure per
-// request); node's are kept in the state and restored once the coding is decided.
-function patch(res: Patched, settings: Settings, encoding: Encoding | null): void {
-  res[STATE] = {
-    settings,
-    encoding,
-    enabled: true,
-    stream: null,
-    endCallback: undefined,
-    writeHead: res.writeHead,
-    write: res.write,
-    end: res.end,
-  };
-  res.writeHead = deferredWriteHead as AexResponse["writeHead"];
-  res.write = compressingWrite as AexResponse["write"];
-  res.end = compressingEnd as AexResponse["end"];
-}
-
-function unpatch(res: Patched, state: State): void {
-  res.writeHead = state.writeHead as AexResponse["writeHead"];
-  res.write = state.write as AexResponse["write"];
-  res.end = state.end as AexResponse["end"];
 }
 
 /**
- * `writeHead` only records status and headers: whether the body is compressed, and so its
- * `Content-Length`, is known at the first write or at `end`.
+ * The coding for this response, with its headers set (`Vary` for every compressible type,
+ * `Content-Encoding` when it is compressed); `null` to send it as it is. `size` is the
+ * whole body's, or undefined for a stream.
  */
-function deferredWriteHead(this: Patched, status: number, reason?: unknown, headers?: unknown): Patched {
-  if (this.headersSent) return (this[STATE]!.writeHead as Function).call(this, status, reason, headers);
-  if (typeof reason === "string") this.statusMessage = reason;
-  else headers = reason;
-  this.statusCode = status;
-  if (Array.isArray(headers)) setHeaderList(this, headers);
-  else if (headers !== null && typeof headers === "object") {
-    for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
-      if (value !== undefined) this.setHeader(name, value);
-    }
-  }
-  return this;
-}
-
-/** `writeHead`'s array forms: `[[name, value], …]` or `[name, value, name, value…]`. */
-function setHeaderList(res: Patched, list: unknown[]): void {
-  const pairs: [string, string][] = Array.isArray(list[0])
-    ? (list as [string, string][])
-    : Array.from({ length: list.length >> 1 }, (_, i) => [String(list[2 * i]), String(list[2 * i + 1])]);
-  const values = new Map<string, string[]>();
-  for (const [name, value] of pairs) values.set(name, [...(values.get(name) ?? []), value]);
-  for (const [name, list] of values) res.setHeader(name, list.length === 1 ? list[0] : list);
-}
-
-function compressingWrite(this: Patched, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-  const state = this[STATE]!;
-  if (state.stream === null) {
-    const coding = this.headersSent || this.writableEnded ? null : decide(this, state, undefined);
-    if (coding === null) {
-      unpatch(this, state);
-      return this.write(chunk, encoding as BufferEncoding, callback as Callback);
-    }
-    // node's write sends the head through `this.writeHead`: it must be node's again.
-    this.writeHead = state.writeHead as AexResponse["writeHead"];
-    state.stream = startStream(this, state, coding);
-  }
-  return state.stream.write(chunk, encoding as BufferEncoding, callback as Callback);
-}
-
-function compressingEnd(this: Patched, chunk?: unknown, encoding?: unknown, callback?: unknown): Patched {
-  if (typeof chunk === "function") [chunk, callback] = [undefined, chunk];
-  else if (typeof encoding === "function") [encoding, callback] = [undefined, encoding];
-  const state = this[STATE]!;
-  if (state.stream !== null) {
-    state.endCallback = callback as Callback | undefined;
-    if (chunk === undefined || chunk === null) state.stream.end();
-    else state.stream.end(chunk, encoding as BufferEncoding);
-    return this;
-  }
-  unpatch(this, state);
-  if (state.encoding === null) {
-    // Nothing to compress: only Vary to add, without copying the body.
-    if (!this.headersSent && !this.writableEnded) decide(this, state, undefined);
-    return this.end(chunk, encoding as BufferEncoding, callback as Callback);
-  }
-  const body = this.headersSent || this.writableEnded ? null : toBuffer(chunk, encoding);
-  const coding = body === null ? null : decide(this, state, body.byteLength);
-  if (coding === null || body === null) return this.end(chunk, encoding as BufferEncoding, callback as Callback);
-  const { codecs } = state.settings;
-  if (body.byteLength <= INLINE_LIMIT) {
-    const output = compressSync(coding, body, codecs);
-    this.setHeader("Content-Length", output.byteLength);
-    return this.end(output, callback as Callback);
-  }
-  // Answered already (`res.answered`), though the bytes follow from the thread pool.
-  (this as unknown as { _ending: boolean })._ending = true;
-  compressAsync(coding, body, codecs, (error, output) => {
-    if (error !== null) this.destroy(error);
-    else {
-      this.setHeader("Content-Length", output.byteLength);
-      this.end(output, callback as Callback);
-    }
-  });
-  return this;
-}
-
-/** The coding for this response, with its headers set; `null` to send it as it is. */
-function decide(res: Patched, state: State, size: number | undefined): Encoding | null {
+function decide(req: AexRequest, res: AexResponse, settings: Settings, size: number | undefined): Encoding | null {
   const status = res.statusCode;
-  if (!state.enabled || status < 200 || status === 204 || status === 206 || status === 304) return null;
+  if (status < 200 || status === 204 || status === 206 || status === 304) return null;
   if (res.hasHeader("content-encoding") || res.hasHeader("content-range")) return null;
   const type = res.getHeader("content-type");
-  if (typeof type !== "string" || !state.settings.filter(type)) return null;
+  if (typeof type !== "string" || !settings.filter(type)) return null;
+  // Whatever this request asked, the answer depends on Accept-Encoding: a cache must not serve
+  // it to a client that asked otherwise (RFC 9110 §12.5.5).
   addVary(res);
-  const coding = state.encoding;
+  const header = req.headers["accept-encoding"];
+  if (typeof header !== "string" || req.method === "HEAD") return null;
+  const coding = negotiateEncoding(header, settings.encodings);
   if (coding === null) return null;
   const cacheControl = res.getHeader("cache-control");
   if (typeof cacheControl === "string" && /\bno-transform\b/i.test(cacheControl)) return null;
   // A stream of unknown length is compressed; one that announced its length is judged by it.
   const length = size ?? Number(res.getHeader("content-length") ?? Number.NaN);
-  if (length < state.settings.threshold) return null;
+  if (length < settings.threshold) return null;
   res.setHeader("Content-Encoding", coding);
   res.removeHeader("Content-Length");
   // The compressed bytes differ from the ones a strong ETag named (RFC 9110 §8.8.1).
@@ -249,7 +144,12 @@ function decide(res: Patched, state: State, size: number | undefined): Encoding 
   return coding;
 }
 
-function addVary(res: Patched): void {
+function withLength(res: AexResponse, body: Buffer): Buffer {
+  res.setHeader("Content-Length", body.byteLength);
+  return body;
+}
+
+function addVary(res: AexResponse): void {
   const vary = res.getHeader("vary");
   if (vary === undefined) res.setHeader("Vary", "Accept-Encoding");
   else {
@@ -258,27 +158,4 @@ function addVary(res: Patched): void {
       res.setHeader("Vary", `${value}, Accept-Encoding`);
     }
   }
-}
-
-function startStream(res: Patched, state: State, coding: Encoding): Transform {
-  const stream = createCompressor(coding, state.settings.codecs);
-  const write = state.write;
-  stream.on("data", (chunk: Buffer) => {
-    if (write.call(res, chunk) === false) stream.pause();
-  });
-  stream.on("end", () => (state.end as Function).call(res, state.endCallback));
-  stream.on("error", (error) => res.destroy(error));
-  stream.on("drain", () => res.emit("drain"));
-  res.on("drain", () => stream.resume());
-  // A client gone mid-stream: free zlib's memory now.
-  res.once("close", () => stream.destroy());
-  return stream;
-}
-
-function toBuffer(chunk: unknown, encoding: unknown): Buffer {
-  if (chunk === undefined || chunk === null) return Buffer.alloc(0);
-  if (typeof chunk === "string") return Buffer.from(chunk, (encoding as BufferEncoding | undefined) ?? "utf8");
-  if (Buffer.isBuffer(chunk)) return chunk;
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  return Buffer.from(String(chunk));
 }

@@ -1,28 +1,28 @@
 import type { Logger } from "pino";
-import type { AexResponse } from "../http/response";
+import type { OnResponse } from "../http/response-phase";
 import { sentLength } from "./sent-length";
 
 /**
- * Makes the `finish` listener that logs one `info` line per request: method, route
- * pattern (never the raw URL; absent when no route matched), status, duration in ms, request id and bytes
- * (the Content-Length sent, when known). Made once per app; node calls it with the
- * response as `this`, so no closure is made per request.
+ * Makes the `onResponse` hook that logs one `info` line per request once its answer is over:
+ * method, route pattern (never the raw URL; absent when no route matched), status, duration in
+ * ms, request id and bytes (the Content-Length sent, when known), and `aborted: true` when the
+ * connection closed before the answer was sent. Made once per app.
  *
  * @example
- * res.once("finish", requestLogger(app.log));
+ * aex.addResponseHooks({ onResponse: requestLogger(app.log) });
  */
-export function requestLogger(log: Logger): (this: AexResponse) => void {
-  return function logRequest(this: AexResponse): void {
-    const req = this.req;
-    const length = sentLength(this);
+export function requestLogger(log: Logger): OnResponse {
+  return function logRequest(req, res): void {
+    const length = sentLength(res);
     log.info(
       {
         reqId: req.id,
         method: req.method,
         route: req.route,
-        status: this.statusCode,
-        ms: Date.now() - this.startedAt,
+        status: res.statusCode,
+        ms: Date.now() - res.startedAt,
         bytes: length === -1 ? undefined : length,
+        aborted: res.writableFinished ? undefined : true,
       },
       "request",
     );

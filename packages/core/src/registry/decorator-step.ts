@@ -1,18 +1,32 @@
 import type { Aex } from "../app/aex";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import type { StepOpenApi } from "./definitions";
+import type { ResponseHooks } from "../http/response-phase";
 import { isDecoratorContext, methodDecorator, type AexMethodDecorator } from "./method-decorator";
 import { addStep } from "./registry";
 
 /** Where a step that needs its app keeps its builder; `aex.prepare()` calls it. */
 export const BUILD_FOR_APP = Symbol("aex.buildForApp");
 
+/** Where a step keeps the response hooks it adds; `aex.prepare()` adds them app-wide for `aex.use(x)`. */
+export const RESPONSE_HOOKS = Symbol("aex.responseHooks");
+
 /** A step that is also a method decorator: `aex.use(x)`, `router.use(x)` and `@x` all work. */
 export type DecoratorStep = IAsyncMiddleware &
   AexMethodDecorator & {
-    /** Builds the step for one app; `aex.prepare()` calls it for `aex.use(x)`. */
-    readonly [BUILD_FOR_APP]?: (app: Aex) => Step;
+    /** Builds the step for one app (null: nothing runs per request); `aex.prepare()` calls it for `aex.use(x)`. */
+    readonly [BUILD_FOR_APP]?: (app: Aex) => Step | null;
+    /** The response hooks it adds for one app; `aex.prepare()` adds them for every route for `aex.use(x)`. */
+    readonly [RESPONSE_HOOKS]?: (app: Aex) => ResponseHooks;
   };
+
+/** What {@link decoratorStep} makes a step from: a step, or builders for an app. */
+export interface StepBuilder {
+  /** The step for `app` (undefined: called directly, outside any app); null for none. */
+  build(app: Aex | undefined): Step | null;
+  /** Response hooks for the step's route (or every route, given to `aex.use`). */
+  response?(app: Aex): ResponseHooks;
+}
 
 /**
  * Makes `step` usable both ways. Called as a decorator (standard or legacy), it records
@@ -21,6 +35,9 @@ export type DecoratorStep = IAsyncMiddleware &
  * `step` may instead be a builder `{ build(app) }`: it then gets the app at `prepare()`
  * (as a decorator, or given to `aex.use`), and finds what the app's plugins set up.
  * Called directly (a router's middleware), it is built once, without an app.
+ *
+ * A builder may also give `response` hooks (compression, a cache): they join the step's
+ * route's response phase, or every route's when the step is given to `aex.use`.
  *
  * `openapi` says what the step adds to its route's OpenAPI operation (the security scheme
  * a guard enforces, the answers it may give instead of the handler).
@@ -32,24 +49,27 @@ export type DecoratorStep = IAsyncMiddleware &
  * class A { @get("/") @timed home() {} } // for one method
  * ```
  */
-export function decoratorStep(
-  name: string,
-  step: Step | { build(app: Aex | undefined): Step },
-  openapi?: StepOpenApi,
-): DecoratorStep {
+export function decoratorStep(name: string, step: Step | StepBuilder, openapi?: StepOpenApi): DecoratorStep {
   const build = typeof step === "function" ? () => step : (app: Aex | undefined) => step.build(app);
+  const response = typeof step === "function" ? undefined : step.response?.bind(step);
   const decorate = methodDecorator((holder, key) =>
-    addStep(holder, key, { name, build: (context) => build(context.app), ...(openapi ? { openapi } : {}) }),
+    addStep(holder, key, {
+      name,
+      build: (context) => build(context.app),
+      ...(response ? { response: (context: { app: Aex }) => response(context.app) } : {}),
+      ...(openapi ? { openapi } : {}),
+    }),
   );
-  let unbound: Step | null = typeof step === "function" ? step : null;
+  let unbound: Step | null | undefined = typeof step === "function" ? step : undefined;
   function dual(a: unknown, b: unknown, c: unknown): unknown {
     if (typeof b === "string" || typeof b === "symbol" || isDecoratorContext(b)) {
       (decorate as (a: unknown, b: unknown, c: unknown) => void)(a, b, c);
       return undefined;
     }
-    unbound ??= build(undefined);
-    return unbound(...([a, b, c] as Parameters<Step>));
+    if (unbound === undefined) unbound = build(undefined);
+    return unbound === null ? undefined : unbound(...([a, b, c] as Parameters<Step>));
   }
   Object.defineProperty(dual, BUILD_FOR_APP, { value: build });
+  if (response !== undefined) Object.defineProperty(dual, RESPONSE_HOOKS, { value: response });
   return dual as DecoratorStep;
 }

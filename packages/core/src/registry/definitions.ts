@@ -1,5 +1,6 @@
 import type { Aex } from "../app/aex";
 import type { Step } from "../pipeline/types";
+import type { ResponseHooks, ResponsePhase } from "../http/response-phase";
 
 /** A method's name on a controller class. */
 export type MethodKey = string | symbol;
@@ -12,6 +13,12 @@ export interface BuildContext {
   readonly methodName: MethodKey;
   /** The app being prepared. */
   readonly app: Aex;
+  /**
+   * The route's response phase without the hooks of `key` (all of it without a key), made on
+   * first call: a step that answers for its route (a cache hit) answers through the other
+   * hooks only.
+   */
+  readonly responsePhase?: (without?: symbol) => ResponsePhase;
 }
 
 /** A security scheme as OpenAPI 3.1's `components.securitySchemes` holds it. */
@@ -44,8 +51,16 @@ export interface StepOpenApi {
 export interface StepDefinition {
   /** Shown in debug logs. */
   readonly name: string;
-  /** Makes the step for one route, at `prepare()`: the app, the controller and the method are known then. */
-  build(context: BuildContext): Step;
+  /**
+   * Makes the step for one route, at `prepare()`: the app, the controller and the method are
+   * known then. `null`: nothing runs per request (a step that only adds `response` hooks).
+   */
+  build(context: BuildContext): Step | null;
+  /**
+   * What the step adds to its route's response phase (compression, a cache): hooks that see
+   * the answer before it goes out and after, compiled into the route at `prepare()`.
+   */
+  readonly response?: (context: BuildContext) => ResponseHooks;
   /** What the step adds to the route's OpenAPI operation. */
   readonly openapi?: StepOpenApi;
 }

@@ -3,10 +3,13 @@ import { isPromise, runLine } from "../pipeline/run-line";
 import { pathOf } from "./path-of";
 import { DEFAULT_MAX_PARAM_LENGTH, routeParams } from "./route-params";
 import type { RouteTable } from "./route-table";
+import { PHASE, type ResponsePhase } from "../http/response-phase";
 
 /** A route compiled at prepare time: its whole line, steps then handler. */
 export interface CompiledRoute {
   readonly steps: readonly Step[];
+  /** Its response phase when it has hooks of its own (the app's otherwise, on the response's prototype). */
+  readonly phase: ResponsePhase | null;
 }
 
 const endLine = (): false => false;
@@ -35,6 +38,7 @@ export function createDispatcher(
       req.params = params;
       scope.provide("params", params);
     }
+    if (entry.value.phase !== null) res[PHASE] = entry.value.phase;
     const steps = entry.value.steps;
     const result: StepResult | PromiseLike<StepResult> =
       steps.length === 1 ? steps[0](req, res, scope) : runLine(steps, req, res, scope);

@@ -163,7 +163,7 @@ export class Router {
     if (this.compiled !== null) return this.compiled;
     const table = new RouteTable<CompiledRoute>();
     for (const route of this.flatten("", [])) {
-      table.add(route.method, route.path, { steps: [...route.middlewares, route.handler] });
+      table.add(route.method, route.path, { steps: [...route.middlewares, route.handler], phase: null });
     }
     this.seal();
     this.table = table;
