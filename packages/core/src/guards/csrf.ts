@@ -21,7 +21,10 @@ export interface CsrfOptions {
    * Default `csrfSecret`.
    */
   sessionKey?: string;
-  /** Cookie of the double-submit token, used when the request has no session. Default `aex.csrf`. */
+  /**
+   * Cookie of the double-submit token, used when the request has no session. Default
+   * `aex.csrf`, and `__Host-aex.csrf` over HTTPS (a sibling subdomain cannot set it).
+   */
   cookie?: string;
   /** Options of that cookie. Default `{ path: "/", sameSite: "Strict" }`, `secure` over HTTPS (`isSecure`). */
   cookieOptions?: CookieOptions;
@@ -222,11 +225,20 @@ export function csrf(options: CsrfOptions = {}): DecoratorStep {
     allowSameSite: options.allowSameSite ?? false,
   };
   // Over HTTPS (TLS, or a trusted proxy's word) the cookie is Secure unless the app said
-  // otherwise; both variants made once.
-  const tlsSettings: Settings =
-    settings.cookieOptions.secure === undefined
-      ? { ...settings, cookieOptions: { ...settings.cookieOptions, secure: true } }
-      : settings;
+  // otherwise, and the default one is `__Host-aex.csrf`: a browser takes a `__Host-` cookie
+  // only from this very host (Secure, Path=/, no Domain; RFC 6265bis §4.1.3.2), so a sibling
+  // subdomain cannot plant a token it got from the app. Both variants made once.
+  const tlsCookie = settings.cookieOptions;
+  const hostOnly =
+    options.cookie === undefined &&
+    tlsCookie.secure !== false &&
+    tlsCookie.domain === undefined &&
+    tlsCookie.path === "/";
+  const tlsSettings: Settings = {
+    ...settings,
+    cookie: hostOnly ? `__Host-${settings.cookie}` : settings.cookie,
+    cookieOptions: tlsCookie.secure === undefined ? { ...tlsCookie, secure: true } : tlsCookie,
+  };
   return decoratorStep(
     "csrf",
     (req: AexRequest, res: AexResponse, scope: Scope) => {

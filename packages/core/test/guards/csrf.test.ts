@@ -311,13 +311,38 @@ describe("csrf(options) origin checks", () => {
     const page = await send(base, "GET", "/form", { headers });
     expect(page.status).toBe(200);
     const token = page.json<{ token: string }>().token;
-    const cookie = cookieOf(page.headers["set-cookie"], "aex.csrf");
+    const secure = options.trustProxy !== undefined && headers["X-Forwarded-Proto"] === "https";
+    const cookie = cookieOf(page.headers["set-cookie"], secure ? "__Host-aex.csrf" : "aex.csrf");
     const post = (origin: string, extra: Record<string, string> = {}) =>
       send(base, "POST", "/api/notes", {
-        headers: { ...headers, ...extra, Cookie: cookie, "X-CSRF-Token": token, Origin: origin },
+        headers: { Cookie: cookie, "X-CSRF-Token": token, ...headers, ...extra, Origin: origin },
       });
-    return { aex, page, post };
+    return { aex, base, page, token, post };
   }
+
+  it("regression: over HTTPS the double-submit cookie is __Host- prefixed, so a sibling subdomain cannot plant a token", async () => {
+    const https = { Host: "app.example", "X-Forwarded-Proto": "https" };
+    const { aex, base, page, post } = await served({ trustProxy: "loopback" }, https);
+    try {
+      const line = ([] as string[])
+        .concat(page.headers["set-cookie"] ?? [])
+        .find((c) => c.startsWith("__Host-aex.csrf="));
+      expect(line).toMatch(/^__Host-aex\.csrf=[^;]+; Path=\/; Secure; SameSite=Strict$/);
+      expect(line).not.toMatch(/Domain=/i);
+      // The attacker's own, well-signed token, planted as the unprefixed cookie a sibling
+      // subdomain can set (Domain=.example): not the cookie read over HTTPS.
+      const attacker = await send(base, "GET", "/form", { headers: https });
+      const planted = attacker.json<{ token: string }>().token;
+      const tossed = await post("https://app.example", { Cookie: `aex.csrf=${planted}`, "X-CSRF-Token": planted });
+      expect(tossed.status).toBe(403);
+      expect(tossed.json()).toMatchObject({ status: 403, code: "AEX_CSRF_INVALID" });
+      const own = await post("https://app.example");
+      expect(own.status).toBe(200);
+      expect(own.text).toBe("saved");
+    } finally {
+      await aex.close();
+    }
+  });
 
   it("regression: CSRF behind a TLS-terminating proxy accepts the https origin and refuses the http one", async () => {
     const proxy = { Host: "app.example", "X-Forwarded-Proto": "https", "Sec-Fetch-Site": "same-origin" };

@@ -32,7 +32,10 @@ interface Seen {
 }
 
 function cookieSecure(setCookie: string | string[] | undefined, name: string): boolean {
-  const line = ([] as string[]).concat(setCookie ?? []).find((c) => c.startsWith(`${name}=`));
+  // Over HTTPS the CSRF cookie is `__Host-aex.csrf`.
+  const line = ([] as string[])
+    .concat(setCookie ?? [])
+    .find((c) => c.startsWith(`${name}=`) || c.startsWith(`__Host-${name}=`));
   if (line === undefined) throw new Error(`no ${name} cookie`);
   return /;\s*Secure(;|$)/i.test(line);
 }
