@@ -126,7 +126,7 @@ const Report = {
 class Extras {
   @compact("/compact")
   @hook(async ({ scope }) => {
-    scope.hooked = true;
+    scope.inner.hooked = true;
   })
   compacted({ res }: ICompactContext) {
     res.end("compact");

@@ -109,6 +109,17 @@ describe("Scope", () => {
     );
     expect(scope.pagination).toEqual({ page: 2, limit: 10, offset: 10 });
   });
+
+  it("has no index signature: a name that is no slot is a compile error, typed slots stay typed", () => {
+    const scope = new Scope({ outer: {}, orm: {}, emitter: aex.emitter }, undefined, null, "req-1");
+    // @ts-expect-error -- not a slot: per-request data of your own goes in scope.inner
+    scope.notASlot = 1;
+    // @ts-expect-error -- a built-in slot is read-only (and throws in strict code)
+    expect(() => (scope.params = {})).toThrow(TypeError);
+    scope.inner.mine = 1;
+    expect(scope.inner).toEqual({ mine: 1 });
+    expect(scope.requestId).toBe("req-1");
+  });
 });
 
 declare module "@aex/core" {

@@ -16,7 +16,6 @@ import { sendError, sendNotFound } from "../http/send-error";
 import { createLogger } from "../ops/logger";
 import { RequestIds } from "../ops/request-id";
 import { requestLogger } from "../ops/request-log";
-import { setRequestId } from "../ops/scope-log";
 import { CloseHooks, drain, handleSignals, type ClosePhase } from "../ops/shutdown";
 import { createTransportServer, type TransportOptions } from "../http2/transport";
 import { startArguments, type ClusterStartOptions, type StartOptions } from "../http2/start-options";
@@ -480,8 +479,7 @@ export class Aex {
       this.refuseWhileClosing(req, res);
       return;
     }
-    const scope = new Scope(this.shared, res.startedAt, res);
-    setRequestId(scope, id);
+    const scope = new Scope(this.shared, res.startedAt, res, id);
     res[SCOPE] = scope;
     if (this.watchEnds) res.once("close", endOfResponse);
     let completed: boolean | Promise<boolean>;
@@ -534,8 +532,7 @@ export class Aex {
     req.id = id;
     if (this.options.requestId.echo) res.setHeader(this.options.requestId.header, id);
     if (!hostIsValid) return void this.answerError(invalidHost(req), req, res);
-    const scope = new Scope(this.shared, res.startedAt, res);
-    setRequestId(scope, id);
+    const scope = new Scope(this.shared, res.startedAt, res, id);
     res[SCOPE] = scope;
     let completed: boolean | Promise<boolean>;
     try {
@@ -685,9 +682,7 @@ export class Aex {
   }
 
   private scopeFor(id: string): Scope {
-    const scope = new Scope(this.shared);
-    setRequestId(scope, id);
-    return scope;
+    return new Scope(this.shared, undefined, null, id);
   }
 
   private fail(error: unknown, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {

@@ -90,8 +90,9 @@ export interface ScopeSlots {
 /**
  * The per-request carrier of the Web Straight Line, passed as the third argument of
  * every step and handler. Its built-in attributes are read-only (assigning one throws
- * in strict code); their containers are created on first read. Add your own
- * attributes freely (`scope.user = …`).
+ * in strict code); their containers are created on first read. Per-request data of your
+ * own goes in `scope.inner` (alias `local`); a plugin adds a typed slot of its own by
+ * declaration merging ({@link ScopeSlots}), as `@auth` adds `scope.user`.
  *
  * @example
  * aex.use(async (req, res, scope) => {
@@ -100,11 +101,24 @@ export interface ScopeSlots {
  * });
  */
 export class Scope {
-  // Your own attributes: `scope.user = …`.
-  [attribute: string]: any;
+  private _time?: ScopeTime;
+  private _inner?: ScopeBag;
+  private _slots?: Partial<ScopeSlots>;
+  private _log?: Logger;
 
-  /** This request's id (`req.id`): the trusted `X-Request-Id`, or a generated one. */
-  declare readonly requestId: string;
+  /**
+   * @param _shared What the app shares with every request.
+   * @param _startedAt When the request started (ms since the epoch).
+   * @param _res The response, for its CSP nonce.
+   * @param requestId This request's id (`req.id`): the trusted `X-Request-Id`, or a generated one.
+   */
+  constructor(
+    private readonly _shared: SharedScope,
+    private readonly _startedAt: number = Date.now(),
+    private readonly _res: { readonly nonce: string } | null = null,
+    readonly requestId: string = "",
+  ) {}
+
   /**
    * A logger bound to this request's id (a pino child of `app.log`), made on first
    * use: a request that does not log pays nothing for it.
@@ -112,17 +126,13 @@ export class Scope {
    * @example
    * scope.log.info({ user: id }, "user created"); // {"reqId":"k3x9q2-1f", "user": 7, …}
    */
-  declare readonly log: Logger;
-
-  private _time?: ScopeTime;
-  private _inner?: ScopeBag;
-  private _slots?: Partial<ScopeSlots>;
-
-  constructor(
-    private readonly _shared: SharedScope,
-    private readonly _startedAt: number = Date.now(),
-    private readonly _res: { readonly nonce: string } | null = null,
-  ) {}
+  get log(): Logger {
+    if (this._log !== undefined) return this._log;
+    const parent = this._shared.log;
+    // Only a scope made outside an app has no parent logger.
+    if (parent === undefined) return undefined as unknown as Logger;
+    return (this._log = parent.child({ reqId: this.requestId }));
+  }
 
   /** The response's CSP nonce, made on first read (`res.nonce`); undefined outside an HTTP request. */
   get nonce(): string | undefined {
