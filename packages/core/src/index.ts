@@ -219,6 +219,7 @@ export { isCompressible } from "./ops/compressible";
 
 // Transport: TLS and HTTP/2
 export { createTransportServer, type TransportOptions, type TransportServer } from "./http2/transport";
+export type { Http2Limits } from "./http2/limits";
 export { http2Classes, type Http2Classes } from "./http2/http2-classes";
 export type { ClusterStartOptions, StartOptions } from "./http2/start-options";
 

@@ -1,5 +1,12 @@
-import { connect, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
+import {
+  connect,
+  constants as h2constants,
+  type ClientHttp2Session,
+  type IncomingHttpHeaders,
+  type Settings,
+} from "node:http2";
 import { request as httpsRequest } from "node:https";
+import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { gunzipSync, brotliDecompressSync } from "node:zlib";
 import {
   Aex,
@@ -14,6 +21,8 @@ import {
   type Scope,
 } from "@aex/core";
 import { selfSignedCertificate } from "./support/tls";
+import { errorCode, FRAME, getFrame, rawH2, resetFrame } from "./support/h2-frames";
+import { lineWhere, memoryLogger } from "./support/log-lines";
 
 const { key, cert } = selfSignedCertificate();
 const big = { rows: Array.from({ length: 100 }, (_, i) => ({ id: i, label: `row ${i}` })) };
@@ -352,6 +361,336 @@ describe("beforeEnd tasks over HTTP/2", () => {
       expect(saved.headers["x-saved-later"]).toBe("after a tick");
     } finally {
       session.close();
+      await aex.close();
+    }
+  });
+});
+
+/** Holds every request to /hold until `release()`; counts how many wait at once. */
+class Holding {
+  static waiting = 0;
+  static most = 0;
+  static entered: (() => void) | null = null;
+  static released: Promise<void> = new Promise(() => {});
+
+  @get("/hold")
+  async hold(_req: AexRequest, res: AexResponse) {
+    Holding.waiting++;
+    Holding.most = Math.max(Holding.most, Holding.waiting);
+    Holding.entered?.();
+    await Holding.released;
+    Holding.waiting--;
+    res.end("held");
+  }
+
+  @get("/quick")
+  quick(_req: AexRequest, res: AexResponse) {
+    res.end("quick");
+  }
+}
+
+/** Resets Holding and returns its release and a wait for `count` requests in the handler at once. */
+function holding(count: number): { release: () => void; inside: Promise<void> } {
+  let release!: () => void;
+  let inside!: () => void;
+  Holding.waiting = 0;
+  Holding.most = 0;
+  Holding.released = new Promise((resolve) => (release = resolve));
+  const all = new Promise<void>((resolve) => (inside = resolve));
+  Holding.entered = () => {
+    if (Holding.waiting === count) inside();
+  };
+  return { release, inside: all };
+}
+
+function status(
+  session: ClientHttp2Session,
+  path: string,
+): Promise<{ status: number; body: string; rstCode?: number }> {
+  return new Promise((resolve) => {
+    const stream = session.request({ ":path": path });
+    let code = 0;
+    let body = "";
+    stream.on("response", (head) => (code = Number(head[":status"])));
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => (body += chunk));
+    stream.on("end", () => resolve({ status: code, body }));
+    stream.on("error", () => resolve({ status: code, body, rstCode: stream.rstCode }));
+  });
+}
+
+describe("HTTP/2 limits: start({ http2: true | { … } })", () => {
+  it("advertises its bounds: 100 concurrent streams and 16 KiB of headers (node advertised 4,294,967,295 and none)", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false }).push(Shop);
+    await aex.start(0, { host: "127.0.0.1", tls: { key, cert }, http2: true });
+    const session = connect(`https://localhost:${aex.port}`, { ca: cert, host: "127.0.0.1" } as never);
+    try {
+      const settings = await new Promise<Settings>((resolve) => session.once("remoteSettings", resolve));
+      expect(settings.maxConcurrentStreams).toBe(100);
+      expect(settings.maxHeaderListSize).toBe(16 * 1024);
+      expect((await h2(session, "/hello")).headers[":status"]).toBe(200);
+    } finally {
+      session.close();
+      await aex.close();
+    }
+  });
+
+  it("takes its bounds from start({ http2: { … } }), and server.maxHeaderSize for the headers", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false, server: { maxHeaderSize: 8192 } }).push(Shop);
+    await aex.start(0, { host: "127.0.0.1", http2: { maxConcurrentStreams: 10 } });
+    const session = connect(`http://127.0.0.1:${aex.port}`);
+    try {
+      const settings = await new Promise<Settings>((resolve) => session.once("remoteSettings", resolve));
+      expect(settings.maxConcurrentStreams).toBe(10);
+      expect(settings.maxHeaderListSize).toBe(8192);
+    } finally {
+      session.close();
+      await aex.close();
+    }
+  });
+
+  it("regression: serves 100 slow streams of one connection at once; a client that honours the bound waits for the rest", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false }).push(Holding);
+    await aex.start(0, { host: "127.0.0.1", http2: true });
+    const session = connect(`http://127.0.0.1:${aex.port}`);
+    try {
+      await new Promise((resolve) => session.once("remoteSettings", resolve));
+      const { release, inside } = holding(100);
+      // node's client queues what the server's SETTINGS do not allow yet.
+      const answers = Array.from({ length: 150 }, () => status(session, "/hold"));
+      await inside;
+      expect(Holding.waiting).toBe(100);
+      release();
+      const all = await Promise.all(answers);
+      expect(all.every((answer) => answer.status === 200 && answer.body === "held")).toBe(true);
+      expect(Holding.most).toBe(100);
+    } finally {
+      session.close();
+      await aex.close();
+    }
+  });
+
+  it("regression: the 101st concurrent stream is refused (REFUSED_STREAM) while the first 100 are served", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false }).push(Holding);
+    await aex.start(0, { host: "127.0.0.1", http2: true });
+    const { release, inside } = holding(100);
+    // 101 requests written at once, before the client could acknowledge the server's SETTINGS:
+    // node's and Bun's own clients would queue the 101st instead.
+    const client = await rawH2(aex.port!);
+    try {
+      client.send(Buffer.concat(Array.from({ length: 101 }, (_, i) => getFrame(1 + 2 * i, "/hold"))));
+      const refused = await client.waitFor((f) => f.type === FRAME.RST_STREAM);
+      expect(refused.stream).toBe(201);
+      expect(errorCode(refused)).toBe(h2constants.NGHTTP2_REFUSED_STREAM);
+      await inside;
+      release();
+      // Each of the first 100 ends with a DATA frame flagged END_STREAM.
+      const ended = new Set<number>();
+      await client.waitFor((f) => {
+        if (f.type === FRAME.DATA && (f.flags & 1) === 1) ended.add(f.stream);
+        return ended.size === 100;
+      });
+      expect([...ended].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => 1 + 2 * i));
+      expect(client.frames.filter((f) => f.type === FRAME.HEADERS && f.stream <= 199)).toHaveLength(100);
+    } finally {
+      client.socket.destroy();
+      await aex.close();
+    }
+  });
+
+  it("regression: rapid reset (CVE-2023-44487): a client cancelling streams in bulk gets GOAWAY ENHANCE_YOUR_CALM and is disconnected, others are served", async () => {
+    const { logger, lines } = memoryLogger();
+    const aex = new Aex({ logger, handleSignals: false }).push(Holding);
+    await aex.start(0, { host: "127.0.0.1", http2: true });
+    const other = connect(`http://127.0.0.1:${aex.port}`);
+    const attacker = await rawH2(aex.port!, { ack: true });
+    // Handlers that take their time (a database query): each cancelled stream started one, and
+    // its cancel freed its slot, so the concurrent-streams bound never stops the client.
+    const { release } = holding(Infinity);
+    try {
+      await attacker.waitFor((f) => f.type === FRAME.SETTINGS && (f.flags & 1) === 0);
+      const burst: Buffer[] = [];
+      for (let i = 0; i < 2000; i++) burst.push(getFrame(1 + 2 * i, "/hold"), resetFrame(1 + 2 * i));
+      attacker.send(Buffer.concat(burst));
+      const goaway = await attacker.waitFor((f) => f.type === FRAME.GOAWAY);
+      expect(errorCode(goaway)).toBe(h2constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      // nghttp2's own limiter would have let 1,000 through and kept the connection open.
+      expect(goaway.payload.readUInt32BE(0)).toBeLessThan(2 * 1000);
+      await attacker.closed;
+      const warning = await lineWhere(lines, (line) => String(line.msg).startsWith("HTTP/2 client cancelled too many"));
+      expect(warning).toMatchObject({ level: 40, resets: 201 });
+      // Another connection is served all along.
+      expect(await status(other, "/quick")).toEqual({ status: 200, body: "quick" });
+      // The handlers the burst started are the bound the guard keeps: about maxResets.
+      expect(Holding.most).toBeLessThan(2 * 200);
+    } finally {
+      release();
+      attacker.socket.destroy();
+      other.close();
+      await aex.close();
+    }
+  });
+
+  it("lets a browser-like client cancel a page's worth of streams without being cut", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false }).push(Holding);
+    await aex.start(0, { host: "127.0.0.1", http2: true });
+    const session = connect(`http://127.0.0.1:${aex.port}`);
+    try {
+      await new Promise((resolve) => session.once("remoteSettings", resolve));
+      const { release, inside } = holding(100);
+      const streams = Array.from({ length: 100 }, () => session.request({ ":path": "/hold" }));
+      for (const stream of streams) stream.on("error", () => {});
+      await inside;
+      // Navigating away: every open request is cancelled at once.
+      await Promise.all(
+        streams.map(
+          (stream) => new Promise((resolve) => stream.close(h2constants.NGHTTP2_CANCEL, () => resolve(null))),
+        ),
+      );
+      release();
+      expect(await status(session, "/quick")).toEqual({ status: 200, body: "quick" });
+      expect(session.closed).toBe(false);
+    } finally {
+      session.close();
+      await aex.close();
+    }
+  });
+
+  it("resets a stream whose headers are over maxHeaderListSize (ENHANCE_YOUR_CALM); the connection serves on", async () => {
+    const aex = new Aex({ logger: false, handleSignals: false }).push(Shop);
+    await aex.start(0, { host: "127.0.0.1", http2: true });
+    const session = connect(`http://127.0.0.1:${aex.port}`);
+    try {
+      await new Promise((resolve) => session.once("remoteSettings", resolve));
+      const big = await new Promise<number | undefined>((resolve) => {
+        const stream = session.request({ ":path": "/hello", "x-big": "b".repeat(17 * 1024) });
+        stream.on("error", () => resolve(stream.rstCode));
+        stream.on("response", () => resolve(-1));
+      });
+      expect(big).toBe(h2constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      expect((await h2(session, "/hello")).body.toString()).toBe("hello over HTTP/2.0");
+    } finally {
+      session.close();
+      await aex.close();
+    }
+  });
+
+  it.each([
+    [{ maxConcurrentStreams: 0 }],
+    [{ maxResets: -1 }],
+    [{ resetWindow: 1.5 }],
+    [{ maxSessionMemory: "10" }],
+    [{ maxStreams: 100 }],
+  ])("refuses http2: %j with AEX_ERR_START_OPTIONS", async (http2) => {
+    const aex = new Aex({ logger: false, handleSignals: false });
+    const error = await aex.start(0, { host: "127.0.0.1", http2: http2 as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AexError);
+    expect((error as AexError).code).toBe("AEX_ERR_START_OPTIONS");
+    expect(aex.server?.listening ?? false).toBe(false);
+  });
+});
+
+/** A TLS connection that speaks HTTP/1.1 (ALPN), as curl without --http2 or a WebSocket client. */
+function http1OverTls(port: number): Promise<{ socket: TLSSocket; received: () => string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const socket = tlsConnect(
+      { port, host: "127.0.0.1", servername: "localhost", ca: cert, ALPNProtocols: ["http/1.1"] },
+      () => resolve({ socket, received: () => text, closed }),
+    );
+    const closed = new Promise<void>((done) => socket.once("close", () => done()));
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("error", reject);
+  });
+}
+
+describe("HTTP/1.1 on the HTTP/2 port (start({ tls, http2: true }))", () => {
+  const aex = new Aex({
+    logger: false,
+    handleSignals: false,
+    server: { headersTimeout: 300, keepAliveTimeout: 200 },
+  }).push(Shop);
+  aex.attachUpgrade("/live", (_req, res) => {
+    // Takes the socket as a WebSocket handler would, and echoes what comes.
+    const socket = res.socket!;
+    socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n");
+    socket.on("data", (chunk) => socket.write(chunk));
+    return false;
+  });
+  beforeAll(() => aex.start(0, { host: "127.0.0.1", tls: { key, cert }, http2: true }));
+  afterAll(() => aex.close());
+
+  it("regression: slowloris: headers not complete within headersTimeout get 408 and the connection closes", async () => {
+    const client = await http1OverTls(aex.port!);
+    expect(client.socket.alpnProtocol).toBe("http/1.1");
+    // Never finishes its headers (node's HTTP/2 server used to keep this connection forever).
+    client.socket.write("GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n");
+    await client.closed;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
+  it("regression: an idle kept-alive connection is closed after keepAliveTimeout, its answer whole", async () => {
+    const client = await http1OverTls(aex.port!);
+    client.socket.write("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    await client.closed;
+    const text = client.received();
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(text.endsWith("\r\n\r\nhello over HTTP/1.1")).toBe(true);
+    expect(text).not.toContain("408");
+  });
+
+  it("leaves an upgraded connection to its handler past headersTimeout", async () => {
+    const upgraded = await http1OverTls(aex.port!);
+    upgraded.socket.write("GET /live HTTP/1.1\r\nHost: localhost\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n");
+    // A slow client opened after it is cut after headersTimeout: by then the upgraded one's timer ran too.
+    const slow = await http1OverTls(aex.port!);
+    slow.socket.write("GET /hello HTTP/1.1\r\n");
+    await slow.closed;
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+    const echoed = new Promise<void>((resolve) =>
+      upgraded.socket.on("data", () => upgraded.received().endsWith("ping") && resolve()),
+    );
+    upgraded.socket.write("ping");
+    await echoed;
+    expect(upgraded.received()).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    upgraded.socket.destroy();
+  });
+});
+
+describe("HTTP/2 idle connections (http2.idleTimeout)", () => {
+  it("regression: a connection with no stream open is closed after idleTimeout with GOAWAY; one with an open stream stays", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    class Waiting {
+      @get("/wait")
+      async wait(_req: AexRequest, res: AexResponse) {
+        await held;
+        res.end("waited");
+      }
+    }
+    const aex = new Aex({ logger: false, handleSignals: false, handlerTimeout: 0 }).push(Waiting);
+    await aex.start(0, { host: "127.0.0.1", http2: { idleTimeout: 200 } });
+    const busy = connect(`http://127.0.0.1:${aex.port}`);
+    const waiting = new Promise<string>((resolve) => {
+      const stream = busy.request({ ":path": "/wait" });
+      let body = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => (body += chunk));
+      stream.on("end", () => resolve(body));
+    });
+    await new Promise((resolve) => busy.once("remoteSettings", resolve));
+    const idle = connect(`http://127.0.0.1:${aex.port}`);
+    try {
+      const goaway = new Promise<number>((resolve) => idle.once("goaway", (code: number) => resolve(code)));
+      await new Promise((resolve) => idle.once("close", resolve));
+      expect(await goaway).toBe(h2constants.NGHTTP2_NO_ERROR);
+      expect(busy.closed).toBe(false);
+      release();
+      expect(await waiting).toBe("waited");
+    } finally {
+      busy.close();
+      idle.destroy();
       await aex.close();
     }
   });

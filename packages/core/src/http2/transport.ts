@@ -8,11 +8,16 @@ import {
 } from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
+import type { Logger } from "pino";
 import type { TlsOptions } from "node:tls";
 import { AexError } from "../errors/aex-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { http2Classes } from "./http2-classes";
+import { http2ServerOptions, resolveHttp2Limits, type Http2Limits } from "./limits";
+import { guardResets } from "./reset-guard";
+import { boundHttp1Fallback } from "./http1-fallback";
+import { closeIdleSessions } from "./idle-sessions";
 
 /** How the app talks to clients: TLS, HTTP/2, or plain HTTP/1.1 (the default). */
 export interface TransportOptions {
@@ -24,9 +29,11 @@ export interface TransportOptions {
   /**
    * Serve HTTP/2. With `tls`, clients that do not offer `h2` in ALPN get HTTP/1.1 on the
    * same port. Without `tls` it is cleartext HTTP/2 (h2c) for clients that know the
-   * server speaks it (a proxy, gRPC-style clients); browsers never use it.
+   * server speaks it (a proxy, gRPC-style clients); browsers never use it. `true` takes
+   * the default bounds of each connection ({@link Http2Limits}: 100 concurrent streams,
+   * 16 KiB of headers, 10 MB, 200 cancelled streams a second); an object changes some.
    */
-  http2?: boolean;
+  http2?: boolean | Http2Limits;
 }
 
 /** What node's server constructors take from Aex: options, and the request and response classes. */
@@ -52,15 +59,17 @@ export function createTransportServer(
   }
   assertTransport(transport);
   if (!transport.http2) return createHttpsServer({ ...setup, ...transport.tls }, handle) as unknown as TransportServer;
-  const { IncomingMessage, ServerResponse, ...http } = setup;
+  const { IncomingMessage, ServerResponse } = setup;
+  const limits = resolveHttp2Limits(transport.http2, setup.maxHeaderSize);
+  const bounds = http2ServerOptions(limits);
   const classes = http2Classes(IncomingMessage!, ServerResponse!);
   const listener = handle as unknown as (...args: unknown[]) => void;
   const server =
     transport.tls === undefined
-      ? createH2cServer({ ...pick(http), ...classes }, listener)
+      ? createH2cServer({ ...bounds, ...classes }, listener)
       : createSecureServer(
           {
-            ...pick(http),
+            ...bounds,
             ...transport.tls,
             ...classes,
             allowHTTP1: true,
@@ -69,6 +78,10 @@ export function createTransportServer(
           },
           listener,
         );
+  // The app's logger, from its response class (app/app-classes.ts), for the disconnects it logs.
+  guardResets(server, limits, (ServerResponse?.prototype as { app?: { log: Logger } } | undefined)?.app?.log);
+  closeIdleSessions(server, limits.idleTimeout);
+  if (transport.tls !== undefined) boundHttp1Fallback(server as Http2SecureServer, setup);
   return withConnectionControl(server) as unknown as TransportServer;
 }
 
@@ -80,14 +93,10 @@ function assertTransport(transport: TransportOptions): void {
   if (tls !== undefined && tls.pfx === undefined && (tls.key === undefined || tls.cert === undefined)) {
     throw new AexError("AEX_ERR_START_OPTIONS", "tls needs a key and a cert (or a pfx)");
   }
-  if (transport.http2 !== undefined && typeof transport.http2 !== "boolean") {
-    throw new AexError("AEX_ERR_START_OPTIONS", "http2 is true or false");
+  const { http2 } = transport;
+  if (http2 !== undefined && typeof http2 !== "boolean" && (typeof http2 !== "object" || http2 === null)) {
+    throw new AexError("AEX_ERR_START_OPTIONS", "http2 is true, false, or its limits: { maxConcurrentStreams, … }");
   }
-}
-
-/** The HTTP/1 options http2's servers also understand. */
-function pick(http: Omit<ServerSetup, "IncomingMessage" | "ServerResponse">): { maxHeaderSize?: number } {
-  return http.maxHeaderSize === undefined ? {} : { maxHeaderSize: http.maxHeaderSize };
 }
 
 /**
