@@ -3,10 +3,8 @@ import { join } from "node:path";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with scripts/test-bun.mjs
 const { bothModeFiles } = require("./scripts/decorator-modes.cjs") as { bothModeFiles: (dir: string) => string[] };
 
-const PACKAGES = ["core", "session", "template", "ws"];
-
-/** Command-line packages: their tests run built bins on plain JS, so one decorator mode. */
-const TOOLS = ["cli", "create-aex"];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS list shared with the scripts
+const { LIBRARIES, TOOLS } = require("./scripts/workspace.cjs") as { LIBRARIES: string[]; TOOLS: string[] };
 
 // Apps log through pino to stdout; tests that read logs give their own destination.
 process.env.LOG_LEVEL ??= "silent";
@@ -25,8 +23,8 @@ const MODES = {
 /** `@aex/*` imports (and their subpaths) resolve to the packages' sources. */
 function aliases(packagesDir: string): Record<string, string> {
   return {
-    "^@aex/(core|session|template|ws)$": `${packagesDir}/$1/src`,
-    "^@aex/(core|session|template|ws)/(.*)$": `${packagesDir}/$1/src/$2`,
+    [`^@aex/(${LIBRARIES.join("|")})$`]: `${packagesDir}/$1/src`,
+    [`^@aex/(${LIBRARIES.join("|")})/(.*)$`]: `${packagesDir}/$1/src/$2`,
   };
 }
 
@@ -52,7 +50,7 @@ const config: Config = {
   // with the 5 s default).
   testTimeout: 30_000,
   projects: [
-    ...PACKAGES.flatMap((name) => {
+    ...LIBRARIES.flatMap((name) => {
       const legacy = project(name, "legacy");
       return (legacy.testMatch ?? []).length > 0 ? [project(name, "standard"), legacy] : [project(name, "standard")];
     }),

@@ -7,7 +7,8 @@ import * as ts from "typescript";
 
 const root = join(__dirname, "..");
 const SNAPSHOT = join(__dirname, "exports.snapshot.txt");
-const PACKAGES = ["core", "session", "template", "ws"];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS list shared with the scripts
+const { LIBRARIES: PACKAGES } = require("../scripts/workspace.cjs") as { LIBRARIES: string[] };
 
 interface Entry {
   /** `@aex/session/redis` */

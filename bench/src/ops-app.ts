@@ -1,5 +1,6 @@
 // The operations bench: a text and a 2 KB JSON answer, with compress() or metrics() on or off.
-import { Aex, compress, get, metrics, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, compress, get, type AexRequest, type AexResponse } from "@aex/core";
+import { metrics } from "@aex/metrics";
 import { report } from "./report";
 
 class Report {
@@ -17,7 +18,7 @@ class Report {
 export function startOpsBench(on: { compress?: boolean; metrics?: boolean }): void {
   const aex = new Aex();
   if (on.compress) aex.use(compress());
-  if (on.metrics) aex.use(metrics());
+  if (on.metrics) aex.register(metrics());
   aex
     .push(Report)
     .start(Number(process.argv[2]), "127.0.0.1")

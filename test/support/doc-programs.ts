@@ -12,7 +12,9 @@ export interface BlockSource {
 }
 
 /** The workspace packages a block imports as `@aex/<name>`, compiled from their sources. */
-const PACKAGES = ["core", "session", "template", "ws", "cli", "create-aex"];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS list shared with the scripts
+const { LIBRARIES, TOOLS } = require("../../scripts/workspace.cjs") as { LIBRARIES: string[]; TOOLS: string[] };
+const PACKAGES = [...LIBRARIES, ...TOOLS];
 
 /** Folders whose dependencies a block may import (the packages' and the examples' own). */
 function dependencyFolders(root: string): string[] {

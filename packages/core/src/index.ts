@@ -112,7 +112,15 @@ export {
   type AexMethodDecorator,
   type Recorder,
 } from "./registry/method-decorator";
-export { decoratorStep, BUILD_FOR_APP, type DecoratorStep } from "./registry/decorator-step";
+export { decoratorStep, BUILD_FOR_APP, type DecoratorStep, type StepBuilder } from "./registry/decorator-step";
+export type {
+  ResponseHooks,
+  ResponsePhase,
+  OnSend,
+  OnStream,
+  OnResponse,
+  SendBody,
+} from "./http/response-phase";
 
 // Routing
 export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";
@@ -121,7 +129,7 @@ export { routeParams } from "./router/route-params";
 export { pathOf } from "./router/path-of";
 
 // Errors
-export { AexError, AEX_ERROR_CODES, type AexErrorCode } from "./errors/aex-error";
+export { AexError, AEX_ERROR_CODES, defineSetupErrors, type AexErrorCode } from "./errors/aex-error";
 export { HttpError, toHttpError, HTTP_ERROR_CODES, type HttpErrorOptions } from "./errors/http-error";
 export { toProblem, problemPage, type Problem, type FieldError } from "./errors/problem";
 
@@ -223,8 +231,5 @@ export type { Http2Limits } from "./http2/limits";
 export { http2Classes, type Http2Classes } from "./http2/http2-classes";
 export type { ClusterStartOptions, StartOptions } from "./http2/start-options";
 
-// Operations: metrics
-export { metrics, UNMATCHED_ROUTE, type MetricsOptions, type MetricsStep, type WebSocketMetrics } from "./ops/metrics";
-
-// Operations: the live telemetry page
-export { telemetry, type TelemetryOptions, type TelemetryStep, type TelemetrySnapshot } from "./ops/telemetry";
+// Operations: what a sent answer's length was, for metrics
+export { sentLength } from "./ops/sent-length";

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { AexError, ResponseCookies, type CookieOptions } from "@aex/core";
+import { ResponseCookies, type CookieOptions } from "@aex/core";
+import { sessionSetupError } from "./errors";
 import debug from "debug";
 
 const log = debug("aex:session");
@@ -90,7 +91,7 @@ function givenSecrets(secret: SessionOptions["secret"]): string[] {
  */
 export function checkSecret(secret: SessionOptions["secret"]): void {
   if (process.env.NODE_ENV === "production" && givenSecrets(secret).length === 0) {
-    throw new AexError("AEX_ERR_SESSION_SECRET_MISSING");
+    throw sessionSetupError("AEX_ERR_SESSION_SECRET_MISSING");
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Every setup-time error code Aex can throw, with the one-line reason a user reads.
- * `docs/errors.md` lists each of them; a test keeps the two in step.
+ * Every setup-time error code Aex core can throw, with the one-line reason a user reads.
+ * Other packages declare theirs ({@link defineSetupErrors}). `docs/errors.md` lists each
+ * of them; a test keeps the two in step.
  */
 export const AEX_ERROR_CODES = {
   AEX_ERR_OPTIONS: "new Aex() was given an option it cannot use",
@@ -18,12 +19,8 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_PLUGIN_HELPER_TAKEN: "a request or response helper of that name already exists",
   AEX_ERR_INJECT_NO_WEBSOCKET: "aex.inject().ws() needs a WebSocket plugin on the app (@aex/ws)",
   AEX_ERR_SECURITY_HEADERS: "a security header option has a value that cannot be sent",
-  AEX_ERR_SESSION_SECRET_MISSING:
-    "in production (NODE_ENV=production) sessions need a secret: set AEX_SESSION_SECRET or the secret option",
   AEX_ERR_GUARD_OPTIONS: "a guard (rate limit, CSRF, JWT, API key, flood) was given options it cannot use",
   AEX_ERR_COMPRESS_OPTIONS: "compress() was given an option it cannot use",
-  AEX_ERR_METRICS_OPTIONS: "metrics() was given an option it cannot use",
-  AEX_ERR_TELEMETRY_OPTIONS: "telemetry() was given an option it cannot use",
   AEX_ERR_OPENAPI_OPTIONS: "openapi() was given an option it cannot use, or its reference page's package is missing",
   AEX_ERR_CLUSTER_OPTIONS: "runCluster() was given an option it cannot use",
   AEX_ERR_CLUSTER_CRASH_LOOP: "the cluster stopped: its workers keep dying before they listen",
@@ -36,6 +33,8 @@ export type AexErrorCode = keyof typeof AEX_ERROR_CODES;
 /**
  * A mistake in how Aex is set up (a bad decorator argument, a class pushed twice…).
  * Thrown at decoration, registration or prepare time, never while serving a request.
+ * Core's codes are {@link AEX_ERROR_CODES}; a package declares its own with
+ * {@link defineSetupErrors}.
  *
  * @example
  * try { aex.push(Home); aex.push(Home); } catch (e) {
@@ -47,13 +46,31 @@ export class AexError extends Error {
   override readonly name = "AexError";
 
   /**
-   * @param code What went wrong, one of {@link AEX_ERROR_CODES}.
+   * @param code What went wrong: one of {@link AEX_ERROR_CODES}, or a package's own code.
    * @param detail What it went wrong with (a class name, a value), added to the message.
+   * @param reason The code's one-line reason (core's codes have theirs).
    */
   constructor(
-    readonly code: AexErrorCode,
+    readonly code: AexErrorCode | (string & {}),
     detail?: string,
+    reason: string = (AEX_ERROR_CODES as Record<string, string>)[code] ?? code,
   ) {
-    super(detail ? `${AEX_ERROR_CODES[code]}: ${detail}` : AEX_ERROR_CODES[code]);
+    super(detail ? `${reason}: ${detail}` : reason);
   }
+}
+
+/**
+ * Declares a package's own setup error codes, each with the one-line reason a user reads,
+ * and returns the function that makes its errors. Name the map `…_ERROR_CODES` and export
+ * it: docs/errors.md must list every code (a test checks it).
+ *
+ * @example
+ * export const METRICS_ERROR_CODES = { AEX_ERR_METRICS_OPTIONS: "metrics() was given an option it cannot use" } as const;
+ * const setupError = defineSetupErrors(METRICS_ERROR_CODES);
+ * throw setupError("AEX_ERR_METRICS_OPTIONS", "path must start with /");
+ */
+export function defineSetupErrors<Codes extends Readonly<Record<string, string>>>(
+  codes: Codes,
+): (code: keyof Codes & string, detail?: string) => AexError {
+  return (code, detail) => new AexError(code, detail, codes[code]);
 }

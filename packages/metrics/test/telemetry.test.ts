@@ -2,7 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { Aex, AexError, get, telemetry, type AexRequest, type AexResponse, type IAsyncMiddleware } from "@aex/core";
+import { Aex, AexError, get, type AexRequest, type AexResponse, type IAsyncMiddleware } from "@aex/core";
+import { telemetry } from "@aex/metrics";
 import { get as httpGet, listen } from "./support/http";
 
 // Debian's chromium, installed by scripts/ensure-tools.mjs when missing.
@@ -36,8 +37,7 @@ class Shop {
 // below pass functions: a string predicate would be eval'd, which that CSP forbids.
 describe("telemetry(options) in a real browser", () => {
   const live = telemetry({ interval: 200 });
-  const aex = new Aex({ production: true }).use(live).push(Shop);
-  aex.onClose(() => live.close());
+  const aex = new Aex({ production: true }).register(live).push(Shop);
   let browser: Browser;
   let base: string;
   const shots = mkdtempSync(join(tmpdir(), "aex-telemetry-"));
@@ -104,7 +104,7 @@ describe("telemetry({ guard })", () => {
     return false;
   };
   const live = telemetry({ guard });
-  const aex = new Aex().use(live);
+  const aex = new Aex().register(live);
   let base: string;
   beforeAll(async () => (base = await listen(aex)));
   afterAll(async () => {

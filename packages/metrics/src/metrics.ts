@@ -1,19 +1,16 @@
-import type { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { AexError } from "../errors/aex-error";
-import type { AexRequest } from "../http/request";
-import { sentLength } from "./sent-length";
-import type { AexResponse } from "../http/response";
-import type { IAsyncMiddleware } from "../pipeline/types";
-import { isPromise } from "../pipeline/run-line";
-import { Aex, type AexServer } from "../app/aex";
-import type { Scope } from "../scope/scope";
-
-declare module "../http/request" {
-  interface AexRequest {
-    // Documented where AexRequest declares it (http/request.ts); repeated here for the types.
-    route?: string;
-  }
-}
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import {
+  Aex,
+  isPromise,
+  sentLength,
+  type AexPlugin,
+  type AexRequest,
+  type AexResponse,
+  type AexServer,
+  type IAsyncMiddleware,
+  type Scope,
+} from "@aex/core";
+import { metricsSetupError } from "./errors";
 
 /** Options of {@link metrics}. */
 export interface MetricsOptions {
@@ -41,8 +38,8 @@ export interface WebSocketMetrics {
   message(direction: "in" | "out"): void;
 }
 
-/** The step {@link metrics} returns, with its registry and helpers. */
-export interface MetricsStep extends IAsyncMiddleware {
+/** The plugin {@link metrics} returns (`aex.register(plugin)`), with its registry and helpers. */
+export interface MetricsPlugin extends AexPlugin {
   /** The prom-client registry: add your own metrics to it. */
   readonly registry: Registry;
   /** Counters for the WebSocket server. */
@@ -77,79 +74,75 @@ interface Instruments {
 }
 
 const STARTED = Symbol("aex.metrics.started");
-const INSTRUMENTS = Symbol("aex.metrics");
-type Measured = AexResponse & { [STARTED]?: number; [INSTRUMENTS]?: Instruments };
+type Measured = AexResponse & { [STARTED]?: number };
 
 /**
  * Prometheus metrics with prom-client: requests by method, route pattern and status
  * (`http_requests_total`, `http_request_duration_seconds`), requests in flight, body
  * sizes, WebSocket connections and messages, and node's process metrics (CPU, memory,
- * event-loop lag). prom-client is loaded only when this is called: an app without
- * metrics pays nothing. Served at `/metrics` by the app, or on a port of its own.
+ * event-loop lag). A plugin: each request is counted when its answer is over (the
+ * response phase's `onResponse`). Served at `/metrics` by the app, or on a port of its own.
  *
  * @example
  * const aex = new Aex();
- * aex.use(metrics({ guard: (req, res) => req.get("authorization") === "Bearer s3cret" || res.status(401).end() && false }));
+ * aex.register(metrics({ guard: (req, res) => req.get("authorization") === "Bearer s3cret" || res.status(401).end() && false }));
  */
-export function metrics(options: MetricsOptions = {}): MetricsStep {
-  // Required here, not imported at the top: prom-client loads only for apps that use metrics.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const prom = require("prom-client") as typeof import("prom-client");
+export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   const { path = "/metrics", guard, prefix = "", processMetrics = true } = options;
   if (path !== false && (typeof path !== "string" || !path.startsWith("/"))) {
-    throw new AexError("AEX_ERR_METRICS_OPTIONS", `path must start with "/" or be false, not ${String(path)}`);
+    throw metricsSetupError("AEX_ERR_METRICS_OPTIONS", `path must start with "/" or be false, not ${String(path)}`);
   }
   if (guard !== undefined && typeof guard !== "function") {
-    throw new AexError("AEX_ERR_METRICS_OPTIONS", "guard must be a step function");
+    throw metricsSetupError("AEX_ERR_METRICS_OPTIONS", "guard must be a step function");
   }
   const buckets = [...(options.buckets ?? DEFAULT_BUCKETS)];
   if (buckets.some((b) => typeof b !== "number" || !(b > 0))) {
-    throw new AexError("AEX_ERR_METRICS_OPTIONS", "buckets must be positive numbers");
+    throw metricsSetupError("AEX_ERR_METRICS_OPTIONS", "buckets must be positive numbers");
   }
-  const registry = options.registry ?? new prom.Registry();
-  if (processMetrics) prom.collectDefaultMetrics({ register: registry, prefix });
+  const registry = options.registry ?? new Registry();
+  if (processMetrics) collectDefaultMetrics({ register: registry, prefix });
   const labelNames = ["method", "route", "status_code"];
   const instruments: Instruments = {
-    requests: new prom.Counter({
+    requests: new Counter({
       name: `${prefix}http_requests_total`,
       help: "HTTP requests answered, by method, route pattern and status",
       labelNames,
       registers: [registry],
     }),
-    duration: new prom.Histogram({
+    duration: new Histogram({
       name: `${prefix}http_request_duration_seconds`,
       help: "Time from the request's arrival to the end of its response",
       labelNames,
       buckets,
       registers: [registry],
     }),
-    requestSize: new prom.Histogram({
+    requestSize: new Histogram({
       name: `${prefix}http_request_size_bytes`,
       help: "Request bodies, by their Content-Length",
       labelNames,
       buckets: SIZE_BUCKETS,
       registers: [registry],
     }),
-    responseSize: new prom.Histogram({
+    responseSize: new Histogram({
       name: `${prefix}http_response_size_bytes`,
       help: "Response bodies with a Content-Length (chunked ones are not counted)",
       labelNames,
       buckets: SIZE_BUCKETS,
       registers: [registry],
     }),
-    inFlight: new prom.Gauge({
+    inFlight: new Gauge({
       name: `${prefix}http_requests_in_flight`,
       help: "Requests being answered now",
       registers: [registry],
     }),
     series: new Map(),
   };
-  const connections = new prom.Gauge({
+  const connections = new Gauge({
     name: `${prefix}websocket_connections`,
     help: "Open WebSocket connections",
     registers: [registry],
   });
-  const messages = new prom.Counter({
+  const messages = new Counter({
     name: `${prefix}websocket_messages_total`,
     help: "WebSocket messages, by direction (in: from clients)",
     labelNames: ["direction"],
@@ -167,14 +160,22 @@ export function metrics(options: MetricsOptions = {}): MetricsStep {
       res.writeHead(200, { "content-type": registry.contentType }).end(text);
       return false as const;
     });
+  // Counts a request in flight; it is recorded when its answer is over (onResponse).
+  const step = (req: AexRequest, res: AexResponse, scope: Scope) => {
+    if (path !== false && req.method === "GET" && req.url === path) return serve(req, res, scope);
+    instruments.inFlight.inc();
+    (res as Measured)[STARTED] = performance.now();
+    return undefined;
+  };
 
   let own: Aex | null = null;
-  const step = ((req: AexRequest, res: AexResponse, scope: Scope) => {
-    if (path !== false && req.method === "GET" && req.url === path) return serve(req, res, scope);
-    measure(res as Measured, instruments);
-    return undefined;
-  }) as MetricsStep;
-  Object.assign(step, {
+  const plugin: MetricsPlugin = {
+    name: "metrics",
+    setup(app) {
+      app.use(step);
+      app.addResponseHooks({ onResponse: (req, res) => record(req, res as Measured, instruments) });
+      app.onClose(() => plugin.close());
+    },
     registry,
     websocket: {
       opened: () => connections.inc(),
@@ -190,26 +191,19 @@ export function metrics(options: MetricsOptions = {}): MetricsStep {
       await own?.close();
       own = null;
     },
-  });
-  return step;
+  };
+  return plugin;
 }
 
-/** Counts a request in flight and has its response report when it closes (no closure per request). */
-function measure(res: Measured, instruments: Instruments): void {
-  instruments.inFlight.inc();
-  res[STARTED] = performance.now();
-  res[INSTRUMENTS] = instruments;
-  res.on("close", record);
-}
-
-function record(this: Measured): void {
-  const instruments = this[INSTRUMENTS]!;
+function record(req: AexRequest, res: Measured, instruments: Instruments): void {
+  const started = res[STARTED];
+  // Not counted in flight (the metrics' own page, a request refused before the line).
+  if (started === undefined) return;
   instruments.inFlight.dec();
-  const req = this.req;
   const method = METHODS.has(req.method ?? "") ? req.method! : "OTHER";
   const route = req.route ?? UNMATCHED_ROUTE;
   // A client that left before the end gets its own status label: no status was sent.
-  const status = this.writableFinished ? String(this.statusCode) : "aborted";
+  const status = res.writableFinished ? String(res.statusCode) : "aborted";
   const key = `${method} ${route} ${status}`;
   let series = instruments.series.get(key);
   if (series === undefined) {
@@ -222,9 +216,9 @@ function record(this: Measured): void {
     instruments.series.set(key, series);
   }
   series.count.inc();
-  series.duration.observe((performance.now() - this[STARTED]!) / 1000);
+  series.duration.observe((performance.now() - started) / 1000);
   const received = Number(req.headers["content-length"]);
   if (received > 0) series.requestSize.observe(received);
-  const sent = sentLength(this);
+  const sent = sentLength(res);
   if (sent >= 0) series.responseSize.observe(sent);
 }

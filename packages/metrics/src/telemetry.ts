@@ -1,9 +1,12 @@
-import { AexError } from "../errors/aex-error";
-import type { AexRequest } from "../http/request";
-import type { AexResponse } from "../http/response";
-import { isPromise } from "../pipeline/run-line";
-import type { IAsyncMiddleware } from "../pipeline/types";
-import type { Scope } from "../scope/scope";
+import {
+  isPromise,
+  type AexPlugin,
+  type AexRequest,
+  type AexResponse,
+  type IAsyncMiddleware,
+  type Scope,
+} from "@aex/core";
+import { metricsSetupError } from "./errors";
 import { telemetryPage } from "./telemetry-page";
 import { TelemetryStats, type TelemetrySnapshot } from "./telemetry-stats";
 
@@ -21,40 +24,42 @@ export interface TelemetryOptions {
   title?: string;
 }
 
-/** The step {@link telemetry} returns. */
-export interface TelemetryStep extends IAsyncMiddleware {
+/** The plugin {@link telemetry} returns (`aex.register(plugin)`). */
+export interface TelemetryPlugin extends AexPlugin {
   /** The points so far, oldest first (at most 120). */
   readonly history: readonly TelemetrySnapshot[];
-  /** Ends the live streams and stops sampling (`aex.onClose(step.close)`). */
+  /** Ends the live streams and stops sampling (the app does it when it closes). */
   close(): void;
 }
 
 const STARTED = Symbol("aex.telemetry.started");
-const STATS = Symbol("aex.telemetry");
-type Measured = AexResponse & { [STARTED]?: number; [STATS]?: TelemetryStats };
+type Measured = AexResponse & { [STARTED]?: number };
 
 /**
  * A live telemetry page: requests per second, latency percentiles, error rate, busiest
  * routes, memory and event-loop lag, drawn as charts that update every second over
- * Server-Sent Events. Opt-in, self-contained (no CDN), behind the guard of your choice.
+ * Server-Sent Events. Opt-in, self-contained (no CDN), behind the guard of your choice. A
+ * plugin: requests are recorded when their answer is over (the response phase's
+ * `onResponse`), and its live streams end when the app closes.
  *
  * @example
  * const aex = new Aex();
- * const live = telemetry({ guard: adminsOnly });
- * aex.use(live);
- * aex.onClose(() => live.close());
+ * aex.register(telemetry({ guard: adminsOnly }));
  * // open http://localhost:3000/telemetry
  */
-export function telemetry(options: TelemetryOptions = {}): TelemetryStep {
+export function telemetry(options: TelemetryOptions = {}): TelemetryPlugin {
   const { path = "/telemetry", guard, interval = 1000, title = "Aex telemetry" } = options;
   if (typeof path !== "string" || !path.startsWith("/") || path.endsWith("/")) {
-    throw new AexError("AEX_ERR_TELEMETRY_OPTIONS", `path must start with "/" and not end with one: ${String(path)}`);
+    throw metricsSetupError(
+      "AEX_ERR_TELEMETRY_OPTIONS",
+      `path must start with "/" and not end with one: ${String(path)}`,
+    );
   }
   if (guard !== undefined && typeof guard !== "function") {
-    throw new AexError("AEX_ERR_TELEMETRY_OPTIONS", "guard must be a step function");
+    throw metricsSetupError("AEX_ERR_TELEMETRY_OPTIONS", "guard must be a step function");
   }
   if (!Number.isInteger(interval) || interval < 50) {
-    throw new AexError("AEX_ERR_TELEMETRY_OPTIONS", `interval must be an integer ≥ 50 ms, not ${interval}`);
+    throw metricsSetupError("AEX_ERR_TELEMETRY_OPTIONS", `interval must be an integer ≥ 50 ms, not ${interval}`);
   }
   const stats = new TelemetryStats();
   // The page's one inline script carries this response's CSP nonce (the default policy
@@ -89,7 +94,7 @@ export function telemetry(options: TelemetryOptions = {}): TelemetryStep {
     return false;
   };
 
-  const step = ((req: AexRequest, res: AexResponse, scope: Scope) => {
+  const step: IAsyncMiddleware = (req: AexRequest, res: AexResponse, scope: Scope) => {
     const url = req.url ?? "";
     if (
       req.method === "GET" &&
@@ -103,26 +108,32 @@ export function telemetry(options: TelemetryOptions = {}): TelemetryStep {
     }
     stats.inFlight++;
     (res as Measured)[STARTED] = performance.now();
-    (res as Measured)[STATS] = stats;
-    res.on("close", record);
     return undefined;
-  }) as TelemetryStep;
-  Object.defineProperty(step, "history", { get: () => stats.history });
-  step.close = () => {
+  };
+  const close = (): void => {
     clearInterval(timer);
     stats.stop();
     for (const res of streams) res.end();
     streams.clear();
   };
-  return step;
+  return {
+    name: "telemetry",
+    setup(app) {
+      app.use(step);
+      app.addResponseHooks({ onResponse: (req, res) => record(req, res as Measured, stats) });
+      // The live streams end as soon as the app stops accepting, or draining waits for them.
+      app.onClose(close, { phase: "connections" });
+    },
+    get history() {
+      return stats.history;
+    },
+    close,
+  };
 }
 
-function record(this: Measured): void {
-  const stats = this[STATS]!;
+function record(req: AexRequest, res: Measured, stats: TelemetryStats): void {
+  const started = res[STARTED];
+  if (started === undefined) return;
   stats.inFlight--;
-  stats.record(
-    this.req.route ?? "(unmatched)",
-    this.writableFinished ? this.statusCode : 499,
-    performance.now() - this[STARTED]!,
-  );
+  stats.record(req.route ?? "(unmatched)", res.writableFinished ? res.statusCode : 499, performance.now() - started);
 }

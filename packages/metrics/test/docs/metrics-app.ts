@@ -1,4 +1,5 @@
-import { Aex, get, metrics, telemetry, type AexRequest, type AexResponse, type IAsyncMiddleware } from "@aex/core";
+import { Aex, get, type AexRequest, type AexResponse, type IAsyncMiddleware } from "@aex/core";
+import { metrics, telemetry } from "@aex/metrics";
 
 // Any step can guard the metrics and the telemetry page.
 const adminsOnly: IAsyncMiddleware = (req, res) => {
@@ -14,9 +15,7 @@ class Orders {
   }
 }
 
-export const live = telemetry({ guard: adminsOnly }); // the page: /telemetry
 export const aex = new Aex()
-  .use(metrics({ guard: adminsOnly })) // Prometheus scrapes /metrics
-  .use(live)
+  .register(metrics({ guard: adminsOnly })) // Prometheus scrapes /metrics
+  .register(telemetry({ guard: adminsOnly })) // the page: /telemetry
   .push(Orders);
-aex.onClose(() => live.close());
