@@ -78,9 +78,12 @@ async function useNotes(base: string) {
     body: JSON.stringify({ username: "docs", password: "database" }),
   });
   expect(login.status).toBe(200);
-  // The login gave the session a new id (same data, token included).
+  // The login gave the session a new id (same data), which takes a new CSRF token: the page
+  // loaded after the login carries it.
   const cookie = login.headers.getSetCookie().at(-1)!.split(";")[0];
-  const headers = { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": token };
+  const after = await fetch(base + "/", { headers: { Cookie: cookie } });
+  const fresh = /<meta name="csrf-token" content="([^"]+)">/.exec(await after.text())![1];
+  const headers = { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": fresh };
   const added = await fetch(base + "/api/notes", {
     method: "POST",
     headers,

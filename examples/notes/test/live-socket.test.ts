@@ -40,6 +40,9 @@ describe("the live socket, over a real port", () => {
       body: JSON.stringify({ username: "ada", password: "engine" }),
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]; // a new id at login
+    // The new id has a new CSRF token: the page loaded after the login carries it.
+    const after = await fetch(`http://${host}/`, { headers: { cookie } });
+    const fresh = /<meta name="csrf-token" content="([^"]+)">/.exec(await after.text())![1];
 
     const socket = new WebSocket(`ws://${host}/live`, { headers: { cookie } });
     const hello = next(socket, "hello");
@@ -49,7 +52,7 @@ describe("the live socket, over a real port", () => {
     const added = next(socket, "note:added");
     await fetch(`http://${host}/api/notes`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", cookie, "X-CSRF-Token": token },
+      headers: { "Content-Type": "application/json", cookie, "X-CSRF-Token": fresh },
       body: JSON.stringify({ title: "live", text: "" }),
     });
     expect(await added).toMatchObject({ title: "live", text: "" });

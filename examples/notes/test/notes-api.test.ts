@@ -41,6 +41,18 @@ async function visitor(aex: Aex): Promise<TestClient> {
   return client;
 }
 
+/**
+ * Logs the visitor in, then loads the page again as the page's script does after a login
+ * (`location.reload()`): the login gave the session a new id, which refuses the CSRF token
+ * of the page loaded before it.
+ */
+async function logIn(client: TestClient, username: string, password: string) {
+  const login = await client.post("/api/login").json({ username, password });
+  const token = /<meta name="csrf-token" content="([^"]+)">/.exec((await client.get("/")).text())?.[1];
+  if (token !== undefined) client.headers.set("x-csrf-token", token);
+  return login;
+}
+
 let databases = 0;
 const BACKENDS: [string, () => Promise<DatabaseOptions>][] = [
   ["SQLite", async () => ({ dataDir: newDataDir() })],
@@ -153,7 +165,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
     });
 
     const grace = await visitor(aex);
-    await grace.post("/api/login").json({ username: "grace", password: "cobol" });
+    await logIn(grace, "grace", "cobol");
     const live = await grace.ws("/live");
     expect(live.status).toBe(101);
     expect(await live.socket!.next("hello")).toEqual({ user: "grace" });
@@ -170,7 +182,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
 
   it("logs in, adds, lists (paginated), deletes notes, and logs out", async () => {
     const ada = await visitor(aex);
-    expect((await ada.post("/api/login").json({ username: "ada", password: "engine" })).json()).toEqual({
+    expect((await logIn(ada, "ada", "engine")).json()).toEqual({
       user: "ada",
     });
     expect((await ada.get("/")).text()).toContain('<b id="user">ada</b>');
@@ -202,7 +214,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
 
     // Another user sees none of them, and cannot delete them.
     const bob = await visitor(aex);
-    await bob.post("/api/login").json({ username: "bob", password: "builder" });
+    await logIn(bob, "bob", "builder");
     expect((await bob.get("/api/notes")).json()).toMatchObject({ total: 0, notes: [] });
     expect((await bob.delete(`/api/notes/${page1.notes[1].id}`)).status).toBe(404);
 
@@ -234,7 +246,7 @@ describe.each(BACKENDS)("examples/notes API on %s (in-process TestClient)", (_na
   it("shares notes between two instances, and keeps them and the accounts over a restart", async () => {
     const other = await createNotesApp({ secret: "test", database });
     const lin = await visitor(other.aex);
-    await lin.post("/api/login").json({ username: "lin", password: "lovelace" });
+    await logIn(lin, "lin", "lovelace");
     const note = (await lin.post("/api/notes").json({ title: "kept", text: "in the database" })).json();
     // The first instance sees the note the second one added.
     const linHere = await visitor(aex);

@@ -26,6 +26,9 @@ describe("the notes API, in process", () => {
     const login = await ada.post("/api/login").json({ username: "ada", password: "engine" });
     expect(login.status).toBe(200);
     expect(login.json()).toEqual({ user: "ada" });
+    // The login gave the session a new id and a new CSRF token: load the page again, as its script does.
+    const reloaded = (await ada.get("/")).text();
+    ada.headers.set("x-csrf-token", /<meta name="csrf-token" content="([^"]+)">/.exec(reloaded)![1]);
 
     const added = await ada.post("/api/notes").json({ title: "first", text: "hello" });
     expect(added.status).toBe(201);
