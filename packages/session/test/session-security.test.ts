@@ -222,6 +222,26 @@ describe("session cookie attributes (secure defaults)", () => {
   });
 });
 
+describe("session cookie named __Host-", () => {
+  it("is sent Secure with Path=/ and no Domain over HTTPS, and names the session on the next request", async () => {
+    const aex = appWith(new MemoryStore(), { name: "__Host-aex.sid" }, { trustProxy: "loopback" });
+    const base = await started(aex);
+    try {
+      const jar = new CookieJar(base);
+      const https = { "X-Forwarded-Proto": "https" };
+      const first = await jar.send("POST", "/visit", { headers: https });
+      expect(first.json()).toEqual({ visits: 1 });
+      expect(String(first.headers["set-cookie"])).toMatch(
+        /^__Host-aex\.sid=[\w-]+\.[\w-]+; Max-Age=86400; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+      );
+      const second = await jar.send("POST", "/visit", { headers: https });
+      expect(second.json()).toEqual({ visits: 2 });
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
 describe("session secret in production", () => {
   const saved = { env: process.env.NODE_ENV, secret: process.env.AEX_SESSION_SECRET };
   afterEach(() => {
