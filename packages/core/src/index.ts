@@ -1,13 +1,13 @@
 /**
  * The Aex framework: the app, the decorators and their steps, the router, `Scope`, errors
- * in problem details, guards, caching, OpenAPI, operations (logs, metrics, shutdown),
- * HTTP/2 and the in-process test client.
+ * in problem details, guards, caching, operations (logs, shutdown), HTTP/2 and the
+ * in-process test client. OpenAPI is `@aex/openapi`, metrics `@aex/metrics`.
  *
  * @module @aex/core
  */
 // The app
 export { Aex, type AexServer, type AexState, type ErrorHandler } from "./app/aex";
-export type { AexPlugin } from "./app/plugin";
+export type { AexPlugin } from "./app/aex";
 export type { AppClasses } from "./app/app-classes";
 export type { AexOptions } from "./app/options";
 export type { Constructor } from "./app/compile-controller";
@@ -15,6 +15,7 @@ export type { Constructor } from "./app/compile-controller";
 // Requests, responses, scope
 export { AexRequest, type QueryValues, type RouteParams } from "./http/request";
 export { AexResponse } from "./http/response";
+export type { JsonWriter } from "./http/json-writer";
 export { RequestCookies, ResponseCookies, type CookieOptions } from "./http/cookies";
 export { sendError, type ErrorContext } from "./http/send-error";
 export { prefersHtml } from "./http/negotiate";
@@ -31,7 +32,8 @@ export { ScopeTime } from "./scope/scope-time";
 // Steps and the Web Straight Line
 export type { IAsyncMiddleware, ICompactContext, ICompactedAsyncMiddleware, Step, StepResult } from "./pipeline/types";
 export { CompactContext } from "./pipeline/compact-context";
-export { runLine, isPromise } from "./pipeline/run-line";
+export { runLine } from "./pipeline/run-line";
+export { isPromise } from "./pipeline/is-promise";
 export { toStep, methodStep, type AnyStepFunction } from "./pipeline/to-step";
 
 // Decorators
@@ -41,7 +43,8 @@ export { listen } from "./decorators/listen";
 export { sse, EventStream, type SseHandler, type SseOptions } from "./sse";
 
 // Request data: parsing and validation
-export { query, readQuery } from "./parsers/query";
+export { query } from "./parsers/query";
+export { readQuery } from "./parsers/read-query";
 export { body, bodyStep, type BodyType, type BodyOptions } from "./parsers/body";
 export { formdata, formdataStep, DEFAULT_FORMDATA_LIMITS, type FormDataOptions } from "./parsers/formdata";
 export { stripPrototypeKeys } from "./parsers/prototype-keys";
@@ -72,14 +75,7 @@ export {
 export type { ScopeWith } from "./schema/scope-with";
 export { error, generateErrors, type ErrorDefinitions, type GeneratedError } from "./validation/error";
 
-// OpenAPI 3.1
-export { openapi, type ServeOpenApiOptions } from "./openapi/openapi";
-export { buildOpenApi, type OpenApiOptions } from "./openapi/build-document";
-export { returns, summary, docOf, type MethodDoc } from "./openapi/doc-decorators";
-export { rulesToJsonSchema, ruleToJsonSchema, type JsonSchema } from "./openapi/rules-to-json-schema";
-export { schemaToJsonSchema, type ToJsonSchema, type SchemaSide } from "./openapi/schema-to-json-schema";
-export { toYaml } from "./openapi/to-yaml";
-export { ResponseContract } from "./openapi/response-contract";
+// The app's routes, as data (`aex routes`, @aex/openapi)
 export { listRoutes, type RouteInfo } from "./app/routes";
 
 // API styles and static files
@@ -96,6 +92,8 @@ export {
   stepsOf,
   listenersOf,
   assertMethodTarget,
+  addRecord,
+  recordsOfKind,
 } from "./registry/registry";
 export type {
   BuildContext,
@@ -113,14 +111,7 @@ export {
   type Recorder,
 } from "./registry/method-decorator";
 export { decoratorStep, BUILD_FOR_APP, type DecoratorStep, type StepBuilder } from "./registry/decorator-step";
-export type {
-  ResponseHooks,
-  ResponsePhase,
-  OnSend,
-  OnStream,
-  OnResponse,
-  SendBody,
-} from "./http/response-phase";
+export type { ResponseHooks, ResponsePhase, OnSend, OnStream, OnResponse, SendBody } from "./http/response-hooks";
 
 // Routing
 export { Router, type RouterOptions, type RouterMiddleware } from "./router/router";

@@ -1,6 +1,6 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { paginate } from "../helpers/paginate";
-import { readQuery } from "../parsers/query";
+import { readQuery } from "../parsers/read-query";
 import type { Step } from "../pipeline/types";
 import { addRoute } from "../registry/registry";
 import { normalizePath } from "../router/route-path";

@@ -1,64 +1,48 @@
-import cluster from "node:cluster";
+// Over 350 lines: the app's public API with its TSDoc; the work is done beside it (compile-app,
+// request-entry, error-path, lifecycle).
 import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import debug from "debug";
 import type { Logger } from "pino";
 import { AexError } from "../errors/aex-error";
-import { HttpError, toHttpError } from "../errors/http-error";
-import { AexRequest } from "../http/request";
-import { AexResponse } from "../http/response";
-import { acceptAbsoluteForm } from "../http/request-target";
-import { hasValidHost, invalidHost } from "../http/host";
-import { sendError, sendNotFound } from "../http/send-error";
+import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import type { ResponseHooks } from "../http/response-hooks";
+import { Watchdog } from "../http/watchdog";
 import { createLogger } from "../ops/logger";
 import { RequestIds } from "../ops/request-id";
 import { requestLogger } from "../ops/request-log";
-import { CloseHooks, drain, handleSignals, type ClosePhase } from "../ops/shutdown";
+import { CloseHooks, type ClosePhase } from "../ops/shutdown";
 import { createTransportServer, type TransportOptions } from "../http2/transport";
-import { startArguments, type ClusterStartOptions, type StartOptions } from "../http2/start-options";
-import { startWorkers } from "../helpers/cluster";
-import { runLine } from "../pipeline/run-line";
+import type { ClusterStartOptions, StartOptions } from "../http2/start-options";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
-import { createDispatcher, type CompiledRoute } from "../router/dispatch";
-import { pathOf } from "../router/path-of";
-import { matchesEveryPath } from "../router/route-path";
-import { RouteTable } from "../router/route-table";
-import { COMPILE, METHODS_AT, Router, type RouterMiddleware } from "../router/router";
-import { PathMethods, type KnownPath, type MethodsAt, type UpgradesAt } from "../router/path-methods";
 import { AttachedUpgrades } from "../router/attached-upgrades";
-import { BUILD_FOR_APP, RESPONSE_HOOKS, type DecoratorStep } from "../registry/decorator-step";
-import { compilePhase, PHASE, SCOPE, type ResponseHooks } from "../http/response-phase";
-import { Scope, type ScopeBag, type SharedScope } from "../scope/scope";
-import { listRoutes, type RouteInfo } from "./routes"; // issue 15
-import { compileController, type BoundListener, type Constructor } from "./compile-controller";
-import { resolveOptions, type AexOptions, type ResolvedOptions } from "./options";
-import type { AexPlugin } from "./plugin";
-import { appClasses, type AppClasses } from "./app-classes";
+import { Router } from "../router/router";
+import type { Scope, ScopeBag, SharedScope } from "../scope/scope";
 import { TestClient } from "../testing/test-client";
-import { Watchdog } from "./watchdog";
-import { answerOptions, methodMismatch } from "./method-not-allowed";
+import { appClasses, type AppClasses } from "./app-classes";
+import { compileApp } from "./compile-app";
+import type { Constructor } from "./compile-controller";
+import { Lifecycle } from "./lifecycle";
+import { ErrorPath, type ErrorHandler } from "./error-path";
+import { resolveOptions, type AexOptions, type ResolvedOptions } from "./options";
+import { RequestEntry } from "./request-entry";
+import { listRoutes, type RouteInfo } from "./routes";
+import { validateOptions } from "./validate-options";
+
+export type { ErrorHandler } from "./error-path";
 
 const log = debug("aex:app");
 
-/**
- * The `close` listener of a response whose phase may have `onResponse` hooks (node calls it
- * with the response as `this`, so no closure is made per request): runs them once.
- */
-function endOfResponse(this: AexResponse): void {
-  const onResponse = this[PHASE].onResponse;
-  if (onResponse === null) return;
-  try {
-    onResponse(this.req, this, this[SCOPE] as Scope);
-  } catch (error) {
-    this.app?.log.error({ err: error, reqId: this.req.id }, "a response hook failed");
-  }
+declare module "../registry/app-ref" {
+  // The app the layers below name (a step's build context, `res.app`, the test client).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges Aex into AexApp
+  interface AexApp extends Aex {}
 }
 
-/** Which app serves each server Aex made, so a WebSocket server can join its app. */
-const apps = new WeakMap<object, Aex>();
+/** Where a server Aex made keeps its app, so a WebSocket server can join it. */
+const APP = Symbol("aex.app");
 
 /** The node HTTP server of an Aex app, made with Aex's request and response classes. */
 export type AexServer = Server<typeof AexRequest, typeof AexResponse>;
@@ -66,12 +50,36 @@ export type AexServer = Server<typeof AexRequest, typeof AexResponse>;
 /** Where an app is in its life: readiness is true only while `serving`. */
 export type AexState = "starting" | "serving" | "closing" | "closed";
 
-/** A custom error handler: answer `error` (already an {@link HttpError}) yourself. */
-export type ErrorHandler = (error: HttpError, req: AexRequest, res: AexResponse, scope: Scope) => unknown;
+/**
+ * An extension of an Aex app, joined with `aex.register(plugin, options)` before
+ * `prepare()`. `setup` runs once per app, with the API every plugin gets, core's own
+ * (caching, compression, CSRF…) included: steps (`app.use`), response hooks
+ * (`app.addResponseHooks`), per-app state (`app.state`), helpers on the app's request and
+ * response prototypes (`app.decorateResponse`), typed Scope slots (declaration merging and
+ * `Scope.defineSlot`), its options (`app.options`) and close hooks (`app.onClose`).
+ * Decorator steps find what it set up through the app they get at `prepare()`.
+ *
+ * @example
+ * const poweredBy: AexPlugin<{ name?: string }> = {
+ *   name: "powered-by",
+ *   setup(app, options) {
+ *     app.use((_req, res) => void res.setHeader("X-Powered-By", options?.name ?? "Aex"));
+ *   },
+ * };
+ * const aex = new Aex().register(poweredBy, { name: "notes" });
+ */
+export interface AexPlugin<O = undefined> {
+  /** Shown in errors and debug logs. */
+  readonly name: string;
+  /** Runs once, when the plugin is registered on an app. */
+  setup(app: Aex, options: O | undefined): void;
+}
 
 /**
  * An Aex web app: push controller classes and middlewares, `prepare()` them into one
- * request line, `start()` serving it.
+ * request line, `start()` serving it. This class is the app's facade; the request entry
+ * (app/request-entry.ts), the error path (app/error-path.ts) and the compilation
+ * (app/compile-app.ts) do the work.
  *
  * @example
  * class HelloAex {
@@ -109,38 +117,32 @@ export class Aex {
   readonly log: Logger;
   /** `starting` until `start()` listens, `serving`, then `closing` and `closed`. */
   phase: AexState = "starting";
+  /**
+   * The request listener: use it with your own server made with `aex.createServer()`'s
+   * classes. Never throws; every failure becomes a response.
+   */
+  readonly handle: RequestEntry["handle"];
+  /** The `upgrade` listener (WebSocket upgrades walk the same line). */
+  readonly handleUpgrade: RequestEntry["handleUpgrade"];
 
   private readonly shared: SharedScope;
   private readonly middlewares: Step[] = [];
   private readonly pushed = new Map<Constructor, readonly unknown[]>();
   private readonly closeHooks = new CloseHooks();
-  private readonly requestIds: RequestIds;
   /** App-wide response hooks (`addResponseHooks`, the request log, `aex.use` steps' hooks). */
   private readonly responseHooks: ResponseHooks[] = [];
-  /** Whether any route's response phase has `onResponse` hooks: responses are then watched for their end. */
-  private watchEnds = false;
-  private removeSignalHandlers: (() => void) | null = null;
-  /** In a cluster's primary, the port its workers listen on. */
-  private clusterPort: number | undefined;
-  private closed: Promise<void> | null = null;
-  private readonly watchdog: Watchdog;
+  private readonly watchdog: Watchdog<AexResponse>;
+  private readonly errors: ErrorPath;
+  private readonly entry: RequestEntry;
+  private readonly lifecycle: Lifecycle;
   private readonly plugins = new Set<object>();
   private readonly states = new Map<object | symbol, unknown>();
   private readonly attached: AttachedUpgrades;
-  private listeners: BoundListener[] = [];
-  private line: readonly Step[] = [];
-  private upgradeLine: readonly Step[] = [];
-  private upgradeRoutes = 0;
   private prepared = false;
-  private closing = false;
-  private notFoundHandler: IAsyncMiddleware | null = null;
-  /** Which methods a path has, for requests no route answered; `null` with `methodNotAllowed: false`. */
-  private pathMethods: PathMethods | null = null;
-  private errorHandler: ErrorHandler | null = null;
 
   /** The app whose `createServer()`/`start()` made `server`, if any. */
   static of(server: object): Aex | undefined {
-    return apps.get(server);
+    return (server as { [APP]?: Aex })[APP];
   }
 
   constructor(options?: AexOptions);
@@ -148,15 +150,28 @@ export class Aex {
   constructor(emitterOrOptions?: EventEmitter | AexOptions, options?: AexOptions) {
     const isEmitter = emitterOrOptions instanceof EventEmitter;
     this.emitter = isEmitter ? emitterOrOptions : new EventEmitter();
-    this.options = resolveOptions(isEmitter ? options : (emitterOrOptions ?? options));
+    const given = isEmitter ? options : (emitterOrOptions ?? options);
+    validateOptions(given);
+    this.options = resolveOptions(given);
     // Operations: the logger, request ids, the per-request log line (docs/operations.md).
     this.log = createLogger(this.options.logger, this.options.logLevel, this.options.dev);
-    this.requestIds = new RequestIds(this.options.requestId);
+    const requestIds = new RequestIds(this.options.requestId);
     if (this.options.logRequests) this.responseHooks.push({ onResponse: requestLogger(this.log) });
     this.shared = { outer: this.global, orm: this.orm, emitter: this.emitter, log: this.log };
-    this.watchdog = new Watchdog(this.options.handlerTimeout, (res) => this.timedOut(res));
+    this.errors = new ErrorPath(this.log, requestIds, this.options.dev, this.shared);
+    this.watchdog = new Watchdog<AexResponse>(this.options.handlerTimeout, (res) => this.errors.timedOut(res));
     this.attached = new AttachedUpgrades(this.options.maxParamLength);
     ({ Request: this.Request, Response: this.Response } = appClasses(this, this.watchdog));
+    this.entry = new RequestEntry(this, this.shared, requestIds, this.watchdog, this.errors);
+    this.lifecycle = new Lifecycle(this, {
+      entry: this.entry,
+      watchdog: this.watchdog,
+      closeHooks: this.closeHooks,
+      emitter: this.emitter,
+      listeners: () => this.entry.compiled?.listeners ?? [],
+    });
+    this.handle = this.entry.handle;
+    this.handleUpgrade = this.entry.handleUpgrade;
   }
 
   /**
@@ -267,14 +282,14 @@ export class Aex {
   /** Answers requests no route matched (default: a JSON 404). */
   setNotFoundHandler(handler: IAsyncMiddleware): this {
     if (typeof handler !== "function") throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof handler);
-    this.notFoundHandler = handler;
+    this.entry.notFoundHandler = handler;
     return this;
   }
 
   /** Answers errors yourself; if the handler leaves the response unsent, the default answers. */
   setErrorHandler(handler: ErrorHandler): this {
     if (typeof handler !== "function") throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof handler);
-    this.errorHandler = handler;
+    this.errors.handler = handler;
     return this;
   }
 
@@ -300,67 +315,25 @@ export class Aex {
 
   /**
    * Builds the request line: creates the pushed controllers, compiles their routes and
-   * binds their listeners. Runs once; later calls return the app unchanged.
+   * response phases and binds their listeners. Runs once; later calls return the app unchanged.
    */
   prepare(): this {
     if (this.prepared) return this;
-    // Steps given to aex.use() that add response hooks add them for every route.
-    for (const middleware of this.middlewares) {
-      const hooks = (middleware as DecoratorStep)[RESPONSE_HOOKS]?.(this);
-      if (hooks !== undefined) this.responseHooks.push(hooks);
-    }
-    const appPhase = compilePhase([], this.responseHooks);
-    this.Response.prototype[PHASE] = appPhase;
-    const table = new RouteTable<CompiledRoute>();
-    const upgrades = new RouteTable<CompiledRoute>();
-    this.watchEnds = appPhase.onResponse !== null;
-    for (const [Class, args] of this.pushed) {
-      const compiled = compileController(this, Class, args, { table, upgrades }, this.emitter, this.responseHooks);
-      this.listeners.push(...compiled.listeners);
-      if (compiled.watchesEnds) this.watchEnds = true;
-    }
-    // Routers compile with the app's limits (their own options win).
-    const limits = { maxParamLength: this.options.maxParamLength };
-    for (const middleware of this.middlewares) (middleware as Partial<RouterMiddleware>)[COMPILE]?.(limits);
-    // Steps that need their app (a plugin's) are built for this one; some only add hooks.
-    const middlewares: Step[] = [];
-    for (const middleware of this.middlewares) {
-      const build = (middleware as DecoratorStep)[BUILD_FOR_APP];
-      const step = build === undefined ? middleware : build(this);
-      if (step !== null) middlewares.push(step);
-    }
-    this.line =
-      table.count > 0 ? [...middlewares, createDispatcher(table, this.options.maxParamLength, true)] : middlewares;
-    // Upgrades walk the same middlewares, then the `@ws` routes, then attached servers.
-    this.upgradeRoutes = upgrades.count;
-    this.upgradeLine = [
-      ...middlewares,
-      ...(upgrades.count > 0 ? [createDispatcher(upgrades, this.options.maxParamLength, true)] : []),
-      this.attached.step,
-    ];
-    if (this.options.methodNotAllowed) this.pathMethods = this.collectPathMethods(table, upgrades);
+    const compiled = compileApp({
+      app: this,
+      pushed: this.pushed,
+      middlewares: this.middlewares,
+      responseHooks: this.responseHooks,
+      attached: this.attached,
+      emitter: this.emitter,
+      Response: this.Response,
+      maxParamLength: this.options.maxParamLength,
+      methodNotAllowed: this.options.methodNotAllowed,
+    });
+    this.entry.compiled = compiled;
     this.prepared = true;
-    log("prepared %d classes, %d routes, %d middlewares", this.pushed.size, table.count, this.middlewares.length);
+    log("prepared %d classes, %d middlewares", this.pushed.size, this.middlewares.length);
     return this;
-  }
-
-  /** Every table a request can be routed through, asked only when no route answered it. */
-  private collectPathMethods(table: RouteTable<CompiledRoute>, upgrades: RouteTable<CompiledRoute>): PathMethods {
-    const http: MethodsAt[] = [];
-    if (table.count > 0) http.push((path, missed, found) => table.methodsAt(path, missed, found));
-    for (const middleware of this.middlewares) {
-      const methodsAt = (middleware as Partial<RouterMiddleware>)[METHODS_AT];
-      if (methodsAt !== undefined) http.push(methodsAt);
-    }
-    const upgradesAt: UpgradesAt[] = [(path) => this.attached.size > 0 && this.attached.has(path)];
-    if (upgrades.count > 0) {
-      // A `@ws("*")` route upgrades every path: it names none, so unknown paths keep their 404.
-      upgradesAt.push((path) => {
-        const entry = upgrades.find("GET", path, []);
-        return entry !== null && !matchesEveryPath(entry.pattern);
-      });
-    }
-    return new PathMethods(http, upgradesAt);
   }
 
   /**
@@ -373,8 +346,8 @@ export class Aex {
       { ...this.options.server, IncomingMessage: this.Request, ServerResponse: this.Response },
       this.handle,
     );
-    apps.set(this.server, this);
-    if (this.upgradeRoutes > 0 || this.attached.size > 0) this.listenForUpgrades(this.server);
+    Object.defineProperty(this.server, APP, { value: this, configurable: true });
+    if ((this.entry.compiled?.upgradeRoutes ?? 0) > 0 || this.attached.size > 0) this.listenForUpgrades(this.server);
     this.watchdog.start();
     return this.server;
   }
@@ -392,28 +365,9 @@ export class Aex {
   async start(port: number, options: StartOptions): Promise<AexServer>;
   async start(options: StartOptions): Promise<AexServer>;
   async start(a?: number | StartOptions, b?: string | StartOptions, c?: boolean): Promise<AexServer | null> {
-    const { port, host: ip, prepare, transport, workers } = startArguments(a, b, c);
-    // A cluster's primary serves nothing itself: it forks workers that run this script again.
-    if (workers !== null && cluster.isPrimary) {
-      this.clusterPort = await startWorkers(workers);
-      return null;
-    }
-    if (prepare || !this.prepared) this.prepare();
-    const server = this.createServer(transport);
-    if (!server.listening) {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, ip, () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
-    }
-    if (this.options.handleSignals && this.removeSignalHandlers === null) {
-      this.removeSignalHandlers = handleSignals(() => this.close(), this.options.shutdownTimeout, this.log);
-    }
-    if (this.phase === "starting") this.phase = "serving";
-    log("listening on %s:%d", ip, this.port);
+    if (!this.prepared) this.prepare();
+    const server = await this.lifecycle.start(a, b, c);
+    if (server !== null) log("listening on port %d", this.port);
     return server;
   }
 
@@ -429,7 +383,7 @@ export class Aex {
   get port(): number | undefined {
     const address = this.server?.address();
     if (typeof address === "object" && address !== null) return (address as AddressInfo).port;
-    return this.clusterPort;
+    return this.lifecycle.clusterPort;
   }
 
   /**
@@ -441,207 +395,7 @@ export class Aex {
    * so the process can exit on its own.
    */
   close(): Promise<void> {
-    return (this.closed ??= this.closeOnce());
-  }
-
-  private async closeOnce(): Promise<void> {
-    this.phase = "closing";
-    if (this.options.closeDelay > 0 && this.server?.listening) await sleep(this.options.closeDelay);
-    this.closing = true;
-    const drained = this.server ? drain(this.server, this.options.closeTimeout) : Promise.resolve();
-    await this.closeHooks.run("connections", this.log);
-    await drained;
-    for (const { event, listener } of this.listeners) this.emitter.off(event, listener);
-    this.listeners = [];
-    await this.closeHooks.run("resources", this.log);
-    this.watchdog.stop();
-    this.removeSignalHandlers?.();
-    this.removeSignalHandlers = null;
-    this.phase = "closed";
-  }
-
-  /**
-   * The request listener: use it with your own server made by `aex.createServer()`'s
-   * classes. Never throws; every failure becomes a response.
-   *
-   * This is the hot path -- change with care! A line of synchronous steps runs without
-   * a promise, and only responses still unanswered after it are watched for timeouts.
-   */
-  readonly handle = (req: AexRequest, res: AexResponse): void => {
-    if (!this.prepared) this.prepare();
-    if (!hasValidHost(req)) return void this.answerError(invalidHost(req), req, res);
-    if (req.url?.charCodeAt(0) !== 47 /* / */) acceptAbsoluteForm(req);
-    const id = this.requestIds.of(req);
-    // Echoed when the head goes out (res.requestIdHeader), so a plain answer keeps node's
-    // fast path for writing its head.
-    req.id = id;
-    if (this.closing) {
-      this.refuseWhileClosing(req, res);
-      return;
-    }
-    const scope = new Scope(this.shared, res.startedAt, res, id);
-    res[SCOPE] = scope;
-    if (this.watchEnds) res.once("close", endOfResponse);
-    let completed: boolean | Promise<boolean>;
-    try {
-      completed = runLine(this.line, req, res, scope);
-    } catch (error) {
-      void this.fail(error, req, res, scope);
-      return;
-    }
-    if (completed === false || (completed === true && req.routed)) {
-      if (!res.writableEnded) this.watchdog.watch(res);
-    } else if (completed === true) {
-      // The fast 404: no handler to call, and the path has no routes for other methods.
-      if (
-        this.notFoundHandler === null &&
-        this.errorHandler === null &&
-        !res.answered &&
-        this.knownPath(req) === null
-      ) {
-        sendNotFound(res, req.method, pathOf(req.url), req.headers.accept, id);
-      } else void this.settle(true, req, res, scope);
-    } else {
-      this.watchdog.watch(res);
-      void this.finish(completed, req, res, scope);
-    }
-  };
-
-  /**
-   * The `upgrade` listener: the upgrade request walks the app's middlewares and route
-   * steps like any request, on a response written straight to the socket, so a step
-   * that refuses (401, 403…) answers its status before anything is upgraded. The route's
-   * handler takes the socket (`res.socket`) and upgrades it.
-   */
-  readonly handleUpgrade = (req: AexRequest, socket: Duplex, head: Buffer): void => {
-    if (!this.prepared) this.prepare();
-    const hostIsValid = hasValidHost(req);
-    if (req.url?.charCodeAt(0) !== 47 /* / */) acceptAbsoluteForm(req);
-    // A client that resets mid-handshake must not become an unhandled error.
-    socket.on("error", (error) => this.log.debug({ err: error }, "socket error during upgrade"));
-    if (head.length > 0) socket.unshift(head);
-    const res = new this.Response(req);
-    res.shouldKeepAlive = false;
-    res.assignSocket(socket as Parameters<AexResponse["assignSocket"]>[0]);
-    res.once("finish", () => {
-      if (res.socket === socket) res.detachSocket(socket as Parameters<AexResponse["detachSocket"]>[0]);
-      socket.end();
-    });
-    // Same request id as an HTTP request: in the refusal's header and body, and in scope.log.
-    const id = this.requestIds.of(req);
-    req.id = id;
-    if (this.options.requestId.echo) res.setHeader(this.options.requestId.header, id);
-    if (!hostIsValid) return void this.answerError(invalidHost(req), req, res);
-    const scope = new Scope(this.shared, res.startedAt, res, id);
-    res[SCOPE] = scope;
-    let completed: boolean | Promise<boolean>;
-    try {
-      completed = runLine(this.upgradeLine, req, res, scope);
-    } catch (error) {
-      void this.fail(error, req, res, scope);
-      return;
-    }
-    if (completed === true) void this.settleUpgrade(true, req, res, scope);
-    else if (completed !== false) void this.finishUpgrade(completed, req, res, scope);
-  };
-
-  private async finishUpgrade(line: Promise<boolean>, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
-    try {
-      await this.settleUpgrade(await line, req, res, scope);
-    } catch (error) {
-      await this.fail(error, req, res, scope);
-    }
-  }
-
-  private async settleUpgrade(completed: boolean, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
-    try {
-      if (completed && !req.routed && !res.answered) await this.notFound(req, res, scope);
-    } catch (error) {
-      await this.fail(error, req, res, scope);
-    }
-  }
-
-  private listenForUpgrades(server: AexServer): void {
-    if (!server.listeners("upgrade").includes(this.handleUpgrade)) server.on("upgrade", this.handleUpgrade);
-  }
-
-  private decorate(prototype: object, name: string, value: unknown): this {
-    this.assertNotPrepared();
-    if (name in prototype) throw new AexError("AEX_ERR_PLUGIN_HELPER_TAKEN", name);
-    Object.defineProperty(prototype, name, { value, writable: true, configurable: true });
-    return this;
-  }
-
-  /**
-   * Waits for an asynchronous line, then settles it as {@link settle} does, inline: one
-   * async frame per request, no closures.
-   */
-  private async finish(line: Promise<boolean>, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
-    let completed: boolean;
-    try {
-      completed = await line;
-    } catch (error) {
-      await this.fail(error, req, res, scope);
-      return;
-    }
-    try {
-      if (completed && !req.routed && !res.answered) await this.missed(req, res, scope);
-    } catch (error) {
-      await this.fail(error, req, res, scope);
-    }
-    if (res.writableEnded) this.watchdog.release(res);
-    else this.watchdog.watch(res);
-  }
-
-  /** After the line: the 405 or 404 when nothing answered, and the end of the timeout watch. */
-  private async settle(completed: boolean, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
-    try {
-      if (completed && !req.routed && !res.answered) await this.missed(req, res, scope);
-    } catch (error) {
-      await this.fail(error, req, res, scope);
-    }
-    if (res.writableEnded) this.watchdog.release(res);
-    else this.watchdog.watch(res);
-  }
-
-  /**
-   * What `req`'s path has routes for besides its method, when `methodNotAllowed` is on
-   * (upgrade routes count over HTTP/1 only: HTTP/2 has no `Upgrade`).
-   */
-  private knownPath(req: AexRequest): KnownPath | null {
-    if (this.pathMethods === null) return null;
-    const path = pathOf(req.url);
-    const method = req.method ?? "GET";
-    // Only OPTIONS may target `*`, the server as a whole (RFC 9112 §3.2.4); for others it names nothing.
-    if (path === "*" && method !== "OPTIONS") return null;
-    return this.pathMethods.at(path, method, req.httpVersionMajor < 2);
-  }
-
-  /**
-   * No route answered a (non-upgrade) request: OPTIONS gets 204 with `Allow`, a method
-   * the path has no route for 405 with `Allow` (426 for a plain GET to a WebSocket path),
-   * and a path without routes the 404.
-   */
-  private async missed(req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
-    const known = this.knownPath(req);
-    if (known === null) return this.notFound(req, res, scope);
-    const method = req.method ?? "GET";
-    if (method === "OPTIONS") return answerOptions(res, known);
-    await this.answerError(methodMismatch(method, pathOf(req.url), known), req, res, scope);
-  }
-
-  private async notFound(req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
-    if (this.notFoundHandler !== null) {
-      await this.notFoundHandler(req, res, scope);
-      return;
-    }
-    const path = pathOf(req.url);
-    await this.answerError(
-      new HttpError(404, `Cannot ${req.method} ${path}`, { code: "AEX_NOT_FOUND" }),
-      req,
-      res,
-      scope,
-    );
+    return this.lifecycle.close();
   }
 
   /**
@@ -656,54 +410,19 @@ export class Aex {
    * // In a package: a failure after the line, answered like any other error.
    * void app.answerError(new HttpError(502, "Upstream failed"), req, res);
    */
-  async answerError(error: unknown, req: AexRequest, res: AexResponse, scope?: Scope): Promise<void> {
-    const httpError = toHttpError(error);
-    const id = (req.id as string | undefined) ?? (req.id = this.requestIds.next());
-    this.logError(httpError, req, id);
-    if (this.errorHandler !== null) {
-      const errorScope = scope ?? this.scopeFor(id);
-      try {
-        await this.errorHandler(httpError, req, res, errorScope);
-        if (res.answered) return;
-      } catch (handlerError) {
-        this.log.error({ reqId: id, err: handlerError }, "the error handler failed");
-      }
-    }
-    sendError(res, httpError, { dev: this.options.dev, requestId: id });
+  answerError(error: unknown, req: AexRequest, res: AexResponse, scope?: Scope): Promise<void> {
+    return this.errors.answer(error, req, res, scope);
   }
 
-  private logError(error: HttpError, req: AexRequest, id: string): void {
-    const fields = { reqId: id, method: req.method, url: pathOf(req.url), status: error.status, code: error.code };
-    // A bug (an unexposed 5xx) is an error with its stack; a deliberate 5xx (timeout,
-    // shutdown, a store down) a warning; bad input is information.
-    if (error.status < 500) this.log.info(fields, error.message);
-    else if (error.expose) this.log.warn(fields, error.message);
-    else this.log.error({ ...fields, err: error.cause instanceof Error ? error.cause : error }, error.message);
+  private listenForUpgrades(server: AexServer): void {
+    if (!server.listeners("upgrade").includes(this.handleUpgrade)) server.on("upgrade", this.handleUpgrade);
   }
 
-  private scopeFor(id: string): Scope {
-    return new Scope(this.shared, undefined, null, id);
-  }
-
-  private fail(error: unknown, req: AexRequest, res: AexResponse, scope: Scope): Promise<void> {
-    return this.answerError(error, req, res, scope);
-  }
-
-  private timedOut(res: AexResponse): void {
-    const error = new HttpError(503, "The request was not answered in time", {
-      code: "AEX_HANDLER_TIMEOUT",
-      expose: true,
-    });
-    void this.answerError(error, res.req, res);
-  }
-
-  /** While closing: a request on a kept-alive connection gets a 503 and the connection closes. */
-  private refuseWhileClosing(req: AexRequest, res: AexResponse): void {
-    res.shouldKeepAlive = false;
-    // HTTP/2 has no Connection header (node refuses it); its sessions end with GOAWAY.
-    if (req.httpVersionMajor < 2) res.setHeader("Connection", "close");
-    const error = new HttpError(503, "The server is shutting down", { code: "AEX_SHUTTING_DOWN", expose: true });
-    void this.answerError(error, req, res);
+  private decorate(prototype: object, name: string, value: unknown): this {
+    this.assertNotPrepared();
+    if (name in prototype) throw new AexError("AEX_ERR_PLUGIN_HELPER_TAKEN", name);
+    Object.defineProperty(prototype, name, { value, writable: true, configurable: true });
+    return this;
   }
 
   private assertNotPrepared(): void {

@@ -1,8 +1,8 @@
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
 import { applySecurity } from "../security/app-classes";
-import type { Aex } from "./aex";
-import { WATCHED_BY, type Watchdog } from "./watchdog";
+import type { AexApp } from "../registry/app-ref";
+import { WATCHED_BY, type Watchdog } from "../http/watchdog";
 
 /** One app's request and response classes. */
 export interface AppClasses {
@@ -18,7 +18,7 @@ export interface AppClasses {
  * `beforeEnd` task that throws) are answered by the app's error path, and a response
  * leaves the app's handler `watchdog` when it ends.
  */
-export function appClasses(app: Aex, watchdog: Watchdog): AppClasses {
+export function appClasses(app: AexApp, watchdog: Watchdog<AexResponse>): AppClasses {
   class Request extends AexRequest {}
   class Response extends AexResponse {
     override failed(error: unknown): void {

@@ -1,15 +1,15 @@
 import type { EventEmitter } from "node:events";
 import debug from "debug";
-import { isPromise } from "../pipeline/run-line";
+import { isPromise } from "../pipeline/is-promise";
 import { methodStep, type AnyStepFunction } from "../pipeline/to-step";
 import type { BuildContext, StepDefinition } from "../registry/definitions";
 import type { Step } from "../pipeline/types";
-import { compilePhase, type ResponseHooks, type ResponsePhase } from "../http/response-phase";
+import { compilePhase } from "../http/response-phase";
+import type { ResponseHooks, ResponsePhase } from "../http/response-hooks";
 import { listenersOf, routesOf, stepsOf } from "../registry/registry";
-import { ResponseContract } from "../openapi/response-contract";
 import type { CompiledRoute } from "../router/dispatch";
 import type { RouteTable } from "../router/route-table";
-import type { Aex } from "./aex";
+import type { AexApp } from "../registry/app-ref";
 
 const logListener = debug("aex:listen");
 
@@ -40,7 +40,7 @@ export interface BoundListener {
  * binds its `@listen` methods to `emitter`.
  */
 export function compileController(
-  app: Aex,
+  app: AexApp,
   Class: Constructor,
   args: readonly unknown[],
   tables: { readonly table: RouteTable<CompiledRoute>; readonly upgrades: RouteTable<CompiledRoute> },
@@ -71,13 +71,6 @@ export function compileController(
     const steps = built(definitions, context);
     const phase = own.length === 0 ? null : responsePhase();
     if (phase?.onResponse != null) watchesEnds = true;
-    // `@returns` schemas, compiled now: the route's `res.json` sends through them.
-    const contract = ResponseContract.of(app, Class, methodName);
-    if (contract !== null) {
-      steps.unshift((_req, res) => {
-        res.responseContract = contract;
-      });
-    }
     for (const route of routes) {
       const before = built(route.before ?? [], context);
       const handler = route.handler ? route.handler(context) : methodStep(instance, methodName, route.compact);

@@ -4,7 +4,6 @@ import type { LoggerOption } from "../ops/logger";
 import { resolveBodyLimits, type BodyLimits } from "../parsers/body-limits";
 import { resolveSecurityHeaders, type SecurityHeaders, type SecurityHeadersOptions } from "../security/headers";
 import { compileTrust, type TrustFunction, type TrustProxy } from "../security/trust-proxy";
-import { validateOptions } from "./validate-options";
 
 /** Options of an {@link Aex} app. */
 export interface AexOptions {
@@ -60,9 +59,10 @@ export interface AexOptions {
   logRequests?: boolean;
   /**
    * Whether `res.json`/`res.ok` bodies are checked against the route's `@returns(status,
-   * schema)` (a mismatch answers 500 `AEX_RESPONSE_INVALID`). Default: `dev` when given,
-   * else on unless `NODE_ENV` is `production` (or `production: true`): tests and development
-   * check, production does not (docs/validation.md).
+   * schema)` (a mismatch answers 500 `AEX_RESPONSE_INVALID`). Core checks nothing itself:
+   * this is the switch `@aex/openapi`'s `@returns` reads. Default: `dev` when given, else on
+   * unless `NODE_ENV` is `production` (or `production: true`): tests and development check,
+   * production does not (docs/validation.md).
    */
   validateResponses?: boolean;
   /**
@@ -150,9 +150,8 @@ function levelFromEnv(): string | undefined {
     : undefined;
 }
 
-/** Checks `options` (a coded error names a bad one) and fills in every default. */
+/** Fills in every default of `options` (checked before by validate-options.ts). */
 export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
-  validateOptions(options);
   const closeTimeout = options.closeTimeout ?? 10_000;
   const closeDelay = options.closeDelay ?? 0;
   const dev = options.dev ?? (options.production !== true && process.env.NODE_ENV === "development");

@@ -1,6 +1,6 @@
 import { AexError } from "../errors/aex-error";
 import type { AexRequest } from "../http/request";
-import { readQuery } from "../parsers/query";
+import { readQuery } from "../parsers/read-query";
 import type { Pagination, Scope } from "../scope/scope";
 import type { Step } from "../pipeline/types";
 

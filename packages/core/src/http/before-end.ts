@@ -1,4 +1,4 @@
-import { isPromise } from "../pipeline/run-line";
+import { isPromise } from "../pipeline/is-promise";
 
 /**
  * Runs a response's `beforeEnd` tasks, then `end`: in the same tick when none returns a

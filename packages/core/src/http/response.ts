@@ -1,23 +1,23 @@
-import type { Aex } from "../app/aex";
+import type { AexApp } from "../registry/app-ref";
 import { randomBytes } from "node:crypto";
 import { ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
 import type { AexRequest } from "./request";
 import { ResponseCookies } from "./cookies";
-import { HttpError } from "../errors/http-error";
-import { failResponse } from "./send-error";
+import { HttpError, toHttpError } from "../errors/http-error";
+import { sendError } from "./send-error";
 import { runBeforeEnd } from "./before-end";
-import { EMPTY_PHASE, PHASE, SCOPE, type ResponsePhase, type SendBody } from "./response-phase";
+import { EMPTY_PHASE, PHASE, SCOPE, type Phase, type SendBody } from "./response-phase";
 import type { Scope } from "../scope/scope";
-import { isPromise } from "../pipeline/run-line";
+import { isPromise } from "../pipeline/is-promise";
 import type { Readable, Writable } from "node:stream";
 import { addRequestId, addSecurityHeaders, hasHeadersSet, setsHeaderOf } from "../security/apply-headers";
 import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../security/head-splice";
 import type { SecurityHeaders } from "../security/headers";
 import { isSecure } from "../security/is-secure";
 import { invalidHeader } from "../security/invalid-header";
-import type { ResponseContract } from "../openapi/response-contract";
-import { SLOT } from "../app/slot-list";
-import { WATCHED_BY, type Watchdog } from "../app/watchdog";
+import type { JsonWriter } from "./json-writer";
+import { SLOT } from "./slot-list";
+import { WATCHED_BY, type Watchdog } from "./watchdog";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -61,7 +61,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
    */
   declare keepOpen: boolean;
   /** The app serving this response (set once per app, on its response class). */
-  declare readonly app?: Aex;
+  declare readonly app?: AexApp;
   private _cookies?: ResponseCookies;
   // Defaults live on the prototype (below the class): nothing to set per request.
   declare private _beforeEnd: (() => unknown)[] | null;
@@ -74,10 +74,10 @@ export class AexResponse extends ServerResponse<AexRequest> {
    */
   declare securityHeaders: SecurityHeaders | null;
   /**
-   * The route's `@returns` schemas (null: none), set by its first step: `json` checks a
-   * body against them in development and writes it with fast-json-stringify.
+   * What writes this response's JSON bodies (null: `JSON.stringify`), set by a step of its
+   * route (`@aex/openapi`'s `@returns`): `json` hands its data to it.
    */
-  declare responseContract: ResponseContract | null;
+  declare jsonWriter: JsonWriter | null;
   /**
    * The header that echoes the request's id (`req.id`), lower case, or null. On the
    * prototype of the app's response class (`requestId.echo`); added when the head goes
@@ -87,7 +87,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
   /** @internal Its index in its app's handler watch (-1: not watched). */
   declare [SLOT]: number;
   /** @internal Its route's response phase (the app's, on its prototype, unless the route has its own). */
-  declare [PHASE]: ResponsePhase;
+  declare [PHASE]: Phase<AexRequest, AexResponse, Scope>;
   /** @internal The request's scope, for the response phase's hooks. */
   declare [SCOPE]: Scope | null;
   /** @internal See {@link SENDING}. */
@@ -256,13 +256,13 @@ export class AexResponse extends ServerResponse<AexRequest> {
   }
 
   /**
-   * Sends `data` as JSON with `Content-Type: application/json; charset=utf-8`. On a route
-   * with `@returns(status, schema)` for this status, the body is checked against the
-   * schema in development and written by its JSON Schema when one is known.
+   * Sends `data` as JSON with `Content-Type: application/json; charset=utf-8`, written by
+   * the route's {@link JsonWriter} when a step set one (`res.jsonWriter`: `@aex/openapi`'s
+   * `@returns` checks the body against its status's schema), else by `JSON.stringify`.
    */
   json(data: unknown): void {
-    const contract = this.responseContract;
-    if (contract !== null) contract.send(this, data);
+    const writer = this.jsonWriter;
+    if (writer !== null) writer.send(this, data);
     else this.typedEnd(JSON.stringify(data) ?? "null", JSON_HEAD);
   }
 
@@ -351,7 +351,7 @@ export class AexResponse extends ServerResponse<AexRequest> {
       code,
       details: Object.keys(details).length > 0 ? details : undefined,
     });
-    failResponse(this, error);
+    this.answerOwnError(error);
   }
 
   /**
@@ -457,7 +457,18 @@ export class AexResponse extends ServerResponse<AexRequest> {
    * response class sends it through the app's error path (`aex.answerError`).
    */
   failed(error: unknown): void {
-    failResponse(this, error);
+    this.answerOwnError(error);
+  }
+
+  /**
+   * Answers a failure that happened after the line (a `beforeEnd` task, a response hook,
+   * `res.render`) through the app's one error path, or with the default answer for a
+   * response no app made.
+   */
+  private answerOwnError(error: unknown): void {
+    const app = this.app;
+    if (app !== undefined) void app.answerError(error, this.req, this);
+    else sendError(this, toHttpError(error), { dev: false });
   }
 
   /**
@@ -567,7 +578,7 @@ Object.assign(AexResponse.prototype, {
   keepOpen: false,
   _nonce: null,
   securityHeaders: null,
-  responseContract: null,
+  jsonWriter: null,
   requestIdHeader: null,
   [SLOT]: -1,
   [WATCHED_BY]: null,

@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { toHttpError, type HttpError } from "../errors/http-error";
-import type { AexResponse } from "./response";
+import type { HttpError } from "../errors/http-error";
 import { problemPage, toProblem, type Problem } from "../errors/problem";
 import { prefersHtml } from "./negotiate";
 import { pathOf } from "../router/path-of";
@@ -73,15 +72,4 @@ export function sendNotFound(
   };
   if (requestId !== undefined) problem.requestId = requestId;
   writeProblem(res, problem, prefersHtml(accept));
-}
-
-/**
- * Answers a failure that happened after the line (a `beforeEnd` task, `res.render`)
- * through the app's one error path, or with the default answer for a response no app
- * made.
- */
-export function failResponse(res: AexResponse, error: unknown): void {
-  const app = res.app;
-  if (app !== undefined) void app.answerError(error, res.req, res);
-  else sendError(res, toHttpError(error), { dev: false });
 }

@@ -1,7 +1,7 @@
 import { AexError } from "../errors/aex-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
-import type { ResponseHooks } from "../http/response-phase";
+import type { ResponseHooks } from "../http/response-hooks";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
 import { ENCODINGS, negotiateEncoding, type Encoding } from "./accept-encoding";
 import { isCompressible } from "./compressible";

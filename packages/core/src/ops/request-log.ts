@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { OnResponse } from "../http/response-phase";
+import type { OnResponse } from "../http/response-hooks";
 import { sentLength } from "./sent-length";
 
 /**

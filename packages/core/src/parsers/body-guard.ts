@@ -2,7 +2,7 @@ import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { BodyLimits } from "./body-limits";
-import { SLOT } from "../app/slot-list";
+import { SLOT } from "../http/slot-list";
 import { bodyWatch, type WatchedRead } from "./body-watch";
 import { lingerClose } from "./linger-close";
 

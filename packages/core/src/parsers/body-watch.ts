@@ -1,4 +1,4 @@
-import { SlotList, type Slotted } from "../app/slot-list";
+import { SlotList, type Slotted } from "../http/slot-list";
 
 /** One body read followed by the {@link BodyWatch}. */
 export interface WatchedRead extends Slotted {

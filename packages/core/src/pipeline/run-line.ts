@@ -2,11 +2,7 @@ import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { Scope } from "../scope/scope";
 import type { Step, StepResult } from "./types";
-
-/** True for a promise or any other thenable a step may return. */
-export function isPromise(value: unknown): value is PromiseLike<StepResult> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
-}
+import { isPromise } from "./is-promise";
 
 /**
  * Runs steps in order until one returns `false`; the result is `false` if one did. It

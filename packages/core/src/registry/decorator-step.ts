@@ -1,7 +1,7 @@
-import type { Aex } from "../app/aex";
+import type { AexApp } from "./app-ref";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import type { StepOpenApi } from "./definitions";
-import type { ResponseHooks } from "../http/response-phase";
+import type { ResponseHooks } from "../http/response-hooks";
 import { isDecoratorContext, methodDecorator, type AexMethodDecorator } from "./method-decorator";
 import { addStep } from "./registry";
 
@@ -15,17 +15,17 @@ export const RESPONSE_HOOKS = Symbol("aex.responseHooks");
 export type DecoratorStep = IAsyncMiddleware &
   AexMethodDecorator & {
     /** Builds the step for one app (null: nothing runs per request); `aex.prepare()` calls it for `aex.use(x)`. */
-    readonly [BUILD_FOR_APP]?: (app: Aex) => Step | null;
+    readonly [BUILD_FOR_APP]?: (app: AexApp) => Step | null;
     /** The response hooks it adds for one app; `aex.prepare()` adds them for every route for `aex.use(x)`. */
-    readonly [RESPONSE_HOOKS]?: (app: Aex) => ResponseHooks;
+    readonly [RESPONSE_HOOKS]?: (app: AexApp) => ResponseHooks;
   };
 
 /** What {@link decoratorStep} makes a step from: a step, or builders for an app. */
 export interface StepBuilder {
   /** The step for `app` (undefined: called directly, outside any app); null for none. */
-  build(app: Aex | undefined): Step | null;
+  build(app: AexApp | undefined): Step | null;
   /** Response hooks for the step's route (or every route, given to `aex.use`). */
-  response?(app: Aex): ResponseHooks;
+  response?(app: AexApp): ResponseHooks;
 }
 
 /**
@@ -50,13 +50,13 @@ export interface StepBuilder {
  * ```
  */
 export function decoratorStep(name: string, step: Step | StepBuilder, openapi?: StepOpenApi): DecoratorStep {
-  const build = typeof step === "function" ? () => step : (app: Aex | undefined) => step.build(app);
+  const build = typeof step === "function" ? () => step : (app: AexApp | undefined) => step.build(app);
   const response = typeof step === "function" ? undefined : step.response?.bind(step);
   const decorate = methodDecorator((holder, key) =>
     addStep(holder, key, {
       name,
       build: (context) => build(context.app),
-      ...(response ? { response: (context: { app: Aex }) => response(context.app) } : {}),
+      ...(response ? { response: (context: { app: AexApp }) => response(context.app) } : {}),
       ...(openapi ? { openapi } : {}),
     }),
   );

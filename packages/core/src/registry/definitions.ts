@@ -1,6 +1,6 @@
-import type { Aex } from "../app/aex";
+import type { AexApp } from "./app-ref";
 import type { Step } from "../pipeline/types";
-import type { ResponseHooks, ResponsePhase } from "../http/response-phase";
+import type { ResponseHooks, ResponsePhase } from "../http/response-hooks";
 
 /** A method's name on a controller class. */
 export type MethodKey = string | symbol;
@@ -12,7 +12,7 @@ export interface BuildContext {
   /** The decorated method's name. */
   readonly methodName: MethodKey;
   /** The app being prepared. */
-  readonly app: Aex;
+  readonly app: AexApp;
   /**
    * The route's response phase without the hooks of `key` (all of it without a key), made on
    * first call: a step that answers for its route (a cache hit) answers through the other

@@ -1,9 +1,11 @@
 import type { Step, StepResult } from "../pipeline/types";
-import { isPromise, runLine } from "../pipeline/run-line";
+import { isPromise } from "../pipeline/is-promise";
+import { runLine } from "../pipeline/run-line";
 import { pathOf } from "./path-of";
 import { DEFAULT_MAX_PARAM_LENGTH, routeParams } from "./route-params";
 import type { RouteTable } from "./route-table";
-import { PHASE, type ResponsePhase } from "../http/response-phase";
+import { PHASE } from "../http/response-phase";
+import type { ResponsePhase } from "../http/response-hooks";
 
 /** A route compiled at prepare time: its whole line, steps then handler. */
 export interface CompiledRoute {

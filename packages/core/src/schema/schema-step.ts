@@ -1,5 +1,5 @@
 import { HttpError } from "../errors/http-error";
-import { readQuery } from "../parsers/query";
+import { readQuery } from "../parsers/read-query";
 import type { Step } from "../pipeline/types";
 import type { Scope } from "../scope/scope";
 import { runSchema, type SchemaOutcome } from "./run-schema";

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { isValidHost } from "../http/host";
+import { isValidHost } from "./host";
 
 /** One element of an RFC 7239 `Forwarded` header: what one proxy saw. */
 export interface ForwardedElement {

@@ -1,27 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { request, type IncomingHttpHeaders } from "node:http";
+import { request } from "node:http";
 import { basename } from "node:path";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { Aex } from "../app/aex";
+import type { AexApp } from "../registry/app-ref";
 import { AexError } from "../errors/aex-error";
 import { socketPair } from "./memory-socket";
 import { openEventStream, type TestEventStream } from "./test-event-stream";
 import { WEBSOCKET_OPENER, type TestUpgradeResponse, type WebSocketOpener } from "./test-socket";
+import type { TestResponse } from "./test-response";
 
-/** The answer of a {@link TestRequest}. */
-export interface TestResponse {
-  /** The HTTP status. */
-  readonly status: number;
-  /** The response headers, names in lower case. */
-  readonly headers: IncomingHttpHeaders;
-  /** The raw body. */
-  readonly body: Buffer;
-  /** The body as UTF-8 text. */
-  text(): string;
-  /** The body parsed as JSON (throws when it is not JSON). */
-  json<T = unknown>(): T;
-}
+export type { TestResponse } from "./test-response";
 
 type FilePart = { field: string; content: Buffer | string; filename?: string; contentType?: string; path?: string };
 
@@ -168,7 +157,7 @@ export class TestClient {
   readonly headers = new Map<string, string>();
 
   /** @param app The app requests go to (prepared on the first one, if it is not yet). */
-  constructor(private readonly app: Aex) {}
+  constructor(private readonly app: AexApp) {}
 
   /** A GET request to `path` (which may carry a query string). */
   get(path: string): TestRequest {

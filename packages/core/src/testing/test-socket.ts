@@ -1,5 +1,5 @@
 import type { Duplex } from "node:stream";
-import type { TestResponse } from "./test-client";
+import type { TestResponse } from "./test-response";
 
 /** One `{ event, data }` message of an in-process WebSocket. */
 export interface TestSocketMessage {

@@ -3,7 +3,7 @@ import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
-import { readQuery } from "../parsers/query";
+import { readQuery } from "../parsers/read-query";
 import type { Step } from "../pipeline/types";
 import type { StepDefinition } from "../registry/definitions";
 import { addStep } from "../registry/registry";

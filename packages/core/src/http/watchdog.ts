@@ -1,5 +1,14 @@
-import type { AexResponse } from "../http/response";
-import { SlotList } from "./slot-list";
+import { SlotList, type Slotted } from "./slot-list";
+
+/** What the watchdog reads of a response in flight. */
+export interface Watched extends Slotted {
+  readonly writableEnded: boolean;
+  readonly destroyed: boolean;
+  /** A stream meant to stay open (an SSE feed). */
+  readonly keepOpen: boolean;
+  /** When its request arrived (ms since the epoch). */
+  readonly startedAt: number;
+}
 
 /**
  * Where a response finds its app's watchdog, to leave it when it ends (http/response.ts):
@@ -13,13 +22,13 @@ export const WATCHED_BY: unique symbol = Symbol("aex.watchedBy");
  * leaves the list when it ends (`res.end()` releases it), so a finished request is not
  * kept alive until the next sweep.
  */
-export class Watchdog {
-  private readonly pending = new SlotList<AexResponse>();
+export class Watchdog<T extends Watched = Watched> {
+  private readonly pending = new SlotList<T>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly onTimeout: (res: AexResponse) => void,
+    private readonly onTimeout: (res: T) => void,
   ) {}
 
   /** Starts sweeping; the timer never keeps the process alive. */
@@ -37,12 +46,12 @@ export class Watchdog {
   }
 
   /** Watches a response from the moment its request arrives. */
-  watch(res: AexResponse): void {
+  watch(res: T): void {
     if (this.timer !== null) this.pending.add(res);
   }
 
   /** Stops watching a response that has been answered. */
-  release(res: AexResponse): void {
+  release(res: T): void {
     this.pending.delete(res);
   }
 

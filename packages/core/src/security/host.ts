@@ -1,6 +1,6 @@
 import { isIPv6 } from "node:net";
 import { HttpError } from "../errors/http-error";
-import type { AexRequest } from "./request";
+import type { IncomingMessage } from "node:http";
 
 // RFC 3986 §3.2.2 reg-name: unreserved / sub-delims (pct-encoded is checked apart), by char code.
 const REG_NAME = new Uint8Array(128);
@@ -91,7 +91,7 @@ const ABSOLUTE = /^https?:\/\//i;
  * This is the hot path -- change with care! One pass over the raw header names; `req.headers`,
  * which node builds on first read, is not read over HTTP/1.
  */
-export function hasValidHost(req: AexRequest): boolean {
+export function hasValidHost(req: IncomingMessage): boolean {
   // A real HTTP/2 stream: node's HTTP/1 parser also takes a request line that says HTTP/2.0.
   if (req.httpVersionMajor >= 2 && (req as { stream?: unknown }).stream !== undefined) {
     const authority = req.headers[":authority"];
@@ -130,7 +130,7 @@ function isValidTargetAuthority(url: string): boolean {
  * The 400 for a request {@link hasValidHost} refused (RFC 9112 §3.2). Over HTTP/1 the
  * connection closes after it: a request with two `Host` lines is a smuggling probe.
  */
-export function invalidHost(req: AexRequest): HttpError {
+export function invalidHost(req: IncomingMessage): HttpError {
   return new HttpError(400, "The Host header is missing, repeated, or not a valid host[:port]", {
     code: "AEX_HOST_INVALID",
     headers: req.httpVersionMajor < 2 ? { Connection: "close" } : undefined,
