@@ -91,6 +91,8 @@ export class RequestEntry {
     res.once("finish", () => {
       if (res.socket === socket) res.detachSocket(socket as Parameters<AexResponse["detachSocket"]>[0]);
       socket.end();
+      // Detached, the response hears no `close` from its socket: its answer is over now.
+      res.emit("close");
     });
     this.enter(req, res, true);
   };
