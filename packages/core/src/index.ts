@@ -168,8 +168,6 @@ export {
   MemoryCacheStore,
   RedisCacheStore,
   cache,
-  cacheOf,
-  useCache,
   type CacheStore,
   type CacheOptions,
   type MemoryCacheStoreOptions,

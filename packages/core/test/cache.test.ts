@@ -5,9 +5,7 @@ import {
   MemoryCacheStore,
   RedisCacheStore,
   cache,
-  cacheOf,
   get,
-  useCache,
   type AexRequest,
   type AexResponse,
   type RedisCacheClient,
@@ -101,14 +99,15 @@ describe("@cache({ ttl }) with the memory store", () => {
     expect(runs.list).toBe(1);
   });
 
-  it("invalidates by tag and by key", async () => {
+  it("invalidates by tag and by key, on the Cache the app registered", async () => {
     const { Articles, runs } = articles();
-    const aex = new Aex().push(Articles);
+    const cacheOfApp = new Cache();
+    const aex = new Aex().push(Articles).register(cacheOfApp);
     const client = aex.inject();
     await client.get("/articles").execute();
-    await cacheOf(aex).invalidateTag("articles");
+    await cacheOfApp.invalidateTag("articles");
     expect((await client.get("/articles").execute()).headers["x-cache"]).toBe("MISS");
-    await cacheOf(aex).delete("route:/articles");
+    await cacheOfApp.delete("route:/articles");
     expect((await client.get("/articles").execute()).headers["x-cache"]).toBe("MISS");
     expect(runs.list).toBe(3);
   });
@@ -163,7 +162,11 @@ describe("@cache({ ttl }) with the memory store", () => {
     const b = new Aex().push(two.Articles);
     await a.inject().get("/articles").execute();
     expect((await b.inject().get("/articles").execute()).headers["x-cache"]).toBe("MISS");
-    expect(cacheOf(a)).not.toBe(cacheOf(b));
+  });
+
+  it("is a plugin: an app takes one Cache, and refuses a second with AEX_ERR_PLUGIN_DUPLICATE", () => {
+    const aex = new Aex().register(new Cache());
+    expect(() => aex.register(new Cache())).toThrow(expect.objectContaining({ code: "AEX_ERR_PLUGIN_DUPLICATE" }));
   });
 });
 
@@ -365,16 +368,15 @@ describe("RedisCacheStore (real redis-server)", () => {
     const shared = () => new Cache(new RedisCacheStore(client as unknown as RedisCacheClient, { prefix: "t1:" }));
     const one = articles();
     const two = articles();
-    const a = new Aex().push(one.Articles);
-    const b = new Aex().push(two.Articles);
-    useCache(a, shared());
-    useCache(b, shared());
+    const cacheOfB = shared();
+    const a = new Aex().push(one.Articles).register(shared());
+    const b = new Aex().push(two.Articles).register(cacheOfB);
     const first = await a.inject().get("/articles").execute();
     const second = await b.inject().get("/articles").execute();
     expect(second.headers["x-cache"]).toBe("HIT");
     expect(second.json()).toEqual(first.json());
     expect(two.runs.list).toBe(0);
-    await cacheOf(b).invalidateTag("articles");
+    await cacheOfB.invalidateTag("articles");
     expect((await a.inject().get("/articles").execute()).headers["x-cache"]).toBe("MISS");
   });
 
@@ -384,8 +386,7 @@ describe("RedisCacheStore (real redis-server)", () => {
       const aex = new Aex().push(articles().Articles);
       // Per-exchange headers, set before the cache step: who answered, and a rate-limit count.
       aex.use((_req, res) => void res.setHeader("X-Instance", name).setHeader("RateLimit", `"n";r=${name.length}`));
-      useCache(aex, shared());
-      return aex;
+      return aex.register(shared());
     };
     const a = instance("a");
     const b = instance("bb");
@@ -404,11 +405,9 @@ describe("RedisCacheStore (real redis-server)", () => {
 
   it("answers uncached while Redis is stopped, then caches again once it is back", async () => {
     const { Articles, runs } = articles();
-    const aex = new Aex().push(Articles);
-    useCache(
-      aex,
-      new Cache(new RedisCacheStore(client as unknown as RedisCacheClient, { prefix: "t2:", timeout: 200 })),
-    );
+    const aex = new Aex()
+      .push(Articles)
+      .register(new Cache(new RedisCacheStore(client as unknown as RedisCacheClient, { prefix: "t2:", timeout: 200 })));
     const http = aex.inject();
     await redis.stop();
     const down = await http.get("/articles").execute();

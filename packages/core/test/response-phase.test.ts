@@ -10,7 +10,6 @@ import {
   compress,
   decoratorStep,
   get,
-  useCache,
   type AexRequest,
   type AexResponse,
   type ResponseHooks,
@@ -232,8 +231,7 @@ describe("@cache with compress(): the response phase", () => {
 
   it("stores the body uncompressed and compresses each answer, miss and hit, for its client", async () => {
     const store = new MemoryCacheStore();
-    const aex = new Aex().push(Catalog).use(compress());
-    useCache(aex, new Cache(store));
+    const aex = new Aex().push(Catalog).use(compress()).register(new Cache(store));
     const client = aex.inject();
     const miss = await client.get("/catalog").set({ "accept-encoding": "gzip" });
     expect(miss.headers["x-cache"]).toBe("MISS");

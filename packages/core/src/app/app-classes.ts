@@ -1,6 +1,5 @@
 import { AexRequest } from "../http/request";
 import { AexResponse } from "../http/response";
-import { applySecurity } from "../security/app-classes";
 import type { AexApp } from "../registry/app-ref";
 import { WATCHED_BY, type Watchdog } from "../http/watchdog";
 
@@ -25,7 +24,11 @@ export function appClasses(app: AexApp, watchdog: Watchdog<AexResponse>): AppCla
       void app.answerError(error, this.req, this);
     }
   }
-  applySecurity(app, app.options, Request, Response);
+  // The app's secure defaults, resolved once, on its own prototypes: no request pays to look
+  // them up, and two apps in one process keep their own.
+  Object.defineProperty(Request.prototype, "bodyLimits", { value: app.options.limits, writable: true });
+  Object.defineProperty(Request.prototype, "trustProxy", { value: app.options.trust, writable: true });
+  Object.defineProperty(Response.prototype, "securityHeaders", { value: app.options.securityHeaders, writable: true });
   // `res.app`, for helpers that answer through the app, costs nothing per request.
   Object.defineProperty(Response.prototype, "app", { value: app });
   // The handler watch a response leaves when it ends (http/response.ts), set once, not per request.

@@ -11,8 +11,7 @@ import { EMPTY_PHASE, PHASE } from "../http/response-phase";
 import type { ResponseHooks, ResponsePhase } from "../http/response-hooks";
 import { addStep } from "../registry/registry";
 import type { Scope } from "../scope/scope";
-import { cacheOf } from "./app-cache";
-import type { Cache } from "./cache";
+import { appCache, type Cache } from "./cache";
 import { SECURITY_HEADER_NAMES } from "../security/headers";
 
 const log = debug("aex:cache");
@@ -32,7 +31,7 @@ export interface CacheOptions {
   private?: boolean;
   /** Tags to invalidate the entry by, fixed or computed per request. */
   tags?: readonly string[] | ((req: AexRequest, scope: Scope) => readonly string[]);
-  /** The cache to use; default the app's (`useCache`, or a memory cache). */
+  /** The cache to use; default the app's (the one `aex.register(cache)` gave it, else a memory cache). */
   cache?: Cache;
   /** Largest body stored, in bytes; larger responses go out uncached. Default 1 MiB. */
   maxSize?: number;
@@ -304,10 +303,11 @@ function cacheHooks(settings: CacheSettings): ResponseHooks {
  *   @cache({ ttl: 60, tags: ["articles"] })
  *   list(req, res) { res.json(db.articles()); }
  * }
- * await cacheOf(aex).invalidateTag("articles"); // after a write
+ * await cache.invalidateTag("articles"); // after a write, with `aex.register(cache)`
  */
 export function cache(options: CacheOptions): AexMethodDecorator {
-  const settings = (context: BuildContext): CacheSettings => settingsOf(options, options.cache ?? cacheOf(context.app));
+  const settings = (context: BuildContext): CacheSettings =>
+    settingsOf(options, options.cache ?? appCache(context.app));
   return methodDecorator((holder, key) =>
     addStep(holder, key, {
       name: `cache(${options.ttl}s)`,

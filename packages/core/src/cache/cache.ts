@@ -1,16 +1,26 @@
+import { AexError } from "../errors/aex-error";
+import type { AexApp } from "../registry/app-ref";
 import type { Awaitable, CacheStore } from "./cache-store";
 import { MemoryCacheStore } from "./memory-cache-store";
+
+/** @internal Where an app keeps its cache (`app.state`): the registered one, or a memory cache made on first use. */
+export const APP_CACHE = Symbol("aex.cache");
 
 /**
  * A key-value cache with expiry over a {@link CacheStore}: `get/set/delete`, tags, and
  * `wrap` that runs a producer once per key however many callers miss at the same time.
+ * It is also a plugin: `aex.register(cache)` makes it the cache of the app's `@cache`
+ * routes, closed with the app. An app that registers none gets a memory cache of its own.
  *
  * @example
- * const cache = new Cache(); // memory
+ * const cache = new Cache(new RedisCacheStore(client));
+ * aex.register(cache); // @cache routes store here
  * const user = await cache.wrap(`user:${id}`, 60, () => db.users.find(id));
  * await cache.invalidateTag("users");
  */
 export class Cache {
+  /** The plugin's name (`aex.register(cache)`). */
+  readonly name = "cache";
   private readonly pending = new Map<string, Promise<unknown>>();
 
   /** @param store Where entries live: memory (default), Redis, or your own {@link CacheStore}. */
@@ -62,4 +72,20 @@ export class Cache {
   async close(): Promise<void> {
     await this.store.close?.();
   }
+
+  /** Makes this the cache of `app`'s `@cache` routes, closed with the app (`aex.register(cache)`). */
+  setup(app: AexApp): void {
+    const current = app.state<Cache>(APP_CACHE, () => this);
+    if (current !== this) throw new AexError("AEX_ERR_PLUGIN_DUPLICATE", "an app has one cache; this app has another");
+    app.onClose(() => this.close());
+  }
+}
+
+/** The cache of `app`'s `@cache` routes: the one registered, else a memory cache made now. */
+export function appCache(app: AexApp): Cache {
+  return app.state<Cache>(APP_CACHE, () => {
+    const cache = new Cache();
+    app.onClose(() => cache.close());
+    return cache;
+  });
 }

@@ -4,4 +4,3 @@ export type { CacheStore, Awaitable } from "./cache-store";
 export { MemoryCacheStore, type MemoryCacheStoreOptions } from "./memory-cache-store";
 export { RedisCacheStore, type RedisCacheClient, type RedisCacheStoreOptions } from "./redis-cache-store";
 export { cache, type CacheOptions } from "./cache-decorator";
-export { cacheOf, useCache } from "./app-cache";

@@ -2,7 +2,6 @@ import { AexError } from "../errors/aex-error";
 import type { Step } from "../pipeline/types";
 import { addStep } from "../registry/registry";
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
-import { appSecurity } from "./app-classes";
 import { mergeSecurityOptions, resolveSecurityHeaders, type SecurityHeadersOptions } from "./headers";
 
 /** Records the `@headers` step for one method (kept alone so the decorator switch is one line). */
@@ -14,7 +13,7 @@ function record(target: object, key: string | symbol, options: SecurityHeadersOp
       const block =
         options === false
           ? null
-          : resolveSecurityHeaders(mergeSecurityOptions(appSecurity(app)?.securityHeaders?.options ?? null, options));
+          : resolveSecurityHeaders(mergeSecurityOptions(app.options.securityHeaders?.options ?? null, options));
       return (_req, res) => {
         res.securityHeaders = block;
       };
