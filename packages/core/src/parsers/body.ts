@@ -1,5 +1,5 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
-import bodyParser from "body-parser";
+import type BodyParser from "body-parser";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, toHttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
@@ -25,17 +25,29 @@ import { stripPrototypeKeys } from "./prototype-keys";
 export type BodyType = "urlencoded" | "json" | "text" | "raw";
 
 /**
- * body-parser's options (`limit`, `type`, `extended`, `strict`, `inflate`…), minus
- * `verify`, plus `depth`: the JSON nesting limit of this route (default: the app's
- * `limits.jsonDepth`, 64).
+ * Options of `@body`: the ones of body-parser's parsers that Aex passes on (declared here, so
+ * an app's types need no `@types/body-parser`), plus `depth`.
  */
-export type BodyOptions = Omit<
-  bodyParser.OptionsUrlencoded & bodyParser.OptionsJson & bodyParser.OptionsText,
-  "verify"
-> & {
+export interface BodyOptions {
+  /** Largest body, in bytes or as a size (`"1mb"`); larger: 413. Default 100 KB. */
+  limit?: number | string;
+  /** Accept gzip, deflate and br bodies, inflating them (within `limit`). Default true. */
+  inflate?: boolean;
+  /** The media types the route parses: one, several, or a function of the request. */
+  type?: string | string[] | ((req: IncomingMessage) => unknown);
+  /** JSON: only objects and arrays at the top (RFC 7159 allows any value). Default true. */
+  strict?: boolean;
+  /** JSON: `JSON.parse`'s reviver (the body then goes through body-parser, not the fast path). */
+  reviver?: (key: string, value: unknown) => unknown;
+  /** urlencoded: `qs`'s nested syntax (`a[b]=1`) instead of flat pairs. Default false. */
+  extended?: boolean;
+  /** urlencoded: most parameters (more: 413). Default 1000. */
+  parameterLimit?: number;
+  /** text: the charset of a body whose type names none. Default `utf-8`. */
+  defaultCharset?: string;
   /** Deepest nesting a JSON body may have (default: the app's `limits.jsonDepth`, 64). */
   depth?: number;
-};
+}
 
 /** body-parser error types and the codes Aex answers them with. */
 const CODES: Record<string, string> = {
@@ -64,6 +76,18 @@ const notUtf8Charset = (charset: string) =>
     code: "AEX_BODY_UNSUPPORTED_ENCODING",
   });
 
+let bodyParserModule: typeof BodyParser | undefined;
+
+/**
+ * body-parser, loaded when a route first needs it (a urlencoded, text or raw route when its
+ * class is defined, a JSON route only for a body the fast path does not read): an app that
+ * reads only plain JSON never loads it.
+ */
+function bodyParser(): typeof BodyParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+  return (bodyParserModule ??= require("body-parser") as typeof BodyParser);
+}
+
 function parserFor(type: BodyType, { depth, ...options }: BodyOptions): Middleware {
   // body-parser hands `verify` the bytes after inflating, before decoding their charset.
   const verifyJson = (req: AexRequest, _res: ServerResponse, buf: Buffer, charset: string) => {
@@ -74,13 +98,13 @@ function parserFor(type: BodyType, { depth, ...options }: BodyOptions): Middlewa
   switch (type) {
     case "json":
       // The fast path takes application/*+json too; body-parser's default is application/json alone.
-      return bodyParser.json({ type: [...BODY_MEDIA_TYPES.json], ...options, verify: verifyJson });
+      return bodyParser().json({ type: [...BODY_MEDIA_TYPES.json], ...options, verify: verifyJson });
     case "text":
-      return bodyParser.text(options);
+      return bodyParser().text(options);
     case "raw":
-      return bodyParser.raw(options);
+      return bodyParser().raw(options);
     default:
-      return bodyParser.urlencoded({ extended: false, ...options });
+      return bodyParser().urlencoded({ extended: false, ...options });
   }
 }
 
@@ -100,9 +124,10 @@ function emptyBody(type: BodyType): unknown {
  */
 export function bodyStep(type: string = "urlencoded", options: BodyOptions = {}): Step {
   const kind: BodyType = type === "json" || type === "text" || type === "raw" ? type : "urlencoded";
-  const parse = parserFor(kind, options);
   // Plain JSON takes the fast path unless options ask for body-parser's extras.
   const fastJson = kind === "json" && options.type === undefined && options.reviver === undefined;
+  // Made now for routes that always need it; for the fast JSON path, when a body first does.
+  let parse: Middleware | null = fastJson ? null : parserFor(kind, options);
   const limit = limitOf(options.limit);
   const strict = options.strict ?? true;
   const accepted = acceptedTypes(options.type, BODY_MEDIA_TYPES[kind]);
@@ -125,7 +150,7 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
         guard.refuse(malformedType("AEX_BODY_INVALID"));
         return;
       }
-      parse(req, res, (error) => {
+      (parse ??= parserFor(kind, options))(req, res, (error) => {
         if (error !== undefined && error !== null) {
           guard.stop();
           const known = toHttpError(error);

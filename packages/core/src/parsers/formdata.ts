@@ -1,5 +1,5 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
-import busboy, { type BusboyConfig } from "busboy";
+import type Busboy from "busboy";
 import { tmpdir } from "node:os";
 import debug from "debug";
 import { HttpError } from "../errors/http-error";
@@ -15,10 +15,47 @@ import { TempFiles } from "./temp-files";
 
 const log = debug("aex:formdata");
 
-/** Options of `@formdata`: busboy's (its `headers` come from the request) plus `tempDir`. */
-export interface FormDataOptions extends Omit<BusboyConfig, "headers"> {
+/**
+ * Options of `@formdata`: the ones of busboy that Aex passes on (declared here, so an app's
+ * types need no `@types/busboy`), plus `tempDir`.
+ */
+export interface FormDataOptions {
+  /** Limits over {@link DEFAULT_FORMDATA_LIMITS}; past one the answer is 413. */
+  limits?: {
+    /** Largest file, in bytes. */
+    fileSize?: number;
+    /** Most files in one body. */
+    files?: number;
+    /** Most non-file fields. */
+    fields?: number;
+    /** Most parts, files and fields together. */
+    parts?: number;
+    /** Largest field value, in bytes. */
+    fieldSize?: number;
+    /** Longest field name, in bytes. */
+    fieldNameSize?: number;
+    /** Most header pairs in one part. Default busboy's, 2 000. */
+    headerPairs?: number;
+  };
   /** Where uploads are written; default the OS temp folder. */
   tempDir?: string;
+  /** Keep the client's path in `filename` instead of its last part. Default false. */
+  preservePath?: boolean;
+  /** The charset of fields that name none. Default `utf8`. */
+  defCharset?: string;
+  /** The charset of part header parameters (file names) that name none. Default `latin1`. */
+  defParamCharset?: string;
+  /** The stream buffer sizes, in bytes (busboy's `highWaterMark` and `fileHwm`). */
+  highWaterMark?: number;
+  fileHwm?: number;
+}
+
+let busboyModule: typeof Busboy | undefined;
+
+/** busboy, loaded when a route takes multipart bodies (its `@formdata` is made), not at start-up. */
+function busboy(): typeof Busboy {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+  return (busboyModule ??= require("busboy") as typeof Busboy);
 }
 
 /** Limits on by default; pass `limits` to change them. */
@@ -93,9 +130,9 @@ function readMultipart(
       guardBody(req, res, null, req.bodyLimits, reject).refuse(malformedType("AEX_FORMDATA_INVALID"));
       return;
     }
-    let parser: busboy.Busboy;
+    let parser: Busboy.Busboy;
     try {
-      parser = busboy({ ...config, headers: req.headers, limits });
+      parser = busboy()({ ...config, headers: req.headers, limits });
     } catch (cause) {
       reject(new HttpError(400, "Malformed multipart/form-data request", { code: "AEX_FORMDATA_INVALID", cause }));
       return;
@@ -191,6 +228,7 @@ function readMultipart(
 
 /** The `@formdata` step; a request that is not multipart gets an empty body and no files. */
 export function formdataStep(options: FormDataOptions = {}): Step {
+  busboy();
   return async (req, res, scope) => {
     const type = req.headers["content-type"] ?? "";
     if (!/^multipart\/form-data\b/i.test(type)) {

@@ -1,7 +1,7 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
 import { realpath } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-import send from "send";
+import type Send from "send";
 import debug from "debug";
 import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
@@ -14,6 +14,14 @@ import { normalizePath } from "../router/route-path";
 import { resolveFile } from "./resolve-file";
 
 const log = debug("aex:serve");
+
+let sendModule: typeof Send | undefined;
+
+/** send, loaded when a route serves files (its `@serve` is made), not at start-up. */
+function send(): typeof Send {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+  return (sendModule ??= require("send") as typeof Send);
+}
 
 /** Options of `@serve`. */
 export interface ServeOptions {
@@ -28,7 +36,7 @@ function sendFile(req: AexRequest, res: AexResponse, file: string, options: Serv
   // send decodes the path it is given, so give it an encoded one.
   const encoded = file.split(sep).map(encodeURIComponent).join("/");
   return new Promise((resolvePromise, reject) => {
-    const stream = send(req, encoded, { dotfiles: "allow", index: false, maxAge: options.maxAge ?? 0 });
+    const stream = send()(req, encoded, { dotfiles: "allow", index: false, maxAge: options.maxAge ?? 0 });
     stream.on("error", (error: { status?: number }) =>
       reject(
         new HttpError(error.status === 416 ? 416 : 404, "File not found", {
@@ -45,6 +53,7 @@ function sendFile(req: AexRequest, res: AexResponse, file: string, options: Serv
 
 /** The step serving files from the folder `folderOf()` returns, for paths under `prefix`. */
 export function serveStep(folderOf: () => unknown, prefix: string, options: ServeOptions = {}): Step {
+  send();
   let root: Promise<string> | null = null;
   const rootOnce = () =>
     (root ??= (async () => {
