@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { writeResultsSection } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
-const { RouteTable } = require("../packages/core/dist");
+const { RouteTable } = require("../packages/core/dist/plugin");
 
 function timeLookups(table, path, n = 2_000_000) {
   const values = [];

@@ -2,7 +2,6 @@
 import {
   Aex,
   body,
-  cache,
   filter,
   get,
   http,
@@ -16,6 +15,7 @@ import {
   type Scope,
   type ScopeWith,
 } from "@aex/core";
+import { cache } from "@aex/core/cache";
 import { MemoryStore, session } from "@aex/session";
 import { z } from "zod";
 import { report } from "./report";

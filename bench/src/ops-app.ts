@@ -1,5 +1,6 @@
 // The operations bench: a text and a 2 KB JSON answer, with compress() or metrics() on or off.
-import { Aex, compress, get, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, get, type AexRequest, type AexResponse } from "@aex/core";
+import { compress } from "@aex/core/compress";
 import { metrics } from "@aex/metrics";
 import { report } from "./report";
 

@@ -1,7 +1,7 @@
 // The notes demo on every core: `node dist/cluster.js` (set REDIS_URL so the workers share
 // sessions and live updates; the notes are in one database for all of them; WORKERS to
 // choose how many).
-import { runCluster } from "@aex/core";
+import { runCluster } from "@aex/core/cluster";
 import { createNotesApp } from "./app";
 
 runCluster(

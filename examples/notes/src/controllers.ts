@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import {
   body,
-  csrf,
   del,
   filter,
   get,
@@ -9,12 +8,13 @@ import {
   inject,
   paginate,
   post,
-  rateLimit,
   serve,
   type AexRequest,
   type AexResponse,
   type Scope,
 } from "@aex/core";
+import { csrf } from "@aex/core/csrf";
+import { rateLimit } from "@aex/core/rate-limit";
 import { session } from "@aex/session";
 import { template } from "@aex/template";
 import { nunjucks } from "@aex/template/nunjucks";

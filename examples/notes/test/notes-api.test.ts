@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Aex, TestClient } from "@aex/core";
+import type { Aex } from "@aex/core";
+import type { TestClient } from "@aex/core/testing";
 import { createNotesApp, type NotesApp } from "../src/app";
 import type { DatabaseOptions } from "../src/database/open-database";
 import { listNotes } from "../src/notes-store";

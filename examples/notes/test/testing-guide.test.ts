@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Aex, TestClient } from "@aex/core";
+import type { Aex } from "@aex/core";
+import type { TestClient } from "@aex/core/testing";
 import { createNotesApp } from "../src/app";
 
 /** A browser's client: it loaded the page, so it has a session and the page's CSRF token. */

@@ -41,14 +41,11 @@ export async function loadApp(entry: string): Promise<Aex> {
   throw new Error(`${entry} exports no Aex app: export it as \`aex\` or default, or a function returning one`);
 }
 
-/**
- * The `@aex/core` the app itself uses (resolved from the entry's folder), so the CLI reads the
- * same registry as the app; the CLI's own peer copy when the app's cannot be found.
- */
-export function coreOf(entry: string): typeof import("@aex/core") {
+/** `specifier` (`@aex/core` or one of its entries), as the app resolves it, else as the CLI does. */
+export function coreEntryOf(entry: string, specifier: string): unknown {
   try {
-    return createRequire(entryPath(entry))("@aex/core") as typeof import("@aex/core");
+    return createRequire(entryPath(entry))(specifier);
   } catch {
-    return createRequire(__filename)("@aex/core") as typeof import("@aex/core");
+    return createRequire(__filename)(specifier);
   }
 }

@@ -1,4 +1,5 @@
-import { Aex, addStep, get, http, methodDecorator, stepsOf, routesOf } from "@aex/core";
+import { Aex, get, http } from "@aex/core";
+import { addStep, methodDecorator, stepsOf, routesOf } from "@aex/core/plugin";
 import { get as httpGet, listen, send } from "./support/http";
 
 class Home {

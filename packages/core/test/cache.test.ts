@@ -1,16 +1,6 @@
 // @decorator-modes both: @cache composed with other decorators.
-import {
-  Aex,
-  Cache,
-  MemoryCacheStore,
-  RedisCacheStore,
-  cache,
-  get,
-  type AexRequest,
-  type AexResponse,
-  type RedisCacheClient,
-  type Scope,
-} from "@aex/core";
+import { Aex, get, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { Cache, MemoryCacheStore, RedisCacheStore, cache, type RedisCacheClient } from "@aex/core/cache";
 import { createClient } from "redis";
 import { startRedis, type RedisServer } from "../../session/test/support/redis-server";
 

@@ -3,17 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { request } from "node:http";
-import {
-  Aex,
-  AexError,
-  compress,
-  get,
-  negotiateEncoding,
-  isCompressible,
-  serve,
-  type AexRequest,
-  type AexResponse,
-} from "@aex/core";
+import { Aex, AexError, get, serve, type AexRequest, type AexResponse } from "@aex/core";
+import { compress, negotiateEncoding, isCompressible } from "@aex/core/compress";
 import { fetchBytes } from "./support/bytes";
 
 const dir = mkdtempSync(join(tmpdir(), "aex-compress-"));

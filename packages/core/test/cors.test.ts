@@ -1,4 +1,5 @@
-import { Aex, cors, get, http, inject, Router, type CorsOptions } from "@aex/core";
+import { Aex, get, http, inject, Router } from "@aex/core";
+import { cors, type CorsOptions } from "@aex/core/cors";
 import { listen, send } from "./support/http";
 
 class Api {

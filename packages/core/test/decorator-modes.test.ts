@@ -1,4 +1,5 @@
 import * as core from "@aex/core";
+import * as plugin from "@aex/core/plugin";
 import { AexError } from "@aex/core";
 import ts from "typescript";
 
@@ -21,6 +22,7 @@ function compile(source: string, mode: Mode): Record<string, unknown> {
   const exports: Record<string, unknown> = {};
   const requireCore = (id: string): unknown => {
     if (id === "@aex/core") return core;
+    if (id === "@aex/core/plugin") return plugin;
     throw new Error(`unexpected import ${id}`);
   };
   new Function("require", "exports", outputText)(requireCore, exports);
@@ -60,7 +62,8 @@ describe.each(Object.keys(MODES) as Mode[])("decorators under %s decorators", (m
 
   it("runs steps top to bottom, decoratorStep included, and inherits routes and steps", async () => {
     const { Child } = compile(
-      `import { get, inject, decoratorStep } from "@aex/core";
+      `import { get, inject } from "@aex/core";
+import { decoratorStep } from "@aex/core/plugin";
        const mark = (label) => decoratorStep(label, (req, res, scope) => { (scope.inner.marks ??= []).push(label); });
        class Parent {
          @get("/parent") @mark("a") @inject((req, res, scope) => { scope.inner.marks.push("b"); }) @mark("c")
@@ -84,8 +87,8 @@ describe.each(Object.keys(MODES) as Mode[])("decorators under %s decorators", (m
        export class Child extends Parent { @get("/c") c(req, res) { res.end("c"); } }`,
       mode,
     ) as { Parent: Function; Child: Function };
-    expect([...core.routesOf(Parent).keys()]).toEqual(["p"]);
-    expect([...core.routesOf(Child).keys()].sort()).toEqual(["c", "p"]);
+    expect([...plugin.routesOf(Parent).keys()]).toEqual(["p"]);
+    expect([...plugin.routesOf(Child).keys()].sort()).toEqual(["c", "p"]);
   });
 
   it("binds @listen methods to the app's emitter", async () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Aex, AexError, body, get, post, runCluster, serve, type HttpError } from "@aex/core";
+import { Aex, AexError, body, get, post, serve, type HttpError } from "@aex/core";
+import { runCluster } from "@aex/core/cluster";
 import { listen } from "./support/http";
 
 describe("AEX_BODY_ABORTED", () => {

@@ -1,4 +1,5 @@
-import { RULE_TYPES, filter, type FilterRule } from "@aex/core";
+import { filter, type FilterRule } from "@aex/core";
+import { RULE_TYPES } from "@aex/core/plugin";
 import isEmail from "validator/lib/isEmail";
 import { filterApp } from "./support/filter-app";
 

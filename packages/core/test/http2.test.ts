@@ -8,18 +8,8 @@ import {
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { gunzipSync, brotliDecompressSync } from "node:zlib";
-import {
-  Aex,
-  AexError,
-  body,
-  compress,
-  get,
-  HttpError,
-  post,
-  type AexRequest,
-  type AexResponse,
-  type Scope,
-} from "@aex/core";
+import { Aex, AexError, body, get, HttpError, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { compress } from "@aex/core/compress";
 import { selfSignedCertificate } from "./support/tls";
 import { errorCode, FRAME, getFrame, rawH2, resetFrame } from "./support/h2-frames";
 import { lineWhere, memoryLogger } from "./support/log-lines";

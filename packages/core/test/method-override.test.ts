@@ -1,4 +1,5 @@
-import { Aex, body, del, methodOverride, post, put, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { Aex, body, del, post, put, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { methodOverride } from "@aex/core/method-override";
 
 class Notes {
   @del("/notes/:id")

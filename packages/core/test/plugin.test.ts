@@ -1,5 +1,6 @@
 // @decorator-modes both: decoratorStep, a step that is also a decorator.
-import { Aex, AexRequest, AexResponse, decoratorStep, get, type AexPlugin, type Scope } from "@aex/core";
+import { Aex, AexRequest, AexResponse, get, type AexPlugin, type Scope } from "@aex/core";
+import { decoratorStep } from "@aex/core/plugin";
 
 declare module "@aex/core" {
   interface AexResponse {

@@ -1,4 +1,5 @@
-import { Aex, get, HttpError, prefersHtml, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, get, HttpError, type AexRequest, type AexResponse } from "@aex/core";
+import { prefersHtml } from "@aex/core/plugin";
 
 class Problems {
   @get("/invalid")

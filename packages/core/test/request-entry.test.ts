@@ -1,12 +1,5 @@
-import {
-  Aex,
-  addRoute,
-  get,
-  methodDecorator,
-  type AexMethodDecorator,
-  type AexRequest,
-  type AexResponse,
-} from "@aex/core";
+import { Aex, get, type AexRequest, type AexResponse } from "@aex/core";
+import { addRoute, methodDecorator, type AexMethodDecorator } from "@aex/core/plugin";
 import { lineWhere, memoryLogger } from "./support/log-lines";
 
 // HTTP and upgrade requests enter the app one way (app/request-entry.ts): these are the

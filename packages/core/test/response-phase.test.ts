@@ -2,18 +2,10 @@ import { connect as connectHttp2 } from "node:http2";
 import { request } from "node:http";
 import { Transform } from "node:stream";
 import { gunzipSync } from "node:zlib";
-import {
-  Aex,
-  Cache,
-  MemoryCacheStore,
-  cache,
-  compress,
-  decoratorStep,
-  get,
-  type AexRequest,
-  type AexResponse,
-  type ResponseHooks,
-} from "@aex/core";
+import { Aex, get, type AexRequest, type AexResponse } from "@aex/core";
+import { decoratorStep, type ResponseHooks } from "@aex/core/plugin";
+import { Cache, MemoryCacheStore, cache } from "@aex/core/cache";
+import { compress } from "@aex/core/compress";
 import { listen, send } from "./support/http";
 
 const big = { items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) };

@@ -1,4 +1,4 @@
-import { RouteTable } from "@aex/core";
+import { RouteTable } from "@aex/core/plugin";
 
 // The router's contract, without HTTP: what matches what, and with which params.
 describe("RouteTable", () => {

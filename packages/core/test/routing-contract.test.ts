@@ -1,15 +1,6 @@
 import { connect } from "node:net";
-import {
-  Aex,
-  addRoute,
-  get,
-  methodDecorator,
-  Router,
-  type AexRequest,
-  type AexResponse,
-  type AexMethodDecorator,
-  type Scope,
-} from "@aex/core";
+import { Aex, get, Router, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { addRoute, methodDecorator, type AexMethodDecorator } from "@aex/core/plugin";
 import { listen, send } from "./support/http";
 
 // One routing contract, three ways to declare routes: decorated controllers, a `Router`, and

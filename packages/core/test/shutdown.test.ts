@@ -1,7 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { Aex, Router, get, health, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, Router, get, type AexRequest, type AexResponse } from "@aex/core";
+import { health } from "@aex/core/health";
 import { get as httpGet } from "./support/http";
 
 const root = join(__dirname, "../../..");

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Aex, body, formdata, get, http, post, query, TestClient } from "@aex/core";
+import { Aex, body, formdata, get, http, post, query } from "@aex/core";
+import { TestClient } from "@aex/core/testing";
 
 class Echo {
   @http(["get", "post", "put", "patch", "delete", "options"], "/echo")

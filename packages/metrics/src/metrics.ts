@@ -1,8 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import {
   Aex,
-  isPromise,
-  sentLength,
   type AexPlugin,
   type AexRequest,
   type AexResponse,
@@ -10,6 +8,7 @@ import {
   type IAsyncMiddleware,
   type Scope,
 } from "@aex/core";
+import { isPromise, sentLength } from "@aex/core/plugin";
 import { metricsSetupError } from "./errors";
 
 /** Options of {@link metrics}. */

@@ -1,11 +1,5 @@
-import {
-  isPromise,
-  type AexPlugin,
-  type AexRequest,
-  type AexResponse,
-  type IAsyncMiddleware,
-  type Scope,
-} from "@aex/core";
+import type { AexPlugin, AexRequest, AexResponse, IAsyncMiddleware, Scope } from "@aex/core";
+import { isPromise } from "@aex/core/plugin";
 import { metricsSetupError } from "./errors";
 import { telemetryPage } from "./telemetry-page";
 import { TelemetryStats, type TelemetrySnapshot } from "./telemetry-stats";

@@ -1,4 +1,4 @@
-import { defineSetupErrors } from "@aex/core";
+import { defineSetupErrors } from "@aex/core/plugin";
 
 /** The setup errors of @aex/session, with the reason a user reads (docs/errors.md lists them). */
 export const SESSION_ERROR_CODES = {

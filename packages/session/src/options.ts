@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { ResponseCookies, type CookieOptions } from "@aex/core";
+import type { CookieOptions } from "@aex/core";
+import { ResponseCookies } from "@aex/core/plugin";
 import { sessionSetupError } from "./errors";
 import debug from "debug";
 

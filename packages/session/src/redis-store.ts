@@ -1,4 +1,5 @@
-import { closeRedisClient, HttpError } from "@aex/core";
+import { HttpError } from "@aex/core";
+import { closeRedisClient } from "@aex/core/plugin";
 import debug from "debug";
 import { createClient, type RedisClientOptions } from "redis";
 import type { SessionData, Store } from "./store";

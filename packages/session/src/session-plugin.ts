@@ -1,4 +1,4 @@
-import { Scope, type AexPlugin, type Aex } from "@aex/core";
+import type { AexPlugin, Aex } from "@aex/core";
 import { MemoryStore } from "./memory-store";
 import { checkSecret, randomSecret, type SessionOptions } from "./options";
 import type { Session } from "./session";
@@ -14,8 +14,6 @@ declare module "@aex/core" {
     readonly session: Session;
   }
 }
-
-Scope.defineSlot("session");
 
 /** Options of the {@link sessions} plugin: the app's store and its session options. */
 export interface SessionPluginOptions extends SessionOptions {

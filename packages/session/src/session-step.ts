@@ -1,4 +1,7 @@
-import { decoratorStep, type AexRequest, type DecoratorStep } from "@aex/core";
+import { Scope, type AexRequest } from "@aex/core";
+import { decoratorStep, type DecoratorStep } from "@aex/core/plugin";
+// The `csrfStore` slot a session fills is declared by core's csrf().
+import type {} from "@aex/core/csrf";
 import { checkSecret, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, SAVE, Session } from "./session";
 import { appSessions } from "./session-plugin";
@@ -76,6 +79,8 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
   if (options !== undefined) checkSecret(options.secret);
   return decoratorStep("session", {
     build(app) {
+      // `scope.session` reads the slot this step fills (defined once, at prepare(), not at import).
+      Scope.defineSlot("session");
       const defaults = appSessions(app);
       const sessions = store ?? defaults.store;
       const settings = resolveSessionOptions(options ?? defaults.options, defaults.fallbackSecret);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import debug from "debug";
-import { isSecure, type AexResponse } from "@aex/core";
+import type { AexResponse } from "@aex/core";
+import { isSecure } from "@aex/core/plugin";
 import type { ResolvedSessionOptions } from "./options";
 import { sign } from "./signature";
 import type { SessionData, Store } from "./store";

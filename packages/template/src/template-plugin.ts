@@ -41,8 +41,6 @@ declare module "@aex/core" {
   }
 }
 
-Scope.defineSlot("engine");
-
 /**
  * Template data plus `nonce` (the response's CSP nonce, made only when a template reads
  * it), unless the data has its own. A copy with the same prototype: engines such as

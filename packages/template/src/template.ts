@@ -1,4 +1,5 @@
-import { addStep, AexError, methodDecorator, type AexMethodDecorator } from "@aex/core";
+import { AexError, Scope } from "@aex/core";
+import { addStep, methodDecorator, type AexMethodDecorator } from "@aex/core/plugin";
 import { templates, VIEW } from "./template-plugin";
 import type { ViewEngine } from "./view-engine";
 
@@ -29,6 +30,8 @@ export function template<O>(init: TemplateInit<O>, path: string, ext = "html", o
     addStep(holder, key, {
       name: "template",
       build: ({ app }) => {
+        // `scope.engine` reads the slot this step fills (defined once, at prepare(), not at import).
+        Scope.defineSlot("engine");
         if (!app.has(templates)) app.register(templates);
         const engine = init(path, ext, options);
         if (typeof engine?.render !== "function") {

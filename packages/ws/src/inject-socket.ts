@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { TestSocketMessage, TestUpgradeResponse, TestWebSocket, WebSocketOpener } from "@aex/core";
+import type { TestSocketMessage, TestUpgradeResponse, TestWebSocket, WebSocketOpener } from "@aex/core/testing";
 import WebSocket from "ws";
 
 /** The client end `aex.inject().ws()` hands out: `{ event, data }` messages, in order. */

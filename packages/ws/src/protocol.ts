@@ -1,4 +1,5 @@
-import { DEFAULT_BODY_LIMITS, HttpError, parseJson } from "@aex/core";
+import { HttpError } from "@aex/core";
+import { DEFAULT_BODY_LIMITS, parseJson } from "@aex/core/plugin";
 
 /** The JSON shape of every message, both ways: `{ "event": name, "data": … }`. */
 export interface WireMessage {

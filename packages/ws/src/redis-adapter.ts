@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { closeRedisClient } from "@aex/core";
+import { closeRedisClient } from "@aex/core/plugin";
 import debug from "debug";
 import { createClient, type RedisClientOptions, type RedisClientType } from "redis";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";

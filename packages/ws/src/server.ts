@@ -1,17 +1,9 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import {
-  Aex,
-  AexError,
-  HttpError,
-  readQuery,
-  WEBSOCKET_OPENER,
-  type AexRequest,
-  type AexResponse,
-  type AexServer,
-  type Scope,
-} from "@aex/core";
+import { Aex, AexError, HttpError, type AexRequest, type AexResponse, type AexServer, type Scope } from "@aex/core";
+import { readQuery } from "@aex/core/plugin";
+import { WEBSOCKET_OPENER } from "@aex/core/testing";
 import debug from "debug";
 import { WebSocketServer as WsServer, type WebSocket } from "ws";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";

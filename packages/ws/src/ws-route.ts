@@ -1,12 +1,5 @@
-import {
-  addRoute,
-  AexError,
-  methodDecorator,
-  type Aex,
-  type AexMethodDecorator,
-  type AexPlugin,
-  type Scope,
-} from "@aex/core";
+import { AexError, type Aex, type AexPlugin, type Scope } from "@aex/core";
+import { addRoute, methodDecorator, type AexMethodDecorator } from "@aex/core/plugin";
 import type { WebSocketHandler } from "./handler";
 import { WebSocketServer, type WebSocketServerOptions } from "./server";
 

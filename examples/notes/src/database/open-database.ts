@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AexLogger } from "@aex/core";
+import type { AexLogger } from "@aex/core/plugin";
 import BetterSqlite3 from "better-sqlite3";
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, type Dialect } from "kysely";
 import { Pool } from "pg";

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { coreOf, entryPath, importFile } from "../load-app";
+import { coreEntryOf, entryPath, importFile } from "../load-app";
 
 /**
  * `aex start [entry] [--cluster [n]]`: imports the entry (which starts its server) with
@@ -15,6 +15,7 @@ export async function start(entry: string, cluster: string | true | undefined): 
   }
   const workers = cluster === true ? availableParallelism() : Number(cluster);
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`--cluster takes a number of workers, not ${cluster}`);
-  coreOf(entry).runCluster(() => importFile(path), { workers });
+  const { runCluster } = coreEntryOf(entry, "@aex/core/cluster") as typeof import("@aex/core/cluster");
+  runCluster(() => importFile(path), { workers });
   return undefined;
 }

@@ -62,10 +62,13 @@ declare module "../index" {
   interface Scope {
     /** The request's {@link CsrfStore} (its session), once a plugin's step provided it. */
     readonly csrfStore: CsrfStore | undefined;
+    /**
+     * The CSRF token to put in this page's forms (`_csrf`) or send as `X-CSRF-Token`, made on
+     * first read; undefined on routes without `csrf()`.
+     */
+    readonly csrfToken: string | undefined;
   }
 }
-
-Scope.defineSlot("csrfStore");
 
 interface CsrfState {
   readonly req: AexRequest;
@@ -135,29 +138,39 @@ function expected(scope: Scope, state: CsrfState): string | undefined {
   return cookie !== undefined && wellSigned(cookie, state.settings.secret) ? cookie : undefined;
 }
 
-// `scope.csrfToken`: made on first read, so pages that never show a form cost nothing.
-Object.defineProperty(Scope.prototype, "csrfToken", {
-  configurable: true,
-  get(this: WithState): string | undefined {
-    const state = this[STATE];
-    if (state === undefined) return undefined;
-    if (state.token !== undefined) return state.token;
-    const { settings, res } = state;
-    let token = expected(this, state);
-    if (token === undefined) {
-      const store = this.csrfStore;
-      if (store !== undefined) {
-        const secret = randomBytes(32).toString("base64url");
-        (store as Record<string, unknown>)[settings.sessionKey] = secret;
-        token = bound(secret, store.id);
-      } else {
-        token = newToken(settings.secret);
-        if (!res.headersSent) res.cookies.set(settings.cookie, token, settings.cookieOptions);
-      }
+/**
+ * `scope.csrfStore` (a slot a session step fills) and `scope.csrfToken` (made on first read,
+ * so pages that never show a form cost nothing): defined on Scope's prototype when the first
+ * csrf() step is built, at prepare(), not when this module loads.
+ */
+function defineCsrfScope(): void {
+  Scope.defineSlot("csrfStore");
+  if (Object.getOwnPropertyDescriptor(Scope.prototype, "csrfToken") !== undefined) return;
+  Object.defineProperty(Scope.prototype, "csrfToken", {
+    configurable: true,
+    get: csrfToken,
+  });
+}
+
+function csrfToken(this: WithState): string | undefined {
+  const state = this[STATE];
+  if (state === undefined) return undefined;
+  if (state.token !== undefined) return state.token;
+  const { settings, res } = state;
+  let token = expected(this, state);
+  if (token === undefined) {
+    const store = this.csrfStore;
+    if (store !== undefined) {
+      const secret = randomBytes(32).toString("base64url");
+      (store as Record<string, unknown>)[settings.sessionKey] = secret;
+      token = bound(secret, store.id);
+    } else {
+      token = newToken(settings.secret);
+      if (!res.headersSent) res.cookies.set(settings.cookie, token, settings.cookieOptions);
     }
-    return (state.token = token);
-  },
-});
+  }
+  return (state.token = token);
+}
 
 function refuse(
   code: "AEX_CSRF_ORIGIN" | "AEX_CSRF_MISSING" | "AEX_CSRF_INVALID",
@@ -239,20 +252,25 @@ export function csrf(options: CsrfOptions = {}): DecoratorStep {
     cookie: hostOnly ? `__Host-${settings.cookie}` : settings.cookie,
     cookieOptions: tlsCookie.secure === undefined ? { ...tlsCookie, secure: true } : tlsCookie,
   };
+  const step = (req: AexRequest, res: AexResponse, scope: Scope): undefined => {
+    const secure = isSecure(req);
+    const state: CsrfState = { req, res, settings: secure ? tlsSettings : settings };
+    (scope as WithState)[STATE] = state;
+    if (SAFE_METHODS.has(req.method ?? "GET")) return undefined;
+    checkOrigin(req, settings, secure);
+    const token = submitted(req, scope, settings);
+    if (token === undefined) refuse("AEX_CSRF_MISSING", "A CSRF token is required", req);
+    const wanted = expected(scope, state);
+    if (wanted === undefined || !safeEqual(token, wanted)) refuse("AEX_CSRF_INVALID", "The CSRF token is not valid", req);
+    return undefined;
+  };
   return decoratorStep(
     "csrf",
-    (req: AexRequest, res: AexResponse, scope: Scope) => {
-      const secure = isSecure(req);
-      const state: CsrfState = { req, res, settings: secure ? tlsSettings : settings };
-      (scope as WithState)[STATE] = state;
-      if (SAFE_METHODS.has(req.method ?? "GET")) return undefined;
-      checkOrigin(req, settings, secure);
-      const token = submitted(req, scope, settings);
-      if (token === undefined) refuse("AEX_CSRF_MISSING", "A CSRF token is required", req);
-      const wanted = expected(scope, state);
-      if (wanted === undefined || !safeEqual(token, wanted))
-        refuse("AEX_CSRF_INVALID", "The CSRF token is not valid", req);
-      return undefined;
+    {
+      build: () => {
+        defineCsrfScope();
+        return step;
+      },
     },
     { responses: { "403": "The CSRF token or the request's origin is missing or wrong" } },
   );

@@ -23,7 +23,7 @@ export interface RateLimitOptions {
   /** `"fixed"` (default) or `"sliding"` (smooths the burst a window boundary allows). */
   algorithm?: RateLimitAlgorithm;
   /**
-   * `"ip"` (default); `"user"`: `scope.user.sub` (set by `@auth`), else the address; or a
+   * `"ip"` (default); `"user"`: `scope.user.sub` (set by `@auth` of `@aex/auth`), else the address; or a
    * function returning the key (`undefined`: the address).
    */
   by?: RateLimitBy;
@@ -124,7 +124,8 @@ export function rateLimit(options: RateLimitOptions): DecoratorStep {
   async function keyOf(req: AexRequest, scope: Scope): Promise<string> {
     if (by === "ip") return ipKey(req);
     if (by === "user") {
-      const sub = (scope.user as { sub?: unknown } | undefined)?.sub;
+      // The slot @aex/auth's @auth fills; core does not declare it.
+      const sub = (scope as unknown as { readonly user?: { readonly sub?: unknown } }).user?.sub;
       return typeof sub === "string" ? `${name}:user:${sub}` : ipKey(req);
     }
     const key = await by(req, scope);

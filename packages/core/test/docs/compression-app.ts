@@ -1,4 +1,5 @@
-import { Aex, compress, get, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, get, type AexRequest, type AexResponse } from "@aex/core";
+import { compress } from "@aex/core/compress";
 
 const report = { rows: Array.from({ length: 200 }, (_, i) => ({ id: i, total: i * 3 })) };
 

@@ -1,4 +1,5 @@
-import { Aex, body, csrf, get, post, type AexOptions } from "@aex/core";
+import { Aex, body, get, post, type AexOptions } from "@aex/core";
+import { csrf } from "@aex/core/csrf";
 import { session } from "@aex/session";
 import { listen, send } from "../support/http";
 

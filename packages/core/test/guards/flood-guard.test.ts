@@ -1,5 +1,6 @@
 import { connect, type Socket } from "node:net";
-import { Aex, AexError, floodGuard, get } from "@aex/core";
+import { Aex, AexError, get } from "@aex/core";
+import { floodGuard } from "@aex/core/flood-guard";
 import { listen, send } from "../support/http";
 
 class Pages {

@@ -1,4 +1,5 @@
-import { Aex, get, rateLimit, RedisRateLimitStore } from "@aex/core";
+import { Aex, get } from "@aex/core";
+import { rateLimit, RedisRateLimitStore } from "@aex/core/rate-limit";
 import { createClient } from "redis";
 import { startRedis, type RedisServer } from "../../../session/test/support/redis-server";
 

@@ -1,6 +1,8 @@
 import { connect, type IncomingHttpHeaders } from "node:http2";
 import { request as httpsRequest } from "node:https";
-import { Aex, csrf, get, isSecure, type AexOptions, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, get, type AexOptions, type AexRequest, type AexResponse } from "@aex/core";
+import { isSecure } from "@aex/core/plugin";
+import { csrf } from "@aex/core/csrf";
 import { session } from "@aex/session";
 import { get as fetchGet, listen } from "../support/http";
 import { selfSignedCertificate } from "../support/tls";

@@ -1,4 +1,5 @@
-import { Aex, get, HttpError, prefersHtml } from "@aex/core";
+import { Aex, get, HttpError } from "@aex/core";
+import { prefersHtml } from "@aex/core/plugin";
 import { get as httpGet, listen } from "../support/http";
 
 class Refusing {

@@ -1,17 +1,6 @@
 import { deflateSync, gzipSync } from "node:zlib";
-import {
-  Aex,
-  body,
-  formdata,
-  get,
-  parseJson,
-  post,
-  query,
-  stripPrototypeKeys,
-  type AexRequest,
-  type AexResponse,
-  type Scope,
-} from "@aex/core";
+import { Aex, body, formdata, get, post, query, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { parseJson, stripPrototypeKeys } from "@aex/core/plugin";
 import { listen, send, type TestResponse } from "../support/http";
 
 // The victim: the deep merge a handler might write (or take from an old library). It

@@ -1,4 +1,5 @@
-import { Aex, health } from "@aex/core";
+import { Aex } from "@aex/core";
+import { health } from "@aex/core/health";
 import { RedisStore } from "@aex/session/redis";
 
 export async function main(redisUrl: string, port: number, host = "0.0.0.0"): Promise<Aex> {

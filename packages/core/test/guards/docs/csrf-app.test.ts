@@ -1,4 +1,5 @@
-import { Aex, body, csrf, get, post } from "@aex/core";
+import { Aex, body, get, post } from "@aex/core";
+import { csrf } from "@aex/core/csrf";
 import { session } from "@aex/session";
 
 const aex = new Aex();

@@ -1,4 +1,5 @@
-import { Aex, floodGuard, get } from "@aex/core";
+import { Aex, get } from "@aex/core";
+import { floodGuard } from "@aex/core/flood-guard";
 
 class Home {
   @get("/")

@@ -1,4 +1,5 @@
-import { Aex, get, post, rateLimit } from "@aex/core";
+import { Aex, get, post } from "@aex/core";
+import { rateLimit } from "@aex/core/rate-limit";
 
 const aex = new Aex();
 aex.use(rateLimit({ limit: 100, windowMs: 60_000 }));
