@@ -88,7 +88,12 @@ export { compileObject, codePoints, type ObjectCheck } from "./validation/compil
 export { isStandardSchema } from "./schema/standard-schema";
 export { runSchema, toFieldErrors, type SchemaOutcome } from "./schema/run-schema";
 export { schemaStep, type SchemaSource } from "./schema/schema-step";
-export { schemaDecorator, type SchemaDecorator, type SchemaCheck, type SchemaMismatch } from "./schema/schema-decorator";
+export {
+  schemaDecorator,
+  type SchemaDecorator,
+  type SchemaCheck,
+  type SchemaMismatch,
+} from "./schema/schema-decorator";
 export type { GeneratedError } from "./validation/error";
 export { serveStep } from "./static/serve";
 export { pagination, type PaginationSource } from "./helpers/paginate";
@@ -100,11 +105,7 @@ export { routeParams } from "./router/route-params";
 export { pathOf } from "./router/path-of";
 
 // Security and transport
-export {
-  DEFAULT_CSP,
-  resolveSecurityHeaders,
-  type SecurityHeaders,
-} from "./security/headers";
+export { DEFAULT_CSP, resolveSecurityHeaders, type SecurityHeaders } from "./security/headers";
 export { compileTrust, type TrustFunction } from "./security/trust-proxy";
 export { isSecure } from "./security/is-secure";
 export { clientIp } from "./guards/client-ip";
