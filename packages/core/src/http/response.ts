@@ -1,3 +1,5 @@
+// Over 350 lines: one class, node's ServerResponse with the response phase and Aex's helpers;
+// split in two, the phase's hook types would tie the base class's file to the subclass's.
 import type { AexApp } from "../registry/app-ref";
 import { randomBytes } from "node:crypto";
 import { ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
