@@ -49,7 +49,7 @@ export { toStep, methodStep, type AnyStepFunction } from "./pipeline/to-step";
 
 // The response phase
 export type { ResponseHooks, ResponsePhase, OnSend, OnStream, OnResponse, SendBody } from "./http/response-hooks";
-export type { JsonWriter } from "./http/json-writer";
+export type { JsonWriter } from "./http/response";
 export { sentLength } from "./ops/sent-length";
 
 // Errors of a package's own

@@ -17,7 +17,6 @@ import { CAN_SPLICE_HEAD, spliceHeadLines, writeHeadWithLines } from "../securit
 import type { SecurityHeaders } from "../security/headers";
 import { isSecure } from "../security/is-secure";
 import { invalidHeader } from "../security/invalid-header";
-import type { JsonWriter } from "./json-writer";
 import { SLOT } from "./slot-list";
 import { WATCHED_BY, type Watchdog } from "./watchdog";
 
@@ -37,6 +36,29 @@ const TYPE_LENGTH = ["content-type", "", "content-length", ""];
 export const SENDING: unique symbol = Symbol("aex.sending");
 /** @internal Where a streamed body is written when the phase transforms it (null: straight out). */
 export const STREAM: unique symbol = Symbol("aex.stream");
+
+/**
+ * Writes the JSON bodies of one route's responses in place of `JSON.stringify`:
+ * `res.json(data)` (and `res.ok`, `res.send` of an object) hand `data` to the writer a step
+ * set on the response (`res.jsonWriter`). `@aex/openapi`'s `@returns` sets one that checks
+ * a body against its status's schema and writes it with fast-json-stringify; core knows
+ * no schema. Build it once, at `prepare()`: it serves every request of its route.
+ *
+ * @example
+ * const sorted: JsonWriter = {
+ *   send(res, data) {
+ *     res.typedEnd(JSON.stringify(data, Object.keys(data as object).sort()), { "content-type": "application/json" });
+ *   },
+ * };
+ * addStep(holder, key, { name: "sorted", build: () => (_req, res) => void (res.jsonWriter = sorted) });
+ */
+export interface JsonWriter {
+  /**
+   * Sends `data` as the JSON body of `res` (its status already set), with `res.typedEnd`,
+   * or answers an error with `res.failed(error)`.
+   */
+  send(res: AexResponse, data: unknown): void;
+}
 
 /**
  * The response object Aex's server creates (`http.createServer({ ServerResponse })`).
