@@ -132,14 +132,6 @@ export const HTTP_ERROR_CODES = {
   AEX_CSRF_ORIGIN: "403: an unsafe request came from another origin (Origin or Sec-Fetch-Site)",
   AEX_CSRF_MISSING: "403: an unsafe request carried no CSRF token (X-CSRF-Token header or _csrf field)",
   AEX_CSRF_INVALID: "403: the CSRF token does not match the session's or the cookie's",
-  AEX_AUTH_MISSING: "401: no token where @auth reads it (Authorization header, cookie or query parameter)",
-  AEX_AUTH_SCHEME: "401: the Authorization header uses another scheme than the one @auth reads (Bearer unless set)",
-  AEX_AUTH_INVALID_REQUEST: "400: the credentials came twice (two Authorization headers, a repeated token parameter)",
-  AEX_AUTH_INVALID_TOKEN:
-    "401: the token is empty, malformed, not canonical base64url, forged, expired, not yet valid, or for another audience or issuer",
-  AEX_AUTH_FORBIDDEN: "403: the verified claims lack a role the route requires",
-  AEX_API_KEY_MISSING: "401: no API key in the expected header",
-  AEX_API_KEY_INVALID: "401: the API key is not one of the accepted keys",
   AEX_FLOOD_BANNED: "429: the client's address is banned for a while after too many requests",
   AEX_FLOOD_CONNECTIONS: "503: too many open connections from this address (answered on the raw socket)",
 } as const;

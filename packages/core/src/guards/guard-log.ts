@@ -1,4 +1,11 @@
 import debug from "debug";
 
-/** Where the guards log refusals and store failures: `DEBUG=aex:guard`. */
+/**
+ * Where the guards log refusals and store failures: the `debug` namespace `aex:guard`,
+ * silent unless `DEBUG=aex:guard` is set. Core's guards and `@aex/auth`'s write here; a
+ * guard of your own can too, so one switch shows why requests were refused.
+ *
+ * @example
+ * guardLog("ipAllowList: %s %s refused", req.method, req.url); // DEBUG=aex:guard node app.js
+ */
 export const guardLog = debug("aex:guard");

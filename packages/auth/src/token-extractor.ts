@@ -1,6 +1,5 @@
-import { AexError } from "../errors/aex-error";
-import type { AexRequest } from "../http/request";
-import type { SecuritySchemeDoc } from "../registry/definitions";
+import { AexError, type AexRequest } from "@aex/core";
+import type { SecuritySchemeDoc } from "@aex/core/plugin";
 
 /**
  * Where `@auth` finds a request's token: a function that returns the token, or `null`

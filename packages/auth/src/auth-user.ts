@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- claims are the token issuer's choice */
+import { Scope } from "@aex/core";
 
 /**
  * The verified claims of a bearer token, as `@auth` puts them on `scope.user`. The
@@ -26,14 +27,22 @@ export interface AuthUser {
   [claim: string]: any;
 }
 
-declare module "../index" {
-  interface Scope {
-    /** The verified claims of the request's token, once `@auth()` ran. */
-    user?: AuthUser;
-    /**
-     * The request's CSRF token, made on first read, once `csrf()` ran: put it in forms
-     * (`<input type="hidden" name="_csrf">`) or send it as `X-CSRF-Token`.
-     */
-    readonly csrfToken: string | undefined;
+declare module "@aex/core" {
+  interface ScopeSlots {
+    /** The verified claims of the request's token (`@auth`), or a step's own user (`scope.provide("user", …)`). */
+    user: AuthUser;
   }
+  interface Scope {
+    /** The verified claims of the request's token, once `@auth()` ran; undefined without one. */
+    readonly user: AuthUser | undefined;
+  }
+}
+
+/**
+ * Makes `scope.user` readable (a getter of the `user` slot on `Scope`'s prototype). Called
+ * when an `@auth` or `@roles` step is built, never at import: an app that uses neither
+ * has no `scope.user`.
+ */
+export function defineUserSlot(): void {
+  Scope.defineSlot("user");
 }

@@ -1,4 +1,4 @@
-import { signJwt, verifyJwt } from "@aex/core";
+import { signJwt, verifyJwt } from "@aex/auth";
 
 const keys = {
   "2025-06": "the-previous-secret-kept-until-its-tokens-expire",

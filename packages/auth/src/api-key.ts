@@ -1,9 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { AexError } from "../errors/aex-error";
-import { HttpError } from "../errors/http-error";
-import type { AexRequest } from "../http/request";
-import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
-import { guardLog } from "./guard-log";
+import { AexError, HttpError, type AexRequest } from "@aex/core";
+import { decoratorStep, guardLog, type DecoratorStep } from "@aex/core/plugin";
 
 /** Options of {@link apiKey}: the accepted `keys`, or a `verify` function, or both. */
 export interface ApiKeyOptions {

@@ -1,5 +1,7 @@
-import { Aex, Router, apiKey, auth, csrf, del, get, methodOverride, post, roles, signJwt } from "@aex/core";
-import { listen, raw } from "../support/http";
+import { Aex, Router, del, get } from "@aex/core";
+import { apiKey, auth, roles, signJwt } from "@aex/auth";
+import { methodOverride } from "@aex/core/method-override";
+import { listen, raw } from "./support/http";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 const KEY = "k_live_0123456789abcdef";
@@ -30,13 +32,6 @@ class Guarded {
     res.end("removed");
   }
 
-  @post("/notes")
-  @csrf({ secret: "a-csrf-signing-secret" })
-  note(req: any, res: any) {
-    reached.push(`${req.method} ${req.url}`);
-    res.end("saved");
-  }
-
   @get("/keys")
   @apiKey({ keys: [KEY] })
   keys(req: any, res: any) {
@@ -58,7 +53,7 @@ function app(): Aex {
 }
 
 const PATHS = [
-  ...["/admin", "/admin/users/1", "/notes", "/keys", "/r/secret"].flatMap((path) => [
+  ...["/admin", "/admin/users/1", "/keys", "/r/secret"].flatMap((path) => [
     path,
     path.toUpperCase(),
     `${path}/`,
@@ -80,7 +75,7 @@ const PATHS = [
 ];
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND"];
 
-describe("a guard declared on a route holds for every request that reaches its handler", () => {
+describe("@auth, @roles and @apiKey on a route hold for every request that reaches its handler", () => {
   beforeEach(() => (reached = []));
 
   it("path variants, other methods and method overrides never reach a guarded handler without credentials", async () => {
@@ -123,7 +118,6 @@ describe("a guard declared on a route holds for every request that reaches its h
       // Refused (401, 403), not found, not allowed, malformed, or the automatic OPTIONS answer.
       expect([...answers].filter((status) => !["204", "400", "401", "403", "404", "405"].includes(status))).toEqual([]);
       expect(answers.has("401")).toBe(true);
-      expect(answers.has("403")).toBe(true);
 
       // With credentials, the same handlers answer.
       const admin = await signJwt({ sub: "a", roles: ["admin"] }, SECRET);

@@ -1,8 +1,7 @@
-import { AexError } from "../errors/aex-error";
-import { HttpError } from "../errors/http-error";
-import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
+import { AexError, HttpError, type AexRequest, type Scope } from "@aex/core";
+import { decoratorStep, type DecoratorStep } from "@aex/core/plugin";
 import { CHALLENGE, DEFAULT_CHALLENGE, type Challenge } from "./auth-challenge";
-import type { AuthUser } from "./auth-user";
+import { defineUserSlot, type AuthUser } from "./auth-user";
 
 function rolesOf(user: AuthUser): readonly string[] {
   if (Array.isArray(user.roles)) return user.roles.filter((role): role is string => typeof role === "string");
@@ -28,23 +27,30 @@ export function roles(...names: string[]): DecoratorStep {
     throw new AexError("AEX_ERR_GUARD_OPTIONS", "@roles takes one or more role names");
   }
   const wanted = new Set(names);
+  function check(_req: AexRequest, _res: unknown, scope: Scope): undefined {
+    const user = scope.user;
+    // The challenge of the @auth step before this one (its scheme and realm).
+    const challenge = (scope as Scope & { [CHALLENGE]?: Challenge })[CHALLENGE] ?? DEFAULT_CHALLENGE;
+    if (user === undefined || user === null) {
+      throw new HttpError(401, "Authentication is required", {
+        code: "AEX_AUTH_MISSING",
+        headers: { "WWW-Authenticate": challenge.header },
+      });
+    }
+    if (rolesOf(user).some((role) => wanted.has(role))) return undefined;
+    throw new HttpError(403, "A required role is missing", {
+      code: "AEX_AUTH_FORBIDDEN",
+      headers: { "WWW-Authenticate": `${challenge.header}, error="insufficient_scope"` },
+    });
+  }
+
   return decoratorStep(
     `roles(${names.join(",")})`,
-    (_req, _res, scope) => {
-      const user = scope.user;
-      // The challenge of the @auth step before this one (its scheme and realm).
-      const challenge = (scope as typeof scope & { [CHALLENGE]?: Challenge })[CHALLENGE] ?? DEFAULT_CHALLENGE;
-      if (user === undefined || user === null) {
-        throw new HttpError(401, "Authentication is required", {
-          code: "AEX_AUTH_MISSING",
-          headers: { "WWW-Authenticate": challenge.header },
-        });
-      }
-      if (rolesOf(user).some((role) => wanted.has(role))) return undefined;
-      throw new HttpError(403, "A required role is missing", {
-        code: "AEX_AUTH_FORBIDDEN",
-        headers: { "WWW-Authenticate": `${challenge.header}, error="insufficient_scope"` },
-      });
+    {
+      build: () => {
+        defineUserSlot();
+        return check;
+      },
     },
     {
       roles: names,

@@ -1,4 +1,5 @@
-import { Aex, auth, get, post, roles, signJwt } from "@aex/core";
+import { Aex, get, post } from "@aex/core";
+import { auth, roles, signJwt } from "@aex/auth";
 
 const secret = process.env.JWT_SECRET ?? "change-me-to-32-or-more-random-characters";
 const verified = auth({ keys: secret, issuer: "https://notes.example", audience: "notes" });

@@ -1,11 +1,13 @@
-import { AexError } from "../errors/aex-error";
-import { HttpError } from "../errors/http-error";
-import type { AexRequest } from "../http/request";
-import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
-import type { SecuritySchemeDoc, StepOpenApi } from "../registry/definitions";
-import type { Scope } from "../scope/scope";
+import { AexError, HttpError, type AexRequest, type Scope } from "@aex/core";
+import {
+  decoratorStep,
+  guardLog,
+  type DecoratorStep,
+  type SecuritySchemeDoc,
+  type StepOpenApi,
+} from "@aex/core/plugin";
 import { CHALLENGE, type Challenge } from "./auth-challenge";
-import { guardLog } from "./guard-log";
+import { defineUserSlot } from "./auth-user";
 import { jwtVerifier, type VerifyJwtOptions } from "./jwt";
 import type { JwtKeySet } from "./jwt-keys";
 import { AmbiguousCredentials, tokenFromCookie, tokenFromHeader, type TokenExtractor } from "./token-extractor";
@@ -149,25 +151,32 @@ export function auth(options: AuthOptions): DecoratorStep {
     }
   }
 
+  async function step(req: AexRequest, _res: unknown, scope: Scope): Promise<undefined> {
+    // @roles after this step answers with the same challenge.
+    (scope as Scope & { [CHALLENGE]?: Challenge })[CHALLENGE] = challenge;
+    const token = tokenOf(req);
+    if (token === null) {
+      if (optional) return undefined;
+      const refused = noToken(req);
+      guardLog("auth: %s %s refused: %s", req.method, req.url, refused.code);
+      throw refused;
+    }
+    try {
+      scope.provide("user", await verify(token, realm, scheme));
+    } catch (error) {
+      guardLog("auth: %s %s refused: %s", req.method, req.url, (error as Error).message);
+      throw error;
+    }
+    return undefined;
+  }
+
   return decoratorStep(
     "auth",
-    async (req: AexRequest, _res, scope: Scope) => {
-      // @roles after this step answers with the same challenge.
-      (scope as Scope & { [CHALLENGE]?: Challenge })[CHALLENGE] = challenge;
-      const token = tokenOf(req);
-      if (token === null) {
-        if (optional) return undefined;
-        const refused = noToken(req);
-        guardLog("auth: %s %s refused: %s", req.method, req.url, refused.code);
-        throw refused;
-      }
-      try {
-        scope.user = await verify(token, realm, scheme);
-      } catch (error) {
-        guardLog("auth: %s %s refused: %s", req.method, req.url, (error as Error).message);
-        throw error;
-      }
-      return undefined;
+    {
+      build: () => {
+        defineUserSlot();
+        return step;
+      },
     },
     openapi,
   );

@@ -1,20 +1,7 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import {
-  Aex,
-  AexError,
-  apiKey,
-  auth,
-  buildOpenApi,
-  get,
-  roles,
-  signJwt,
-  tokenFromCookie,
-  tokenFromHeader,
-  tokenFromQuery,
-  verifyJwt,
-  HttpError,
-} from "@aex/core";
-import { listen, raw } from "../support/http";
+import { Aex, AexError, get, HttpError } from "@aex/core";
+import { apiKey, auth, roles, signJwt, tokenFromCookie, tokenFromHeader, tokenFromQuery, verifyJwt } from "@aex/auth";
+import { listen, raw } from "./support/http";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 const OTHER = "another-secret-that-is-also-long-enough!!";
@@ -357,43 +344,6 @@ describe("@auth(options): schemes, where the token is read, and what the errors 
     expect(res.status).toBe(403);
     expect(res.headers["www-authenticate"]).toBe('Token realm="conduit", error="insufficient_scope"');
     expect(res.json()).toMatchObject({ status: 403, code: "AEX_AUTH_FORBIDDEN" });
-  });
-
-  it("OpenAPI documents the scheme where the token is read", () => {
-    class Routes {
-      @get("/bearer")
-      @auth({ keys: SECRET })
-      bearer() {}
-
-      @get("/token")
-      @auth({ keys: SECRET, scheme: "Token" })
-      token() {}
-
-      @get("/places")
-      @auth({
-        keys: SECRET,
-        from: [tokenFromCookie("jwt"), tokenFromQuery("access_token"), tokenFromHeader({ header: "X-Access-Token" })],
-      })
-      places() {}
-    }
-    const doc = buildOpenApi(new Aex().push(Routes).routes()) as {
-      paths: Record<string, { get: { security?: unknown } }>;
-      components: { securitySchemes: Record<string, unknown> };
-    };
-    expect(doc.paths["/bearer"].get.security).toEqual([{ bearerAuth: [] }]);
-    expect(doc.paths["/token"].get.security).toEqual([{ tokenAuth: [] }]);
-    expect(doc.paths["/places"].get.security).toEqual([
-      { cookie_jwt: [] },
-      { query_access_token: [] },
-      { "header_X-Access-Token": [] },
-    ]);
-    expect(doc.components.securitySchemes).toEqual({
-      bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
-      tokenAuth: { type: "apiKey", in: "header", name: "Authorization", description: "`Authorization: Token <JWT>`" },
-      cookie_jwt: { type: "apiKey", in: "cookie", name: "jwt" },
-      query_access_token: { type: "apiKey", in: "query", name: "access_token" },
-      "header_X-Access-Token": { type: "apiKey", in: "header", name: "X-Access-Token" },
-    });
   });
 
   it("refuses options it cannot use with AEX_ERR_GUARD_OPTIONS", () => {

@@ -1,7 +1,6 @@
 import { KeyObject } from "node:crypto";
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
-import { AexError } from "../errors/aex-error";
-import { HttpError } from "../errors/http-error";
+import { AexError, HttpError } from "@aex/core";
 import type { AuthUser } from "./auth-user";
 import { keyResolver, toKey, type JwtKey, type JwtKeySet } from "./jwt-keys";
 

@@ -1,4 +1,5 @@
-import { Aex, apiKey, get } from "@aex/core";
+import { Aex, get } from "@aex/core";
+import { apiKey } from "@aex/auth";
 
 const keys = (process.env.REPORT_KEYS ?? "rk_live_0123456789abcdef").split(",");
 

@@ -1,6 +1,6 @@
 import { KeyObject } from "node:crypto";
 import { createLocalJWKSet, importJWK, type JWK, type JWTHeaderParameters, type KeyLike } from "jose";
-import { AexError } from "../errors/aex-error";
+import { AexError } from "@aex/core";
 
 /** One key: an HMAC secret (string or bytes), a node `KeyObject` (RS/PS/ES/EdDSA), or a JWK. */
 export type JwtKey = string | Uint8Array | KeyObject | JWK;
