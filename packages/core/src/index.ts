@@ -27,6 +27,7 @@ export type { IAsyncMiddleware, ICompactContext, ICompactedAsyncMiddleware, Step
 
 // Decorators
 export { http, compact, get, post, put, patch, del, type Urls } from "./decorators/http";
+export { controller, type AexClassDecorator } from "./decorators/controller";
 export { inject, hook } from "./decorators/inject";
 export { listen } from "./decorators/listen";
 export { sse, EventStream, type SseHandler, type SseOptions } from "./sse";

@@ -310,7 +310,7 @@ export class Aex {
 
   /** The routes of the pushed classes, read-only (OpenAPI, debugging): see app/routes.ts. */
   routes(): RouteInfo[] {
-    return listRoutes(this.pushed.keys());
+    return listRoutes(this.pushed.keys(), this.options.basePath);
   } // issue 15 (OpenAPI)
 
   /**
@@ -329,6 +329,7 @@ export class Aex {
       Response: this.Response,
       maxParamLength: this.options.maxParamLength,
       methodNotAllowed: this.options.methodNotAllowed,
+      basePath: this.options.basePath,
     });
     this.entry.compiled = compiled;
     this.prepared = true;

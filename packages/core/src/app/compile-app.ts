@@ -41,6 +41,8 @@ export interface AppParts {
   readonly Response: typeof AexResponse;
   readonly maxParamLength: number;
   readonly methodNotAllowed: boolean;
+  /** The app's `basePath` ("" for none): before every route of its controllers and routers. */
+  readonly basePath: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface AppParts {
  * that need their app, and puts the app-wide response phase on its response class.
  */
 export function compileApp(parts: AppParts): CompiledApp {
-  const { app, middlewares: given, responseHooks, maxParamLength } = parts;
+  const { app, middlewares: given, responseHooks, maxParamLength, basePath } = parts;
   // Steps given to aex.use() that add response hooks add them for every route.
   for (const middleware of given) {
     const hooks = (middleware as DecoratorStep)[RESPONSE_HOOKS]?.(app);
@@ -62,12 +64,12 @@ export function compileApp(parts: AppParts): CompiledApp {
   let watchEnds = appPhase.onResponse !== null;
   const listeners: BoundListener[] = [];
   for (const [Class, args] of parts.pushed) {
-    const compiled = compileController(app, Class, args, { table, upgrades }, parts.emitter, responseHooks);
+    const compiled = compileController(app, Class, args, { table, upgrades }, parts.emitter, responseHooks, basePath);
     listeners.push(...compiled.listeners);
     if (compiled.watchesEnds) watchEnds = true;
   }
   // Routers compile with the app's limits (their own options win).
-  for (const middleware of given) (middleware as Partial<RouterMiddleware>)[COMPILE]?.({ maxParamLength });
+  for (const middleware of given) (middleware as Partial<RouterMiddleware>)[COMPILE]?.({ maxParamLength, basePath });
   // Steps that need their app (a plugin's) are built for this one; some only add hooks.
   const middlewares: Step[] = [];
   for (const middleware of given) {

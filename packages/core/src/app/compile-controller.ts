@@ -9,6 +9,7 @@ import type { ResponseHooks, ResponsePhase } from "../http/response-hooks";
 import { listenersOf, routesOf, stepsOf } from "../registry/registry";
 import type { CompiledRoute } from "../router/dispatch";
 import type { RouteTable } from "../router/route-table";
+import { routePath } from "../decorators/controller";
 import type { AexApp } from "../registry/app-ref";
 
 const logListener = debug("aex:listen");
@@ -46,6 +47,7 @@ export function compileController(
   tables: { readonly table: RouteTable<CompiledRoute>; readonly upgrades: RouteTable<CompiledRoute> },
   emitter: EventEmitter,
   appHooks: readonly ResponseHooks[],
+  basePath = "",
 ): { listeners: BoundListener[]; watchesEnds: boolean } {
   let watchesEnds = false;
   const instance = new Class(...args) as Record<string | symbol, unknown>;
@@ -76,7 +78,7 @@ export function compileController(
       const handler = route.handler ? route.handler(context) : methodStep(instance, methodName, route.compact);
       const compiled: CompiledRoute = { steps: [...before, ...steps, handler], phase };
       const table = route.upgrade === true ? tables.upgrades : tables.table;
-      for (const url of route.urls) {
+      for (const url of route.urls.map((own) => routePath(basePath, Class, own))) {
         for (const method of route.methods) {
           if (!table.add(method, url, compiled)) {
             // opscore: a setup warning goes to the app's logger (docs/operations.md).

@@ -1,5 +1,6 @@
 import type { ServerOptions } from "node:http";
 import { DEFAULT_MAX_PARAM_LENGTH } from "../router/route-params";
+import { normalizePath } from "../router/route-path";
 import type { LoggerOption } from "../ops/logger";
 import { resolveBodyLimits, type BodyLimits } from "../parsers/body-limits";
 import { resolveSecurityHeaders, type SecurityHeaders, type SecurityHeadersOptions } from "../security/headers";
@@ -14,6 +15,12 @@ export interface AexOptions {
   handlerTimeout?: number;
   /** Longest `:param` value accepted, in characters (longer: 414). Default 500. */
   maxParamLength?: number;
+  /**
+   * A path before every route of the app's controllers and routers (`"/api"`): `@get("/notes")`
+   * answers `/api/notes`. Steps given to `aex.use` that answer a path of their own (health,
+   * metrics) keep theirs. Default none.
+   */
+  basePath?: string;
   /** Milliseconds `close()` waits for in-flight requests before cutting them. Default 10 000. */
   closeTimeout?: number;
   /**
@@ -107,6 +114,7 @@ export interface AexOptions {
 export interface ResolvedOptions {
   readonly handlerTimeout: number;
   readonly maxParamLength: number;
+  readonly basePath: string;
   readonly closeTimeout: number;
   readonly closeDelay: number;
   readonly server: Omit<ServerOptions, "IncomingMessage" | "ServerResponse">;
@@ -158,6 +166,7 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
   return {
     handlerTimeout: options.handlerTimeout ?? 30_000,
     maxParamLength: options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH,
+    basePath: options.basePath === undefined || options.basePath === "/" ? "" : normalizePath(options.basePath),
     closeTimeout,
     closeDelay,
     server: serverOptions(options.server),

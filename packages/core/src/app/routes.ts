@@ -1,6 +1,7 @@
 import type { StepDefinition } from "../registry/definitions";
 import { routesOf, stepsOf } from "../registry/registry";
 import type { Constructor } from "./compile-controller";
+import { routePath } from "../decorators/controller";
 
 /** One route of an app, as `aex.routes()` lists it. */
 export interface RouteInfo {
@@ -23,10 +24,11 @@ export interface RouteInfo {
 }
 
 /**
- * The routes of the pushed classes, in push order: what `aex.routes()` answers. Read
- * from the registry, so it works before and after `prepare()`.
+ * The routes of the pushed classes, in push order, with their full paths (the app's
+ * `basePath`, each class's `@controller` prefix): what `aex.routes()` answers. Read from the
+ * registry, so it works before and after `prepare()`.
  */
-export function listRoutes(classes: Iterable<Constructor>): RouteInfo[] {
+export function listRoutes(classes: Iterable<Constructor>, basePath = ""): RouteInfo[] {
   const out: RouteInfo[] = [];
   for (const Class of classes) {
     for (const [key, routes] of routesOf(Class)) {
@@ -34,7 +36,8 @@ export function listRoutes(classes: Iterable<Constructor>): RouteInfo[] {
       for (const route of routes) {
         const definitions = Object.freeze([...(route.before ?? []), ...own]);
         const steps = Object.freeze(definitions.map((d) => d.name));
-        for (const path of route.urls) {
+        for (const url of route.urls) {
+          const path = routePath(basePath, Class, url);
           for (const method of route.methods) {
             const info: RouteInfo = {
               method,

@@ -32,6 +32,10 @@ const plainObject =
 const OPTION_CHECKS: { readonly [K in keyof Required<AexOptions>]: Check } = {
   handlerTimeout: milliseconds(" (0 turns the guard off)"),
   maxParamLength: wholeNumber(1, "characters"),
+  basePath: (value) =>
+    typeof value === "string" && value.startsWith("/") && !value.includes("*") && !value.includes(":")
+      ? null
+      : 'a path such as "/api" (no parameters, no wildcard)',
   closeTimeout: milliseconds(),
   closeDelay: milliseconds(),
   server: plainObject("an object of node http.createServer options"),

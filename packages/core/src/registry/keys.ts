@@ -5,3 +5,4 @@
 export const ROUTES_KEY = Symbol.for("aex:routes");
 export const STEPS_KEY = Symbol.for("aex:steps");
 export const LISTENERS_KEY = Symbol.for("aex:listeners");
+export const PREFIX_KEY = Symbol.for("aex:prefix");

@@ -27,7 +27,7 @@ export const METHODS_AT = Symbol("aex.router.methodsAt");
 /** A middleware made by {@link Router.toMiddleware}. */
 export interface RouterMiddleware extends IAsyncMiddleware {
   /** Compiles the router's routes with the app's limits (`aex.prepare()` calls it). */
-  [COMPILE]: (limits?: RouterOptions) => void;
+  [COMPILE]: (limits?: RouterLimits) => void;
   /** The methods, other than the one that missed, that have a route for a path (a 405's `Allow`). */
   [METHODS_AT]: MethodsAt;
 }
@@ -36,6 +36,12 @@ export interface RouterMiddleware extends IAsyncMiddleware {
 export interface RouterOptions {
   /** Longest `:param` value accepted (longer: 414). Default: the app's `maxParamLength` (500). */
   maxParamLength?: number;
+}
+
+/** What an app compiles its routers with: its limits, and its base path before every route. */
+export interface RouterLimits extends RouterOptions {
+  /** The app's `basePath` ("" for none). */
+  basePath?: string;
 }
 
 /**
@@ -159,10 +165,10 @@ export class Router {
   }
 
   /** Builds the routing step; the router's own options win over the app's `limits`. */
-  private compile(limits: RouterOptions = {}): Step {
+  private compile(limits: RouterLimits = {}): Step {
     if (this.compiled !== null) return this.compiled;
     const table = new RouteTable<CompiledRoute>();
-    for (const route of this.flatten("", [])) {
+    for (const route of this.flatten(limits.basePath ?? "", [])) {
       table.add(route.method, route.path, { steps: [...route.middlewares, route.handler], phase: null });
     }
     this.seal();
