@@ -83,8 +83,9 @@ const ENTRIES = [
   "@aex/template/pug",
   "@aex/ws",
   "@aex/ws/redis",
+  "@aex/auth",
 ];
-const MEMORY_ONLY = ["@aex/core", "@aex/session", "@aex/template", "@aex/ws"];
+const MEMORY_ONLY = ["@aex/core", "@aex/session", "@aex/template", "@aex/ws", "@aex/auth"];
 
 // Type-checks public .d.ts files with other settings than the project's own.
 const tsconfigCheck = (options: object, file: string) =>
@@ -213,7 +214,7 @@ describe("the packed packages in a new project", () => {
 
   describe("the tarballs (pnpm pack)", () => {
     it("rewrite workspace ranges and ship dist, the sources the maps point to, LICENSE and README", async () => {
-      expect(tarballs).toHaveLength(4);
+      expect(tarballs).toHaveLength(5);
       const listing = await sh(base, "tar", ["tzf", tarballs[1]]);
       const files = listing.split("\n");
       for (const file of [
@@ -230,6 +231,21 @@ describe("the packed packages in a new project", () => {
         peerDependencies: Record<string, string>;
       };
       expect(manifest.peerDependencies["@aex/core"]).toBe("^0.1.0");
+    });
+
+    it("@aex/core depends on no JWT library: @aex/auth does (jose)", async () => {
+      const manifest = async (tarball: string) =>
+        JSON.parse(await sh(base, "tar", ["xzOf", tarball, "package/package.json"])) as {
+          name: string;
+          dependencies?: Record<string, string>;
+          peerDependencies?: Record<string, string>;
+        };
+      const core = await manifest(tarballs[0]);
+      expect(Object.keys(core.dependencies ?? {})).not.toContain("jose");
+      const auth = await manifest(tarballs[PACKAGES.indexOf("auth")]);
+      expect(auth.name).toBe("@aex/auth");
+      expect(Object.keys(auth.dependencies ?? {})).toEqual(["jose"]);
+      expect(auth.peerDependencies).toEqual({ "@aex/core": "^0.1.0" });
     });
   });
 
@@ -332,12 +348,24 @@ describe("the packed packages in a new project", () => {
       });
     });
 
+    it("loads no JWT library with require('@aex/core'): jose comes with @aex/auth", async () => {
+      const script = [
+        'const { sep } = require("node:path");',
+        "const jose = () => Object.keys(require.cache).filter((path) => path.includes(`${sep}jose${sep}`)).length;",
+        'require("@aex/core");',
+        "const core = jose();",
+        'require("@aex/auth");',
+        "console.log(JSON.stringify({ core, auth: jose() > 0 }));",
+      ].join("\n");
+      expect(JSON.parse(await sh(cjsDir, "node", ["-e", script]))).toEqual({ core: 0, auth: true });
+    });
+
     it("never loads redis, pug or nunjucks from the main entries, even when installed", async () => {
       const result = JSON.parse(await sh(cjsDir, "node", ["loaded.cjs", ...MEMORY_ONLY])) as {
         loaded: number;
         heavy: string[];
       };
-      expect(result).toEqual({ loaded: 4, heavy: [] });
+      expect(result).toEqual({ loaded: MEMORY_ONLY.length, heavy: [] });
     });
 
     it("shares one copy of every export of every subpath between import and require", async () => {
