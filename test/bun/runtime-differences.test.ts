@@ -49,7 +49,7 @@ describe("runtime differences (Node vs Bun)", () => {
       upload(_req: unknown, res: { json(v: unknown): void }, scope: Scope) {
         const file = scope.files.doc?.[0];
         res.json({
-          title: scope.body.title,
+          title: (scope.body as { title: string }).title,
           file: file && { filename: file.filename, mimetype: file.mimetype, size: file.size },
         });
       }

@@ -27,7 +27,7 @@ export type { IAsyncMiddleware, ICompactContext, ICompactedAsyncMiddleware, Step
 
 // Decorators
 export { http, compact, get, post, put, patch, del, type Urls } from "./decorators/http";
-export { controller, type AexClassDecorator } from "./decorators/controller";
+export { controller } from "./decorators/controller";
 export { inject, hook } from "./decorators/inject";
 export { listen } from "./decorators/listen";
 export { sse, EventStream, type SseHandler, type SseOptions } from "./sse";
@@ -39,6 +39,8 @@ export type { FilterRule, FilterRules } from "./validation/filter-rule";
 export { params } from "./schema/schema-decorator";
 export type { StandardSchemaV1 } from "./schema/standard-schema";
 export type { ScopeWith } from "./schema/scope-with";
+export type { RouteScope } from "./schema/route-scope";
+export type { PathParams } from "./router/path-params";
 export { error, generateErrors, type ErrorDefinitions } from "./validation/error";
 export { rest, type RestOptions } from "./api/rest";
 export { api } from "./api/api";

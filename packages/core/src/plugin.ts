@@ -39,6 +39,9 @@ export {
 } from "./registry/method-decorator";
 export { decoratorStep, BUILD_FOR_APP, type DecoratorStep, type StepBuilder } from "./registry/decorator-step";
 export { guardedStep } from "./decorators/inject";
+export type { RouteDecorator, RouteMismatch, RouteCheck } from "./decorators/route-decorator";
+export type { AexClassDecorator } from "./decorators/controller";
+export type { ParamNames } from "./router/path-params";
 
 // Steps and the line
 export type { StepResult } from "./pipeline/types";
@@ -114,3 +117,15 @@ export { guardLog } from "./guards/guard-log";
 export { createTransportServer, type TransportServer } from "./http2/transport";
 export { http2Classes, type Http2Classes } from "./http2/http2-classes";
 export { closeRedisClient, type ClosableRedisClient } from "./helpers/close-redis-client";
+
+// Dependencies: the stores and adapters aex.start() waits for and readiness reports
+export {
+  addDependency,
+  isDependency,
+  dependencyStates,
+  DEPENDENCY_ERROR_CODES,
+  type Dependency,
+  type DependencyState,
+  type DependencyOptions,
+} from "./ops/dependencies";
+export { RedisReadiness, type ConnectableRedisClient } from "./helpers/redis-readiness";

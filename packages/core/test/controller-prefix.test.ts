@@ -74,7 +74,7 @@ describe("@controller(prefix)", () => {
   });
 
   it("refuses a prefix that is no plain path with AEX_ERR_DECORATOR_ARGS", () => {
-    for (const bad of ["api", "/api/*", "", 7]) {
+    for (const bad of ["api", "/api/*", "/tenants/:tenant", "", 7]) {
       expect(setupError(() => controller(bad as string)).code).toBe("AEX_ERR_DECORATOR_ARGS");
     }
   });

@@ -1,4 +1,4 @@
-import { Aex, body, del, post, put, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { Aex, body, del, post, put, type AexRequest, type AexResponse, type RouteScope, type Scope } from "@aex/core";
 import { methodOverride } from "@aex/core/method-override";
 
 class Notes {
@@ -9,7 +9,7 @@ class Notes {
 
   @put("/notes/:id")
   @body("urlencoded")
-  update(_req: AexRequest, res: AexResponse, scope: Scope) {
+  update(_req: AexRequest, res: AexResponse, scope: RouteScope<"/notes/:id", { body: { title?: string } }>) {
     res.json({ updated: scope.params.id, title: scope.body.title });
   }
 

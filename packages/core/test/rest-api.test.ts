@@ -11,7 +11,7 @@ class Users {
   }
 
   put({ res, scope }: ICompactContext) {
-    this.store.set(scope.params.id, scope.body.name);
+    this.store.set(scope.params.id, (scope.body as { name: string }).name);
     res.json({ via: "put", id: scope.params.id, body: scope.body });
   }
 
@@ -44,7 +44,7 @@ class Notes {
   }
 
   create({ res, scope }: ICompactContext) {
-    res.json({ action: "create", title: scope.body.title, pagination: scope.pagination });
+    res.json({ action: "create", title: (scope.body as { title: string }).title, pagination: scope.pagination });
   }
 
   _secret({ res }: ICompactContext) {

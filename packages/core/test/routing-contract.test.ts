@@ -48,7 +48,7 @@ interface Answer {
 
 const KINDS: Record<string, { app(): Aex; ask(base: string, path: string): Promise<Answer> }> = {
   "decorated routes": {
-    app: () => new Aex({ maxParamLength: 20 }).push(controller((url) => get(url))),
+    app: () => new Aex({ maxParamLength: 20 }).push(controller((url) => get(url) as AexMethodDecorator)),
     ask: askHttp,
   },
   "Router routes": {

@@ -1,4 +1,4 @@
-import { Aex, body, get, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { Aex, body, get, post, type AexRequest, type AexResponse, type Scope, type ScopeWith } from "@aex/core";
 import { MemoryStore, session, sessions, unsign } from "@aex/session";
 import { CookieJar } from "./support/cookie-jar";
 
@@ -18,7 +18,7 @@ function appWith(store: MemoryStore, options: Parameters<typeof session>[1] = {}
     @post("/login")
     @body()
     @session(store, settings)
-    login(_req: AexRequest, res: AexResponse, scope: Scope) {
+    login(_req: AexRequest, res: AexResponse, scope: ScopeWith<{ body: { name: string } }>) {
       scope.session.user = { name: scope.body.name };
       res.json({ ok: true });
     }

@@ -45,7 +45,7 @@ export function api(url: string, options: RestOptions = {}): AexMethodDecorator 
         const list = methodStep(instance, methodName, compact);
         return (req, res, scope) => {
           if (req.method !== "POST") return list(req, res, scope);
-          const action: unknown = scope.body?.action;
+          const action = (scope.body as { action?: unknown } | undefined)?.action;
           return ((typeof action === "string" && methods.get(action)) || notImplemented)(req, res, scope);
         };
       },

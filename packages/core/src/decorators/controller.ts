@@ -26,7 +26,8 @@ export interface AexClassDecorator {
  * }
  */
 export function controller(prefix: string): AexClassDecorator {
-  if (typeof prefix !== "string" || !prefix.startsWith("/") || prefix === "/*" || prefix.includes("*")) {
+  // A prefix names no parameters: a handler's RouteScope is typed from its own pattern.
+  if (typeof prefix !== "string" || !prefix.startsWith("/") || prefix.includes("*") || prefix.includes(":")) {
     throw new AexError(
       "AEX_ERR_DECORATOR_ARGS",
       `@controller takes a path prefix such as "/api", not ${JSON.stringify(prefix)}`,

@@ -4,6 +4,7 @@ import { AexError } from "../errors/aex-error";
 import { addRoute } from "../registry/registry";
 import { normalizePath } from "../router/route-path";
 import { ANY_METHOD } from "../router/route-table";
+import type { RouteDecorator } from "./route-decorator";
 
 const KNOWN_METHODS = new Set(METHODS);
 
@@ -37,11 +38,12 @@ function urlsOf(urls: Urls): string[] {
   return all.map(normalizePath);
 }
 
-function route(methods: string[], urls: Urls, compact: boolean): AexMethodDecorator {
+function route<U extends Urls>(methods: string[], urls: U, compact: boolean): RouteDecorator<U> {
   const normalized = urlsOf(urls);
-  return methodDecorator((holder, key) => {
+  const decorate: AexMethodDecorator = methodDecorator((holder, key) => {
     addRoute(holder, key, { methods, urls: normalized, compact });
   });
+  return decorate as unknown as RouteDecorator<U>;
 }
 
 /**
@@ -64,10 +66,10 @@ function route(methods: string[], urls: Urls, compact: boolean): AexMethodDecora
  *   login({ req, res, scope }) { res.end("login"); }
  * }
  */
-export function http(url: Urls): AexMethodDecorator;
-export function http(methods: Urls, url: Urls, compact?: boolean): AexMethodDecorator;
-export function http(url: Urls, compact: boolean): AexMethodDecorator;
-export function http(methodsOrUrl: Urls, url?: Urls | boolean, compact = false): AexMethodDecorator {
+export function http<const U extends Urls>(url: U): RouteDecorator<U>;
+export function http<const U extends Urls>(methods: Urls, url: U, compact?: boolean): RouteDecorator<U>;
+export function http<const U extends Urls>(url: U, compact: boolean): RouteDecorator<U>;
+export function http(methodsOrUrl: Urls, url?: Urls | boolean, compact = false): RouteDecorator<Urls> {
   if (url === undefined || typeof url === "boolean") return route(["GET"], methodsOrUrl, url === true);
   return route(methodsOf(methodsOrUrl), url, compact);
 }
@@ -82,14 +84,14 @@ export function http(methodsOrUrl: Urls, url?: Urls | boolean, compact = false):
  *   hello({ res }) { res.end("Hello"); }
  * }
  */
-export function compact(url: Urls): AexMethodDecorator;
-export function compact(methods: Urls, url: Urls): AexMethodDecorator;
-export function compact(methodsOrUrl: Urls, url?: Urls): AexMethodDecorator {
+export function compact<const U extends Urls>(url: U): RouteDecorator<U>;
+export function compact<const U extends Urls>(methods: Urls, url: U): RouteDecorator<U>;
+export function compact(methodsOrUrl: Urls, url?: Urls): RouteDecorator<Urls> {
   return url === undefined ? route(["GET"], methodsOrUrl, true) : route(methodsOf(methodsOrUrl), url, true);
 }
 
 function shortcut(method: string) {
-  return (url: Urls, compact = false): AexMethodDecorator => route([method], url, compact);
+  return <const U extends Urls>(url: U, compact = false): RouteDecorator<U> => route([method], url, compact);
 }
 
 /**

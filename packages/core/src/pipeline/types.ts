@@ -19,14 +19,17 @@ export type StepResult = unknown;
  */
 export type IAsyncMiddleware = (req: AexRequest, res: AexResponse, scope: Scope) => StepResult | Promise<StepResult>;
 
-/** The single argument of a compact-mode step. `request`/`response` alias `req`/`res`. */
-export interface ICompactContext {
+/**
+ * The single argument of a compact-mode step. `request`/`response` alias `req`/`res`. `S` types
+ * the scope, as a classic handler's third parameter does (`RouteScope`, `ScopeWith`).
+ */
+export interface ICompactContext<S extends object = Scope> {
   /** The request. */
   readonly req: AexRequest;
   /** The response. */
   readonly res: AexResponse;
-  /** The request's scope. */
-  readonly scope: Scope;
+  /** The request's scope (typed as `S`: `ICompactContext<RouteScope<"/notes/:id">>`). */
+  readonly scope: S;
   /** The request (`req`). */
   readonly request: AexRequest;
   /** The response (`res`). */

@@ -1,14 +1,12 @@
 import type { Scope } from "../scope/scope";
 
-/** Scope's own members, without its `[attribute: string]: any` index signature. */
-type KnownMembers<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
-
 /**
  * A {@link Scope} whose slots have the given types: `ScopeWith<{ body: Note }>` reads
  * `scope.body` as a `Note`. Declare a handler's scope with it so `@body(schema)`,
- * `@query(schema)` and `@params(schema)` can check, under standard decorators, that the
+ * `@query(schema)` and `@params(schema)` can check, under both decorator modes, that the
  * handler expects what the schema produces. (`Scope & { body: Note }` would not do:
- * Scope's `body` is `any`, and `any & Note` is `any`.)
+ * Scope's `body` is `unknown`, and `unknown & Note` is `Note`, but its `params` stays a record
+ * any name reads.) {@link RouteScope} derives the slots from the route itself.
  *
  * @example
  * class Notes {
@@ -17,8 +15,4 @@ type KnownMembers<T> = { [K in keyof T as string extends K ? never : number exte
  *   create(req: AexRequest, res: AexResponse, scope: ScopeWith<{ body: { title: string } }>) {}
  * }
  */
-export type ScopeWith<Slots extends object> = Omit<KnownMembers<Scope>, keyof Slots> &
-  Slots & {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Scope's own user attributes
-    [attribute: string]: any;
-  };
+export type ScopeWith<Slots extends object> = Omit<Scope, keyof Slots> & Slots;

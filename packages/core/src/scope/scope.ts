@@ -69,7 +69,7 @@ export interface ScopeSlots {
   /** The route's parameters, decoded. */
   params: RouteParams;
   /** The parsed body (`@body`, `@formdata`'s fields). */
-  body: any;
+  body: unknown;
   /** Uploaded files by field (`@formdata`). */
   files: Record<string, UploadedFile[]>;
   /** Errors `@error` made, by name. */
@@ -174,8 +174,8 @@ export class Scope {
     return this.slot("params");
   }
 
-  /** The parsed body (`@body()`, `@formdata()`). */
-  get body(): any {
+  /** The parsed body (`@body()`, `@formdata()`): `unknown` until a schema or {@link RouteScope} says what it is. */
+  get body(): unknown {
     return this.slot("body");
   }
 

@@ -1,5 +1,16 @@
 import { deflateSync, gzipSync } from "node:zlib";
-import { Aex, body, formdata, get, post, query, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import {
+  Aex,
+  body,
+  formdata,
+  get,
+  post,
+  query,
+  type AexRequest,
+  type AexResponse,
+  type Scope,
+  type ScopeWith,
+} from "@aex/core";
 import { parseJson, stripPrototypeKeys } from "@aex/core/plugin";
 import { listen, send, type TestResponse } from "../support/http";
 
@@ -71,7 +82,7 @@ class Inputs {
 
   @post("/upload")
   @formdata()
-  upload(_req: AexRequest, res: AexResponse, scope: Scope) {
+  upload(_req: AexRequest, res: AexResponse, scope: ScopeWith<{ body: object }>) {
     res.json({
       fields: Object.keys(scope.body),
       files: Object.keys(scope.files),

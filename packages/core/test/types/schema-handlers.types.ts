@@ -1,7 +1,19 @@
 // Compiled by tsc under TC39 standard decorators (./tsconfig.json) and under
 // experimentalDecorators (the repository's tsconfig.json); run by schema-types.test.ts.
 // Every `@ts-expect-error` must be an error, or tsc fails ("unused directive").
-import { body, params, query, type AexRequest, type AexResponse, type Scope, type ScopeWith } from "@aex/core";
+import {
+  body,
+  controller,
+  get,
+  params,
+  post,
+  query,
+  type AexRequest,
+  type AexResponse,
+  type RouteScope,
+  type Scope,
+  type ScopeWith,
+} from "@aex/core";
 import { z } from "zod";
 
 const Note = z.object({ title: z.string(), stars: z.number().default(0) });
@@ -69,4 +81,59 @@ export function inScope(scope: ScopeWith<{ body: { title: string } }>): void {
   // @ts-expect-error reading the body as a number
   const n: number = scope.body.title;
   void n;
+}
+
+// The route types the handler (RouteScope): params from the pattern, slots from the schemas.
+@controller("/api")
+export class Routes {
+  @get("/notes/:id")
+  one(_req: AexRequest, _res: AexResponse, scope: RouteScope<"/notes/:id">) {
+    const id: string = scope.params.id;
+    // @ts-expect-error the pattern names no `idd`
+    return id + scope.params.idd;
+  }
+
+  @get("/files/:user/*path")
+  file(_req: AexRequest, _res: AexResponse, scope: RouteScope<"/files/:user/*path">) {
+    return scope.params.user + scope.params.path;
+  }
+
+  // @ts-expect-error the handler's scope reads :slug, the route names :id
+  @get("/articles/:id")
+  wrongParam(_req: AexRequest, _res: AexResponse, scope: RouteScope<"/articles/:slug">) {
+    return scope.params.slug;
+  }
+
+  @get(["/a/:id", "/b/:id"])
+  both(_req: AexRequest, _res: AexResponse, scope: RouteScope<"/a/:id">) {
+    return scope.params.id;
+  }
+
+  // @ts-expect-error /b/:other names no :id
+  @get(["/a/:id", "/b/:other"])
+  oneMissing(_req: AexRequest, _res: AexResponse, scope: RouteScope<"/a/:id">) {
+    return scope.params.id;
+  }
+
+  @post("/notes/:id")
+  @body(Note)
+  update(_req: AexRequest, _res: AexResponse, scope: RouteScope<"/notes/:id", { body: typeof Note }>) {
+    const title: string = scope.body.title;
+    const stars: number = scope.body.stars;
+    return `${scope.params.id} ${title} ${stars}`;
+  }
+
+  // @ts-expect-error the body schema makes { title, stars }, the scope wants a number
+  @body(Note)
+  @post("/notes")
+  wrongBody(_req: AexRequest, _res: AexResponse, scope: RouteScope<"/notes", { body: number }>) {
+    return scope.body;
+  }
+
+  @get("/plain/:id")
+  plain(_req: AexRequest, _res: AexResponse, scope: Scope) {
+    // @ts-expect-error a plain Scope's body is unknown: say its type with RouteScope or a schema
+    const title: string = scope.body.title;
+    return title + scope.params.id;
+  }
 }
