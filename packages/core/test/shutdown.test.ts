@@ -174,7 +174,7 @@ describe("health(options)", () => {
     const base = `http://127.0.0.1:${aex.port}`;
     const ready = await httpGet(base, "/health/ready");
     expect(ready.status).toBe(200);
-    expect(ready.json()).toEqual({ status: "ready", checks: {} });
+    expect(ready.json()).toEqual({ status: "ready", checks: {}, dependencies: {} });
     expect((await httpGet(base, "/")).text).toBe("home");
     let whileClosing: number | undefined;
     aex.onClose(
@@ -209,7 +209,7 @@ describe("health(options)", () => {
       expect((await httpGet(base, "/livez")).status).toBe(200);
       const ok = await httpGet(base, "/readyz");
       expect(ok.status).toBe(200);
-      expect(ok.json()).toEqual({ status: "ready", checks: { redis: "ok", db: "ok" } });
+      expect(ok.json()).toEqual({ status: "ready", checks: { redis: "ok", db: "ok" }, dependencies: {} });
       redisUp = false;
       const down = await httpGet(base, "/readyz");
       expect(down.status).toBe(503);

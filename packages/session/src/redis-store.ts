@@ -1,5 +1,5 @@
 import { HttpError } from "@aex/core";
-import { closeRedisClient } from "@aex/core/plugin";
+import { closeRedisClient, RedisReadiness, type Dependency, type DependencyState } from "@aex/core/plugin";
 import debug from "debug";
 import { createClient, type RedisClientOptions } from "redis";
 import type { SessionData, Store } from "./store";
@@ -20,8 +20,12 @@ export interface RedisLike {
   del(key: string): Promise<unknown>;
   /** `EXPIRE key seconds`. */
   expire(key: string, seconds: number): Promise<unknown>;
-  /** Listens for connection errors (the store logs them instead of crashing). */
+  /**
+   * Listens for connection errors (the store logs them instead of crashing) and for `ready`
+   * (the connection works: the store's first requests wait for it).
+   */
   on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "ready", listener: () => void): unknown;
   /** Closes the connection (node-redis 4). */
   quit?(): Promise<unknown>;
   /** Closes the connection (node-redis 5). */
@@ -42,6 +46,12 @@ export interface RedisStoreOptions {
   ttl?: number;
   /** Milliseconds a command may take before the request gets a 503. Default 2 000. */
   timeout?: number;
+  /**
+   * Milliseconds the first connection may take: `aex.start()` waits that long for it before
+   * failing with `AEX_ERR_DEPENDENCY_UNAVAILABLE`, and requests made before it (without
+   * `start()`) wait for it that long instead of `timeout`. Default 10 000.
+   */
+  connectTimeout?: number;
 }
 
 function isClient(value: unknown): value is RedisLike {
@@ -52,9 +62,12 @@ function isClient(value: unknown): value is RedisLike {
 
 /**
  * Sessions in Redis, on the `redis` package, so every process and machine of an app sees
- * the same sessions. Values are JSON with an `EX` expiry. While Redis is unreachable,
- * requests that need a session get a 503 (`AEX_SESSION_STORE_UNAVAILABLE`) instead of
- * hanging; the client reconnects by itself. Make one store and share it.
+ * the same sessions. Values are JSON with an `EX` expiry. A fresh store connects on its
+ * first use, and what is asked meanwhile waits for that connection (`aex.start()` waits for
+ * it before listening: an app that uses the store is a {@link Dependency} of it). Once it
+ * was connected, while Redis is unreachable, requests that need a session get a 503
+ * (`AEX_SESSION_STORE_UNAVAILABLE`) at once instead of hanging; the client reconnects by
+ * itself. Make one store and share it.
  *
  * @example
  * const store = new RedisStore({ url: process.env.REDIS_URL });
@@ -64,20 +77,23 @@ function isClient(value: unknown): value is RedisLike {
  *   profile(req, res, scope) { res.json(scope.session.user ?? null); }
  * }
  */
-export class RedisStore implements Store {
+export class RedisStore implements Store, Dependency {
   /** The Redis client the store talks through. */
   readonly client: RedisLike;
   private readonly prefix: string;
   private readonly ttl: number;
   private readonly timeout: number;
+  private readonly connectTimeout: number;
   private readonly owned: boolean;
-  private connecting: Promise<unknown> | null = null;
+  /** The first connection: commands wait for it; after it, they fail fast during an outage. */
+  private readonly readiness: RedisReadiness;
 
   /** Takes a connected or unconnected client, or `createClient` options. */
   constructor(clientOrOptions: RedisLike | RedisClientOptions = {}, options: RedisStoreOptions = {}) {
     this.prefix = options.prefix ?? "aex:sess:";
     this.ttl = options.ttl ?? 86_400;
     this.timeout = options.timeout ?? 2_000;
+    this.connectTimeout = options.connectTimeout ?? 10_000;
     this.owned = !isClient(clientOrOptions);
     this.client = isClient(clientOrOptions)
       ? clientOrOptions
@@ -92,6 +108,26 @@ export class RedisStore implements Store {
         } as RedisClientOptions) as unknown as RedisLike);
     // Without a listener, a connection error would be thrown and kill the process.
     this.client.on("error", (error) => log("redis error: %s", error.message));
+    this.readiness = new RedisReadiness([this.client]);
+  }
+
+  /** Milliseconds `aex.start()` waits for the first connection (`connectTimeout`). */
+  get startTimeout(): number {
+    return this.connectTimeout;
+  }
+
+  /** `connecting` until the first connection works, then `up`, or `down` while Redis is away. */
+  get connection(): DependencyState {
+    return this.readiness.connection;
+  }
+
+  /**
+   * Connects (if nobody did) and resolves once the connection works, which node-redis's
+   * `connect()` does not promise: it resolves as soon as the socket is open, and keeps
+   * retrying without rejecting while Redis is unreachable.
+   */
+  ready(): Promise<void> {
+    return this.readiness.ready();
   }
 
   async get(id: string): Promise<SessionData | undefined> {
@@ -122,14 +158,20 @@ export class RedisStore implements Store {
     await closeRedisClient(this.client);
   }
 
-  /** Runs a command within `timeout`, connecting first if needed; any failure is a 503. */
+  /**
+   * Runs a command within `timeout` (the first ones within `connectTimeout`, as they wait for
+   * the first connection); any failure is a 503.
+   */
   private async run<T>(command: (client: RedisLike) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    const connected = this.readiness.connected;
+    const ms = connected ? this.timeout : this.connectTimeout;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeout} ms`)), this.timeout);
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     });
     try {
-      return await Promise.race([this.connect().then(() => command(this.client)), deadline]);
+      const sent = connected ? command(this.client) : this.ready().then(() => command(this.client));
+      return await Promise.race([sent, deadline]);
     } catch (cause) {
       log("session store unavailable: %s", (cause as Error).message);
       throw new HttpError(503, "The session store is unavailable", {
@@ -141,11 +183,5 @@ export class RedisStore implements Store {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private connect(): Promise<unknown> {
-    if (this.client.isOpen) return Promise.resolve();
-    this.connecting ??= this.client.connect().finally(() => (this.connecting = null));
-    return this.connecting;
   }
 }

@@ -1,5 +1,5 @@
 import { Scope, type AexRequest } from "@aex/core";
-import { decoratorStep, type DecoratorStep } from "@aex/core/plugin";
+import { addDependency, decoratorStep, isDependency, type DecoratorStep } from "@aex/core/plugin";
 // The `csrfStore` slot a session fills is declared by core's csrf().
 import type {} from "@aex/core/csrf";
 import { checkSecret, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
@@ -83,6 +83,8 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
       Scope.defineSlot("session");
       const defaults = appSessions(app);
       const sessions = store ?? defaults.store;
+      // A Redis store: aex.start() waits for its first connection, readiness reports it.
+      if (app !== undefined && isDependency(sessions)) addDependency(app, "session store", sessions);
       const settings = resolveSessionOptions(options ?? defaults.options, defaults.fallbackSecret);
       const verified = new VerifiedCookies(settings.secrets);
       return async (req, res, scope) => {

@@ -32,7 +32,7 @@ describe("aex.close() with a RedisStore", () => {
     try {
       const ready = await fetch(`${base}/health/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: "ready", checks: { redis: "ok" } });
+      expect(await ready.json()).toEqual({ status: "ready", checks: { redis: "ok" }, dependencies: {} });
       await redis.stop();
       const down = await fetch(`${base}/health/ready`);
       expect(down.status).toBe(503);

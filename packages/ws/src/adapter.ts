@@ -1,3 +1,5 @@
+import type { DependencyState } from "@aex/core/plugin";
+
 /** A broadcast to share with the other processes of the app. */
 export interface BroadcastMessage {
   /** The room, or undefined for everyone. */
@@ -19,4 +21,9 @@ export interface BroadcastAdapter {
   publish(message: BroadcastMessage): Promise<void>;
   /** Disconnects. */
   close(): Promise<void>;
+  /**
+   * Where its connection is, for readiness (`health()`): `connecting` until `start` is done,
+   * then `up`, or `down` during an outage. Without it, `up` once `start` resolved.
+   */
+  readonly connection?: DependencyState;
 }

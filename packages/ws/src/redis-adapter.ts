@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { closeRedisClient } from "@aex/core/plugin";
+import { closeRedisClient, RedisReadiness, type DependencyState } from "@aex/core/plugin";
 import debug from "debug";
 import { createClient, type RedisClientOptions, type RedisClientType } from "redis";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
@@ -30,6 +30,8 @@ export class RedisAdapter implements BroadcastAdapter {
   private readonly channel: string;
   private readonly publisher: RedisClientType;
   private readonly subscriber: RedisClientType;
+  private readonly readiness: RedisReadiness;
+  private subscribed = false;
 
   constructor(options: RedisClientOptions = {}, adapterOptions: RedisAdapterOptions = {}) {
     this.channel = adapterOptions.channel ?? "aex:ws";
@@ -38,6 +40,12 @@ export class RedisAdapter implements BroadcastAdapter {
     // Without listeners, connection errors would be thrown and kill the process.
     this.publisher.on("error", (error: Error) => log("publisher: %s", error.message));
     this.subscriber.on("error", (error: Error) => log("subscriber: %s", error.message));
+    this.readiness = new RedisReadiness([this.publisher, this.subscriber]);
+  }
+
+  /** `connecting` until both clients connected and subscribed, then `up`, or `down` during an outage. */
+  get connection(): DependencyState {
+    return this.subscribed ? this.readiness.connection : "connecting";
   }
 
   /** Connects both clients and subscribes to the channel; others' broadcasts go to `deliver`. */
@@ -49,6 +57,7 @@ export class RedisAdapter implements BroadcastAdapter {
       const { origin, room, event, data } = envelope;
       if (origin !== this.origin) deliver({ room, event, data });
     });
+    this.subscribed = true;
   }
 
   /** Publishes a broadcast of this process on the channel. */

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { Aex, AexError, HttpError, type AexRequest, type AexResponse, type AexServer, type Scope } from "@aex/core";
-import { readQuery } from "@aex/core/plugin";
+import { addDependency, readQuery, type DependencyState } from "@aex/core/plugin";
 import { WEBSOCKET_OPENER } from "@aex/core/testing";
 import debug from "debug";
 import { WebSocketServer as WsServer, type WebSocket } from "ws";
@@ -123,6 +123,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.adapter = options.adapter;
     this.ready = this.adapter ? this.adapter.start((message) => this.deliver(message)) : Promise.resolve();
     this.ready.catch((error) => log("broadcast adapter failed to start: %O", error));
+    if (this.adapter !== undefined) this.dependOnAdapter(this.adapter);
     const every = options.heartbeat ?? 30_000;
     this.heartbeat = every > 0 ? setInterval(() => this.beat(), every) : null;
     this.heartbeat?.unref();
@@ -257,6 +258,21 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       emitSafely(handler, "close", [code, reason.toString()], (error) => log("close listener failed: %O", error));
     });
     return handler;
+  }
+
+  /** `aex.start()` waits for the adapter's connection; readiness reports it. */
+  private dependOnAdapter(adapter: BroadcastAdapter): void {
+    let started = false;
+    this.ready.then(
+      () => (started = true),
+      () => undefined,
+    );
+    addDependency(this.app, "websocket adapter", {
+      get connection(): DependencyState {
+        return adapter.connection ?? (started ? "up" : "connecting");
+      },
+      ready: () => this.ready,
+    });
   }
 
   private maxPayloadOf(options: WebSocketServerOptions): number {

@@ -1,7 +1,8 @@
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { Aex } from "@aex/core";
-import { WebSocketServer } from "@aex/ws";
+import { health } from "@aex/core/health";
+import { hubOf, WebSocketServer, websockets } from "@aex/ws";
 import { RedisAdapter } from "@aex/ws/redis";
 import { createClient, type RedisClientType } from "redis";
 import { startRedis, type RedisServer } from "../../session/test/support/redis-server";
@@ -168,4 +169,60 @@ describe("RedisAdapter when Redis misbehaves", () => {
     await aex.close();
     expect(await client.closed).toEqual({ code: 1001, reason: "Server shutting down" });
   });
+});
+
+describe("RedisAdapter: ready means ready (issue 29)", () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+
+  it("aex.start() waits for the hub's adapter: subscribed before the first request", async () => {
+    const aex = new Aex()
+      .use(health())
+      .register(websockets, { heartbeat: 0, adapter: new RedisAdapter({ url: redis.url }) });
+    await aex.start(0, "127.0.0.1");
+    try {
+      const ready = await fetch(`http://127.0.0.1:${aex.port}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "ready", checks: {}, dependencies: { "websocket adapter": "up" } });
+      expect(hubOf(aex).app).toBe(aex);
+      // Subscribed before start() resolved: another process's first broadcast has a listener.
+      const other = createClient({ url: redis.url });
+      await other.connect();
+      try {
+        expect(await other.publish("aex:ws", JSON.stringify({ origin: "elsewhere", event: "hello" }))).toBe(1);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("an adapter that is not connected yet keeps readiness at 503 'connecting' until it is", async () => {
+    await redis.stop();
+    const aex = new Aex().use(health());
+    await aex.start(0, "127.0.0.1");
+    const base = `http://127.0.0.1:${aex.port}`;
+    // Made after start(): nothing waited for it, readiness does.
+    const ws = new WebSocketServer(aex, { heartbeat: 0, adapter: new RedisAdapter({ url: redis.url }) });
+    try {
+      const waiting = await fetch(`${base}/health/ready`);
+      expect(waiting.status).toBe(503);
+      expect(await waiting.json()).toMatchObject({
+        status: 503,
+        code: "AEX_NOT_READY",
+        details: { state: "serving", dependencies: { "websocket adapter": "connecting" } },
+      });
+      await redis.start();
+      await ws.ready;
+      const ready = await fetch(`${base}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "ready", checks: {}, dependencies: { "websocket adapter": "up" } });
+    } finally {
+      await aex.close();
+    }
+  }, 30_000);
 });

@@ -6,6 +6,7 @@ import type { Watchdog } from "../http/watchdog";
 import type { TransportOptions } from "../http2/transport";
 import { startArguments, type StartOptions } from "../http2/start-options";
 import { startWorkers } from "../helpers/cluster";
+import { awaitDependencies } from "../ops/dependencies";
 import { drain, handleSignals, type CloseHooks } from "../ops/shutdown";
 import type { AexApp } from "../registry/app-ref";
 import type { BoundListener } from "./compile-controller";
@@ -49,6 +50,8 @@ export class Lifecycle {
       return null;
     }
     if (prepare) app.prepare();
+    // Ready means ready (issue 29): the stores and adapters the app uses connect before it listens.
+    await awaitDependencies(app);
     const server = app.createServer(transport as TransportOptions | undefined);
     if (!server.listening) {
       await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { AexError } from "../errors/aex-error";
 import type { AexApp } from "../registry/app-ref";
+import { addDependency, isDependency } from "../ops/dependencies";
 import type { Awaitable, CacheStore } from "./cache-store";
 import { MemoryCacheStore } from "./memory-cache-store";
 
@@ -78,6 +79,8 @@ export class Cache {
     const current = app.state<Cache>(APP_CACHE, () => this);
     if (current !== this) throw new AexError("AEX_ERR_PLUGIN_DUPLICATE", "an app has one cache; this app has another");
     app.onClose(() => this.close());
+    // A Redis store: aex.start() waits for its first connection, readiness reports it.
+    if (isDependency(this.store)) addDependency(app, "cache store", this.store);
   }
 }
 

@@ -1,11 +1,13 @@
 import { closeRedisClient } from "../helpers/close-redis-client";
+import { RedisReadiness, type ConnectableRedisClient } from "../helpers/redis-readiness";
+import type { Dependency, DependencyState } from "../ops/dependencies";
 import type { CacheStore } from "./cache-store";
 
 /**
  * The commands {@link RedisCacheStore} uses, as node-redis v4/v5 clients have them. Core
  * does not depend on `redis`: pass a client you created (`createClient({ url })`).
  */
-export interface RedisCacheClient {
+export interface RedisCacheClient extends ConnectableRedisClient {
   /** `GET key`. */
   get(key: string): Promise<string | null | unknown>;
   /** `SET key value EX seconds`. */
@@ -23,7 +25,7 @@ export interface RedisCacheClient {
   /** Closes the connection (node-redis 4). */
   quit?(): Promise<unknown>;
   /** Whether the connection works; a client that is not ready is destroyed on close. */
-  isReady?: boolean;
+  readonly isReady?: boolean;
   /** `PING`, sent on close to learn whether Redis still answers. */
   ping?(): Promise<unknown>;
   /** Closes at once (node-redis 5), when Redis does not answer. */
@@ -60,9 +62,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * await client.connect();
  * const cache = new Cache(new RedisCacheStore(client));
  */
-export class RedisCacheStore implements CacheStore {
+export class RedisCacheStore implements CacheStore, Dependency {
   private readonly prefix: string;
   private readonly timeout: number;
+  private readonly readiness: RedisReadiness;
 
   constructor(
     private readonly client: RedisCacheClient,
@@ -70,6 +73,17 @@ export class RedisCacheStore implements CacheStore {
   ) {
     this.prefix = options.prefix ?? "aex:cache:";
     this.timeout = options.timeout ?? 500;
+    this.readiness = new RedisReadiness([client]);
+  }
+
+  /** `connecting` until the client's first connection, then `up`, or `down` while Redis is away. */
+  get connection(): DependencyState {
+    return this.readiness.connection;
+  }
+
+  /** Resolves once the client's connection works (connecting it if nobody did). */
+  ready(): Promise<void> {
+    return this.readiness.ready();
   }
 
   async get(key: string): Promise<unknown> {

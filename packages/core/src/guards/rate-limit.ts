@@ -2,6 +2,7 @@ import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
+import { addDependency, isDependency } from "../ops/dependencies";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
 import type { Scope } from "../scope/scope";
 import { addressKey, DEFAULT_IPV6_SUBNET, validSubnet } from "./address-key";
@@ -132,34 +133,41 @@ export function rateLimit(options: RateLimitOptions): DecoratorStep {
     return key === undefined ? ipKey(req) : `${name}:key:${key}`;
   }
 
+  const step = async (req: AexRequest, res: AexResponse, scope: Scope) => {
+    if (options.skip?.(req, scope)) return undefined;
+    let hit: RateLimitHit;
+    try {
+      hit = await store.hit(await keyOf(req, scope), windowMs, algorithm);
+      storeBack();
+    } catch (error) {
+      onStoreError(error, req);
+      if (failOpen) return undefined;
+      // Retry-After as for the session store's 503: the store usually answers again soon.
+      throw new HttpError(503, "Rate limiting is unavailable", {
+        code: "AEX_RATE_LIMIT_UNAVAILABLE",
+        headers: { "Retry-After": "1" },
+        cause: error,
+      });
+    }
+    const reset = Math.max(1, Math.ceil(hit.resetMs / 1000));
+    const remaining = Math.max(0, Math.floor(limit - hit.count));
+    res.setHeader("RateLimit-Policy", policy);
+    res.setHeader("RateLimit", `"${name}";r=${remaining};t=${reset}`);
+    if (hit.count <= limit) return undefined;
+    guardLog("rate limit %s: %s %s refused (%d > %d)", name, req.method, req.url, hit.count, limit);
+    throw new HttpError(429, "Too many requests", {
+      code: "AEX_RATE_LIMITED",
+      headers: { "Retry-After": String(reset) },
+    });
+  };
   return decoratorStep(
     `rateLimit(${name})`,
-    async (req: AexRequest, res: AexResponse, scope: Scope) => {
-      if (options.skip?.(req, scope)) return undefined;
-      let hit: RateLimitHit;
-      try {
-        hit = await store.hit(await keyOf(req, scope), windowMs, algorithm);
-        storeBack();
-      } catch (error) {
-        onStoreError(error, req);
-        if (failOpen) return undefined;
-        // Retry-After as for the session store's 503: the store usually answers again soon.
-        throw new HttpError(503, "Rate limiting is unavailable", {
-          code: "AEX_RATE_LIMIT_UNAVAILABLE",
-          headers: { "Retry-After": "1" },
-          cause: error,
-        });
-      }
-      const reset = Math.max(1, Math.ceil(hit.resetMs / 1000));
-      const remaining = Math.max(0, Math.floor(limit - hit.count));
-      res.setHeader("RateLimit-Policy", policy);
-      res.setHeader("RateLimit", `"${name}";r=${remaining};t=${reset}`);
-      if (hit.count <= limit) return undefined;
-      guardLog("rate limit %s: %s %s refused (%d > %d)", name, req.method, req.url, hit.count, limit);
-      throw new HttpError(429, "Too many requests", {
-        code: "AEX_RATE_LIMITED",
-        headers: { "Retry-After": String(reset) },
-      });
+    {
+      build(app) {
+        // A Redis store: aex.start() waits for its first connection, readiness reports it.
+        if (app !== undefined && isDependency(store)) addDependency(app, "rate-limit store", store);
+        return step;
+      },
     },
     { responses: { "429": "Too many requests: `Retry-After` and `RateLimit` say when to come back" } },
   );

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { RedisReadiness } from "../helpers/redis-readiness";
+import type { Dependency, DependencyState } from "../ops/dependencies";
 import { slidingCount, type RateLimitAlgorithm, type RateLimitHit, type RateLimitStore } from "./rate-limit-store";
 
 /**
@@ -8,6 +10,14 @@ import { slidingCount, type RateLimitAlgorithm, type RateLimitHit, type RateLimi
 export interface RedisCommandClient {
   /** Sends one raw command (`["EVALSHA", …]`) and resolves to its reply. */
   sendCommand(args: string[]): Promise<unknown>;
+  /** Whether the connection works (node-redis); readiness reports it. */
+  readonly isReady?: boolean;
+  /** Whether the client was asked to connect (node-redis). */
+  readonly isOpen?: boolean;
+  /** Connects the client, if nobody did (the store does it for `aex.start()`). */
+  connect?(): Promise<unknown>;
+  /** node-redis's `ready` event: the connection works. */
+  on?(event: "ready", listener: () => void): unknown;
 }
 
 /** Options of {@link RedisRateLimitStore}. */
@@ -47,10 +57,11 @@ return { current, previous, now - start }
 const SHA = createHash("sha1").update(SCRIPT).digest("hex");
 
 /**
- * A rate-limit store in Redis, for many instances sharing one limit. Give it a connected
- * node-redis v5 client you created; each hit is one atomic Lua script (`EVALSHA`, loaded
- * with `EVAL` the first time). When Redis is down or slow, `hit` throws and the limit
- * fails open or closed as you chose.
+ * A rate-limit store in Redis, for many instances sharing one limit. Give it a node-redis
+ * v5 client you created; each hit is one atomic Lua script (`EVALSHA`, loaded with `EVAL`
+ * the first time). An app that uses it waits in `aex.start()` for the client's first
+ * connection (the store connects it if nobody did) and reports it in readiness. When Redis
+ * is down or slow, `hit` throws and the limit fails open or closed as you chose.
  *
  * @example
  * import { createClient } from "redis";
@@ -59,9 +70,10 @@ const SHA = createHash("sha1").update(SCRIPT).digest("hex");
  * await client.connect();
  * aex.use(rateLimit({ limit: 100, windowMs: 60_000, store: new RedisRateLimitStore(client) }));
  */
-export class RedisRateLimitStore implements RateLimitStore {
+export class RedisRateLimitStore implements RateLimitStore, Dependency {
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  private readonly readiness: RedisReadiness;
 
   constructor(
     private readonly client: RedisCommandClient,
@@ -69,6 +81,17 @@ export class RedisRateLimitStore implements RateLimitStore {
   ) {
     this.prefix = options.prefix ?? "aex:rl:";
     this.timeoutMs = options.timeoutMs ?? 500;
+    this.readiness = new RedisReadiness([client]);
+  }
+
+  /** `connecting` until the client's first connection, then `up`, or `down` while Redis is away. */
+  get connection(): DependencyState {
+    return this.readiness.connection;
+  }
+
+  /** Resolves once the client's connection works (connecting it if nobody did). */
+  ready(): Promise<void> {
+    return this.readiness.ready();
   }
 
   async hit(key: string, windowMs: number, algorithm: RateLimitAlgorithm): Promise<RateLimitHit> {

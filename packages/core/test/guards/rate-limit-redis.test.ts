@@ -1,4 +1,5 @@
 import { Aex, get } from "@aex/core";
+import { health } from "@aex/core/health";
 import { rateLimit, RedisRateLimitStore } from "@aex/core/rate-limit";
 import { createClient } from "redis";
 import { startRedis, type RedisServer } from "../../../session/test/support/redis-server";
@@ -133,6 +134,37 @@ describe("RedisRateLimitStore", () => {
       expect(String(stderr.mock.calls[1]![0])).toBe('aex: rate limit "plain": its store answers again');
     } finally {
       stderr.mockRestore();
+      client.destroy();
+    }
+  });
+});
+
+describe("RedisRateLimitStore: ready means ready (issue 29)", () => {
+  // The scale-out app's clients fail fast (no offline queue): before the first connection
+  // finished, every hit failed and a limit that fails closed answered 503.
+  it("regression: a fresh instance with a client nobody connected answers a burst at once, no 503", async () => {
+    const client = createClient({ url: redis.url, disableOfflineQueue: true });
+    client.on("error", () => undefined);
+    const store = new RedisRateLimitStore(client, { prefix: `ready:${Date.now()}:` });
+    const aex = new Aex()
+      .use(health())
+      .use(rateLimit({ limit: 100, windowMs: 60_000, store, failOpen: false }))
+      .push(Pages);
+    expect(store.connection).toBe("connecting");
+    await aex.start(0, "127.0.0.1");
+    try {
+      expect(store.connection).toBe("up");
+      const base = `http://127.0.0.1:${aex.port}`;
+      const burst = await Promise.all(Array.from({ length: 30 }, () => fetch(`${base}/`)));
+      expect(burst.map((r) => r.status)).toEqual(burst.map(() => 200));
+      expect(burst.map((r) => r.headers.get("ratelimit")).every((h) => /^"default";r=\d+;t=\d+$/.test(h ?? ""))).toBe(
+        true,
+      );
+      const ready = await fetch(`${base}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "ready", checks: {}, dependencies: { "rate-limit store": "up" } });
+    } finally {
+      await aex.close();
       client.destroy();
     }
   });
