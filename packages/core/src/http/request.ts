@@ -6,6 +6,18 @@ import { RequestCookies } from "./cookies";
 /** Values of a parsed query string: a repeated key gives an array. */
 export type QueryValues = Record<string, string | string[] | undefined>;
 
+/**
+ * @internal Where a request that sent `Expect: 100-continue` keeps the response to send
+ * `100 Continue` on, until its body is first read (the server's `checkContinue` listener sets it).
+ */
+export const CONTINUE: unique symbol = Symbol("aex.continue");
+
+/** The part of a response that sends `100 Continue`. */
+interface ContinueSender {
+  readonly headersSent: boolean;
+  writeContinue(callback?: () => void): void;
+}
+
 /** Route parameters, already percent-decoded. */
 export type RouteParams = Record<string, string>;
 
@@ -37,6 +49,23 @@ export class AexRequest extends IncomingMessage {
   declare readonly trustProxy: TrustFunction | null;
 
   private _cookies?: RequestCookies;
+  /** @internal See {@link CONTINUE}. */
+  declare [CONTINUE]: ContinueSender | null;
+
+  /**
+   * node's `_read`, which runs when something first reads the body: a client that asked
+   * `Expect: 100-continue` is told to send it only now, so a request refused before its body
+   * is read (a 413 by its Content-Length, a 401) never makes the client send it (RFC 9110
+   * §10.1.1).
+   */
+  override _read(size: number): void {
+    const res = this[CONTINUE];
+    if (res !== null) {
+      this[CONTINUE] = null;
+      if (!res.headersSent) res.writeContinue();
+    }
+    super._read(size);
+  }
 
   /**
    * The client's IP address: the socket peer's, or, when the peer is a trusted proxy
@@ -94,6 +123,7 @@ export class AexRequest extends IncomingMessage {
 // Most routes have no parameters: they all share one empty, frozen object.
 Object.defineProperty(AexRequest.prototype, "params", { value: Object.freeze({}), writable: true });
 Object.defineProperty(AexRequest.prototype, "routed", { value: false, writable: true });
+Object.defineProperty(AexRequest.prototype, CONTINUE, { value: null, writable: true });
 // An app's own subclass overrides these two (app/aex.ts `createServer`).
 Object.defineProperty(AexRequest.prototype, "bodyLimits", { value: DEFAULT_BODY_LIMITS, writable: true });
 Object.defineProperty(AexRequest.prototype, "trustProxy", { value: null, writable: true });

@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from "node:http";
 import { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import type { AexRequest } from "../http/request";
+import { CONTINUE, type AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { SecurityHeaders } from "../security/headers";
 import { isSecure } from "../security/is-secure";
@@ -50,6 +50,17 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
       super(...args);
       // HTTP/2 names the host `:authority`; code written for HTTP/1 reads `Host`.
       if (this.headers.host === undefined && this.authority !== undefined) this.headers.host = this.authority;
+    }
+
+    // AexRequest's: `100 Continue` when the body is first read; then HTTP/2's own read.
+    override _read(size: number): void {
+      const self = this as unknown as AexRequest;
+      const res = self[CONTINUE];
+      if (res !== null) {
+        self[CONTINUE] = null;
+        if (!res.headersSent) res.writeContinue();
+      }
+      super._read(size);
     }
   }
   mixin(AexHttp2Request, Request, IncomingMessage.prototype);

@@ -11,7 +11,7 @@ import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { TlsOptions } from "node:tls";
 import { AexError } from "../errors/aex-error";
-import type { AexRequest } from "../http/request";
+import { CONTINUE, type AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { http2Classes } from "./http2-classes";
 import { http2ServerOptions, resolveHttp2Limits, type Http2Limits } from "./limits";
@@ -50,6 +50,21 @@ export type TransportServer = ReturnType<typeof createHttpServer>;
  * const server = createTransportServer({ tls: { key, cert }, http2: true }, setup, aex.handle);
  */
 export function createTransportServer(
+  transport: TransportOptions | undefined,
+  setup: ServerSetup,
+  handle: RequestListener<typeof AexRequest, typeof AexResponse>,
+): TransportServer {
+  const server = createServerFor(transport, setup, handle);
+  // `Expect: 100-continue`: the request is handled at once, and `100 Continue` goes out when its
+  // body is first read (AexRequest._read), not before node knows whether it is wanted.
+  server.on("checkContinue", (req: AexRequest, res: AexResponse) => {
+    req[CONTINUE] = res;
+    handle(req, res);
+  });
+  return server;
+}
+
+function createServerFor(
   transport: TransportOptions | undefined,
   setup: ServerSetup,
   handle: RequestListener<typeof AexRequest, typeof AexResponse>,

@@ -1,5 +1,5 @@
 import { HttpError } from "../errors/http-error";
-import type { AexRequest } from "../http/request";
+import { CONTINUE, type AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { BodyLimits } from "./body-limits";
 import { SLOT } from "../http/slot-list";
@@ -56,6 +56,8 @@ export function guardBody(
     refuse(error) {
       if (done) return;
       guard.stop();
+      // Refused before the client was told to go on: it is never told (the body is drained).
+      req[CONTINUE] = null;
       lingerClose(req, res, limits);
       fail(error);
     },

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import proxyAddr from "proxy-addr";
+import { isValidHost } from "./host";
 import { parseForwarded, type ForwardedElement } from "./forwarded";
 
 /** What the proxy helpers read of a request (HTTP/1's `IncomingMessage` or an HTTP/2 request). */
@@ -103,13 +104,16 @@ export function protocolOf(req: RequestHead, trust: TrustFunction | null): strin
 
 /**
  * The host the client asked for, with its port when it gave one: a trusted proxy's
- * `X-Forwarded-Host` (`Forwarded: host=`), else `Host` (`:authority` over HTTP/2).
+ * `X-Forwarded-Host` (`Forwarded: host=`) when it is a valid host[:port], else `Host`
+ * (`:authority` over HTTP/2).
  */
 export function hostOf(req: RequestHead, trust: TrustFunction | null): string | undefined {
   let host: string | undefined;
   if (fromTrustedPeer(req, trust)) {
     const forwardedHost = header(req, "x-forwarded-host");
-    const legacy = forwardedHost === undefined ? undefined : firstValue(forwardedHost) || undefined;
+    // A value that is no host[:port] (RFC 9112 §3.2) is not believed, like Forwarded's host=.
+    const first = forwardedHost === undefined ? undefined : firstValue(forwardedHost) || undefined;
+    const legacy = first !== undefined && isValidHost(first) ? first : undefined;
     const standard = header(req, "forwarded") === undefined ? undefined : trustedElement(req, trust)?.host;
     host = legacy === undefined || standard === undefined || legacy === standard ? (legacy ?? standard) : undefined;
   }

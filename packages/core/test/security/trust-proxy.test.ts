@@ -48,6 +48,14 @@ describe("req.ip, req.protocol, req.hostname (trustProxy)", () => {
     },
   );
 
+  it.each([["evil example"], ["host:port"], ["[::1"], ["x".repeat(300) + " y"]])(
+    "regression: a trusted proxy's X-Forwarded-Host that is no host[:port] (%j) is not believed",
+    async (forwardedHost) => {
+      const answer = await ask({ trustProxy: true }, { "x-forwarded-host": forwardedHost, host: "app.example" });
+      expect(answer.hostname).toBe("app.example");
+    },
+  );
+
   it("a peer outside the trusted list is not believed", async () => {
     expect(await ask({ trustProxy: "10.0.0.0/8" }, FORWARDED)).toMatchObject({ ip: "127.0.0.1", protocol: "http" });
   });
