@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 
 export const ROOT = join(__dirname, "..");
-export const PACKAGES = ["core", "session", "template", "ws", "auth"] as const;
+export const PACKAGES = ["core", "session", "template", "ws", "openapi", "auth"] as const;
 
 /**
  * The environment of a newcomer's shell: none of the `npm_*` / `pnpm_*` settings that the

@@ -83,9 +83,10 @@ const ENTRIES = [
   "@aex/template/pug",
   "@aex/ws",
   "@aex/ws/redis",
+  "@aex/openapi",
   "@aex/auth",
 ];
-const MEMORY_ONLY = ["@aex/core", "@aex/session", "@aex/template", "@aex/ws", "@aex/auth"];
+const MEMORY_ONLY = ["@aex/core", "@aex/session", "@aex/template", "@aex/ws", "@aex/openapi", "@aex/auth"];
 
 // Type-checks public .d.ts files with other settings than the project's own.
 const tsconfigCheck = (options: object, file: string) =>
@@ -214,7 +215,7 @@ describe("the packed packages in a new project", () => {
 
   describe("the tarballs (pnpm pack)", () => {
     it("rewrite workspace ranges and ship dist, the sources the maps point to, LICENSE and README", async () => {
-      expect(tarballs).toHaveLength(5);
+      expect(tarballs).toHaveLength(6);
       const listing = await sh(base, "tar", ["tzf", tarballs[1]]);
       const files = listing.split("\n");
       for (const file of [
@@ -247,6 +248,22 @@ describe("the packed packages in a new project", () => {
       expect(Object.keys(auth.dependencies ?? {})).toEqual(["jose"]);
       expect(auth.peerDependencies).toEqual({ "@aex/core": "^0.1.0" });
     });
+
+    it("@aex/core depends on no JSON Schema or serializer library: @aex/openapi does", async () => {
+      const read = async (tarball: string) =>
+        JSON.parse(await sh(base, "tar", ["xzOf", tarball, "package/package.json"])) as {
+          name: string;
+          dependencies?: Record<string, string>;
+          peerDependencies?: Record<string, string>;
+        };
+      const core = await read(tarballs[0]);
+      const heavy = ["ajv", "ajv-formats", "fast-json-stringify", "swagger-ui-dist"];
+      expect(heavy.filter((name) => core.dependencies?.[name] ?? core.peerDependencies?.[name])).toEqual([]);
+      const openapi = await read(tarballs[PACKAGES.indexOf("openapi")]);
+      expect(openapi.name).toBe("@aex/openapi");
+      expect(Object.keys(openapi.dependencies ?? {})).toEqual(expect.arrayContaining(heavy.slice(0, 3)));
+      expect(openapi.peerDependencies).toMatchObject({ "@aex/core": "^0.1.0", "swagger-ui-dist": ">=5" });
+    });
   });
 
   describe("ESM project from tsc --init (only target changed; standard decorators)", () => {
@@ -270,8 +287,8 @@ describe("the packed packages in a new project", () => {
       expect([typescript, readJsonc(join(esmDir, "tsconfig.json"))]).toEqual([typescript, docTsconfig]);
     });
 
-    it("installs no optional peer: no redis, pug or nunjucks", () => {
-      for (const heavy of ["redis", "pug", "nunjucks"]) {
+    it("installs no optional peer: no redis, pug, nunjucks or swagger-ui-dist", () => {
+      for (const heavy of ["redis", "pug", "nunjucks", "swagger-ui-dist"]) {
         expect([heavy, existsSync(join(esmDir, "node_modules", heavy))]).toEqual([heavy, false]);
       }
     });

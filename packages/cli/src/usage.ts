@@ -3,7 +3,8 @@ export const USAGE = `Usage: aex <command> [entry] [options]
 
 Commands:
   routes [entry] [--json]         every route: method, path, steps in order, controller method
-  openapi [entry] [-o file]       the generated OpenAPI document (stdout without -o)
+  openapi [entry] [-o file]       the generated OpenAPI document (stdout without -o); the app
+                                  needs @aex/openapi (npm install @aex/openapi)
   dev [entry]                     run a TypeScript entry, restarting on change (node --watch + tsx)
   start [entry] [--cluster [n]]   run in production (NODE_ENV=production), one worker per core
                                   with --cluster or n workers with --cluster n

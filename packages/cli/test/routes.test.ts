@@ -1,6 +1,6 @@
 // `aex routes`, `aex openapi`, `--help` and wrong command lines against the fixture app
 // (test/fixtures/app.js: compiled-style CommonJS, decorators applied as tsc's output does).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES, aex } from "./run-aex";
@@ -77,6 +77,28 @@ describe("aex openapi", () => {
     const { code, stdout } = await aex(["openapi", join(FIXTURES, "app.js")]);
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as { info: { title: string } }).info.title).toBe("Aex app");
+  });
+
+  it("names the package to install when the app has no @aex/openapi, with exit code 1", async () => {
+    // An app folder outside the workspace with @aex/core alone, as `npm i @aex/core` leaves it.
+    const dir = mkdtempSync(join(tmpdir(), "aex-no-openapi-"));
+    try {
+      mkdirSync(join(dir, "node_modules", "@aex"), { recursive: true });
+      symlinkSync(join(__dirname, "..", "..", "core"), join(dir, "node_modules", "@aex", "core"));
+      copyFileSync(join(FIXTURES, "app.js"), join(dir, "app.js"));
+      expect(await aex(["openapi", "app.js"], dir)).toEqual({
+        code: 1,
+        stdout: "",
+        stderr:
+          "aex: aex openapi needs @aex/openapi, which app.js cannot load: install it beside the app (npm install @aex/openapi)\n",
+      });
+      // The rest of the command works without it.
+      const routes = await aex(["routes", "app.js"], dir);
+      expect({ code: routes.code, stderr: routes.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(routes.stdout).toContain("POST    /notes  body(urlencoded) > audited  Notes.create\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

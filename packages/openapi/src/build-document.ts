@@ -1,8 +1,6 @@
-import type { RouteInfo } from "../app/routes";
-import type { SecuritySchemeDoc, StepDefinition } from "../registry/definitions";
-import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
-import type { FilterOptions } from "../validation/filter";
-import { docOf } from "./doc-decorators";
+import type { FilterOptions, StandardSchemaV1 } from "@aex/core";
+import { isStandardSchema, type RouteInfo, type SecuritySchemeDoc, type StepDefinition } from "@aex/core/plugin";
+import { docOf } from "./method-doc";
 import { rulesToJsonSchema, type JsonSchema } from "./rules-to-json-schema";
 import { schemaToJsonSchema, type ToJsonSchema } from "./schema-to-json-schema";
 

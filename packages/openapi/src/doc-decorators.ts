@@ -1,49 +1,59 @@
-import { AexError } from "../errors/aex-error";
-import type { MethodKey } from "../registry/definitions";
-import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
-import { addRecord, recordsOfKind } from "../registry/registry";
-import type { StandardSchemaV1 } from "../schema/standard-schema";
+import { AexError, type StandardSchemaV1 } from "@aex/core";
+import {
+  addRecord,
+  addStep,
+  methodDecorator,
+  type AexMethodDecorator,
+  type MethodKey,
+  type StepDefinition,
+} from "@aex/core/plugin";
+import { DOCS_KEY, type MethodDoc } from "./method-doc";
+import { ResponseContract } from "./response-contract";
 import type { JsonSchema } from "./rules-to-json-schema";
 
-/** What `@returns` and `@summary` recorded for one method. */
-export interface MethodDoc {
-  /** The operation's one-line summary (`@summary`). */
-  summary?: string;
-  /** The operation's longer description (`@summary`'s second argument). */
-  description?: string;
-  /** The responses `@returns` declared, in written order. */
-  responses: {
-    /** The HTTP status. */
-    status: number;
-    /** The body's schema (a Standard Schema or a JSON Schema). */
-    schema?: StandardSchemaV1 | JsonSchema;
-    /** What the response means. */
-    description?: string;
-  }[];
-}
+/**
+ * The route's contract step: compiles its `@returns` schemas once, at `prepare()`, and
+ * gives each request's response the route's JSON writer. One per method, whatever the
+ * number of `@returns`.
+ */
+const contractStep: StepDefinition = {
+  name: "returns",
+  build({ app, instance, methodName }) {
+    const contract = ResponseContract.of(app, instance.constructor, methodName);
+    if (contract === null) return null;
+    return (_req, res) => {
+      res.jsonWriter = contract;
+    };
+  },
+};
 
-const DOCS_KEY = Symbol.for("aex:openapi");
+/** Where a holder notes the methods that have their contract step already (own or inherited). */
+const HAS_CONTRACT = Symbol("aex.openapi.hasContract");
+type Holder = { [HAS_CONTRACT]?: Set<MethodKey> };
 
-/** What `@returns`/`@summary` recorded for a method of a class, merged in written order. */
-export function docOf(Class: Function, key: MethodKey): MethodDoc | undefined {
-  const records = recordsOfKind<MethodDoc>(DOCS_KEY, Class).get(key);
-  if (records === undefined) return undefined;
-  const doc: MethodDoc = { responses: [] };
-  for (const record of records) {
-    doc.summary ??= record.summary;
-    doc.description ??= record.description;
-    doc.responses.push(...record.responses);
+/** Notes that `key` has its contract step on `holder`; false when it had one already. */
+function claimContract(holder: object, key: MethodKey): boolean {
+  const inherited = (holder as Holder)[HAS_CONTRACT];
+  if (inherited?.has(key) === true) return false;
+  let own = Object.prototype.hasOwnProperty.call(holder, HAS_CONTRACT) ? inherited : undefined;
+  if (own === undefined) {
+    // A subclass's holder inherits its parent's: it gets a copy, so the parent's is left alone.
+    own = new Set(inherited);
+    Object.defineProperty(holder, HAS_CONTRACT, { value: own, configurable: true });
   }
-  return doc;
+  own.add(key);
+  return true;
 }
 
 /**
  * Documents a response of the route: its status, body schema (a Standard Schema or a
  * JSON Schema) and description, for the OpenAPI document. With a schema, it is also the
- * route's contract for `res.json`/`res.ok` bodies sent with that status: outside
- * production (`validateResponses`) a body that does not match answers 500
- * `AEX_RESPONSE_INVALID`; when the schema's JSON Schema is known, fast-json-stringify
- * (compiled at `prepare()`) writes the body, in production and development alike.
+ * route's contract for `res.json`/`res.ok` bodies sent with that status (from its step
+ * on: the first `@returns` with a schema, counted from the bottom, records one step for
+ * them all): outside production (the app's `validateResponses`) a body that does not
+ * match answers 500 `AEX_RESPONSE_INVALID`; when the schema's JSON Schema is known,
+ * fast-json-stringify (compiled at `prepare()`) writes the body, in production and
+ * development alike.
  *
  * @example
  * class Notes {
@@ -61,9 +71,10 @@ export function returns(
   if (!Number.isInteger(status) || status < 100 || status > 599) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@returns takes an HTTP status (100-599)");
   }
-  return methodDecorator((holder, key) =>
-    addRecord<MethodDoc>(DOCS_KEY, holder, key, { responses: [{ status, schema, description }] }),
-  );
+  return methodDecorator((holder, key) => {
+    addRecord<MethodDoc>(DOCS_KEY, holder, key, { responses: [{ status, schema, description }] });
+    if (schema !== undefined && claimContract(holder, key)) addStep(holder, key, contractStep);
+  });
 }
 
 /**

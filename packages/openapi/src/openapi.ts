@@ -1,9 +1,6 @@
-import type { Aex } from "../app/aex";
-import { AexError } from "../errors/aex-error";
-import type { AexRequest } from "../http/request";
-import type { AexResponse } from "../http/response";
-import type { Step } from "../pipeline/types";
+import type { Aex, AexPlugin, AexRequest, AexResponse, Step } from "@aex/core";
 import { buildOpenApi, type OpenApiOptions } from "./build-document";
+import { openapiSetupError } from "./errors";
 import {
   isReferenceAsset,
   readReferenceAsset,
@@ -23,7 +20,7 @@ export interface ServeOpenApiOptions extends OpenApiOptions {
   yamlPath?: string;
   /**
    * Also serve an API reference page (Swagger UI, from the `swagger-ui-dist` package,
-   * installed beside `@aex/core`; no CDN) at `referencePath`. Default false.
+   * installed beside `@aex/openapi`; no CDN) at `referencePath`. Default false.
    */
   reference?: boolean;
   /** Path of the reference page; its files are served under `<referencePath>/`. Default `/reference`. */
@@ -32,7 +29,10 @@ export interface ServeOpenApiOptions extends OpenApiOptions {
 
 function checkPath(name: string, path: string): string {
   if (typeof path !== "string" || !path.startsWith("/") || path.endsWith("/")) {
-    throw new AexError("AEX_ERR_OPENAPI_OPTIONS", `${name} must start with "/" and not end with one: ${String(path)}`);
+    throw openapiSetupError(
+      "AEX_ERR_OPENAPI_OPTIONS",
+      `${name} must start with "/" and not end with one: ${String(path)}`,
+    );
   }
   return path;
 }
@@ -87,19 +87,36 @@ function referenceStep(
 }
 
 /**
- * A middleware for `aex.use` that serves the app's OpenAPI 3.1 document at
- * `/openapi.json` and `/openapi.yaml` (GET and HEAD), and with `reference: true` an API
- * reference page at `/reference`. The document is built once, from `aex.routes()`, on its
- * first request; every other request passes through.
+ * A plugin that serves the app's OpenAPI 3.1 document at `/openapi.json` and
+ * `/openapi.yaml` (GET and HEAD), and with `reference: true` an API reference page at
+ * `/reference`. It joins the app's line where it is registered (a guard given to `aex.use`
+ * before it runs first). The document is built once, from `aex.routes()`, on its first
+ * request; every other request passes through. Options are checked here, at the call.
  *
  * @example
  * const aex = new Aex().push(Notes);
- * aex.use(openapi(aex, { info: { title: "Notes", version: "1.0.0" }, reference: true }));
+ * aex.register(openapi({ info: { title: "Notes", version: "1.0.0" }, reference: true }));
  */
-export function openapi(app: Aex, options: ServeOpenApiOptions = {}): Step {
+export function openapi(options: ServeOpenApiOptions = {}): AexPlugin {
   const jsonPath = checkPath("jsonPath", options.jsonPath ?? "/openapi.json");
   const yamlPath = checkPath("yamlPath", options.yamlPath ?? "/openapi.yaml");
   const reference = options.reference === true ? referenceStep(options, jsonPath) : null;
+  return {
+    name: "openapi",
+    setup(app) {
+      app.use(serveDocument(app, options, jsonPath, yamlPath, reference));
+    },
+  };
+}
+
+/** The step serving one app's document (built and cached per app) and its reference page. */
+function serveDocument(
+  app: Aex,
+  options: OpenApiOptions,
+  jsonPath: string,
+  yamlPath: string,
+  reference: ReturnType<typeof referenceStep> | null,
+): Step {
   let document: JsonSchema | undefined;
   let json: string | undefined;
   let yaml: string | undefined;

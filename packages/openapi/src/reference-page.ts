@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { AexError } from "../errors/aex-error";
+import { openapiSetupError } from "./errors";
 
 /** A file of the reference page's UI, read once from its npm package. */
 export interface ReferenceAsset {
@@ -26,7 +26,7 @@ export function isReferenceAsset(name: string): name is ReferenceAssetName {
 }
 
 /**
- * The folder of the installed `swagger-ui-dist`, looked up beside `@aex/core` (its optional
+ * The folder of the installed `swagger-ui-dist`, looked up beside `@aex/openapi` (its optional
  * peer dependency) and then from the app's folder; a coded setup error when it is in neither.
  */
 export function swaggerUiFolder(): { folder: string; version: string } {
@@ -40,7 +40,7 @@ export function swaggerUiFolder(): { folder: string; version: string } {
       // not installed there: try the next place
     }
   }
-  throw new AexError(
+  throw openapiSetupError(
     "AEX_ERR_OPENAPI_OPTIONS",
     "reference: true serves Swagger UI from the swagger-ui-dist package: install it (npm install swagger-ui-dist)",
   );

@@ -1,15 +1,9 @@
 import debug from "debug";
 import type AjvClass from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import type { Aex } from "../app/aex";
-import { AexError } from "../errors/aex-error";
-import { HttpError } from "../errors/http-error";
-import type { AexResponse } from "../http/response";
-import type { MethodKey } from "../registry/definitions";
-import { runSchema } from "../schema/run-schema";
-import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
-import type { FieldError } from "../validation/filter-rule";
-import { docOf } from "./doc-decorators";
+import { AexError, HttpError, type Aex, type AexResponse, type FieldError, type StandardSchemaV1 } from "@aex/core";
+import { isStandardSchema, runSchema, type JsonWriter, type MethodKey } from "@aex/core/plugin";
+import { docOf } from "./method-doc";
 import type { JsonSchema } from "./rules-to-json-schema";
 import { knownJsonSchema } from "./schema-to-json-schema";
 
@@ -122,21 +116,25 @@ function serializerFor(schema: JsonSchema | undefined, where: string): StatusRul
 }
 
 /**
- * The `@returns` schemas of one route, compiled once at `prepare()`: `res.json` and
- * `res.ok` send through it. In development (`validateResponses`) a body is checked
- * against its status's schema first, and a mismatch answers 500 `AEX_RESPONSE_INVALID`
- * (the error path logs which fields); in production it is not checked. Either way a body
- * whose schema has a known JSON Schema is written by fast-json-stringify, so development
- * sends the same bytes as production (properties the schema does not name are left out).
+ * The `@returns` schemas of one route, compiled once at `prepare()`: the route's JSON
+ * writer (`res.jsonWriter`), which `res.json` and `res.ok` send through. Outside
+ * production (the app's `validateResponses` option) a body is checked against its
+ * status's schema first, and a mismatch answers 500 `AEX_RESPONSE_INVALID` (the error
+ * path logs which fields); in production it is not checked. Either way a body whose schema
+ * has a known JSON Schema is written by fast-json-stringify, so development sends the same
+ * bytes as production (properties the schema does not name are left out).
+ *
+ * @example
+ * const contract = ResponseContract.of(aex, Notes, "one"); // null: its @returns name no schema
  */
-export class ResponseContract {
+export class ResponseContract implements JsonWriter {
   private constructor(
     private readonly rules: ReadonlyMap<number, StatusRule>,
     private readonly where: string,
   ) {}
 
   /** The route's contract, or null when its `@returns` name no schema. */
-  static of(app: Aex, Class: Function, key: MethodKey): ResponseContract | null {
+  static of(app: Pick<Aex, "options">, Class: Function, key: MethodKey): ResponseContract | null {
     const responses = docOf(Class, key)?.responses ?? [];
     if (responses.every((r) => r.schema === undefined)) return null;
     const where = `${Class.name}.${String(key)}`;

@@ -1,4 +1,4 @@
-import type { FilterRule, FilterRules } from "../validation/filter-rule";
+import type { FilterRule, FilterRules } from "@aex/core";
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
 export type JsonSchema = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { StandardSchemaV1 } from "../schema/standard-schema";
+import type { StandardSchemaV1 } from "@aex/core";
 import type { JsonSchema } from "./rules-to-json-schema";
 
 /** Turns a library's schema into JSON Schema, e.g. zod's `z.toJSONSchema` or valibot's `toJsonSchema`. */

@@ -3,19 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type ConsoleMessage } from "playwright-core";
 import { z } from "zod";
-import {
-  Aex,
-  AexError,
-  body,
-  get,
-  openapi,
-  post,
-  returns,
-  summary,
-  type AexRequest,
-  type AexResponse,
-  type ScopeWith,
-} from "@aex/core";
+import { Aex, AexError, body, get, post, type AexRequest, type AexResponse, type ScopeWith } from "@aex/core";
+import { openapi, returns, summary } from "@aex/openapi";
 import { get as httpGet, listen, send } from "./support/http";
 
 // Debian's chromium, installed by scripts/ensure-tools.mjs when missing.
@@ -56,11 +45,11 @@ class Notes {
 
 function app(): Aex {
   const aex = new Aex().push(Notes);
-  aex.use(openapi(aex, { info: { title: "Notes", version: "1.0.0" }, reference: true }));
+  aex.register(openapi({ info: { title: "Notes", version: "1.0.0" }, reference: true }));
   return aex;
 }
 
-describe("openapi(aex, { reference: true })", () => {
+describe("openapi({ reference: true })", () => {
   const aex = app();
   let base: string;
   beforeAll(async () => {
@@ -115,9 +104,8 @@ describe("openapi(aex, { reference: true })", () => {
   });
 
   it("refuses a reference path it cannot serve, at setup", () => {
-    const aex = new Aex();
-    expect(() => openapi(aex, { reference: true, referencePath: "docs" })).toThrow(AexError);
-    expect(() => openapi(aex, { reference: true, referencePath: "/docs/" })).toThrow(
+    expect(() => openapi({ reference: true, referencePath: "docs" })).toThrow(AexError);
+    expect(() => openapi({ reference: true, referencePath: "/docs/" })).toThrow(
       expect.objectContaining({ code: "AEX_ERR_OPENAPI_OPTIONS" }),
     );
   });

@@ -2,20 +2,13 @@ import { tmpdir } from "node:os";
 import {
   Aex,
   api,
-  apiKey,
   assets,
-  auth,
   body,
-  buildOpenApi,
-  cache,
   compact,
-  csrf,
   headers,
   hook,
   listen as onEvent,
   paginate,
-  rateLimit,
-  roles,
   serve,
   sse,
   del,
@@ -25,22 +18,23 @@ import {
   get,
   http,
   inject,
-  openapi,
   params,
   patch,
   post,
   put,
   query,
   rest,
-  returns,
-  summary,
-  toYaml,
   type AexRequest,
   type AexResponse,
   type EventStream,
   type ICompactContext,
   type ScopeWith,
 } from "@aex/core";
+import { apiKey, auth, roles } from "@aex/auth";
+import { cache } from "@aex/core/cache";
+import { csrf } from "@aex/core/csrf";
+import { rateLimit } from "@aex/core/rate-limit";
+import { buildOpenApi, openapi, returns, summary, toYaml } from "@aex/openapi";
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { z } from "zod";
 import { get as httpGet, listen, send } from "./support/http";
@@ -182,7 +176,7 @@ class Extras {
 
 function app(): Aex {
   const aex = new Aex().push(Notes).push(Users).push(Extras);
-  aex.use(openapi(aex, { info: { title: "Fixture", version: "2.0.0" } }));
+  aex.register(openapi({ info: { title: "Fixture", version: "2.0.0" } }));
   return aex;
 }
 
@@ -193,7 +187,7 @@ type Doc = {
   paths: Record<string, Record<string, Record<string, unknown>>>;
 };
 
-describe("openapi(aex, options) and aex.routes()", () => {
+describe("openapi(options) and aex.routes()", () => {
   let aex: Aex;
   let base: string;
   let doc: Doc;
@@ -212,7 +206,7 @@ describe("openapi(aex, options) and aex.routes()", () => {
     expect(routes.find((r) => r.path === "/notes" && r.method === "POST")).toMatchObject({
       controller: "Notes",
       handler: "create",
-      steps: ["body(schema)"],
+      steps: ["body(schema)", "returns"], // @returns(201, Note) is its JSON writer's step
     });
     expect(routes.find((r) => r.path === "/notes/:id" && r.method === "PUT")?.steps).toEqual(["body(json)", "filter"]);
     expect(routes.filter((r) => r.path === "/users/:id").map((r) => r.method)).toEqual([
@@ -402,6 +396,36 @@ describe("openapi(aex, options) and aex.routes()", () => {
     expect(res.status).toBe(200);
     expect(res.json()).toEqual([]);
     expect((await send(base, "POST", "/openapi.json")).status).toBe(404);
+  });
+});
+
+describe("openapi(options), a plugin", () => {
+  it("serves each app it is registered on its own document, at the paths it was given", async () => {
+    const plugin = openapi({ jsonPath: "/api.json", yamlPath: "/api.yaml" });
+    const notes = new Aex().push(Notes).register(plugin);
+    const users = new Aex().push(Users).register(plugin);
+    try {
+      const paths = async (aex: Aex) => {
+        const res = await aex.inject().get("/api.json");
+        expect(res.status).toBe(200);
+        expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+        return Object.keys(res.json<Doc>().paths);
+      };
+      expect(await paths(notes)).toContain("/notes");
+      expect(await paths(users)).toEqual(["/users/{id}", "/accounts"]);
+      const yaml = await users.inject().get("/api.yaml");
+      expect(yaml.status).toBe(200);
+      expect(yaml.headers["content-type"]).toBe("application/yaml; charset=utf-8");
+      expect((await users.inject().get("/openapi.json")).status).toBe(404);
+    } finally {
+      await Promise.all([notes.close(), users.close()]);
+    }
+  });
+
+  it("refuses a path it cannot serve with AEX_ERR_OPENAPI_OPTIONS, when called", () => {
+    const code = expect.objectContaining({ code: "AEX_ERR_OPENAPI_OPTIONS" });
+    expect(() => openapi({ jsonPath: "openapi.json" })).toThrow(code);
+    expect(() => openapi({ yamlPath: "/docs/" })).toThrow(code);
   });
 });
 

@@ -4,12 +4,12 @@ import {
   Aex,
   AexError,
   get,
-  returns,
   type AexOptions,
   type AexRequest,
   type AexResponse,
   type StandardSchemaV1,
 } from "@aex/core";
+import { returns } from "@aex/openapi";
 import { get as httpGet, listen, type TestResponse } from "./support/http";
 import { lineWhere, memoryLogger } from "./support/log-lines";
 
@@ -273,5 +273,69 @@ describe("@returns(status, jsonSchema) at prepare()", () => {
     const aex = new Aex({ dev: true }).push(Broken);
     expect(() => aex.prepare()).toThrow(AexError);
     expect(() => new Aex({ dev: true }).push(Broken).prepare()).toThrow(/@returns\(200\) of Broken\.broken/);
+  });
+});
+
+describe("@returns(status, schema) as a step of its route", () => {
+  it("records one 'returns' step per method however many @returns it has, none without a schema", () => {
+    class Steps {
+      @get("/two")
+      @returns(200, Note)
+      @returns(201, Note)
+      @returns(404)
+      two(_req: AexRequest, res: AexResponse) {
+        res.json({});
+      }
+
+      @get("/none")
+      @returns(204)
+      none(_req: AexRequest, res: AexResponse) {
+        res.status(204).end();
+      }
+    }
+    const steps = new Aex()
+      .push(Steps)
+      .routes()
+      .map((route) => [route.path, route.steps]);
+    expect(steps).toEqual([
+      ["/two", ["returns"]],
+      ["/none", []],
+    ]);
+  });
+
+  it("a subclass's @returns joins its parent's step: both statuses are checked, and the parent is left alone", async () => {
+    class Parent {
+      @get("/note/:kind")
+      @returns(200, Note)
+      note(req: AexRequest, res: AexResponse) {
+        res.status(req.params.kind === "created" ? 201 : 200).json({ title: "", stars: 1 });
+      }
+    }
+    class Child extends Parent {
+      @returns(201, Note)
+      override note(req: AexRequest, res: AexResponse) {
+        super.note(req, res);
+      }
+    }
+    const child = new Aex({ dev: true }).push(Child);
+    expect(child.routes().map((route) => route.steps)).toEqual([["returns"]]);
+    const parent = new Aex({ dev: true }).push(Parent);
+    try {
+      for (const path of ["/note/read", "/note/created"]) {
+        const res = await child.inject().get(path);
+        expect([path, res.status, res.json()]).toEqual([
+          path,
+          500,
+          expect.objectContaining({ code: "AEX_RESPONSE_INVALID", status: 500 }),
+        ]);
+      }
+      // The parent's own contract has no 201: that body goes out as it is.
+      const created = await parent.inject().get("/note/created");
+      expect(created.status).toBe(201);
+      expect(created.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(created.json()).toEqual({ title: "", stars: 1 });
+    } finally {
+      await Promise.all([child.close(), parent.close()]);
+    }
   });
 });

@@ -21,7 +21,6 @@ export const AEX_ERROR_CODES = {
   AEX_ERR_SECURITY_HEADERS: "a security header option has a value that cannot be sent",
   AEX_ERR_GUARD_OPTIONS: "a guard (rate limit, CSRF, JWT, API key, flood) was given options it cannot use",
   AEX_ERR_COMPRESS_OPTIONS: "compress() was given an option it cannot use",
-  AEX_ERR_OPENAPI_OPTIONS: "openapi() was given an option it cannot use, or its reference page's package is missing",
   AEX_ERR_CLUSTER_OPTIONS: "runCluster() was given an option it cannot use",
   AEX_ERR_CLUSTER_CRASH_LOOP: "the cluster stopped: its workers keep dying before they listen",
   AEX_ERR_START_OPTIONS: "aex.start() was given a port, TLS or HTTP/2 option it cannot use",

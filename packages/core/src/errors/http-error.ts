@@ -114,6 +114,9 @@ export const HTTP_ERROR_CODES = {
   AEX_BODY_ABORTED: "400: the client stopped sending the body",
   AEX_BODY_TOO_DEEP: "400: the JSON body nests deeper than limits.jsonDepth (default 64)",
   AEX_BODY_TIMEOUT: "408: the body took longer than limits.bodyTimeout, or stalled past limits.bodyIdleTimeout",
+  AEX_FRAMING_INVALID:
+    "400: an HTTP/1.0 request with Transfer-Encoding, whose framing RFC 9112 6.1 says is faulty (the connection closes)",
+  AEX_HTTP_VERSION: "505: a request line that says HTTP/2 or later on an HTTP/1 connection (the connection closes)",
   AEX_HEADER_INVALID: "400: a handler set a response header whose value has CR, LF or another invalid character",
   AEX_QUERY_TOO_LARGE: "414: the query string has more parameters than limits.queryParameters (default 1000)",
   AEX_FORMDATA_INVALID: "400: the multipart body is malformed or truncated, or a part has no name",
@@ -121,8 +124,6 @@ export const HTTP_ERROR_CODES = {
   AEX_FILTER_INVALID: "400: @filter rejected params, query or body",
   AEX_VALIDATION_FAILED:
     "400: a schema of @body, @query or @params rejected the request (details.errors names each field)",
-  AEX_RESPONSE_INVALID:
-    "500: outside production, a res.json/res.ok body does not match the route's @returns schema for its status (or, anywhere, fast-json-stringify cannot write it by that schema)",
   AEX_NOT_IMPLEMENTED: "501: @rest/@api has no method for this verb or action",
   AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
   AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",
