@@ -1,8 +1,15 @@
 import type { Choices } from "./choices";
 
-/** The generated package.json, as an object (ranges of @aex/* follow create-aex's version). */
+/**
+ * The generated package.json, as an object (ranges of @aex/* follow create-aex's version).
+ * `@aex/openapi` is there for `aex openapi`, which the quick start runs.
+ */
 export function packageJson(name: string, aexRange: string, c: Choices): Record<string, unknown> {
-  const dependencies: Record<string, string> = { "@aex/cli": aexRange, "@aex/core": aexRange };
+  const dependencies: Record<string, string> = {
+    "@aex/cli": aexRange,
+    "@aex/core": aexRange,
+    "@aex/openapi": aexRange,
+  };
   if (c.session || c.redis) dependencies["@aex/session"] = aexRange;
   if (c.template) Object.assign(dependencies, { "@aex/template": aexRange, nunjucks: "^3.2" });
   if (c.ws) dependencies["@aex/ws"] = aexRange;

@@ -1,8 +1,9 @@
-// End to end, as docs/cli.md tells a newcomer: pack @aex/core, @aex/cli and create-aex as a
-// publish would, run create-aex from its tarball (what `npm create aex@latest my-app` runs),
-// point the project's @aex dependencies at the tarballs, `npm install`, then every command
-// of docs/cli.md's quick start in the generated project: its own tests, `aex routes`,
-// `aex openapi`, `npm run dev` (tsx) and `aex start` (production, --cluster). Slow: npm.
+// End to end, as docs/cli.md tells a newcomer: pack @aex/core, @aex/openapi, @aex/cli and
+// create-aex as a publish would, run create-aex from its tarball (what `npm create aex@latest
+// my-app` runs), point the project's @aex dependencies at the tarballs, `npm install`, then
+// every command of docs/cli.md's quick start in the generated project: its own tests,
+// `aex routes`, `aex openapi`, `npm run dev` (tsx) and `aex start` (production, --cluster).
+// Slow: npm.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,7 +81,7 @@ describe("npm create aex, from the packed tarballs", () => {
 
   it("scaffolds, installs with npm, and the project's own commands work", async () => {
     const tarballs = join(temp, "tarballs");
-    const pnpmPack = ["core", "cli", "create-aex"]
+    const pnpmPack = ["core", "openapi", "cli", "create-aex"]
       .map((name) => `pnpm -C packages/${name} pack --pack-destination ${tarballs}`)
       .join(" && ");
     await sh(ROOT, "npx", ["--yes", "--prefer-offline", "-p", "pnpm@9", "-c", pnpmPack]);
@@ -91,8 +92,12 @@ describe("npm create aex, from the packed tarballs", () => {
     const app = join(temp, "my-app");
     const pkgPath = join(app, "package.json");
     const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { dependencies: Record<string, string> };
-    expect(Object.keys(pkg.dependencies)).toEqual(["@aex/cli", "@aex/core"]);
-    pkg.dependencies = { "@aex/cli": `file:${tgz("aex-cli-")}`, "@aex/core": `file:${tgz("aex-core-")}` };
+    expect(Object.keys(pkg.dependencies)).toEqual(["@aex/cli", "@aex/core", "@aex/openapi"]);
+    pkg.dependencies = {
+      "@aex/cli": `file:${tgz("aex-cli-")}`,
+      "@aex/core": `file:${tgz("aex-core-")}`,
+      "@aex/openapi": `file:${tgz("aex-openapi-")}`,
+    };
     writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + "\n");
 
     await npmInstall(app, []);

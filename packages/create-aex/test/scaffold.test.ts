@@ -73,7 +73,11 @@ describe("create-aex", () => {
       test: "tsc && node --test dist/app.test.js",
       routes: "aex routes dist/app.js",
     });
-    expect(pkg.dependencies).toEqual({ "@aex/cli": `^${VERSION}`, "@aex/core": `^${VERSION}` });
+    expect(pkg.dependencies).toEqual({
+      "@aex/cli": `^${VERSION}`,
+      "@aex/core": `^${VERSION}`,
+      "@aex/openapi": `^${VERSION}`,
+    });
     const tsconfig = json<{ compilerOptions: Record<string, unknown> }>("my-app/tsconfig.json");
     expect(tsconfig.compilerOptions).toMatchObject({ target: "es2022", module: "nodenext" });
     expect(tsconfig.compilerOptions.experimentalDecorators).toBeUndefined();
@@ -90,6 +94,7 @@ describe("create-aex", () => {
     expect(Object.keys(pkg.dependencies)).toEqual([
       "@aex/cli",
       "@aex/core",
+      "@aex/openapi",
       "@aex/session",
       "@aex/template",
       "@aex/ws",
@@ -110,6 +115,7 @@ describe("create-aex", () => {
     expect(Object.keys(json<PackageJson>("r/package.json").dependencies)).toEqual([
       "@aex/cli",
       "@aex/core",
+      "@aex/openapi",
       "@aex/session",
       "redis",
     ]);
