@@ -14,6 +14,7 @@ import type { KnownPath } from "../router/path-methods";
 import { pathOf } from "../router/path-of";
 import { Scope, type SharedScope } from "../scope/scope";
 import { hasValidHost, invalidHost } from "../security/host";
+import { faultyFraming } from "../security/framing";
 import type { CompiledApp } from "./compile-app";
 import type { ErrorPath } from "./error-path";
 import { answerOptions, methodMismatch } from "./method-not-allowed";
@@ -108,6 +109,8 @@ export class RequestEntry {
     // An upgrade's 101 is written by the socket's server from the headers set on `res`.
     if (upgrade && res.requestIdHeader !== null) res.setHeader(res.requestIdHeader, id);
     if (!hostIsValid) return void this.errors.answer(invalidHost(req), req, res);
+    const framing = faultyFraming(req);
+    if (framing !== null) return void this.errors.answer(framing, req, res);
     if (this.closing) return this.errors.refuseWhileClosing(req, res);
     const scope = new Scope(this.shared, res.startedAt, res, id);
     res[SCOPE] = scope;
