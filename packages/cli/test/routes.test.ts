@@ -86,7 +86,9 @@ describe("aex openapi", () => {
       mkdirSync(join(dir, "node_modules", "@aex"), { recursive: true });
       symlinkSync(join(__dirname, "..", "..", "core"), join(dir, "node_modules", "@aex", "core"));
       copyFileSync(join(FIXTURES, "app.js"), join(dir, "app.js"));
-      expect(await aex(["openapi", "app.js"], dir)).toEqual({
+      // No NODE_PATH: jest's bin wrapper (pnpm's) points it at the workspace's hoisted
+      // packages, @aex/openapi among them, which a user's shell does not have.
+      expect(await aex(["openapi", "app.js"], dir, { NODE_PATH: "" })).toEqual({
         code: 1,
         stdout: "",
         stderr:

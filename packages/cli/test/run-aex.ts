@@ -11,10 +11,10 @@ export interface Ran {
   stderr: string;
 }
 
-/** `node dist/bin.js …args` in `cwd`; resolves with the exit code and both outputs. */
-export function aex(args: string[], cwd = FIXTURES): Promise<Ran> {
+/** `node dist/bin.js …args` in `cwd` (with `env` over the test's); resolves with the exit code and both outputs. */
+export function aex(args: string[], cwd = FIXTURES, env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
       resolve({ code, stdout, stderr });
     });
