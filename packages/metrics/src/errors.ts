@@ -1,4 +1,4 @@
-import { defineSetupErrors } from "@aex/core";
+import { defineSetupErrors } from "@aex/core/plugin";
 
 /** The setup errors of @aex/metrics, with the reason a user reads (docs/errors.md lists them). */
 export const METRICS_ERROR_CODES = {
