@@ -145,7 +145,10 @@ export class RequestEntry {
     return this.compiled as CompiledApp;
   }
 
-  /** Waits for an asynchronous line, then settles it: one async frame per request, no closures. */
+  /**
+   * Waits for an asynchronous line, then settles it as {@link settle} does, inline: one async
+   * frame per request, not two (measured on the echo scenario), and no closures.
+   */
   private async finish(
     line: Promise<boolean>,
     req: AexRequest,
@@ -160,7 +163,13 @@ export class RequestEntry {
       await this.errors.answer(error, req, res, scope);
       return;
     }
-    await this.settle(completed, req, res, scope, upgrade);
+    try {
+      if (completed && !req.routed && !res.answered) await this.missed(req, res, scope, upgrade);
+    } catch (error) {
+      await this.errors.answer(error, req, res, scope);
+    }
+    if (res.writableEnded) this.watchdog.release(res);
+    else this.watchdog.watch(res);
   }
 
   /** After the line: the 404 or 405 when nothing answered, and the end of the timeout watch. */
