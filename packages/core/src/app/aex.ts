@@ -103,8 +103,8 @@ export class Aex {
   /** The app's options, defaults filled in (plugins read them). */
   readonly options: ResolvedOptions;
   /**
-   * This app's own request and response classes (subclasses of {@link AexRequest} and
-   * {@link AexResponse}): plugins add helpers to their prototypes, so two apps in one
+   * This app's own request and response classes (subclasses of `AexRequest` and
+   * `AexResponse`): plugins add helpers to their prototypes, so two apps in one
    * process never see each other's helpers.
    */
   readonly Request: AppClasses["Request"];

@@ -5,14 +5,14 @@ import { WATCHED_BY, type Watchdog } from "../http/watchdog";
 
 /** One app's request and response classes. */
 export interface AppClasses {
-  /** The app's subclass of {@link AexRequest}. */
+  /** The app's subclass of `AexRequest`. */
   readonly Request: typeof AexRequest;
-  /** The app's subclass of {@link AexResponse}. */
+  /** The app's subclass of `AexResponse`. */
   readonly Response: typeof AexResponse;
 }
 
 /**
- * Makes an app its own subclasses of {@link AexRequest} and {@link AexResponse}, made
+ * Makes an app its own subclasses of `AexRequest` and `AexResponse`, made
  * once per app: plugin helpers go on their prototypes, a response's own failures (a
  * `beforeEnd` task that throws) are answered by the app's error path, and a response
  * leaves the app's handler `watchdog` when it ends.

@@ -15,7 +15,7 @@ export const APP_CACHE = Symbol("aex.cache");
  *
  * @example
  * const cache = new Cache(new RedisCacheStore(client));
- * aex.register(cache); // @cache routes store here
+ * aex.register(cache); // the app's cached routes store here
  * const user = await cache.wrap(`user:${id}`, 60, () => db.users.find(id));
  * await cache.invalidateTag("users");
  */

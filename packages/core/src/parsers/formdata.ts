@@ -45,8 +45,9 @@ export interface FormDataOptions {
   defCharset?: string;
   /** The charset of part header parameters (file names) that name none. Default `latin1`. */
   defParamCharset?: string;
-  /** The stream buffer sizes, in bytes (busboy's `highWaterMark` and `fileHwm`). */
+  /** The parser's stream buffer size, in bytes (busboy's `highWaterMark`). */
   highWaterMark?: number;
+  /** Each file stream's buffer size, in bytes (busboy's `fileHwm`). */
   fileHwm?: number;
 }
 

@@ -23,7 +23,7 @@ const hasOwn = (value: object, key: string): boolean => Object.prototype.hasOwnP
  * A `constructor` key holding a string, number, boolean or null, and every `prototype`
  * key, are data and stay: without an object under `constructor`, a merge never reaches a
  * function whose `prototype` it could change. With `text`, the JSON the value was
- * parsed from, a value whose text cannot spell those keys ({@link maySpellPrototypeKey})
+ * parsed from, a value whose text cannot spell those keys (`maySpellPrototypeKey`)
  * is returned at once, unwalked. The value is changed in place and returned.
  *
  * @example

@@ -25,5 +25,11 @@ type OutputOf<T> = T extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<T> 
  * }
  */
 export type RouteScope<P extends string, Slots extends object = object> = ScopeWith<
-  Omit<{ params: PathParams<P> }, keyof Slots> & { [K in keyof Slots]: OutputOf<Slots[K]> }
+  Omit<PatternSlots<P>, keyof Slots> & { [K in keyof Slots]: OutputOf<Slots[K]> }
 >;
+
+/** The slots a route pattern types by itself. */
+interface PatternSlots<P extends string> {
+  /** The route's parameters, each a string, by the names the pattern gives them. */
+  params: PathParams<P>;
+}

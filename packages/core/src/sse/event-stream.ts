@@ -4,17 +4,8 @@ import type { Logger } from "pino";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
-
-/** Options of `@sse(path, options)`. */
-export interface SseOptions {
-  /** Milliseconds between heartbeat comments that keep proxies from closing an idle stream. `0`: off. Default 15 000. */
-  heartbeat?: number;
-  /**
-   * Bytes allowed to wait for a slow client; past them its connection is cut (reset; over
-   * HTTP/2, the stream is reset with `CANCEL`) and the bytes freed. Default 1 MiB.
-   */
-  maxBuffered?: number;
-}
+import { eventData, eventFrame, oneLine } from "./frame";
+import type { SseOptions } from "./sse-options";
 
 /** Longest `Last-Event-ID` accepted, in bytes: ids are counters, timestamps, cursors. */
 const MAX_LAST_EVENT_ID = 1024;
@@ -41,7 +32,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * empty: `undefined`. Longer than {@link MAX_LAST_EVENT_ID} bytes, with a control
  * character, or not UTF-8: 400 `AEX_SSE_LAST_EVENT_ID`, as no browser sends that.
  */
-function readLastEventId(header: string | string[] | undefined): string | undefined {
+export function readLastEventId(header: string | string[] | undefined): string | undefined {
   if (typeof header !== "string" || header === "") return undefined;
   const kind = header.length > MAX_LAST_EVENT_ID ? -1 : classify(header);
   if (kind === -1) throw invalidLastEventId();
@@ -68,9 +59,6 @@ const HEAD_H2 = {
 // HTTP/2 has no Connection header (RFC 9113 §8.2.2: node drops it with a warning).
 const HEAD = { ...HEAD_H2, connection: "keep-alive" };
 
-/** One line of a field: a line break inside would start a new field (WHATWG HTML §9.2). */
-const oneLine = (value: string) => value.replace(/[\r\n]/g, " ");
-
 /**
  * An open `text/event-stream` (Server-Sent Events), as an `@sse` method gets it. Data
  * that is not a string is sent as JSON. It ends when the client disconnects, when the
@@ -95,7 +83,7 @@ export class EventStream {
 
   /**
    * Opens the stream: writes the event-stream headers and starts the heartbeats. Throws
-   * the 400 of {@link readLastEventId} before anything is written.
+   * the 400 of `readLastEventId` before anything is written.
    *
    * @param req The request the stream answers.
    * @param res The response the events are written to.
@@ -142,11 +130,17 @@ export class EventStream {
    * (wait for {@link EventStream.drained}); past `maxBuffered` the client is cut.
    */
   send(event: string, data: unknown, id?: string): boolean {
-    const text = typeof data === "string" ? data : JSON.stringify(data ?? null);
-    let frame = event === "message" ? "" : `event: ${oneLine(event)}\n`;
-    if (id !== undefined) frame += `id: ${oneLine(id)}\n`;
-    for (const line of text.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
-    return this.write(`${frame}\n`);
+    return this.write(eventFrame(event, eventData(data), id));
+  }
+
+  /**
+   * Writes one or more whole events as they go on the wire: a replay log frames each event
+   * once and writes the same bytes to every stream of its channel.
+   *
+   * @internal
+   */
+  sendFrame(frame: string | Buffer): boolean {
+    return this.write(frame);
   }
 
   /** Sends a comment line (ignored by clients; heartbeats are comments). */
@@ -173,7 +167,7 @@ export class EventStream {
     if (!this.res.writableEnded) this.res.end();
   }
 
-  private write(chunk: string): boolean {
+  private write(chunk: string | Buffer): boolean {
     if (!this.open) return false;
     const buffered = this.res.writableLength;
     if (buffered > this.maxBuffered) {
