@@ -64,7 +64,7 @@ export { prefersHtml } from "./http/negotiate";
 
 // Requests, responses and scope
 export { RequestCookies, ResponseCookies } from "./http/cookies";
-export type { SharedScope } from "./scope/scope";
+export type { SharedScope, DebugFactory, DebugLogger } from "./scope/scope";
 export { ScopeTime } from "./scope/scope-time";
 export type { AexLogger, LoggerOption } from "./ops/logger";
 export { createLogger } from "./ops/logger";
@@ -129,3 +129,13 @@ export {
   type DependencyOptions,
 } from "./ops/dependencies";
 export { RedisReadiness, type ConnectableRedisClient } from "./helpers/redis-readiness";
+
+// Replay logs of resumable SSE routes: what a store of your own implements
+export type {
+  ReplayEntry,
+  ReplayRead,
+  ReplayListener,
+  RedisReplayClient,
+  RedisReplaySubscriber,
+  RefetchReason,
+} from "./sse";

@@ -8,6 +8,16 @@ import { ScopeTime } from "./scope-time";
 /* eslint-disable @typescript-eslint/no-explicit-any -- the containers hold whatever
    the user's steps put in them, so their value types cannot be known here. */
 
+/** A logger of the `debug` package for one namespace: prints when `DEBUG` names it. */
+export interface DebugLogger {
+  (formatter: unknown, ...args: unknown[]): void;
+  /** Whether `DEBUG` names this logger's namespace. */
+  readonly enabled: boolean;
+}
+
+/** The `debug` package's factory, as `scope.debug` gives it (declared here: an app's types need no `@types/debug`). */
+export type DebugFactory = (namespace: string) => DebugLogger;
+
 /** A bag of user data. */
 export type ScopeBag = Record<string, any>;
 
@@ -210,7 +220,7 @@ export class Scope {
   }
 
   /** The `debug` package: `scope.debug("app:users")("created %s", id)`. */
-  get debug(): typeof debug {
+  get debug(): DebugFactory {
     return debug;
   }
 
