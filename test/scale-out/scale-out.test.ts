@@ -5,7 +5,7 @@
 // instances run on the runtime that runs the test: node under jest, Bun under bun test).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EventSource, login, send, type Answer } from "./support/clients";
+import { EventSource, login, ResumingEventSource, send, type Answer } from "./support/clients";
 import { CLOSE_DELAY_MS, INSTANCES, ScaleCluster, type InstanceName } from "./support/cluster";
 import { LiveClient } from "./support/live-client";
 import { report, SteadyLoad, type LoadReport, type Sample } from "./support/load";
@@ -13,6 +13,8 @@ import { pause, until } from "./support/processes";
 
 const root = join(__dirname, "../..");
 const faults: Record<string, LoadReport & Record<string, unknown>> = {};
+/** What the resumable SSE client saw across the instance kill. */
+let sseResume: Record<string, unknown> | undefined;
 const startedAt = Date.now();
 let cluster: ScaleCluster;
 
@@ -71,12 +73,13 @@ afterAll(async () => {
   mkdirSync(join(root, ".tmp"), { recursive: true });
   const runtime = process.versions.bun === undefined ? `node ${process.version}` : `bun ${process.versions.bun}`;
   const file = join(root, `.tmp/scale-out-report-${runtime.split(" ")[0]}.json`);
-  writeFileSync(file, JSON.stringify({ runtime, seconds, faults }, null, 2) + "\n");
+  writeFileSync(file, JSON.stringify({ runtime, seconds, faults, sseResume }, null, 2) + "\n");
   const lines = Object.entries(faults).map(
     ([name, r]) =>
       `${name}: ${r.sent} sent, ${r.answered} answered (${r.ok} 2xx, ${r.retryLater} 503 + Retry-After), ` +
       `${r.unanswered} unanswered, longest gap ${r.longestGapMs} ms, slowest ${r.slowestMs} ms`,
   );
+  if (sseResume !== undefined) lines.push(`SSE resume across SIGKILL: ${JSON.stringify(sseResume)}`);
   console.log(`scale-out on ${runtime} (${seconds.toFixed(1)} s, ${file}):\n  ${lines.join("\n  ")}`);
 }, 60_000);
 
@@ -321,6 +324,66 @@ describe("faults under a steady load", () => {
     }
     await cluster.startInstance(victim);
     await cluster.waitFor(victim, "UP");
+  }, 60_000);
+
+  it("SIGKILL mid-stream: a resumable SSE client resumes on another instance, nothing lost, nothing repeated", async () => {
+    const source = new ResumingEventSource(cluster.lb, "/events");
+    const announced = () => source.events.filter((e) => e.event === "announce").map((e) => e.id!);
+    const published: string[] = [];
+    let stop = false;
+    try {
+      await source.until("the first connection's hello", () => source.events.some((e) => e.event === "hello"));
+      const victim = source.instances[0] as InstanceName;
+      const survivors = INSTANCES.filter((name) => name !== victim);
+      // Published straight to the instances that live (each answer is acknowledged), one
+      // every 10 ms, from before the kill until after the client is back.
+      const publisher = (async () => {
+        for (let n = 1; !stop && n <= 900; n++) {
+          const answer = await send(cluster.instance(survivors[n % 2]!).base, "POST", "/announce", {
+            json: { text: `event ${n}` },
+          });
+          expect(answer.status).toBe(202);
+          published.push(answer.json<{ id: string }>().id);
+          await pause(10);
+        }
+      })();
+      await source.until("20 events on the first connection", () => announced().length >= 20);
+      const { child } = cluster.instance(victim);
+      child.proc.kill("SIGKILL");
+      expect(await child.exited).toEqual({ code: null, signal: "SIGKILL" });
+      const publishedAtKill = published.length;
+      await source.until("the client's second connection", () => source.connections >= 2, 15_000);
+      const reconnectedAt = published.length;
+      await until("30 more events after the reconnect", () =>
+        published.length >= reconnectedAt + 30 ? true : undefined,
+      );
+      stop = true;
+      await publisher;
+      const last = published[published.length - 1]!;
+      await source.until("the last event published", () => announced().includes(last), 15_000);
+
+      // Every event, once, in the order of the log, across the kill.
+      expect(source.instances[1]).not.toBe(victim);
+      expect(INSTANCES).toContain(source.instances[1]);
+      expect(announced()).toEqual(published);
+      const lines = (await cluster.redisCommand("XRANGE", "aex:sse:announcements", published[0]!, "+")).split("\n");
+      const logIds = lines.filter((line, i) => /^\d+-\d+$/.test(line) && lines[i - 1] !== "p");
+      expect(logIds).toEqual(published);
+      sseResume = {
+        published: published.length,
+        publishedBeforeKill: publishedAtKill,
+        publishedBeforeReconnect: reconnectedAt,
+        received: announced().length,
+        duplicates: announced().length - new Set(announced()).size,
+        firstInstance: victim,
+        resumedOn: source.instances[1],
+      };
+    } finally {
+      stop = true;
+      source.close();
+    }
+    await cluster.startInstance(source.instances[0] as InstanceName);
+    await cluster.waitFor(source.instances[0] as InstanceName, "UP");
   }, 60_000);
 
   it("Redis restart: 503 with Retry-After meanwhile, none hang, sessions persist, everything recovers", async () => {

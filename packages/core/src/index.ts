@@ -31,6 +31,15 @@ export { controller } from "./decorators/controller";
 export { inject, hook } from "./decorators/inject";
 export { listen } from "./decorators/listen";
 export { sse, EventStream, type SseHandler, type SseOptions } from "./sse";
+export {
+  MemoryReplayStore,
+  RedisReplayStore,
+  REFETCH_EVENT,
+  type ReplayStore,
+  type SseReplayOptions,
+  type MemoryReplayStoreOptions,
+  type RedisReplayStoreOptions,
+} from "./sse";
 export { query } from "./parsers/query";
 export { body, type BodyOptions } from "./parsers/body";
 export { formdata, type FormDataOptions } from "./parsers/formdata";

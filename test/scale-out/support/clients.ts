@@ -69,16 +69,41 @@ export async function login(base: string, user: string): Promise<string> {
   return cookie;
 }
 
-/** A Server-Sent Events subscriber: parses events as they arrive. */
+/** One event of a stream, as a browser's EventSource dispatches it. */
+export interface StreamEvent {
+  event: string;
+  data: string;
+  /** The event's id, when it had one. */
+  id?: string;
+}
+
+/** Options of an {@link EventSource}. */
+export interface EventSourceOptions {
+  /** Sent as `Last-Event-ID`: resume after it. */
+  lastEventId?: string;
+  /** Called with each event as it is parsed. */
+  onEvent?: (event: StreamEvent) => void;
+  /** Called once when the stream ends, whoever ended it. */
+  onEnd?: () => void;
+}
+
+/** A Server-Sent Events subscriber: parses events as they arrive (one connection). */
 export class EventSource {
-  readonly events: { event: string; data: string }[] = [];
+  readonly events: StreamEvent[] = [];
   readonly opened: Promise<Answer>;
+  /** The last id the stream gave (an `id:` line, with or without data), as a browser keeps it. */
+  lastEventId: string | undefined;
   private readonly req: ClientRequest;
   private readonly waiters = new Set<() => void>();
   private ended = false;
 
-  constructor(base: string, path: string) {
+  constructor(
+    base: string,
+    path: string,
+    private readonly options: EventSourceOptions = {},
+  ) {
     const url = new URL(path, base);
+    this.lastEventId = options.lastEventId;
     let opened!: (answer: Answer) => void;
     let failed!: (error: Error) => void;
     this.opened = new Promise((resolve, reject) => {
@@ -86,34 +111,28 @@ export class EventSource {
       failed = reject;
     });
     let buffer = "";
-    this.req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        headers: { accept: "text/event-stream" },
-        agent: false,
-      },
-      (res) => {
-        const instance = res.headers["x-instance"];
-        opened({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          text: "",
-          instance: typeof instance === "string" ? instance : undefined,
-          json: <T>() => ({}) as T,
-        });
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          buffer += chunk;
-          for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
-            this.parse(buffer.slice(0, end));
-            buffer = buffer.slice(end + 2);
-          }
-        });
-        res.on("close", () => this.end());
-      },
-    );
+    const headers: Record<string, string> = { accept: "text/event-stream" };
+    if (options.lastEventId !== undefined) headers["last-event-id"] = options.lastEventId;
+    this.req = request({ host: url.hostname, port: url.port, path: url.pathname, headers, agent: false }, (res) => {
+      const instance = res.headers["x-instance"];
+      opened({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        text: "",
+        instance: typeof instance === "string" ? instance : undefined,
+        json: <T>() => ({}) as T,
+      });
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffer += chunk;
+        for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
+          this.parse(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      });
+      res.on("error", () => this.end());
+      res.on("close", () => this.end());
+    });
     this.req.on("error", (error) => {
       this.end();
       failed(error);
@@ -121,21 +140,35 @@ export class EventSource {
     this.req.end();
   }
 
+  /** Whether the stream ended. */
+  get done(): boolean {
+    return this.ended;
+  }
+
   private parse(block: string): void {
     let event = "message";
+    let id: string | undefined;
     const data: string[] = [];
     for (const line of block.split("\n")) {
       if (line.startsWith("event: ")) event = line.slice(7);
       else if (line.startsWith("data: ")) data.push(line.slice(6));
+      else if (line.startsWith("id: ")) id = line.slice(4);
     }
-    if (data.length === 0) return; // a comment (heartbeat)
-    this.events.push({ event, data: data.join("\n") });
+    // WHATWG HTML 9.2.6: an id without data sets the last event id, nothing is dispatched.
+    if (id !== undefined) this.lastEventId = id;
+    if (data.length === 0) return; // a comment (heartbeat) or a cursor
+    const parsed: StreamEvent =
+      id === undefined ? { event, data: data.join("\n") } : { event, data: data.join("\n"), id };
+    this.events.push(parsed);
+    this.options.onEvent?.(parsed);
     for (const wake of this.waiters) wake();
   }
 
   private end(): void {
+    if (this.ended) return;
     this.ended = true;
     for (const wake of this.waiters) wake();
+    this.options.onEnd?.();
   }
 
   /** The data (as JSON) of the next event named `event` not yet taken, within `withinMs`. */
@@ -166,5 +199,88 @@ export class EventSource {
 
   close(): void {
     this.req.destroy();
+  }
+}
+
+/**
+ * A stream that reconnects as a browser's EventSource does: when its connection ends, it
+ * opens a new one (through the balancer, to whichever instance) after `retryMs`, sending the
+ * last id it saw as `Last-Event-ID`. Keeps every event of every connection, in order.
+ */
+export class ResumingEventSource {
+  /** Every event received, over all connections, in order. */
+  readonly events: StreamEvent[] = [];
+  /** The instance that answered each connection, in order. */
+  readonly instances: string[] = [];
+  private current: EventSource | null = null;
+  private closed = false;
+  private lastEventId: string | undefined;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly base: string,
+    private readonly path: string,
+    private readonly retryMs = 100,
+  ) {
+    this.connect();
+  }
+
+  /** The number of connections opened so far. */
+  get connections(): number {
+    return this.instances.length;
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const source = new EventSource(this.base, this.path, {
+      lastEventId: this.lastEventId,
+      onEvent: (event) => {
+        this.events.push(event);
+        this.wake();
+      },
+      onEnd: () => {
+        this.lastEventId = source.lastEventId;
+        if (!this.closed) setTimeout(() => this.connect(), this.retryMs);
+        this.wake();
+      },
+    });
+    this.current = source;
+    source.opened.then(
+      (answer) => {
+        this.instances.push(answer.instance ?? "?");
+        this.wake();
+      },
+      () => undefined,
+    );
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters) wake();
+  }
+
+  /** Resolves once `check` holds, within `withinMs`. */
+  until(what: string, check: () => boolean, withinMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const test = () => {
+        if (!check()) return;
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${what}: not within ${withinMs} ms`));
+      }, withinMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(test);
+      };
+      this.waiters.add(test);
+      test();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.current?.close();
   }
 }

@@ -4,7 +4,9 @@ import { AexError } from "../errors/aex-error";
 import type { Scope } from "../scope/scope";
 import { addRoute } from "../registry/registry";
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
-import { EventStream, type SseOptions } from "./event-stream";
+import { EventStream } from "./event-stream";
+import { RouteReplay } from "./replay";
+import type { SseOptions } from "./sse-options";
 
 /** A method made an event stream by `@sse`. */
 export type SseHandler = (stream: EventStream, scope: Scope) => unknown;
@@ -28,6 +30,12 @@ function openStreams(app: Aex): Set<EventStream> {
  * client's `Last-Event-ID` as `stream.lastEventId`. Heartbeats keep it alive; it ends on
  * client disconnect and on `aex.close()`.
  *
+ * With `replay`, the route is resumable: a client gets what it missed since its
+ * `Last-Event-ID` from the channel's log, then the channel's live events (in order, none
+ * twice, on any instance sharing the store), and the method runs once it caught up.
+ * `store.publish(channel, event, data)` publishes; the channel is the request's path
+ * unless `channel` says otherwise. A client the log cannot serve gets a `refetch` event.
+ *
  * @example
  * class Feed {
  *   @sse("/feed")
@@ -35,11 +43,20 @@ function openStreams(app: Aex): Set<EventStream> {
  *     stream.send("hello", { resumedAfter: stream.lastEventId ?? null }, "1");
  *   }
  * }
+ *
+ * @example
+ * const news = new RedisReplayStore(client, { size: 1000 });
+ * class News {
+ *   @sse("/news", { replay: news })
+ *   news(stream: EventStream) {} // missed events, then live ones
+ * }
+ * await news.publish("/news", "headline", { title: "Aex 2.0" });
  */
 export function sse(path: string, options: SseOptions = {}): AexMethodDecorator {
   if (typeof path !== "string" || (path !== "*" && !path.startsWith("/"))) {
     throw new AexError("AEX_ERR_ROUTE_INVALID", String(path));
   }
+  checkReplay(options.replay);
   return methodDecorator((holder, key) => {
     addRoute(holder, key, {
       methods: ["GET"],
@@ -49,13 +66,28 @@ export function sse(path: string, options: SseOptions = {}): AexMethodDecorator 
       handler: ({ app, instance, methodName }) => {
         const streams = openStreams(app);
         const method = (instance as Record<string | symbol, SseHandler>)[methodName];
+        const replay = options.replay === undefined ? null : new RouteReplay(app, options.replay);
         return (req, res, scope) => {
-          const stream = new EventStream(req, res, options, scope.log as Logger | undefined);
-          streams.add(stream);
-          void stream.closed.then(() => streams.delete(stream));
-          return method.call(instance, stream, scope);
+          const open = () => {
+            const stream = new EventStream(req, res, options, scope.log as Logger | undefined);
+            streams.add(stream);
+            void stream.closed.then(() => streams.delete(stream));
+            return stream;
+          };
+          if (replay === null) return method.call(instance, open(), scope);
+          return replay.open(req, res, scope, open, (stream) => method.call(instance, stream, scope));
         };
       },
     });
   });
+}
+
+/** A replay option that is not a store (or `{ store, channel }`) is a setup error, not a 500 later. */
+function checkReplay(replay: SseOptions["replay"]): void {
+  if (replay === undefined) return;
+  const { store, channel } = "store" in replay ? replay : { store: replay, channel: undefined };
+  const isStore = typeof store?.publish === "function" && typeof store.read === "function";
+  if (!isStore || (channel !== undefined && typeof channel !== "string" && typeof channel !== "function")) {
+    throw new AexError("AEX_ERR_DECORATOR_ARGS", "@sse replay takes a ReplayStore or { store, channel }");
+  }
 }

@@ -54,6 +54,7 @@ export function openEventStream(
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const event = parseBlock(block);
+          if (event === null) continue;
           if (typeof event === "string") (commentWaiters.shift() ?? ((c: string) => comments.push(c)))(event);
           else (waiters.shift() ?? ((e: TestEvent) => events.push(e)))(event);
         }
@@ -83,8 +84,12 @@ export function openEventStream(
   });
 }
 
-/** One block of lines: an event, or the text of a block of comments only. */
-function parseBlock(block: string): TestEvent | string {
+/**
+ * One block of lines: an event, the text of a block of comments only, or null for a block
+ * with fields but no `data` (an `id:` or `retry:` alone), which a browser does not dispatch
+ * (WHATWG HTML §9.2.6).
+ */
+function parseBlock(block: string): TestEvent | string | null {
   let event = "message";
   let id: string | undefined;
   const data: string[] = [];
@@ -100,5 +105,6 @@ function parseBlock(block: string): TestEvent | string {
     else if (field === "id") id = value;
   }
   if (!any) return block.replace(/^: ?/gm, "");
+  if (data.length === 0) return null;
   return id === undefined ? { event, data: data.join("\n") } : { event, data: data.join("\n"), id };
 }

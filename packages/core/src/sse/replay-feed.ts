@@ -1,0 +1,193 @@
+import type { EventStream } from "./event-stream";
+import { eventFrame } from "./frame";
+import { compareKeys, replayKey, type ReplayKey } from "./replay-id";
+import type { ReplayEntry, ReplayRead, ReplayStore } from "./replay-store";
+
+/**
+ * The event a stream gets when the log cannot give it what it missed (its id was trimmed
+ * off, is not one of this log's, or this instance lost its connection to the log while
+ * events were published): the client refetches its state, then follows the live events.
+ * Its `id` is the log's newest, so the client's next `Last-Event-ID` is current.
+ */
+export const REFETCH_EVENT = "refetch";
+
+/** Why a stream got {@link REFETCH_EVENT}: `trimmed`, `unknown` (the id), or `lost` (deliveries). */
+export type RefetchReason = "trimmed" | "unknown" | "lost";
+
+/** One entry of a channel, framed once for every stream that gets it. */
+interface Delivery {
+  readonly key: ReplayKey;
+  readonly frame: Buffer;
+}
+
+/** A gap in a member's queue: the feed lost deliveries while the member caught up. */
+interface Gap {
+  readonly gap: ReplayKey;
+  readonly head: string;
+}
+
+function refetchFrame(head: string, reason: RefetchReason, lastEventId: string | undefined): string {
+  return eventFrame(REFETCH_EVENT, JSON.stringify({ reason, lastEventId: lastEventId ?? null }), head);
+}
+
+/**
+ * One stream of a channel. It joins the feed before it reads what it missed, queueing what
+ * arrives meanwhile; then it sends the missed entries, the queued ones it has not sent
+ * (by id), and follows the live ones: in order, none twice.
+ */
+export class ReplayMember {
+  private queue: (Delivery | Gap)[] | null = [];
+  private stream: EventStream | null = null;
+  private last: ReplayKey = [0, 0];
+
+  /** Takes a live entry: queued until the stream started, else sent unless already sent. */
+  offer(delivery: Delivery): void {
+    if (this.queue !== null) this.queue.push(delivery);
+    else if (compareKeys(delivery.key, this.last) > 0) {
+      this.last = delivery.key;
+      this.stream!.sendFrame(delivery.frame);
+    }
+  }
+
+  /** The feed lost deliveries (its log may even have started over at `head`): the client must refetch. */
+  gap(head: string, key: ReplayKey): void {
+    if (this.queue !== null) this.queue.push({ gap: key, head });
+    else this.refetch(head, key, "lost", undefined);
+  }
+
+  /** Sends what the client missed (or `refetch`), then what was queued, and goes live. */
+  start(stream: EventStream, read: ReplayRead, lastEventId: string | undefined): void {
+    this.stream = stream;
+    const head = replayKey(read.head) ?? [0, 0];
+    if (read.kind === "gone") this.refetch(read.head, head, read.reason, lastEventId);
+    else if (lastEventId === undefined) {
+      // A new client: no event, but the log's newest id becomes its Last-Event-ID, so a
+      // reconnect before the first event resumes from here (WHATWG HTML §9.2.6).
+      this.last = head;
+      stream.sendFrame(`id: ${read.head}\n\n`);
+    } else {
+      this.last = replayKey(lastEventId) ?? head;
+      if (read.entries.length > 0) {
+        stream.sendFrame(read.entries.map((e) => eventFrame(e.event, e.data, e.id)).join(""));
+        this.last = replayKey(read.entries[read.entries.length - 1]!.id) ?? this.last;
+      }
+    }
+    const queued = this.queue!;
+    this.queue = null;
+    for (const item of queued) {
+      if ("gap" in item) this.gap(item.head, item.gap);
+      else this.offer(item);
+    }
+  }
+
+  private refetch(head: string, key: ReplayKey, reason: RefetchReason, lastEventId: string | undefined): void {
+    this.last = key;
+    this.stream!.sendFrame(refetchFrame(head, reason, lastEventId));
+  }
+}
+
+/**
+ * The live entries of one channel of one store, for the streams of one app: one
+ * subscription, each entry framed once and offered to every member. It checks that each
+ * entry follows the last one it delivered (`prev`); when one does not, or the store says
+ * its connection came back, it reads what it missed from the log before going on.
+ */
+export class ChannelFeed {
+  readonly members = new Set<ReplayMember>();
+  /** Resolves once subscribed and the log's newest id is known. */
+  readonly ready: Promise<void>;
+  private last: ReplayKey | null = null;
+  private lastId = "0";
+  private unsubscribe: (() => void) | null = null;
+  private pending: ReplayEntry[] | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: ReplayStore,
+    private readonly channel: string,
+  ) {
+    this.ready = this.open();
+  }
+
+  /** Stops following the channel. */
+  close(): void {
+    this.closed = true;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  private async open(): Promise<void> {
+    const unsubscribe = await this.store.subscribe(
+      this.channel,
+      (entry) => this.receive(entry),
+      () => this.resync(),
+    );
+    if (this.closed) return unsubscribe();
+    this.unsubscribe = unsubscribe;
+    try {
+      // Entries that arrive from now on follow this id; those that arrived before the answer
+      // were published after the subscription, so they are newer and already delivered.
+      const { head } = await this.store.read(this.channel, undefined);
+      if (this.last === null) this.advance(head, replayKey(head) ?? [0, 0]);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  private receive(entry: ReplayEntry): void {
+    if (this.pending !== null) return void this.pending.push(entry);
+    const key = replayKey(entry.id);
+    if (key === null || (this.last !== null && compareKeys(key, this.last) <= 0)) return;
+    const prev = replayKey(entry.prev);
+    if (this.last !== null && (prev === null || compareKeys(prev, this.last) !== 0)) {
+      this.pending = [entry];
+      return void this.catchUp();
+    }
+    this.deliver(entry, key);
+  }
+
+  private deliver(entry: ReplayEntry, key: ReplayKey): void {
+    this.advance(entry.id, key);
+    const delivery: Delivery = { key, frame: Buffer.from(eventFrame(entry.event, entry.data, entry.id)) };
+    for (const member of this.members) member.offer(delivery);
+  }
+
+  private advance(id: string, key: ReplayKey): void {
+    this.last = key;
+    this.lastId = id;
+  }
+
+  private resync(): void {
+    if (this.pending !== null || this.closed) return;
+    this.pending = [];
+    void this.catchUp();
+  }
+
+  /** Reads what followed the last delivered entry; until it is known, entries wait. */
+  private async catchUp(): Promise<void> {
+    let read: ReplayRead;
+    try {
+      read = await this.store.read(this.channel, this.lastId);
+    } catch {
+      // The log is unreachable: try again; the store also says when its connection is back.
+      if (!this.closed) this.retry = setTimeout(() => void this.catchUp(), 1_000).unref();
+      return;
+    }
+    if (read.kind === "gone") {
+      const head = replayKey(read.head) ?? [0, 0];
+      this.advance(read.head, head);
+      for (const member of this.members) member.gap(read.head, head);
+    } else {
+      for (const entry of read.entries) {
+        const key = replayKey(entry.id);
+        if (key !== null && compareKeys(key, this.last ?? [0, 0]) > 0) this.deliver(entry, key);
+      }
+    }
+    const waiting = this.pending ?? [];
+    this.pending = null;
+    for (const entry of waiting) this.receive(entry);
+  }
+}

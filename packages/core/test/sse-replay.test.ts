@@ -1,0 +1,206 @@
+// @decorator-modes both: @sse(path, { replay }) routes.
+// Resumable SSE (issue 29): a bounded replay log per channel, ids the store assigns; a
+// client that reconnects with Last-Event-ID gets what it missed, then live events, in order
+// and none twice; an id the log cannot serve gets a `refetch` event.
+import { request } from "node:http";
+import {
+  Aex,
+  AexError,
+  EventStream,
+  MemoryReplayStore,
+  REFETCH_EVENT,
+  sse,
+  type ReplayStore,
+  type Scope,
+} from "@aex/core";
+import type { TestEvent, TestEventStream } from "@aex/core/testing";
+
+function newsApp(store: ReplayStore) {
+  class News {
+    @sse("/news", { heartbeat: 0, replay: store })
+    news(stream: EventStream) {
+      // Runs once the stream caught up: after the missed events, before the live ones.
+      stream.send("caught-up", { lastEventId: stream.lastEventId ?? null });
+    }
+
+    @sse("/rooms/:room", { heartbeat: 0, replay: { store, channel: (scope: Scope) => `room:${scope.params.room}` } })
+    room(_stream: EventStream) {}
+  }
+  return new Aex().push(News);
+}
+
+const event = (id: string, name: string, data: unknown): TestEvent => ({ event: name, data: JSON.stringify(data), id });
+
+/** The raw bytes of a stream until `until` appears in them (the id-only cursor is not an event). */
+function rawStream(base: string, path: string, until: string, headers: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, base);
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+        if (text.includes(until)) {
+          req.destroy();
+          resolve(text);
+        }
+      });
+    });
+    req.on("error", (error) => (error.message === "socket hang up" ? undefined : reject(error)));
+    req.end();
+  });
+}
+
+async function collect(stream: TestEventStream, count: number): Promise<TestEvent[]> {
+  const events: TestEvent[] = [];
+  while (events.length < count) events.push(await stream.next());
+  return events;
+}
+
+describe("@sse(path, { replay }) with a MemoryReplayStore", () => {
+  it("a new client gets no history, the log's newest id as its cursor, then live events", async () => {
+    const store = new MemoryReplayStore();
+    const aex = newsApp(store);
+    await store.publish("/news", "headline", { n: 1 });
+    await store.publish("/news", "headline", { n: 2 });
+    await aex.start(0, "127.0.0.1");
+    try {
+      // The cursor is `id: 2` with no data: a browser takes it as its Last-Event-ID, dispatches nothing.
+      const raw = await rawStream(`http://127.0.0.1:${aex.port}`, "/news", "caught-up");
+      expect(raw).toBe('id: 2\n\nevent: caught-up\ndata: {"lastEventId":null}\n\n');
+
+      const stream = await aex.inject().sse("/news");
+      expect(stream.status).toBe(200);
+      expect(await stream.next()).toEqual({ event: "caught-up", data: '{"lastEventId":null}' });
+      expect(await store.publish("/news", "headline", { n: 3 })).toBe("3");
+      expect(await stream.next()).toEqual(event("3", "headline", { n: 3 }));
+      stream.close();
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("a client that reconnects with Last-Event-ID gets what it missed, then live events, in order", async () => {
+    const store = new MemoryReplayStore();
+    const aex = newsApp(store);
+    for (let n = 1; n <= 5; n++) await store.publish("/news", "headline", { n });
+    const stream = await aex.inject().sse("/news", { lastEventId: "2" });
+    expect(await collect(stream, 4)).toEqual([
+      event("3", "headline", { n: 3 }),
+      event("4", "headline", { n: 4 }),
+      event("5", "headline", { n: 5 }),
+      { event: "caught-up", data: '{"lastEventId":"2"}' },
+    ]);
+    await store.publish("/news", "message", "plain text\nover two lines");
+    expect(await stream.next()).toEqual({ event: "message", data: "plain text\nover two lines", id: "6" });
+    stream.close();
+    await aex.close();
+  });
+
+  it("events published while a client catches up arrive once each, in order", async () => {
+    const store = new MemoryReplayStore();
+    const aex = newsApp(store);
+    for (let n = 1; n <= 3; n++) await store.publish("/news", "headline", { n });
+    // Published in the same turns as the stream opens: some reach it live, some from the log.
+    const opening = aex.inject().sse("/news", { lastEventId: "1" });
+    const publishing = (async () => {
+      for (let n = 4; n <= 40; n++) {
+        await store.publish("/news", "headline", { n });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const stream = await opening;
+    await publishing;
+    const events = (await collect(stream, 40)).filter((e) => e.event === "headline");
+    expect(events.map((e) => e.id)).toEqual(Array.from({ length: 39 }, (_, i) => String(i + 2)));
+    stream.close();
+    await aex.close();
+  });
+
+  it("an id older than the log gets `refetch` (trimmed) with the newest id, then live events", async () => {
+    const store = new MemoryReplayStore({ size: 3 });
+    const aex = newsApp(store);
+    for (let n = 1; n <= 6; n++) await store.publish("/news", "headline", { n });
+    expect(REFETCH_EVENT).toBe("refetch");
+    // The oldest kept is 4: a client at 3 misses nothing, a client at 2 missed event 3.
+    const atThree = await aex.inject().sse("/news", { lastEventId: "3" });
+    expect((await collect(atThree, 3)).map((e) => e.id)).toEqual(["4", "5", "6"]);
+    atThree.close();
+    const stream = await aex.inject().sse("/news", { lastEventId: "2" });
+    expect(await stream.next()).toEqual({
+      event: "refetch",
+      data: '{"reason":"trimmed","lastEventId":"2"}',
+      id: "6",
+    });
+    expect(await stream.next()).toEqual({ event: "caught-up", data: '{"lastEventId":"2"}' });
+    await store.publish("/news", "headline", { n: 7 });
+    expect(await stream.next()).toEqual(event("7", "headline", { n: 7 }));
+    stream.close();
+    await aex.close();
+  });
+
+  it("an id this log never gave (from the future, another log, not an id) gets `refetch` (unknown)", async () => {
+    const store = new MemoryReplayStore();
+    const aex = newsApp(store);
+    await store.publish("/news", "headline", { n: 1 });
+    for (const lastEventId of ["99", "1796590331963-0", "abc", "-1"]) {
+      const stream = await aex.inject().sse("/news", { lastEventId });
+      expect(await stream.next()).toEqual({
+        event: "refetch",
+        data: JSON.stringify({ reason: "unknown", lastEventId }),
+        id: "1",
+      });
+      stream.close();
+    }
+    await aex.close();
+  });
+
+  it("keeps one log per channel: `channel` maps a request to its channel", async () => {
+    const store = new MemoryReplayStore();
+    const aex = newsApp(store);
+    const red = await aex.inject().sse("/rooms/red");
+    const blue = await aex.inject().sse("/rooms/blue", { lastEventId: "0" });
+    await store.publish("room:blue", "said", { text: "to blue" });
+    await store.publish("room:red", "said", { text: "to red" });
+    expect(await red.next()).toEqual(event("1", "said", { text: "to red" }));
+    expect(await blue.next()).toEqual(event("1", "said", { text: "to blue" }));
+    red.close();
+    blue.close();
+    await aex.close();
+  });
+
+  it("stops following a channel once its last stream closed", async () => {
+    const store = new MemoryReplayStore();
+    const aex = newsApp(store);
+    const stream = await aex.inject().sse("/rooms/green");
+    await store.publish("room:green", "said", 1);
+    expect(await stream.next()).toEqual(event("1", "said", 1));
+    stream.close();
+    await stream.ended;
+    // The app's feed unsubscribed: the store has no listener left for the channel.
+    const listeners = (store as unknown as { logs: Map<string, { listeners: Set<unknown> }> }).logs.get(
+      "room:green",
+    )!.listeners;
+    for (let i = 0; i < 100 && listeners.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(listeners.size).toBe(0);
+    await aex.close();
+  });
+
+  it("refuses a replay option that is not a store: AEX_ERR_DECORATOR_ARGS", () => {
+    expect(() => sse("/x", { replay: {} as ReplayStore })).toThrow(AexError);
+    expect(() => sse("/x", { replay: { store: 1 } as unknown as ReplayStore })).toThrow(
+      expect.objectContaining({ code: "AEX_ERR_DECORATOR_ARGS" }),
+    );
+    expect(() => sse("/x", { replay: { store: new MemoryReplayStore(), channel: 7 as unknown as string } })).toThrow(
+      expect.objectContaining({ code: "AEX_ERR_DECORATOR_ARGS" }),
+    );
+  });
+
+  it("still refuses a Last-Event-ID no browser sends: 400 AEX_SSE_LAST_EVENT_ID before the stream opens", async () => {
+    const aex = newsApp(new MemoryReplayStore());
+    const stream = await aex.inject().sse("/news", { lastEventId: "x".repeat(1025) });
+    expect(stream.status).toBe(400);
+    expect(JSON.parse(await stream.text())).toMatchObject({ status: 400, code: "AEX_SSE_LAST_EVENT_ID" });
+    await aex.close();
+  });
+});
