@@ -1,4 +1,5 @@
 import debug from "debug";
+import type { DebugLogger } from "../scope/scope";
 
 /**
  * Where the guards log refusals and store failures: the `debug` namespace `aex:guard`,
@@ -8,4 +9,5 @@ import debug from "debug";
  * @example
  * guardLog("ipAllowList: %s %s refused", req.method, req.url); // DEBUG=aex:guard node app.js
  */
-export const guardLog = debug("aex:guard");
+// Typed by core's own DebugLogger: the declaration must not import "debug", whose types an app need not have.
+export const guardLog: DebugLogger = debug("aex:guard");
