@@ -9,7 +9,11 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 
 export const ROOT = join(__dirname, "..");
+/** The packages the pack test installs into its projects (core first: the others peer on it). */
 export const PACKAGES = ["core", "session", "template", "ws", "openapi", "auth"] as const;
+
+/** The other published packages: packed and checked, not installed (test/pack.test.ts). */
+export const PACKED_ONLY = ["metrics", "cli", "create-aex"] as const;
 
 /**
  * The environment of a newcomer's shell: none of the `npm_*` / `pnpm_*` settings that the
@@ -53,7 +57,10 @@ function pnpm(): Promise<string> {
  * `pnpm pack` of one package into `destination`: pnpm rewrites the `workspace:` ranges, and
  * the package's `prepack` script builds it first. Returns the tarball's path.
  */
-export async function pack(name: (typeof PACKAGES)[number], destination: string): Promise<string> {
+export async function pack(
+  name: (typeof PACKAGES)[number] | (typeof PACKED_ONLY)[number],
+  destination: string,
+): Promise<string> {
   const out = await sh(join(ROOT, "packages", name), await pnpm(), ["pack", "--pack-destination", destination]);
   const tarball = out
     .trim()

@@ -5,13 +5,19 @@
 // settings, standard decorators) and one CommonJS project (experimentalDecorators, every
 // optional peer installed, public types checked with skipLibCheck off).
 //
+// Every published package is packed, and each tarball checked as the release script checks it
+// (scripts/tarball-check.cjs: no `workspace:` range, one version, the repository's engines,
+// every file its exports name).
+//
 // Slow (npm installs): about 3 minutes. KEEP_PACK_TEST=1 keeps the temporary projects.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ts from "typescript";
 import {
   PACKAGES,
+  PACKED_ONLY,
   ROOT,
   editTsconfig,
   get,
@@ -22,6 +28,13 @@ import {
   stop,
   type Started,
 } from "./pack-helpers";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with scripts/release.mjs
+const { tarballProblems } = require("../scripts/tarball-check.cjs") as {
+  tarballProblems: (tarball: string, expected?: { version?: string }) => string[];
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS list shared with the scripts
+const { LIBRARIES, TOOLS } = require("../scripts/workspace.cjs") as { LIBRARIES: string[]; TOOLS: string[] };
 
 const SLOW = 600_000;
 jest.setTimeout(120_000);
@@ -149,6 +162,7 @@ function projectDir(base: string, name: string): string {
 describe("the packed packages in a new project", () => {
   let base: string;
   let tarballs: string[];
+  let packedOnly: string[];
   let esmDir: string;
   let cjsDir: string;
   let typescript: string;
@@ -161,6 +175,7 @@ describe("the packed packages in a new project", () => {
     // core first: the other packages' prepack builds reference it.
     tarballs = [await pack("core", out)];
     tarballs.push(...(await Promise.all(PACKAGES.slice(1).map((name) => pack(name, out)))));
+    packedOnly = await Promise.all(PACKED_ONLY.map((name) => pack(name, out)));
     esmDir = projectDir(base, "hello-esm");
     cjsDir = projectDir(base, "hello-cjs");
     await Promise.all([esmProject(), cjsProject()]);
@@ -214,6 +229,41 @@ describe("the packed packages in a new project", () => {
   });
 
   describe("the tarballs (pnpm pack)", () => {
+    it("of every published package pass the release's check: no workspace: range, one version, the engines, every exported file", () => {
+      const manifest = (tarball: string) =>
+        JSON.parse(execFileSync("tar", ["xzOf", tarball, "package/package.json"], { encoding: "utf8" })) as {
+          name: string;
+        };
+      const all = [...tarballs, ...packedOnly];
+      const names = all.map((tarball) => manifest(tarball).name).sort();
+      const published = [...LIBRARIES, ...TOOLS].map((folder) => {
+        const pkg = JSON.parse(readFileSync(join(ROOT, "packages", folder, "package.json"), "utf8")) as {
+          name: string;
+          version: string;
+        };
+        return pkg;
+      });
+      expect(names).toEqual(published.map((p) => p.name).sort());
+      const [{ version }] = published;
+      for (const tarball of all) {
+        expect([manifest(tarball).name, tarballProblems(tarball, { version })]).toEqual([manifest(tarball).name, []]);
+      }
+    });
+
+    it("regression: a tarball that kept a workspace: range (npm pack's) is refused by the check", () => {
+      const dir = projectDir(base, "npm-pack-like");
+      mkdirSync(join(dir, "package"));
+      const pkg = JSON.parse(readFileSync(join(ROOT, "packages", "session", "package.json"), "utf8")) as object;
+      writeFileSync(join(dir, "package", "package.json"), JSON.stringify(pkg, null, 2));
+      execFileSync("tar", ["czf", "session.tgz", "package"], { cwd: dir });
+      expect(tarballProblems(join(dir, "session.tgz"))).toEqual(
+        expect.arrayContaining([
+          '@aex/session: package.json keeps a workspace range: "@aex/core": "workspace:^"',
+          "@aex/session: LICENSE is not in the tarball",
+        ]),
+      );
+    });
+
     it("rewrite workspace ranges and ship dist, the sources the maps point to, LICENSE and README", async () => {
       expect(tarballs).toHaveLength(6);
       const listing = await sh(base, "tar", ["tzf", tarballs[1]]);
