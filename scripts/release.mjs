@@ -67,7 +67,7 @@ function run(command, commandArgs, cwd = work, env = {}) {
   }
 }
 
-const git = (...gitArgs) => execFileSync("git", gitArgs, { cwd: root, encoding: "utf8" }).trim();
+const git = (...gitArgs) => execFileSync("git", gitArgs, { cwd: root, encoding: "utf8" }).trimEnd();
 
 /** pnpm 9, the package manager of the repository (packageManager in package.json). */
 const pnpm = execFileSync("npx", ["--yes", "--prefer-offline", "-p", "pnpm@9", "-c", "command -v pnpm"], {
