@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
  * the Node that runs the whole test command where that is the machine's Node (this
  * repository's CI), and stays in `engines` until the next minor release (CONTRIBUTING.md).
  */
-export const LTS_LINES = [22, 24];
+export const LTS_LINES = [22, 24, 26];
 
 /** A cached install older than this is refreshed, so each line's newest patch is tested. */
 const REFRESH_MS = 7 * 24 * 60 * 60 * 1000;
@@ -56,11 +56,12 @@ export function nodeBinary(line) {
 
   rmSync(join(dir, "node_modules"), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  // A manifest of its own, so npm installs here and not into the workspace around it.
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `aex-node-${line}`, private: true }) + "\n");
+  // A manifest of its own, so npm installs here and not into the workspace around it; it allows
+  // the `node` package's preinstall, which picks the binary package of this platform.
+  const manifest = { name: `aex-node-${line}`, private: true, allowScripts: { node: true } };
+  writeFileSync(join(dir, "package.json"), JSON.stringify(manifest) + "\n");
   console.log(`Installing node@${line} from the npm registry into ${relative(root, dir)}/ …`);
   try {
-    // The `node` package's preinstall picks the binary package of this platform: scripts on.
     execFileSync(npm, ["install", "--no-audit", "--no-fund", "--no-package-lock", `node@${line}`], {
       cwd: dir,
       stdio: ["ignore", "ignore", "inherit"],
