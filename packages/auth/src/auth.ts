@@ -2,12 +2,12 @@ import { AexError, HttpError, type AexRequest, type Scope } from "@aex/core";
 import {
   decoratorStep,
   guardLog,
-  type DecoratorStep,
   type SecuritySchemeDoc,
   type StepOpenApi,
 } from "@aex/core/plugin";
 import { CHALLENGE, type Challenge } from "./auth-challenge";
 import { defineUserSlot } from "./auth-user";
+import type { AuthDecorator } from "./auth-decorator";
 import { jwtVerifier, type VerifyJwtOptions } from "./jwt";
 import type { JwtKeySet } from "./jwt-keys";
 import { AmbiguousCredentials, tokenFromCookie, tokenFromHeader, type TokenExtractor } from "./token-extractor";
@@ -85,7 +85,7 @@ function schemeOf(value: string | string[]): string | undefined {
  * // RealWorld's `Authorization: Token <jwt>`:
  * const user = auth({ keys: process.env.JWT_SECRET!, scheme: "Token" });
  */
-export function auth(options: AuthOptions): DecoratorStep {
+export function auth<const O extends AuthOptions>(options: O): AuthDecorator<O["optional"] extends true ? true : false> {
   const realm = options.realm ?? "api";
   if (typeof realm !== "string" || !REALM.test(realm)) {
     throw new AexError(
@@ -170,7 +170,7 @@ export function auth(options: AuthOptions): DecoratorStep {
     return undefined;
   }
 
-  return decoratorStep(
+  const decorator = decoratorStep(
     "auth",
     {
       build: () => {
@@ -180,4 +180,6 @@ export function auth(options: AuthOptions): DecoratorStep {
     },
     openapi,
   );
+  // The step is the decorator; its type adds the check of the handler's `scope.user`.
+  return decorator as unknown as AuthDecorator<O["optional"] extends true ? true : false>;
 }

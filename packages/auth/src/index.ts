@@ -8,6 +8,7 @@
  */
 // Guards
 export { auth, type AuthOptions } from "./auth";
+export type { AuthDecorator, UserCheck, UserMismatch } from "./auth-decorator";
 export { roles } from "./roles";
 export { apiKey, type ApiKeyOptions } from "./api-key";
 export type { AuthUser } from "./auth-user";

@@ -1,5 +1,5 @@
-import { Aex, get, post } from "@aex/core";
-import { auth, roles, signJwt } from "@aex/auth";
+import { Aex, get, post, type AexRequest, type AexResponse, type RouteScope } from "@aex/core";
+import { auth, roles, signJwt, type AuthUser } from "@aex/auth";
 
 const secret = process.env.JWT_SECRET ?? "change-me-to-32-or-more-random-characters";
 const verified = auth({ keys: secret, issuer: "https://notes.example", audience: "notes" });
@@ -17,7 +17,7 @@ class Session {
 
   @get("/me")
   @verified
-  me(_req: any, res: any, scope: any) {
+  me(_req: AexRequest, res: AexResponse, scope: RouteScope<"/me", { user: AuthUser }>) {
     res.json({ user: scope.user.sub });
   }
 
