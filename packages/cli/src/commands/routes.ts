@@ -1,4 +1,4 @@
-import type { RouteInfo } from "@aex/core";
+import type { RouteInfo } from "@aex/core/plugin";
 import { loadApp } from "../load-app";
 
 /** One printed row: what a route runs, in order. */
