@@ -1,3 +1,4 @@
+import { client } from "./commands/client";
 import { dev } from "./commands/dev";
 import { openapi } from "./commands/openapi";
 import { routes } from "./commands/routes";
@@ -31,6 +32,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       return routes(entry ?? "dist/app.js", flags.has("json"));
     case "openapi":
       return openapi(entry ?? "dist/app.js", flag(flags.get("o") ?? flags.get("out")), flag(flags.get("title")));
+    case "client":
+      return client(entry ?? "dist/app.js", flag(flags.get("o") ?? flags.get("out")), flag(flags.get("title")));
     case "dev":
       return dev(entry ?? "src/main.ts");
     case "start":

@@ -5,11 +5,14 @@ Commands:
   routes [entry] [--json]         every route: method, path, steps in order, controller method
   openapi [entry] [-o file]       the generated OpenAPI document (stdout without -o); the app
                                   needs @aex/openapi (npm install @aex/openapi)
+  client [entry] [-o file]        a typed client of the routes (TypeScript, on openapi-fetch;
+                                  stdout without -o); the app needs @aex/openapi and
+                                  openapi-typescript (npm install -D openapi-typescript)
   dev [entry]                     run a TypeScript entry, restarting on change (node --watch + tsx)
   start [entry] [--cluster [n]]   run in production (NODE_ENV=production), one worker per core
                                   with --cluster or n workers with --cluster n
 
-Entries: routes and openapi load a compiled module (default dist/app.js) that exports an Aex
+Entries: routes, openapi and client load a compiled module (default dist/app.js) that exports an Aex
 app as \`aex\` or default, or a function returning one. dev defaults to src/main.ts, start to
 dist/main.js.
 
