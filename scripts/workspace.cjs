@@ -5,7 +5,7 @@
 // tsconfig.api.json list each package.
 
 /** Libraries an app imports (`@aex/<name>`), each tested under both decorator modes' rules. */
-const LIBRARIES = ["core", "session", "template", "ws", "metrics", "openapi", "auth"];
+const LIBRARIES = ["core", "session", "template", "ws", "metrics", "openapi", "auth", "asyncapi"];
 
 /** Command-line packages: their tests run built bins on plain JS, so one decorator mode. */
 const TOOLS = ["cli", "create-aex"];

@@ -47,7 +47,7 @@ describe("the API reference (TypeDoc)", () => {
     const { code, output } = await packages;
     expect(output).not.toMatch(/\[(warning|error)\]/);
     expect(output).toContain(
-      "API reference: 22 entries of @aex/auth, @aex/core, @aex/metrics, @aex/openapi, @aex/session, @aex/template, @aex/ws, every public export documented, every link resolved.",
+      "API reference: 23 entries of @aex/asyncapi, @aex/auth, @aex/core, @aex/metrics, @aex/openapi, @aex/session, @aex/template, @aex/ws, every public export documented, every link resolved.",
     );
     expect(code).toBe(0);
   }, 120_000);

@@ -13,7 +13,7 @@ export const ROOT = join(__dirname, "..");
 export const PACKAGES = ["core", "session", "template", "ws", "openapi", "auth"] as const;
 
 /** The other published packages: packed and checked, not installed (test/pack.test.ts). */
-export const PACKED_ONLY = ["metrics", "cli", "create-aex"] as const;
+export const PACKED_ONLY = ["metrics", "asyncapi", "cli", "create-aex"] as const;
 
 /**
  * The environment of a newcomer's shell: none of the `npm_*` / `pnpm_*` settings that the

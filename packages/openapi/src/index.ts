@@ -11,7 +11,13 @@ export { buildOpenApi, type OpenApiOptions } from "./build-document";
 export { returns, summary } from "./doc-decorators";
 export { docOf, type MethodDoc } from "./method-doc";
 export { rulesToJsonSchema, ruleToJsonSchema, type JsonSchema } from "./rules-to-json-schema";
-export { schemaToJsonSchema, type ToJsonSchema, type SchemaSide } from "./schema-to-json-schema";
+export {
+  schemaToJsonSchema,
+  knownJsonSchema,
+  type ToJsonSchema,
+  type SchemaSide,
+  type JsonSchemaTarget,
+} from "./schema-to-json-schema";
 export { toYaml } from "./to-yaml";
 export { ResponseContract } from "./response-contract";
 export { OPENAPI_ERROR_CODES, OPENAPI_HTTP_ERROR_CODES } from "./errors";

@@ -20,7 +20,12 @@ interface StandardJsonSchemaProps {
  * The JSON Schema of a Standard Schema's input (or output): from `convert` if given, else
  * from the Standard JSON Schema interface (`~standard.jsonSchema`, zod ≥ 4.2 and ArkType
  * have it). Undefined when neither can say (a library without the interface, or a type
- * JSON Schema cannot describe, such as a `Date`).
+ * JSON Schema cannot describe, such as a `Date`). `target` asks for a dialect: @aex/asyncapi
+ * asks for draft-07, the base of AsyncAPI's Schema Object.
+ *
+ * @example
+ * knownJsonSchema(z.object({ n: z.number() }), undefined, "input", "draft-07");
+ * // { type: "object", properties: { n: { type: "number" } }, required: ["n"] }
  */
 export function knownJsonSchema(
   schema: StandardSchemaV1,

@@ -21,6 +21,13 @@ export interface RouteInfo {
   readonly definitions: readonly StepDefinition[];
   /** The media type of a successful answer when the route says (`@sse`: `text/event-stream`). */
   readonly produces?: string;
+  /**
+   * The status the route's checks answer invalid data with: the app's `validationStatus`
+   * (400 unless set), unless a check was given its own (its definition says).
+   */
+  readonly validationStatus: number;
+  /** An upgrade route (`@ws`): served on the server's `upgrade` event (AsyncAPI reads it). */
+  readonly upgrade?: true;
 }
 
 /**
@@ -28,7 +35,7 @@ export interface RouteInfo {
  * `basePath`, each class's `@controller` prefix): what `aex.routes()` answers. Read from the
  * registry, so it works before and after `prepare()`.
  */
-export function listRoutes(classes: Iterable<Constructor>, basePath = ""): RouteInfo[] {
+export function listRoutes(classes: Iterable<Constructor>, basePath = "", validationStatus = 400): RouteInfo[] {
   const out: RouteInfo[] = [];
   for (const Class of classes) {
     for (const [key, routes] of routesOf(Class)) {
@@ -47,8 +54,13 @@ export function listRoutes(classes: Iterable<Constructor>, basePath = ""): Route
               handler: String(key),
               steps,
               definitions,
+              validationStatus,
             };
-            out.push(route.produces === undefined ? info : { ...info, produces: route.produces });
+            out.push({
+              ...info,
+              ...(route.produces === undefined ? {} : { produces: route.produces }),
+              ...(route.upgrade === true ? { upgrade: true as const } : {}),
+            });
           }
         }
       }
