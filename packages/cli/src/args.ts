@@ -6,7 +6,7 @@ export interface Parsed {
 }
 
 /** Flags that take a value (`-o file`, `--out=file`); others are booleans or take an optional number. */
-const VALUED = new Set(["o", "out", "title", "version-tag"]);
+const VALUED = new Set(["o", "out", "title", "server", "version-tag"]);
 
 /** `--cluster 4`: a boolean flag whose next argument is taken when it is a number. */
 const OPTIONAL_NUMBER = new Set(["cluster"]);

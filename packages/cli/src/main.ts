@@ -1,3 +1,4 @@
+import { asyncapi } from "./commands/asyncapi";
 import { client } from "./commands/client";
 import { dev } from "./commands/dev";
 import { openapi } from "./commands/openapi";
@@ -32,6 +33,13 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       return routes(entry ?? "dist/app.js", flags.has("json"));
     case "openapi":
       return openapi(entry ?? "dist/app.js", flag(flags.get("o") ?? flags.get("out")), flag(flags.get("title")));
+    case "asyncapi":
+      return asyncapi(
+        entry ?? "dist/app.js",
+        flag(flags.get("o") ?? flags.get("out")),
+        flag(flags.get("title")),
+        flag(flags.get("server")),
+      );
     case "client":
       return client(entry ?? "dist/app.js", flag(flags.get("o") ?? flags.get("out")), flag(flags.get("title")));
     case "dev":

@@ -5,6 +5,9 @@ Commands:
   routes [entry] [--json]         every route: method, path, steps in order, controller method
   openapi [entry] [-o file]       the generated OpenAPI document (stdout without -o); the app
                                   needs @aex/openapi (npm install @aex/openapi)
+  asyncapi [entry] [-o file]      the generated AsyncAPI document of the @ws and @sse routes
+           [--server url]         (stdout without -o); the app needs @aex/asyncapi
+                                  (npm install @aex/asyncapi @aex/openapi)
   client [entry] [-o file]        a typed client of the routes (TypeScript, on openapi-fetch;
                                   stdout without -o); the app needs @aex/openapi and
                                   openapi-typescript (npm install -D openapi-typescript)
@@ -12,9 +15,9 @@ Commands:
   start [entry] [--cluster [n]]   run in production (NODE_ENV=production), one worker per core
                                   with --cluster or n workers with --cluster n
 
-Entries: routes, openapi and client load a compiled module (default dist/app.js) that exports an Aex
-app as \`aex\` or default, or a function returning one. dev defaults to src/main.ts, start to
-dist/main.js.
+Entries: routes, openapi, asyncapi and client load a compiled module (default dist/app.js)
+that exports an Aex app as \`aex\` or default, or a function returning one. dev defaults to
+src/main.ts, start to dist/main.js.
 
 Options:
   -h, --help                      this text
