@@ -129,6 +129,7 @@ export {
   type DependencyOptions,
 } from "./ops/dependencies";
 export { RedisReadiness, type ConnectableRedisClient } from "./helpers/redis-readiness";
+export { FanOut } from "./helpers/fan-out";
 
 // Replay logs of resumable SSE routes: what a store of your own implements
 export type {

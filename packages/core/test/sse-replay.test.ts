@@ -3,6 +3,7 @@
 // client that reconnects with Last-Event-ID gets what it missed, then live events, in order
 // and none twice; an id the log cannot serve gets a `refetch` event.
 import { request } from "node:http";
+import { connect } from "node:net";
 import {
   Aex,
   AexError,
@@ -13,6 +14,7 @@ import {
   type ReplayStore,
   type Scope,
 } from "@aex/core";
+import { FanOut } from "@aex/core/plugin";
 import type { TestEvent, TestEventStream } from "@aex/core/testing";
 
 function newsApp(store: ReplayStore) {
@@ -202,5 +204,73 @@ describe("@sse(path, { replay }) with a MemoryReplayStore", () => {
     expect(stream.status).toBe(400);
     expect(JSON.parse(await stream.text())).toMatchObject({ status: 400, code: "AEX_SSE_LAST_EVENT_ID" });
     await aex.close();
+  });
+});
+
+describe("backpressure and fan-out (issue 29)", () => {
+  it("a client that stops reading never holds the others: they get every event, it is cut at maxBuffered", async () => {
+    const store = new MemoryReplayStore({ size: 1_000 });
+    const streams: EventStream[] = [];
+    class Firehose {
+      @sse("/firehose", { heartbeat: 0, maxBuffered: 64 * 1024, replay: { store, channel: "hose" } })
+      hose(stream: EventStream) {
+        streams.push(stream);
+      }
+    }
+    const aex = new Aex().push(Firehose);
+    await aex.start(0, "127.0.0.1");
+    try {
+      // A raw client that sends its request, then never reads.
+      const stalled = connect(aex.port!, "127.0.0.1");
+      stalled.pause();
+      stalled.on("error", () => undefined); // the reset of the cut
+      const stalledClosed = new Promise<void>((resolve) => stalled.once("close", () => resolve()));
+      stalled.write("GET /firehose HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      while (streams.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      const reader = await aex.inject().sse("/firehose", { lastEventId: "0" });
+      const big = "x".repeat(64 * 1024);
+      // Until the stalled client is cut: the kernel's buffers fill (megabytes on loopback),
+      // then the server's, past 64 KiB. The reader gets every event meanwhile.
+      let n = 0;
+      while (streams[0]!.open && n < 2_000) {
+        const id = await store.publish("hose", "chunk", { n: ++n, big });
+        expect((await reader.next()).id).toBe(id);
+      }
+      expect(streams[0]!.open).toBe(false);
+      expect(n).toBeLessThan(2_000);
+      // Its connection was reset: the client sees it closed once it reads again.
+      stalled.resume();
+      await stalledClosed;
+      // The reader goes on.
+      const after = await store.publish("hose", "chunk", { n: ++n });
+      expect(await reader.next()).toEqual({ event: "chunk", data: JSON.stringify({ n }), id: after });
+      reader.close();
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("FanOut sends in slices, one per turn of the event loop, and keeps the order of sends", async () => {
+    const fanOut = new FanOut(100);
+    const got = new Map<number, string[]>();
+    const targets = new Set(Array.from({ length: 250 }, (_, i) => i));
+    const send = (message: string) => (target: number) => {
+      const list = got.get(target) ?? [];
+      list.push(message);
+      got.set(target, list);
+    };
+    fanOut.send(targets, send("a"));
+    // The first slice went out at once, the rest waits for the next turns.
+    expect(got.size).toBe(100);
+    fanOut.send(targets, send("b"));
+    fanOut.send(new Set([0, 1]), send("c"));
+    expect(got.get(0)).toEqual(["a"]);
+    while ([...targets].some((t) => (got.get(t) ?? []).length < 2))
+      await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const target of targets) expect(got.get(target)).toEqual(target < 2 ? ["a", "b", "c"] : ["a", "b"]);
+    // A small send with nothing before it goes out at once.
+    fanOut.send([7], send("d"));
+    expect(got.get(7)).toEqual(["a", "b", "d"]);
   });
 });

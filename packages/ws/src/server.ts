@@ -1,11 +1,20 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { Aex, AexError, HttpError, type AexRequest, type AexResponse, type AexServer, type Scope } from "@aex/core";
-import { addDependency, readQuery, type DependencyState } from "@aex/core/plugin";
+import {
+  Aex,
+  AexError,
+  HttpError,
+  type AexBunServer,
+  type AexRequest,
+  type AexResponse,
+  type AexServer,
+  type Scope,
+} from "@aex/core";
+import { addDependency, FanOut, readQuery, type DependencyState } from "@aex/core/plugin";
 import { WEBSOCKET_OPENER } from "@aex/core/testing";
 import debug from "debug";
-import { WebSocketServer as WsServer, type WebSocket } from "ws";
+import { WebSocketServer as WsServer, type RawData, type WebSocket } from "ws";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
 import { emitSafely } from "./emit-safely";
 import type { WS_HTTP_ERROR_CODES } from "./errors";
@@ -96,6 +105,8 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   private readonly wss: WsServer;
   private readonly middlewares: IWebSocketAsyncMiddleware[] = [];
   private readonly rooms = new Rooms<WebSocketHandler>();
+  /** Broadcasts to many connections go out slice by slice, in order (fan-out.ts). */
+  private readonly fanOut = new FanOut();
   private readonly adapter?: BroadcastAdapter;
   private readonly detach: () => void;
   private readonly heartbeat: NodeJS.Timeout | null;
@@ -104,7 +115,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   private readonly upgrading = new WeakMap<IncomingMessage, AexResponse>();
 
   /** Attaches to `server`: an Aex app, the node server `aex.start()` resolved to, or any node server. */
-  constructor(server: Server | AexServer | Aex, options: WebSocketServerOptions = {}) {
+  constructor(server: Server | AexServer | AexBunServer | Aex, options: WebSocketServerOptions = {}) {
     super();
     const detachers: (() => void)[] = [];
     this.app = server instanceof Aex ? server : (Aex.of(server) ?? foreignApp(server as Server, detachers));
@@ -192,6 +203,9 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     res.detachSocket(res.socket!);
     this.upgrading.set(req as IncomingMessage, res);
     this.wss.handleUpgrade(req as IncomingMessage, socket, NO_HEAD, (websocket) => {
+      this.upgrading.delete(req as IncomingMessage);
+      releaseHead(res);
+      scope.releaseResponse();
       websocket.pause();
       const handler = this.adopt(websocket, req, scope);
       const resume = () => websocket.resume();
@@ -246,18 +260,21 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   private adopt(socket: WebSocket, req: AexRequest, scope: Scope): WebSocketHandler {
     const handler = new WebSocketHandler(this, socket, req, scope);
     this.handlers.add(handler);
-    socket.on("message", (raw, isBinary) => handler.receive(raw, isBinary));
-    socket.on("pong", () => (handler.alive = true));
-    socket.on("error", (error) => {
-      log("socket error: %s", error.message);
-      handler.reportError(error);
-    });
-    socket.on("close", (code, reason) => {
-      this.handlers.delete(handler);
-      for (const room of handler.rooms) this.rooms.leave(room, handler);
-      emitSafely(handler, "close", [code, reason.toString()], (error) => log("close listener failed: %O", error));
-    });
+    // The same four listeners for every socket (no closures per connection): each finds its
+    // handler on the socket.
+    (socket as Adopted)[HANDLER] = handler;
+    socket.on("message", onMessage);
+    socket.on("pong", onPong);
+    socket.on("error", onError);
+    socket.on("close", onClose);
     return handler;
+  }
+
+  /** @internal A connection closed: out of the server and its rooms, then its `close` listeners. */
+  forget(handler: WebSocketHandler, code: number, reason: string): void {
+    this.handlers.delete(handler);
+    for (const room of handler.rooms) this.rooms.leave(room, handler);
+    emitSafely(handler, "close", [code, reason], (error) => log("close listener failed: %O", error));
   }
 
   /** `aex.start()` waits for the adapter's connection; readiness reports it. */
@@ -281,8 +298,11 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
 
   /** Delivers a broadcast (ours or another process's) to this process's connections. */
   private deliver({ room, event, data }: BroadcastMessage): void {
+    // Encoded once for every connection.
     const message = encodeMessage(event, data);
-    for (const handler of room === undefined ? this.handlers : this.rooms.members(room)) handler.sendRaw(message);
+    this.fanOut.send(room === undefined ? this.handlers : this.rooms.members(room), (handler) =>
+      handler.sendRaw(message),
+    );
   }
 
   /** Drops peers that missed the last ping, pings the others. */
@@ -297,6 +317,37 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       handler.socket.ping();
     }
   }
+}
+
+/** Where a socket keeps its handler, for the listeners every socket shares. */
+const HANDLER = Symbol("aex.ws.handler");
+type Adopted = WebSocket & { [HANDLER]: WebSocketHandler };
+
+function onMessage(this: WebSocket, raw: RawData, isBinary: boolean): void {
+  (this as Adopted)[HANDLER].receive(raw, isBinary);
+}
+
+function onPong(this: WebSocket): void {
+  (this as Adopted)[HANDLER].alive = true;
+}
+
+function onError(this: WebSocket, error: Error): void {
+  log("socket error: %s", error.message);
+  (this as Adopted)[HANDLER].reportError(error);
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as Adopted)[HANDLER].closed(code, reason.toString());
+}
+
+/**
+ * An upgrade's response is done once the 101 went out: what the line set on it (the
+ * security headers, a cookie) was copied into the 101, and the scope keeps the response for
+ * its CSP nonce only. Its header entries are dropped so that an idle connection does not
+ * keep them (issue 29: about a kilobyte of 10 per idle connection).
+ */
+function releaseHead(res: AexResponse): void {
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
 }
 
 /**

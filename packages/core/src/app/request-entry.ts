@@ -81,8 +81,11 @@ export class RequestEntry {
    * the socket (`res.socket`) and upgrades it.
    */
   readonly handleUpgrade = (req: AexRequest, socket: Duplex, head: Buffer): void => {
-    // A client that resets mid-handshake must not become an unhandled error.
-    socket.on("error", (error) => this.host.log.debug({ err: error }, "socket error during upgrade"));
+    // A client that resets mid-handshake must not become an unhandled error. One listener per
+    // app, not a closure here: it stays on the socket for the connection's life, and a closure
+    // would share this function's context with the `finish` listener below, keeping the
+    // response alive with it (issue 29: ~1.5 KB per idle WebSocket).
+    socket.on("error", this.upgradeSocketError);
     if (head.length > 0) socket.unshift(head);
     const res = new this.host.Response(req);
     res.shouldKeepAlive = false;
@@ -97,6 +100,9 @@ export class RequestEntry {
     });
     this.enter(req, res, true);
   };
+
+  private readonly upgradeSocketError = (error: Error): void =>
+    void this.host.log.debug({ err: error }, "socket error during upgrade");
 
   private enter(req: AexRequest, res: AexResponse, upgrade: boolean): void {
     const compiled = this.compiled ?? this.compile();

@@ -125,7 +125,7 @@ export class Scope {
   constructor(
     private readonly _shared: SharedScope,
     private readonly _startedAt: number = Date.now(),
-    private readonly _res: { readonly nonce: string } | null = null,
+    private _res: { readonly nonce: string } | null = null,
     readonly requestId: string = "",
   ) {}
 
@@ -147,6 +147,15 @@ export class Scope {
   /** The response's CSP nonce, made on first read (`res.nonce`); undefined outside an HTTP request. */
   get nonce(): string | undefined {
     return this._res?.nonce;
+  }
+
+  /**
+   * @internal The request is no HTTP request any more (an upgraded WebSocket): the scope, kept
+   * for the connection's life, lets the upgrade's response go (issue 29: ~1 KB per idle
+   * connection); `nonce` is undefined from now on.
+   */
+  releaseResponse(): void {
+    this._res = null;
   }
 
   /** `started` (a Date) and `passed` (milliseconds) of this request. */

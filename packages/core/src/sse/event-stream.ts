@@ -5,6 +5,7 @@ import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { eventData, eventFrame, oneLine } from "./frame";
+import { heartbeatsOf, type Beating } from "./heartbeats";
 import type { SseOptions } from "./sse-options";
 
 /** Longest `Last-Event-ID` accepted, in bytes: ids are counters, timestamps, cursors. */
@@ -58,6 +59,15 @@ const HEAD_H2 = {
 };
 // HTTP/2 has no Connection header (RFC 9113 §8.2.2: node drops it with a warning).
 const HEAD = { ...HEAD_H2, connection: "keep-alive" };
+const HEARTBEAT = ": heartbeat\n\n";
+
+/** Where a response keeps its stream, for the `close` listener every response shares. */
+const STREAM_OF = Symbol("aex.sse.stream");
+type Streaming = AexResponse & { [STREAM_OF]?: EventStream };
+
+function onResponseClose(this: AexResponse): void {
+  (this as Streaming)[STREAM_OF]?.finish();
+}
 
 /**
  * An open `text/event-stream` (Server-Sent Events), as an `@sse` method gets it. Data
@@ -72,14 +82,17 @@ const HEAD = { ...HEAD_H2, connection: "keep-alive" };
  *   stream.signal.addEventListener("abort", () => clearInterval(timer));
  * }
  */
-export class EventStream {
+export class EventStream implements Beating {
   /** The `Last-Event-ID` a reconnecting client sent: resume after it. */
   readonly lastEventId: string | undefined;
-  /** Resolves once the stream ended, whoever ended it. */
-  readonly closed: Promise<void>;
-  private readonly controller = new AbortController();
-  private readonly heartbeat: NodeJS.Timeout | null;
   private readonly maxBuffered: number;
+  // Made on first use: most of 10,000 idle streams never need a signal or a promise, and each
+  // was ~400 bytes (issue 29).
+  private controller: AbortController | null = null;
+  private whenClosed: Promise<void> | null = null;
+  private ended = false;
+  private readonly endHooks: (() => void)[] = [];
+  private readonly log: Logger | { readonly log?: Logger } | undefined;
 
   /**
    * Opens the stream: writes the event-stream headers and starts the heartbeats. Throws
@@ -88,39 +101,72 @@ export class EventStream {
    * @param req The request the stream answers.
    * @param res The response the events are written to.
    * @param options Heartbeat and buffering.
-   * @param log Where a cut stream is logged (`scope.log`).
+   * @param log Where a cut stream is logged: a logger, or the scope (its `log` is made only then).
    */
   constructor(
     readonly req: AexRequest,
     readonly res: AexResponse,
     options: SseOptions = {},
-    private readonly log?: Logger,
+    log?: Logger | { readonly log?: Logger },
   ) {
     this.lastEventId = readLastEventId(req.headers["last-event-id"]);
     this.maxBuffered = options.maxBuffered ?? 1024 * 1024;
+    this.log = log;
     res.keepOpen = true;
     res.writeHead(200, req.httpVersionMajor >= 2 ? HEAD_H2 : HEAD);
     res.flushHeaders();
     const every = options.heartbeat ?? 15_000;
-    this.heartbeat = every > 0 ? setInterval(() => this.comment("heartbeat"), every) : null;
-    this.heartbeat?.unref();
-    this.closed = new Promise((resolve) => {
-      res.once("close", () => {
-        if (this.heartbeat !== null) clearInterval(this.heartbeat);
-        this.controller.abort();
-        resolve();
-      });
-    });
+    if (every > 0) {
+      // One timer per app and period (heartbeats.ts); a response of no app gets its own.
+      if (res.app !== undefined) this.onEnd(heartbeatsOf(res.app).add(every, this));
+      else {
+        const timer = setInterval(() => this.beat(), every).unref();
+        this.onEnd(() => clearInterval(timer));
+      }
+    }
+    (res as Streaming)[STREAM_OF] = this;
+    res.on("close", onResponseClose);
+  }
+
+  /** Resolves once the stream ended, whoever ended it. */
+  get closed(): Promise<void> {
+    return (this.whenClosed ??= this.ended ? Promise.resolve() : new Promise((resolve) => this.onEnd(resolve)));
   }
 
   /** Aborted when the stream ends: stop timers and subscriptions with it. */
   get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.ended) this.controller.abort();
+    }
     return this.controller.signal;
   }
 
   /** Whether the stream still sends. */
   get open(): boolean {
-    return !this.controller.signal.aborted && !this.res.writableEnded;
+    return !this.ended && !this.res.writableEnded;
+  }
+
+  /**
+   * @internal Runs `hook` once the stream ended (at once if it has): what the app keeps for
+   * a stream is released without a promise or a listener per stream.
+   */
+  onEnd(hook: () => void): void {
+    if (this.ended) hook();
+    else this.endHooks.push(hook);
+  }
+
+  /** @internal A heartbeat: a comment that keeps proxies from closing an idle stream. */
+  beat(): void {
+    this.write(HEARTBEAT);
+  }
+
+  /** @internal The stream ended (its response closed, or it was cut). */
+  finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.controller?.abort();
+    for (const hook of this.endHooks.splice(0)) hook();
   }
 
   /**
@@ -183,8 +229,9 @@ export class EventStream {
    * connection is reset instead (over HTTP/2, only this stream), which frees both now.
    */
   private cut(buffered: number): void {
-    this.controller.abort();
-    this.log?.warn({ buffered, maxBuffered: this.maxBuffered }, "SSE client too slow: stream cut");
+    this.finish();
+    const log = this.log !== undefined && "warn" in this.log ? this.log : this.log?.log;
+    log?.warn({ buffered, maxBuffered: this.maxBuffered }, "SSE client too slow: stream cut");
     const stream = (this.res as unknown as { stream?: ServerHttp2Stream }).stream;
     if (stream !== undefined) {
       stream.close(constants.NGHTTP2_CANCEL);

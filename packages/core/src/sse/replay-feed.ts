@@ -1,3 +1,4 @@
+import { FanOut } from "../helpers/fan-out";
 import type { EventStream } from "./event-stream";
 import { eventFrame } from "./frame";
 import { compareKeys, replayKey, type ReplayKey } from "./replay-id";
@@ -17,7 +18,8 @@ export type RefetchReason = "trimmed" | "unknown" | "lost";
 /** One entry of a channel, framed once for every stream that gets it. */
 interface Delivery {
   readonly key: ReplayKey;
-  readonly frame: Buffer;
+  /** A string: node writes it to each socket without a buffer per chunk (measured, issue 29). */
+  readonly frame: string;
 }
 
 /** A gap in a member's queue: the feed lost deliveries while the member caught up. */
@@ -102,6 +104,8 @@ export class ChannelFeed {
   private pending: ReplayEntry[] | null = null;
   private retry: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Each entry goes to the members slice by slice, in order (helpers/fan-out.ts). */
+  private readonly fanOut = new FanOut();
 
   constructor(
     private readonly store: ReplayStore,
@@ -151,8 +155,8 @@ export class ChannelFeed {
 
   private deliver(entry: ReplayEntry, key: ReplayKey): void {
     this.advance(entry.id, key);
-    const delivery: Delivery = { key, frame: Buffer.from(eventFrame(entry.event, entry.data, entry.id)) };
-    for (const member of this.members) member.offer(delivery);
+    const delivery: Delivery = { key, frame: eventFrame(entry.event, entry.data, entry.id) };
+    this.fanOut.send(this.members, (member) => member.offer(delivery));
   }
 
   private advance(id: string, key: ReplayKey): void {
@@ -179,7 +183,7 @@ export class ChannelFeed {
     if (read.kind === "gone") {
       const head = replayKey(read.head) ?? [0, 0];
       this.advance(read.head, head);
-      for (const member of this.members) member.gap(read.head, head);
+      this.fanOut.send(this.members, (member) => member.gap(read.head, head));
     } else {
       for (const entry of read.entries) {
         const key = replayKey(entry.id);

@@ -117,7 +117,7 @@ export class RouteReplay {
       return undefined;
     }
     const stream = open();
-    void stream.closed.then(() => this.feeds.leave(this.store, channel, joined, member));
+    stream.onEnd(() => this.feeds.leave(this.store, channel, joined, member));
     member.start(stream, read, lastEventId);
     return handler(stream);
   }

@@ -1,4 +1,3 @@
-import type { Logger } from "pino";
 import type { Aex } from "../app/aex";
 import { AexError } from "../errors/aex-error";
 import type { Scope } from "../scope/scope";
@@ -69,9 +68,9 @@ export function sse(path: string, options: SseOptions = {}): AexMethodDecorator 
         const replay = options.replay === undefined ? null : new RouteReplay(app, options.replay);
         return (req, res, scope) => {
           const open = () => {
-            const stream = new EventStream(req, res, options, scope.log as Logger | undefined);
+            const stream = new EventStream(req, res, options, scope);
             streams.add(stream);
-            void stream.closed.then(() => streams.delete(stream));
+            stream.onEnd(() => streams.delete(stream));
             return stream;
           };
           if (replay === null) return method.call(instance, open(), scope);
