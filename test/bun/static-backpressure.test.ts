@@ -25,7 +25,9 @@ describe("@serve backpressure (Node and Bun)", () => {
   let aex: Aex;
   beforeAll(async () => {
     aex = new Aex().push(Files);
-    await aex.start(0, "127.0.0.1");
+    // node:http's sockets and `request` event, on both runtimes (Bun.serve shows neither; its
+    // backpressure is packages/core/test/bun-transport.test.ts's).
+    await aex.start(0, { host: "127.0.0.1", transport: "node" });
   });
   afterAll(async () => {
     await aex.close();

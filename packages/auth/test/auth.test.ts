@@ -1,5 +1,5 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import { Aex, AexError, get, HttpError } from "@aex/core";
+import { Aex, AexBunServer, AexError, get, HttpError } from "@aex/core";
 import { apiKey, auth, roles, signJwt, tokenFromCookie, tokenFromHeader, tokenFromQuery, verifyJwt } from "@aex/auth";
 import { listen, raw } from "./support/http";
 
@@ -312,12 +312,19 @@ describe("@auth(options): schemes, where the token is read, and what the errors 
         base,
         `GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${good}\r\nAuthorization: Bearer ${other}\r\nConnection: close\r\n\r\n`,
       );
-      expect(twice).toMatch(/^HTTP\/1\.1 400 /);
-      expect(twice).toMatch(
-        /\r\nwww-authenticate: Bearer realm="api", error="invalid_request", error_description="the Authorization header came more than once"\r\n/i,
-      );
-      expect(twice).toContain('"code":"AEX_AUTH_INVALID_REQUEST"');
-      expect(twice).toContain('"status":400');
+      if (aex.server instanceof AexBunServer) {
+        // Bun.serve joins the two lines into one value ("Bearer a, Bearer b"): a malformed token,
+        // refused all the same (docs/runtimes.md).
+        expect(twice).toMatch(/^HTTP\/1\.1 401 /);
+        expect(twice).toContain('"code":"AEX_AUTH_INVALID_TOKEN"');
+      } else {
+        expect(twice).toMatch(/^HTTP\/1\.1 400 /);
+        expect(twice).toMatch(
+          /\r\nwww-authenticate: Bearer realm="api", error="invalid_request", error_description="the Authorization header came more than once"\r\n/i,
+        );
+        expect(twice).toContain('"code":"AEX_AUTH_INVALID_REQUEST"');
+        expect(twice).toContain('"status":400');
+      }
       const query = await aex.inject().get(`/?access_token=${good}&access_token=${other}`);
       expect(query.status).toBe(400);
       expect(query.json()).toMatchObject({ status: 400, code: "AEX_AUTH_INVALID_REQUEST" });

@@ -1,5 +1,18 @@
-import { Aex, get, HttpError, inject, post, type AexRequest, type AexResponse } from "@aex/core";
+import { Aex, AexBunServer, get, HttpError, inject, post, type AexRequest, type AexResponse } from "@aex/core";
+import { connect } from "node:net";
 import { get as httpGet, listen, raw, send } from "./support/http";
+
+/** What a raw socket receives until the server resets or closes it. */
+function rawUntilReset(base: string, bytes: string): Promise<string> {
+  const url = new URL(base);
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(bytes));
+    let text = "";
+    socket.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    socket.on("error", () => undefined);
+    socket.on("close", () => resolve(text));
+  });
+}
 
 class Faults {
   @get("/http-error")
@@ -123,9 +136,12 @@ describe("errors in production", () => {
     // The head and "partial" were written, then the error destroyed the socket. Node destroys
     // it before its corked head leaves (nothing arrives: "socket hang up"); Bun sends the head
     // and "partial" first (the response is "aborted"). Either way the chunked body never gets
-    // its last chunk, so no client can take it for a whole answer.
-    await expect(httpGet(base, "/half-written")).rejects.toThrow(/^(socket hang up|aborted)$/);
-    const bytes = await raw(base, "GET /half-written HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    // its last chunk, so no client can take it for a whole answer. Bun.serve resets the
+    // connection after "partial" (ECONNRESET, which Bun's HTTP client also throws unhandled).
+    const bunServe = aex.server instanceof AexBunServer;
+    if (!bunServe) await expect(httpGet(base, "/half-written")).rejects.toThrow(/^(socket hang up|aborted)$/);
+    const request = "GET /half-written HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    const bytes = bunServe ? await rawUntilReset(base, request) : await raw(base, request);
     if (bytes !== "") expect(bytes).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n7\r\npartial\r\n$/);
     expect(bytes).not.toContain("0\r\n\r\n");
     expect((await send(base, "POST", "/ok")).text).toBe("ok");
@@ -259,7 +275,8 @@ describe("HttpError", () => {
 describe("limits of node's HTTP parser", () => {
   it("answers 431 for headers over maxHeaderSize and keeps serving", async () => {
     const aex = new Aex({ server: { maxHeaderSize: 1024 } }).push(Faults);
-    const base = await listen(aex);
+    // node:http's maxHeaderSize: Bun.serve's limit is its own (16 KiB, docs/runtimes.md).
+    const base = await listen(aex, "node");
     try {
       await expect(send(base, "POST", "/ok", { headers: { "x-big": "y".repeat(2048) } })).resolves.toMatchObject({
         status: 431,

@@ -1,4 +1,4 @@
-import { Aex, get, query, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { Aex, AexBunServer, get, query, type AexRequest, type AexResponse, type Scope } from "@aex/core";
 import { listen, raw } from "./support/http";
 
 class Targets {
@@ -33,13 +33,15 @@ describe("absolute-form request targets", () => {
       "GET http://example.test:8080/hello?name=ada HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n",
     );
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
-    expect(bodyOf(answer)).toEqual({ url: "/hello?name=ada", host: "example.test:8080", name: "ada" });
+    // Bun.serve gives the app the Host header's host, not the target's (docs/runtimes.md).
+    const host = aex.server instanceof AexBunServer ? "other.test" : "example.test:8080";
+    expect(bodyOf(answer)).toEqual({ url: "/hello?name=ada", host, name: "ada" });
   });
 
   it("takes an empty path as / and ignores user info in the authority", async () => {
     const answer = await raw(base, "GET HTTPS://user@example.test HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
-    expect(bodyOf(answer)).toEqual({ url: "/", host: "example.test" });
+    expect(bodyOf(answer)).toEqual({ url: "/", host: aex.server instanceof AexBunServer ? "x" : "example.test" });
   });
 
   it("leaves other targets alone: an unknown one is refused and the server keeps serving", async () => {

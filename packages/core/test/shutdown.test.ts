@@ -72,8 +72,11 @@ describe("aex.start() with SIGTERM (a real child process)", () => {
 
     child.kill("SIGTERM");
     await lineOf(child, /^closing/, seen);
+    // On Bun the app serves with Bun.serve, which drops a connection when a request comes in
+    // behind one still being answered (docs/runtimes.md): the kept-alive socket sends none.
+    const bunServe = process.versions.bun !== undefined;
     // A new request on the kept-alive socket while draining.
-    keptAlive.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+    if (!bunServe) keptAlive.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
     // New connections are refused.
     await expect(httpGet(base, "/fast")).rejects.toMatchObject({ code: "ECONNREFUSED" });
     child.stdin!.write("release\n");
@@ -86,9 +89,13 @@ describe("aex.start() with SIGTERM (a real child process)", () => {
     const [first, second] = text.split(/(?=HTTP\/1\.1 )/);
     expect(first).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(first).toContain("slow done");
-    expect(second).toMatch(/^HTTP\/1\.1 503 Service Unavailable/);
-    expect(second.toLowerCase()).toContain("connection: close");
-    expect(second).toContain('"code":"AEX_SHUTTING_DOWN"');
+    // Bun.serve closes the kept-alive connection once its answer is out.
+    if (bunServe) expect(second).toBeUndefined();
+    else {
+      expect(second).toMatch(/^HTTP\/1\.1 503 Service Unavailable/);
+      expect(second.toLowerCase()).toContain("connection: close");
+      expect(second).toContain('"code":"AEX_SHUTTING_DOWN"');
+    }
     expect(await exited).toBe(0);
   }, 30_000);
 });

@@ -2,7 +2,7 @@
 import { request } from "node:http";
 import { connect as connectH2, constants as h2constants } from "node:http2";
 import { connect } from "node:net";
-import { Aex, EventStream, get, HttpError, inject, sse, type AexRequest, type Scope } from "@aex/core";
+import { Aex, AexBunServer, EventStream, get, HttpError, inject, sse, type AexRequest, type Scope } from "@aex/core";
 import { lineWhere, memoryLogger } from "./support/log-lines";
 
 /** A feed of numbered ticks that resumes after the client's Last-Event-ID. */
@@ -214,10 +214,15 @@ describe("@sse(path, { maxBuffered })", () => {
     while (app.cut.length === 0) await new Promise((resolve) => setImmediate(resolve));
     await app.cut[0].closed;
     await app.cut[0].socketClosed;
-    const open = await new Promise<number>((resolve, reject) =>
-      aex.server!.getConnections((error, count) => (error ? reject(error) : resolve(count))),
-    );
-    expect(open).toBe(0);
+    // Bun.serve shows no connections, and cannot reset one: the stream is cut (its queue freed),
+    // the connection closes once the client reads again (docs/runtimes.md).
+    const server = aex.server;
+    if (!(server instanceof AexBunServer)) {
+      const open = await new Promise<number>((resolve, reject) =>
+        server!.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+      expect(open).toBe(0);
+    }
     const warning = await lineWhere(lines, (line) => line.msg === "SSE client too slow: stream cut");
     expect(warning).toMatchObject({ level: 40, maxBuffered: 64 * 1024 });
     expect(warning.buffered as number).toBeGreaterThan(64 * 1024);
@@ -226,6 +231,7 @@ describe("@sse(path, { maxBuffered })", () => {
     client.on("data", (chunk: Buffer) => head.push(chunk));
     client.resume();
     await clientClosed;
+    if (server instanceof AexBunServer) expect(server.pendingRequests).toBe(0);
     // What it read, if anything reached it before the reset, is the stream's head and events.
     if (head.length > 0) expect(Buffer.concat(head).toString("latin1")).toMatch(/^HTTP\/1\.1 200 /);
     // The server keeps serving.

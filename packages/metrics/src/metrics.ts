@@ -4,6 +4,7 @@ import {
   type AexPlugin,
   type AexRequest,
   type AexResponse,
+  type AexBunServer,
   type AexServer,
   type IAsyncMiddleware,
   type Scope,
@@ -44,7 +45,7 @@ export interface MetricsPlugin extends AexPlugin {
   /** Counters for the WebSocket server. */
   readonly websocket: WebSocketMetrics;
   /** Serves the metrics on a port of their own (behind the guard); resolves to its server. */
-  listen(port: number, host?: string): Promise<AexServer>;
+  listen(port: number, host?: string): Promise<AexServer | AexBunServer>;
   /** Stops what `listen()` started. */
   close(): Promise<void>;
 }
@@ -181,7 +182,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
       closed: () => connections.dec(),
       message: (direction: "in" | "out") => messages.labels(direction).inc(),
     },
-    async listen(port: number, host = "localhost"): Promise<AexServer> {
+    async listen(port: number, host = "localhost"): Promise<AexServer | AexBunServer> {
       // A small app of its own, so the guard and error answers work as in any Aex app.
       own = new Aex().use((req, res, scope) => serve(req, res, scope));
       return own.start(port, host);

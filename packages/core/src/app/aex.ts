@@ -15,6 +15,9 @@ import { RequestIds } from "../ops/request-id";
 import { requestLogger } from "../ops/request-log";
 import { CloseHooks, type ClosePhase } from "../ops/shutdown";
 import { createTransportServer, type TransportOptions } from "../http2/transport";
+import { AexBunServer } from "../fetch/bun-server";
+import { FetchEntry } from "../fetch/fetch-entry";
+import type { FetchInfo } from "../fetch/fetch-request";
 import type { ClusterStartOptions, StartOptions } from "../http2/start-options";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { AttachedUpgrades } from "../router/attached-upgrades";
@@ -98,8 +101,11 @@ export class Aex {
   readonly global: ScopeBag = {};
   /** ORM objects shared by all requests: `scope.orm`. */
   readonly orm: ScopeBag = {};
-  /** The node HTTP server, once `start()` or `createServer()` made it. */
-  server?: AexServer;
+  /**
+   * The server, once `start()` or `createServer()` made it: node's HTTP server, or on Bun
+   * the handle of `Bun.serve` ({@link AexBunServer}: `listening`, `address()`, `close()`).
+   */
+  server?: AexServer | AexBunServer;
   /** The app's options, defaults filled in (plugins read them). */
   readonly options: ResolvedOptions;
   /**
@@ -124,6 +130,19 @@ export class Aex {
   readonly handle: RequestEntry["handle"];
   /** The `upgrade` listener (WebSocket upgrades walk the same line). */
   readonly handleUpgrade: RequestEntry["handleUpgrade"];
+  /**
+   * Answers a Web-standard `Request` with a `Response`, through the same line as every
+   * request (steps, guards, the error path, security headers, sessions, limits, logs):
+   * serve the app from any runtime with a `fetch` handler. `info.ip` is the client's
+   * address; the runtime's own second argument (Bun's server, Deno's connection info) is
+   * read for it too, so `Bun.serve({ fetch: aex.fetch })` and `Deno.serve(aex.fetch)` work
+   * as they are. Prepares the app on first use. See docs/fetch.md.
+   *
+   * @example
+   * const res = await aex.fetch(new Request("http://localhost/users/7"));
+   * console.log(res.status, await res.json());
+   */
+  readonly fetch: (request: Request, info?: FetchInfo | object) => Promise<Response>;
 
   private readonly shared: SharedScope;
   private readonly middlewares: Step[] = [];
@@ -139,6 +158,9 @@ export class Aex {
   private readonly states = new Map<object | symbol, unknown>();
   private readonly attached: AttachedUpgrades;
   private prepared = false;
+  private fetcher: FetchEntry | null = null;
+  /** The node server `createServer()` made (the in-process client's, on any transport). */
+  private nodeServer?: AexServer;
 
   /** The app whose `createServer()`/`start()` made `server`, if any. */
   static of(server: object): Aex | undefined {
@@ -169,9 +191,13 @@ export class Aex {
       closeHooks: this.closeHooks,
       emitter: this.emitter,
       listeners: () => this.entry.compiled?.listeners ?? [],
+      upgrades: () => (this.entry.compiled?.upgradeRoutes ?? 0) > 0 || this.attached.size > 0,
+      nodeServerInUse: () => this.nodeServerInUse(),
+      fetchEntry: () => this.fetchEntry(),
     });
     this.handle = this.entry.handle;
     this.handleUpgrade = this.entry.handleUpgrade;
+    this.fetch = (request, info) => Promise.resolve(this.fetchEntry().serve(request, peerOf(request, info), null));
   }
 
   /**
@@ -249,7 +275,9 @@ export class Aex {
   attachUpgrade(path: string, step: Step): () => void {
     if (typeof step !== "function") throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof step);
     const detach = this.attached.attach(path, step);
-    if (this.server !== undefined) this.listenForUpgrades(this.server);
+    // Bun.serve has no upgrade event to give a WebSocket server: node:http takes the port over.
+    if (this.server instanceof AexBunServer) this.lifecycle.moveToNode("a WebSocket server attached after start()");
+    if (this.nodeServer !== undefined) this.listenForUpgrades(this.nodeServer);
     return detach;
   }
 
@@ -338,36 +366,50 @@ export class Aex {
   }
 
   /**
-   * A node server serving this app (not listening yet); `start()` uses it. HTTP/1.1 by
-   * default; `{ tls }` makes it HTTPS, `{ tls, http2: true }` HTTP/2 with HTTP/1.1 fallback.
+   * A node server serving this app (not listening yet); `start()` uses it on node's
+   * transport. HTTP/1.1 by default; `{ tls }` makes it HTTPS, `{ tls, http2: true }` HTTP/2
+   * with HTTP/1.1 fallback. On the Bun transport it serves `aex.inject()` only, and
+   * `aex.server` stays Bun's.
    */
   createServer(transport?: TransportOptions): AexServer {
-    this.server ??= createTransportServer(
-      transport,
-      { ...this.options.server, IncomingMessage: this.Request, ServerResponse: this.Response },
-      this.handle,
-    );
-    Object.defineProperty(this.server, APP, { value: this, configurable: true });
-    if ((this.entry.compiled?.upgradeRoutes ?? 0) > 0 || this.attached.size > 0) this.listenForUpgrades(this.server);
+    const server =
+      this.nodeServer ??
+      createTransportServer(
+        transport,
+        { ...this.options.server, IncomingMessage: this.Request, ServerResponse: this.Response },
+        this.handle,
+      );
+    this.nodeServer = server;
+    // On the Bun transport `aex.server` stays Bun's: this one serves `aex.inject()` only.
+    if (!(this.server instanceof AexBunServer)) this.server = server;
+    Object.defineProperty(server, APP, { value: this, configurable: true });
+    if ((this.entry.compiled?.upgradeRoutes ?? 0) > 0 || this.attached.size > 0) this.listenForUpgrades(server);
     this.watchdog.start();
-    return this.server;
+    return server;
   }
 
   /**
    * Starts serving on `port` (default 3000; 0 picks a free one) and `ip` (default
-   * `localhost`; `0.0.0.0` in a container); resolves to the node server, also
-   * `aex.server`. Also `start(port, { host, tls, http2 })` and
-   * `start({ port, host, tls, http2 })`. Unless `handleSignals: false`, SIGTERM and SIGINT
-   * close the app gracefully and exit the process (docs/operations.md).
+   * `localhost`; `0.0.0.0` in a container); resolves to the server, also `aex.server`:
+   * node's HTTP server, or on Bun the handle of `Bun.serve` (`transport` chooses;
+   * docs/runtimes.md). Also `start(port, { host, tls, http2, transport })` and
+   * `start({ port, host, tls, http2, transport })`. Unless `handleSignals: false`, SIGTERM
+   * and SIGINT close the app gracefully and exit the process (docs/operations.md).
    */
-  async start(port: number, options: ClusterStartOptions): Promise<AexServer | null>;
-  async start(options: ClusterStartOptions): Promise<AexServer | null>;
-  async start(port?: number, ip?: string, prepare?: boolean): Promise<AexServer>;
-  async start(port: number, options: StartOptions): Promise<AexServer>;
-  async start(options: StartOptions): Promise<AexServer>;
-  async start(a?: number | StartOptions, b?: string | StartOptions, c?: boolean): Promise<AexServer | null> {
+  async start(port: number, options: ClusterStartOptions): Promise<AexServer | AexBunServer | null>;
+  async start(options: ClusterStartOptions): Promise<AexServer | AexBunServer | null>;
+  async start(port?: number, ip?: string, prepare?: boolean): Promise<AexServer | AexBunServer>;
+  async start(port: number, options: StartOptions): Promise<AexServer | AexBunServer>;
+  async start(options: StartOptions): Promise<AexServer | AexBunServer>;
+  async start(
+    a?: number | StartOptions,
+    b?: string | StartOptions,
+    c?: boolean,
+  ): Promise<AexServer | AexBunServer | null> {
     if (!this.prepared) this.prepare();
     const server = await this.lifecycle.start(a, b, c);
+    // `Aex.of(server)` finds the app of a Bun server too (a WebSocket server given it moves the app to node:http).
+    if (server instanceof AexBunServer) Object.defineProperty(server, APP, { value: this, configurable: true });
     if (server !== null) log("listening on port %d", this.port);
     return server;
   }
@@ -415,6 +457,25 @@ export class Aex {
     return this.errors.answer(error, req, res, scope);
   }
 
+  /**
+   * Whether something listens on the node server `createServer()` made besides node and Aex
+   * (a flood guard's connection cap, your own listener): then it must be the one that serves.
+   */
+  private nodeServerInUse(): boolean {
+    const server = this.nodeServer;
+    if (server === undefined) return false;
+    return server.listenerCount("connection") > 1 || server.listenerCount("request") > 1 || server.listening;
+  }
+
+  /** The app's `aex.fetch` entry, made once it is prepared (its facades copy its classes then). */
+  private fetchEntry(): FetchEntry {
+    if (this.fetcher !== null) return this.fetcher;
+    if (!this.prepared) this.prepare();
+    // The handler timeout is kept for every transport, a server or none.
+    this.watchdog.start();
+    return (this.fetcher = new FetchEntry(this.Request, this.Response, this.entry.handleChecked));
+  }
+
   private listenForUpgrades(server: AexServer): void {
     if (!server.listeners("upgrade").includes(this.handleUpgrade)) server.on("upgrade", this.handleUpgrade);
   }
@@ -429,4 +490,21 @@ export class Aex {
   private assertNotPrepared(): void {
     if (this.prepared) throw new AexError("AEX_ERR_ALREADY_PREPARED");
   }
+}
+
+/**
+ * The client's address from `aex.fetch`'s second argument: `{ ip }`, Bun's server
+ * (`requestIP`), or Deno's connection info (`remoteAddr.hostname`).
+ */
+function peerOf(request: Request, info: unknown): string | undefined {
+  if (typeof info !== "object" || info === null) return undefined;
+  const given = info as {
+    ip?: unknown;
+    requestIP?: (request: Request) => { address?: string } | null;
+    remoteAddr?: { hostname?: unknown };
+  };
+  if (typeof given.ip === "string") return given.ip;
+  if (typeof given.requestIP === "function") return given.requestIP(request)?.address;
+  const hostname = given.remoteAddr?.hostname;
+  return typeof hostname === "string" ? hostname : undefined;
 }

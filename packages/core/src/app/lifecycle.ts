@@ -9,6 +9,9 @@ import { startWorkers } from "../helpers/cluster";
 import { awaitDependencies } from "../ops/dependencies";
 import { drain, handleSignals, type CloseHooks } from "../ops/shutdown";
 import type { AexApp } from "../registry/app-ref";
+import { AexBunServer } from "../fetch/bun-server";
+import { bunSetup, chooseTransport, idleSeconds } from "../fetch/bun-transport";
+import type { FetchEntry } from "../fetch/fetch-entry";
 import type { BoundListener } from "./compile-controller";
 import type { RequestEntry } from "./request-entry";
 
@@ -20,6 +23,12 @@ export interface LifecycleParts {
   readonly emitter: EventEmitter;
   /** The controllers' `@listen` listeners (after `prepare()`). */
   listeners(): readonly BoundListener[];
+  /** Whether the app upgrades connections (`@ws` routes, an attached WebSocket server). */
+  upgrades(): boolean;
+  /** The app's `aex.fetch` entry, which the Bun transport serves. */
+  fetchEntry(): FetchEntry;
+  /** Whether the node server `createServer()` made has listeners of its own (it must serve then). */
+  nodeServerInUse(): boolean;
 }
 
 /**
@@ -31,6 +40,10 @@ export class Lifecycle {
   clusterPort: number | undefined;
   private removeSignalHandlers: (() => void) | null = null;
   private closed: Promise<void> | null = null;
+  /** The transport options `start()` was given (node:http takes them over from Bun.serve). */
+  private transport: TransportOptions | undefined;
+  /** A Bun server that handed its port to node:http: its requests in flight still finish. */
+  private retired: Promise<void> | null = null;
 
   constructor(
     private readonly app: AexApp,
@@ -42,16 +55,25 @@ export class Lifecycle {
     a?: number | StartOptions,
     b?: string | StartOptions,
     c?: boolean,
-  ): Promise<ReturnType<AexApp["createServer"]> | null> {
-    const { app } = this;
-    const { port, host, prepare, transport, workers } = startArguments(a, b, c);
+  ): Promise<ReturnType<AexApp["createServer"]> | AexBunServer | null> {
+    const { app, parts } = this;
+    const { port, host, prepare, transport, workers, serveWith } = startArguments(a, b, c);
     if (workers !== null && cluster.isPrimary) {
       this.clusterPort = await startWorkers(workers);
       return null;
     }
     if (prepare) app.prepare();
+    if (app.server instanceof AexBunServer) return app.server;
+    const choice = chooseTransport(serveWith, transport, {
+      serverMade: parts.nodeServerInUse(),
+      upgrades: parts.upgrades(),
+    });
     // Ready means ready (issue 29): the stores and adapters the app uses connect before it listens.
     await awaitDependencies(app);
+    this.transport = transport;
+    if (choice.bun) return this.startBun(port, host, transport);
+    if (choice.reason !== null)
+      app.log.info({ transport: "node", reason: choice.reason }, "serving with node:http on Bun");
     const server = app.createServer(transport as TransportOptions | undefined);
     if (!server.listening) {
       await new Promise<void>((resolve, reject) => {
@@ -62,11 +84,49 @@ export class Lifecycle {
         });
       });
     }
+    this.serving();
+    return server;
+  }
+
+  /** Serves with `Bun.serve`, through the app's `aex.fetch` entry. */
+  private startBun(port: number, host: string, transport: TransportOptions | undefined): AexBunServer {
+    const { app, parts } = this;
+    const { handlerTimeout, limits, server: nodeOptions } = app.options;
+    const idle = idleSeconds(handlerTimeout, limits.bodyIdleTimeout, nodeOptions.keepAliveTimeout ?? 5_000);
+    // Bun.serve throws at once (EADDRINUSE…), as node's listen rejects.
+    const server = new AexBunServer(parts.fetchEntry(), bunSetup(port, host, idle, transport?.tls));
+    app.server = server;
+    parts.watchdog.start();
+    this.serving();
+    return server;
+  }
+
+  /**
+   * Moves an app served by Bun.serve to node:http on the same port, at once: Bun.serve stops
+   * accepting (its requests in flight finish) and node's server listens, which Bun does
+   * synchronously, so no connection in between is refused. For what only node:http can serve
+   * once the app runs (a WebSocket server attached after `start()`).
+   */
+  moveToNode(reason: string): void {
+    const { app } = this;
+    const bun = app.server;
+    if (!(bun instanceof AexBunServer)) return;
+    const address = bun.address();
+    this.retired = new Promise<void>((resolve) => bun.close(() => resolve()));
+    app.server = undefined;
+    const server = app.createServer(this.transport);
+    server.once("error", (error) => app.log.error({ err: error }, "node:http could not take the port over"));
+    server.listen(address?.port, bun.bun.hostname);
+    app.log.info({ transport: "node", reason }, "serving with node:http on Bun");
+  }
+
+  /** Signals handled (unless `handleSignals: false`), and the app marked serving. */
+  private serving(): void {
+    const { app } = this;
     if (app.options.handleSignals && this.removeSignalHandlers === null) {
       this.removeSignalHandlers = handleSignals(() => app.close(), app.options.shutdownTimeout, app.log);
     }
     if (app.phase === "starting") app.phase = "serving";
-    return server;
   }
 
   /** `aex.close()`, once: later calls get the same promise. */
@@ -82,6 +142,7 @@ export class Lifecycle {
     const drained = app.server ? drain(app.server, app.options.closeTimeout) : Promise.resolve();
     await parts.closeHooks.run("connections", app.log);
     await drained;
+    await this.retired;
     for (const { event, listener } of parts.listeners()) parts.emitter.off(event, listener);
     await parts.closeHooks.run("resources", app.log);
     parts.watchdog.stop();

@@ -71,7 +71,17 @@ export class RequestEntry {
    * a promise, and only responses still unanswered after it are watched for timeouts.
    */
   readonly handle = (req: AexRequest, res: AexResponse): void => {
-    this.enter(req, res, false);
+    // Before the target is rewritten: an absolute-form target names its host too.
+    this.enter(req, res, false, hasValidHost(req));
+  };
+
+  /**
+   * The way in for a transport that adapts another runtime's request (`aex.fetch`, Bun.serve:
+   * fetch/fetch-entry.ts) and checked its Host itself: the runtime made the request's URL from
+   * it, and has no raw header lines to count. Everything else is {@link RequestEntry.handle}'s.
+   */
+  readonly handleChecked = (req: AexRequest, res: AexResponse, hostIsValid: boolean): void => {
+    this.enter(req, res, false, hostIsValid);
   };
 
   /**
@@ -98,16 +108,14 @@ export class RequestEntry {
       // Detached, the response hears no `close` from its socket: its answer is over now.
       res.emit("close");
     });
-    this.enter(req, res, true);
+    this.enter(req, res, true, hasValidHost(req));
   };
 
   private readonly upgradeSocketError = (error: Error): void =>
     void this.host.log.debug({ err: error }, "socket error during upgrade");
 
-  private enter(req: AexRequest, res: AexResponse, upgrade: boolean): void {
+  private enter(req: AexRequest, res: AexResponse, upgrade: boolean, hostIsValid: boolean): void {
     const compiled = this.compiled ?? this.compile();
-    // Before the target is rewritten: an absolute-form target names its host too.
-    const hostIsValid = hasValidHost(req);
     if (req.url?.charCodeAt(0) !== 47 /* / */) acceptAbsoluteForm(req);
     // Echoed when the head goes out (res.requestIdHeader), in error bodies and in scope.log.
     const id = this.requestIds.of(req);

@@ -10,6 +10,8 @@ import { AexRequest } from "../http/request";
  * const key = clientIp(req); // "127.0.0.1"
  */
 export function clientIp(req: IncomingMessage): string {
-  if (req instanceof AexRequest) return req.ip;
+  // An AexRequest, or a transport's request with its helpers (HTTP/2, aex.fetch): `req.ip`.
+  const ip = req instanceof AexRequest ? req.ip : (req as Partial<AexRequest>).ip;
+  if (typeof ip === "string") return ip;
   return req.socket.remoteAddress ?? "unknown";
 }

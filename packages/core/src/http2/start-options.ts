@@ -16,6 +16,14 @@ export interface StartOptions extends TransportOptions {
    * its `start()` listens) and keeps them running with `runCluster`'s rules (docs/cluster.md).
    */
   cluster?: boolean | number;
+  /**
+   * Which server answers: `"bun"`, Bun's own `Bun.serve` (the default on Bun), or `"node"`,
+   * `node:http` (the default on Node.js; on Bun, its emulation of it). On Bun, an app that
+   * needs what only `node:http` has (WebSocket upgrades, `http2`, node-only TLS options, a
+   * cluster worker, a server made by `aex.createServer()`) is served by `node:http`, and the
+   * log says why (docs/runtimes.md).
+   */
+  transport?: "node" | "bun";
 }
 
 /** `start()` options that make a cluster: in the primary, `start()` resolves to `null`. */
@@ -31,6 +39,8 @@ export interface StartArguments {
   readonly transport: TransportOptions | undefined;
   /** Workers to fork when this process is a cluster's primary; `null` for no cluster. */
   readonly workers: number | null;
+  /** The server asked for (`transport`), or undefined: the runtime's own. */
+  readonly serveWith: "node" | "bun" | undefined;
 }
 
 /**
@@ -60,7 +70,12 @@ export function startArguments(
       `cluster must be true or a number of workers (1 or more), not ${String(cluster)}`,
     );
   }
+  const serveWith = options.transport;
+  if (serveWith !== undefined && serveWith !== "node" && serveWith !== "bun") {
+    throw new AexError("AEX_ERR_START_OPTIONS", `transport must be "node" or "bun", not ${String(serveWith)}`);
+  }
   return {
+    serveWith,
     workers,
     port,
     host,

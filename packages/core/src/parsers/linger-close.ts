@@ -6,6 +6,17 @@ import type { BodyLimits } from "./body-limits";
 type Lingering = Socket & { destroySoon(): void };
 
 /**
+ * How a request of a transport without a node socket (`aex.fetch`, Bun.serve) lingers: it
+ * drains its own body and holds the answer back until then (fetch/fetch-request.ts).
+ */
+export const LINGER: unique symbol = Symbol("aex.linger");
+
+/** A request that lingers its own way (see {@link LINGER}). */
+interface OwnLinger {
+  [LINGER](limits: BodyLimits): void;
+}
+
+/**
  * Closes the connection after this response without resetting it while the client is
  * still sending (the 413 of a large upload): node would call `socket.destroySoon()`,
  * and a socket destroyed with unread bytes answers them with RST, which makes the
@@ -15,6 +26,8 @@ type Lingering = Socket & { destroySoon(): void };
  */
 export function lingerClose(req: AexRequest, res: AexResponse, limits: BodyLimits): void {
   res.shouldKeepAlive = false;
+  const own = (req as Partial<OwnLinger>)[LINGER];
+  if (own !== undefined) return own.call(req, limits);
   const socket = req.socket as Lingering | null;
   if (socket === null || socket.destroyed) return;
   // An own property on this one socket, which closes after this response anyway.

@@ -10,9 +10,12 @@ export interface TestResponse {
   json<T = unknown>(): T;
 }
 
-/** Starts `aex` on 127.0.0.1 with a free port; returns its base URL. */
-export async function listen(aex: Aex): Promise<string> {
-  await aex.start(0, "127.0.0.1");
+/**
+ * Starts `aex` on 127.0.0.1 with a free port; returns its base URL. `transport: "node"` for
+ * tests of node:http's own server (its timeouts, its parser), which on Bun is not the default.
+ */
+export async function listen(aex: Aex, transport?: "node" | "bun"): Promise<string> {
+  await aex.start(0, { host: "127.0.0.1", transport });
   return `http://127.0.0.1:${aex.port}`;
 }
 

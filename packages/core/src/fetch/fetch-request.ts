@@ -1,0 +1,305 @@
+import { EventEmitter } from "node:events";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import { LINGER } from "../parsers/linger-close";
+import type { BodyLimits } from "../parsers/body-limits";
+import { WebBody } from "./web-body";
+
+/** What a transport knows of a request beyond the `Request` itself. */
+export interface FetchInfo {
+  /** The client's address (the peer of the connection). */
+  ip?: string;
+}
+
+/**
+ * The part of a node socket Aex and common middlewares read: who the peer is, TLS, and its
+ * events (on-finished listens for `close` and `error`; the transport owns the connection, so
+ * they never come).
+ */
+export class FetchSocket {
+  /** Whether the transport gave the connection up (see `FetchRequest.connectionClosed`). */
+  readonly destroyed: boolean = false;
+  // node's EventEmitter methods, copied onto the prototype (without its constructor).
+  declare on: EventEmitter["on"];
+  declare once: EventEmitter["once"];
+  declare off: EventEmitter["off"];
+  declare emit: EventEmitter["emit"];
+  declare removeListener: EventEmitter["removeListener"];
+  readonly readable = true;
+  readonly writable = true;
+
+  constructor(
+    /** The client's address, as the transport gave it. */
+    readonly remoteAddress: string | undefined,
+    /** Whether the request came over TLS (its URL's scheme is `https`). */
+    readonly encrypted: boolean,
+  ) {}
+}
+
+// node's EventEmitter, without its constructor: it makes its listener table on first use.
+for (const key of Reflect.ownKeys(EventEmitter.prototype)) {
+  if (key === "constructor") continue;
+  Object.defineProperty(FetchSocket.prototype, key, Object.getOwnPropertyDescriptor(EventEmitter.prototype, key)!);
+}
+Object.assign(FetchSocket.prototype, { _events: undefined, _eventsCount: 0, _maxListeners: undefined });
+
+type Listener = (...args: unknown[]) => void;
+
+/** Milliseconds a refused body may go silent while it is drained before the answer goes out anyway. */
+const LINGER_IDLE = 500;
+
+/** The `Readable` methods a request's body is read with; each makes the body stream on first use. */
+const BODY_METHODS = [
+  "on",
+  "addListener",
+  "once",
+  "prependListener",
+  "prependOnceListener",
+  "off",
+  "removeListener",
+  "removeAllListeners",
+  "emit",
+  "listeners",
+  "rawListeners",
+  "listenerCount",
+  "eventNames",
+  "pipe",
+  "unpipe",
+  "resume",
+  "pause",
+  "isPaused",
+  "read",
+  "setEncoding",
+  "unshift",
+  "wrap",
+  Symbol.asyncIterator,
+] as const;
+
+/**
+ * A Web `Request` seen as node's `IncomingMessage`, as far as Aex and the parsers read one:
+ * `method`, `url` (path and query), `headers` (lower-case names, built on first read),
+ * `rawHeaders`, `httpVersion` 1.1, a `socket` with the peer's address and TLS, and the body
+ * as a node stream made on first use ({@link WebBody}). An app's request helpers (`ip`,
+ * `cookies`, `get`…) are copied onto a subclass's prototype (fetch/fetch-classes.ts).
+ */
+export class FetchRequest {
+  /** The request method. */
+  method: string;
+  /** The path and query, as node's `req.url` has them. */
+  url: string;
+  declare readonly httpVersion: string;
+  declare readonly httpVersionMajor: number;
+  declare readonly httpVersionMinor: number;
+  /** The `Request` this facade reads. */
+  readonly request: Request;
+  /** @internal Where the runtime's answer waits while a refused body is drained (see {@link LINGER}). */
+  declare lingering: Promise<void> | null;
+
+  private _headers: IncomingHttpHeaders | null = null;
+  private _socket: FetchSocket | null = null;
+  private _body: Readable | null = null;
+  private _hasBody: boolean | null = null;
+  private readonly _ip: string | undefined;
+  /** Where the path starts in the request's URL. */
+  private readonly _origin: number;
+
+  constructor(request: Request, ip: string | undefined) {
+    this.request = request;
+    this.method = request.method;
+    const href = request.url;
+    // `scheme://authority/path?query`: the path starts at the first `/` after `://`.
+    const origin = href.indexOf("/", href.indexOf("//") + 2);
+    this._origin = origin === -1 ? href.length : origin;
+    this.url = origin === -1 ? "/" : href.slice(origin);
+    this._ip = ip;
+  }
+
+  /** The Host the request names: the authority of its URL (the runtime made the URL from `Host`). */
+  get authority(): string {
+    const href = this.request.url;
+    return href.slice(href.indexOf("//") + 2, this._origin);
+  }
+
+  /** Request headers, lower-case names (node's shape), built from the `Request` on first read. */
+  get headers(): IncomingHttpHeaders {
+    return (this._headers ??= this.buildHeaders());
+  }
+
+  set headers(value: IncomingHttpHeaders) {
+    this._headers = value;
+  }
+
+  /** `[name, value, name, value…]`, as node's `rawHeaders` (names lower-case). */
+  get rawHeaders(): string[] {
+    const raw: string[] = [];
+    const headers = this.headers;
+    for (const name in headers) {
+      const value = headers[name];
+      if (Array.isArray(value)) for (const one of value) raw.push(name, one);
+      else if (value !== undefined) raw.push(name, value);
+    }
+    return raw;
+  }
+
+  /** The peer's address and whether it spoke TLS; node code reads `req.socket`. */
+  get socket(): FetchSocket {
+    return (this._socket ??= new FetchSocket(this._ip, this.request.url.charCodeAt(4) === 115 /* https */));
+  }
+
+  /**
+   * The transport gave up this request's connection (the client went away, or the answer was
+   * cut): its socket facade says `close`, as a node socket would, if anyone made it.
+   */
+  connectionClosed(): void {
+    const socket = this._socket;
+    if (socket === null || socket.destroyed) return;
+    (socket as { destroyed: boolean }).destroyed = true;
+    socket.emit("close", false);
+  }
+
+  /** node's older name of {@link FetchRequest.socket}. */
+  get connection(): FetchSocket {
+    return this.socket;
+  }
+
+  /** Whether the whole body has been received: at once for a request without one. */
+  get complete(): boolean {
+    if (this._body !== null) return this._body.readableEnded;
+    return !this.hasBody();
+  }
+
+  /** Whether the body can still be read. */
+  get readable(): boolean {
+    if (this._body !== null) return this._body.readable;
+    return this.hasBody();
+  }
+
+  /** Whether the body has ended (node's `readableEnded`). */
+  get readableEnded(): boolean {
+    return this._body === null ? !this.hasBody() : this._body.readableEnded;
+  }
+
+  /** node's stream state, which raw-body (body-parser) reads to check the body is not decoded already. */
+  get _readableState(): unknown {
+    return (this.bodyStream() as unknown as { _readableState: unknown })._readableState;
+  }
+
+  /** Whether the client closed the connection (never seen before the answer: the runtime keeps it). */
+  get aborted(): boolean {
+    return false;
+  }
+
+  /** The body as a node stream, made on first use (`req.body` is the parsed body, as on node). */
+  bodyStream(): Readable {
+    if (this._body !== null) return this._body;
+    return (this._body = new WebBody(this.request, this.hasBody() ? this.contentLength() : null));
+  }
+
+  /** node's `setTimeout` on the request: the transport keeps time (`idleTimeout`, Aex's own limits). */
+  setTimeout(_ms: number, _callback?: () => void): this {
+    return this;
+  }
+
+  /** Stops reading the body and drops it. */
+  destroy(error?: Error): this {
+    this._body?.destroy(error);
+    if (this._body === null && this.hasBody()) this.request.body?.cancel().catch(noop);
+    return this;
+  }
+
+  /**
+   * After a refused body (a 413, a 408): reads and drops what the client still sends, up to
+   * `drainLimit` bytes or `lingerTimeout` ms, and keeps the answer back until then. A runtime
+   * with a `fetch` handler (Bun) closes the connection once the answer went out if the body was
+   * not read, and a client still sending then gets a reset instead of the answer; node's
+   * transport answers first and drains after (parsers/linger-close.ts).
+   */
+  [LINGER](limits: BodyLimits): void {
+    if (this.lingering !== null || this.complete) return;
+    // A body declared longer than the drain limit is not drained at all: answer now.
+    if (this.contentLength() > limits.drainLimit) return;
+    const body = this.bodyStream();
+    this.lingering = new Promise<void>((resolve) => {
+      let drained = 0;
+      const done = () => {
+        clearTimeout(timer);
+        clearTimeout(idle);
+        body.off("data", count);
+        resolve();
+      };
+      const giveUp = () => {
+        body.destroy();
+        done();
+      };
+      // A client that stopped sending is not waited for long: its answer matters more.
+      const quiet = Math.min(limits.lingerTimeout, LINGER_IDLE);
+      let idle = setTimeout(giveUp, quiet);
+      const count = (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > limits.drainLimit) return giveUp();
+        clearTimeout(idle);
+        idle = setTimeout(giveUp, quiet);
+      };
+      const timer = setTimeout(giveUp, limits.lingerTimeout);
+      timer.unref();
+      body.on("data", count);
+      body.once("end", done);
+      body.once("close", done);
+      body.resume();
+    });
+  }
+
+  private hasBody(): boolean {
+    if (this._hasBody !== null) return this._hasBody;
+    const method = this.method;
+    // Bun gives GET and HEAD requests no body; reading `request.body` would make a stream for nothing.
+    return (this._hasBody = method !== "GET" && method !== "HEAD" && this.request.body !== null);
+  }
+
+  /** The Content-Length the client sent, or -1. */
+  private contentLength(): number {
+    const given = this.headers["content-length"];
+    const length = given === undefined ? Number.NaN : Number(given);
+    return Number.isInteger(length) && length >= 0 ? length : -1;
+  }
+
+  private buildHeaders(): IncomingHttpHeaders {
+    const source = this.request.headers as Headers & { toJSON?: () => Record<string, string | string[]> };
+    // Bun's Headers have toJSON (names lower-case, one native call); undici's are iterated.
+    let headers: IncomingHttpHeaders;
+    if (typeof source.toJSON === "function") headers = source.toJSON() as IncomingHttpHeaders;
+    else {
+      headers = {};
+      for (const [name, value] of source) headers[name] = value;
+    }
+    // A `Request` made in code (undici) has no Host: its URL's authority is its host (RFC 9112 §3.2.2).
+    if (headers.host === undefined) headers.host = this.authority;
+    // A body of unknown length is chunked, as node's parsers expect to be told.
+    if (headers["content-length"] === undefined && headers["transfer-encoding"] === undefined && this.hasBody()) {
+      headers["transfer-encoding"] = "chunked";
+    }
+    return headers;
+  }
+}
+
+for (const name of BODY_METHODS) {
+  Object.defineProperty(FetchRequest.prototype, name, {
+    value: function (this: FetchRequest, ...args: unknown[]): unknown {
+      const body = this.bodyStream() as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>;
+      const result = body[name as PropertyKey](...args);
+      // Chainable calls return the request, as on node's IncomingMessage.
+      return result === body ? this : result;
+    } as Listener,
+    writable: true,
+    configurable: true,
+  });
+}
+
+Object.assign(FetchRequest.prototype, {
+  httpVersion: "1.1",
+  httpVersionMajor: 1,
+  httpVersionMinor: 1,
+  lingering: null,
+});
+
+function noop(): void {}

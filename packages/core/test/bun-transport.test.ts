@@ -1,0 +1,215 @@
+// aex.start() on Bun serves with Bun.serve (the Bun transport), on Node with node:http;
+// `transport` chooses, and an app that needs node:http says why it falls back.
+import { request } from "node:http";
+import {
+  Aex,
+  AexBunServer,
+  body,
+  get,
+  post,
+  sse,
+  type AexRequest,
+  type AexResponse,
+  type EventStream,
+  type Scope,
+} from "@aex/core";
+import { lineWhere, memoryLogger } from "./support/log-lines";
+
+const onBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+
+class Api {
+  @get("/")
+  home(req: AexRequest, res: AexResponse) {
+    res.json({ ip: req.ip, url: req.url });
+  }
+
+  @post("/echo")
+  @body("json")
+  echo(_req: AexRequest, res: AexResponse, scope: Scope) {
+    res.json(scope.body);
+  }
+
+  @get("/slow")
+  async slow(_req: AexRequest, res: AexResponse) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    res.send("slow done");
+  }
+
+  @sse("/events", { heartbeat: 0 })
+  events(stream: EventStream) {
+    stream.send("hello", "world", "1");
+  }
+}
+
+/** A GET over a fresh connection, its status and body (node's client, on both runtimes). */
+function getText(
+  port: number,
+  path: string,
+): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const errorCode = (error: unknown) => (error as { code?: string }).code;
+
+(onBun ? describe : describe.skip)("aex.start() on Bun: the Bun transport", () => {
+  let aex: Aex;
+  let server: Awaited<ReturnType<Aex["start"]>>;
+  beforeAll(async () => {
+    aex = new Aex().push(Api);
+    server = await aex.start(0, "127.0.0.1");
+  });
+  afterAll(() => aex.close());
+
+  it("serves with Bun.serve: aex.server is its handle, aex.port its port", async () => {
+    expect(server).toBeInstanceOf(AexBunServer);
+    expect(aex.server).toBe(server);
+    expect(server?.listening).toBe(true);
+    expect(aex.port).toBe((server?.address() as { port: number }).port);
+    expect(Aex.of(server as object)).toBe(aex);
+  });
+
+  it("answers through the app's line, with the security headers and the client's address", async () => {
+    const res = await getText(aex.port as number, "/?q=1");
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ ip: "127.0.0.1", url: "/?q=1" });
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["x-request-id"]).toMatch(/^\w+-\w+$/);
+  });
+
+  it("reads a JSON body and streams an event stream", async () => {
+    const echo = await fetch(`http://127.0.0.1:${aex.port}/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"a":1}',
+    });
+    expect(echo.status).toBe(200);
+    expect(await echo.json()).toEqual({ a: 1 });
+    const events = await fetch(`http://127.0.0.1:${aex.port}/events`);
+    expect(events.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain("event: hello\nid: 1\ndata: world\n\n");
+    await reader.cancel();
+  });
+
+  it("keeps aex.inject() on node's parser: createServer() makes a node server that does not serve the port", async () => {
+    const node = aex.createServer();
+    expect(node).not.toBeInstanceOf(AexBunServer);
+    expect(node.listening).toBe(false);
+    expect(aex.server).toBe(server);
+    const res = await aex.inject().get("/").execute();
+    expect(res.status).toBe(200);
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+  });
+});
+
+(onBun ? describe : describe.skip)("a WebSocket server attached after start() on Bun", () => {
+  it("moves the app to node:http on the same port at once, and logs why", async () => {
+    const { logger, lines } = memoryLogger();
+    const aex = new Aex({ logger }).push(Api);
+    const started = await aex.start(0, "127.0.0.1");
+    const port = aex.port as number;
+    expect(started).toBeInstanceOf(AexBunServer);
+    try {
+      const upgraded: string[] = [];
+      aex.attachUpgrade("/live", (req) => void upgraded.push(req.url ?? ""));
+      expect(aex.server).not.toBeInstanceOf(AexBunServer);
+      expect(aex.server?.listening).toBe(true);
+      expect(aex.port).toBe(port);
+      expect(started.listening).toBe(false);
+      const line = await lineWhere(lines, (l) => l.msg === "serving with node:http on Bun");
+      expect(line.reason).toBe("a WebSocket server attached after start()");
+      // Plain requests go on being answered on the same port, by node:http now.
+      expect(await getText(port, "/")).toMatchObject({ status: 200 });
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+(onBun ? describe : describe.skip)("aex.close() on the Bun transport", () => {
+  it("stops accepting, lets the request in flight finish, then closes", async () => {
+    const aex = new Aex().push(Api);
+    await aex.start(0, "127.0.0.1");
+    const port = aex.port as number;
+    const inFlight = getText(port, "/slow");
+    // The slow handler is running once its request reached the server.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await aex.close();
+    expect(await inFlight).toMatchObject({ status: 200, text: "slow done" });
+    expect(aex.phase).toBe("closed");
+    expect(aex.server?.listening).toBe(false);
+    await expect(getText(port, "/")).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  });
+});
+
+(onBun ? describe : describe.skip)("aex.start() on Bun: node:http where the app needs it", () => {
+  it("serves an app that upgrades connections with node:http, and logs why", async () => {
+    const { logger, lines } = memoryLogger();
+    const aex = new Aex({ logger }).push(Api);
+    aex.attachUpgrade("/live", () => undefined);
+    const server = await aex.start(0, "127.0.0.1");
+    try {
+      expect(server).not.toBeInstanceOf(AexBunServer);
+      const line = await lineWhere(lines, (l) => l.msg === "serving with node:http on Bun");
+      expect(line.reason).toBe("its WebSocket upgrades are served by node:http's upgrade event");
+      expect((await getText(aex.port as number, "/")).status).toBe(200);
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it('refuses transport: "bun" for such an app with AEX_ERR_START_OPTIONS', async () => {
+    const aex = new Aex().push(Api);
+    aex.attachUpgrade("/live", () => undefined);
+    const error = await aex.start(0, { host: "127.0.0.1", transport: "bun" }).catch((e: unknown) => e);
+    expect(errorCode(error)).toBe("AEX_ERR_START_OPTIONS");
+    expect(String((error as Error).message)).toContain("upgrade");
+    await aex.close();
+  });
+
+  it('serves with node:http when asked: transport: "node"', async () => {
+    const aex = new Aex().push(Api);
+    const server = await aex.start(0, { host: "127.0.0.1", transport: "node" });
+    try {
+      expect(server).not.toBeInstanceOf(AexBunServer);
+      expect((await getText(aex.port as number, "/")).status).toBe(200);
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+describe("start({ transport })", () => {
+  it('refuses a transport that is neither "node" nor "bun"', async () => {
+    const aex = new Aex().push(Api);
+    const error = await aex.start(0, { host: "127.0.0.1", transport: "deno" as never }).catch((e: unknown) => e);
+    expect(errorCode(error)).toBe("AEX_ERR_START_OPTIONS");
+    await aex.close();
+  });
+
+  (onBun ? it.skip : it)(
+    'refuses transport: "bun" on Node.js with AEX_ERR_START_OPTIONS, and serves node:http by default',
+    async () => {
+      const aex = new Aex().push(Api);
+      const error = await aex.start(0, { host: "127.0.0.1", transport: "bun" }).catch((e: unknown) => e);
+      expect(errorCode(error)).toBe("AEX_ERR_START_OPTIONS");
+      const server = await aex.start(0, "127.0.0.1");
+      try {
+        expect(server).not.toBeInstanceOf(AexBunServer);
+        expect((await getText(aex.port as number, "/")).status).toBe(200);
+      } finally {
+        await aex.close();
+      }
+    },
+  );
+});
