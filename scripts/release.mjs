@@ -99,6 +99,9 @@ if (dirty !== "") {
 
 step("A fresh clone of HEAD");
 rmSync(base, { recursive: true, force: true });
+// The clone is a whole workspace: gone when the release ends, however it ends (eslint and
+// jest would otherwise find its files).
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 mkdirSync(out, { recursive: true });
 run("git", ["clone", "--quiet", "--no-checkout", root, work], root);
 run("git", ["checkout", "--quiet", head]);
@@ -197,7 +200,6 @@ if (!dryRun) {
   console.log(`Tagged ${head.slice(0, 12)}; push the tags: git push origin --tags`);
 }
 
-rmSync(work, { recursive: true, force: true });
 console.log(
   `\n${dryRun ? "Dry run done" : "Released"}: ${tarballs.length} packages at ${version} in ${elapsed()}.` +
     `\nTarballs and changelogs: ${relative(root, out)}/ (${readdirSync(out).length} entries)`,
