@@ -15,6 +15,7 @@ import {
 } from "@aex/core";
 import { csrf } from "@aex/core/csrf";
 import { rateLimit } from "@aex/core/rate-limit";
+import { returns } from "@aex/openapi";
 import { session } from "@aex/session";
 import { template } from "@aex/template";
 import { nunjucks } from "@aex/template/nunjucks";
@@ -25,6 +26,28 @@ import { logIn } from "./users";
 
 /** The folder holding `views/` and `public/` (next to `src/` and `dist/`). */
 const home = resolve(__dirname, "..");
+
+/** A note as the API answers it (notes-store.ts's `Note`): the schema of `@returns`, so of the client's types. */
+const NOTE = {
+  title: "Note",
+  type: "object",
+  required: ["id", "title", "text", "createdAt"],
+  properties: {
+    id: { type: "string" },
+    title: { type: "string" },
+    text: { type: "string" },
+    createdAt: { type: "string", format: "date-time" },
+  },
+  additionalProperties: false,
+} as const;
+
+/** Who is logged in after a login (a name) or a logout (`null`). */
+const USER = (user: object) => ({
+  type: "object",
+  required: ["user"],
+  properties: { user },
+  additionalProperties: false,
+});
 
 /** The room of a user's connections: every browser where they are logged in. */
 export const roomOf = (user: string) => `user:${user}`;
@@ -89,6 +112,8 @@ export function controllers({ live }: Services) {
     @loginLimit
     @session()
     @csrfToken
+    @returns(200, USER({ type: "string" }), "Logged in")
+    @returns(401, undefined, "Wrong password")
     async login(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { username, password } = scope.extracted.body;
       if (!(await logIn(dbOf(scope), username, password))) throw new HttpError(401, "Wrong password");
@@ -101,6 +126,7 @@ export function controllers({ live }: Services) {
     @post("/api/logout")
     @session()
     @csrfToken
+    @returns(200, USER({ type: "null" }), "Logged out")
     async logout(_req: AexRequest, res: AexResponse, scope: Scope) {
       await scope.session.destroy();
       res.json({ user: null });
@@ -121,6 +147,22 @@ export function controllers({ live }: Services) {
     @session()
     @inject(loggedIn)
     @inject(paginate(10))
+    @returns(
+      200,
+      {
+        type: "object",
+        required: ["notes", "total", "page", "limit"],
+        properties: {
+          notes: { type: "array", items: NOTE },
+          total: { type: "integer" },
+          page: { type: "integer" },
+          limit: { type: "integer" },
+        },
+        additionalProperties: false,
+      },
+      "A page of the user's notes, newest first, and how many they have",
+    )
+    @returns(401, undefined, "Not logged in")
     async list(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { page, limit, offset } = scope.pagination!;
       res.json({ ...(await listNotes(dbOf(scope), scope.session.user, offset, limit)), page, limit });
@@ -137,6 +179,8 @@ export function controllers({ live }: Services) {
     @session()
     @csrfToken
     @inject(loggedIn)
+    @returns(201, NOTE, "The new note")
+    @returns(401, undefined, "Not logged in")
     async add(_req: AexRequest, res: AexResponse, scope: Scope) {
       const { title, text = "" } = scope.extracted.body;
       const note = await addNote(dbOf(scope), scope.session.user, title, text);
@@ -148,6 +192,9 @@ export function controllers({ live }: Services) {
     @session()
     @csrfToken
     @inject(loggedIn)
+    @returns(204, undefined, "Deleted")
+    @returns(401, undefined, "Not logged in")
+    @returns(404, undefined, "No such note")
     async remove(_req: AexRequest, res: AexResponse, scope: Scope) {
       const removed = await removeNote(dbOf(scope), scope.session.user, scope.params.id);
       if (!removed) throw new HttpError(404, "No such note");
