@@ -1,11 +1,13 @@
+// Over 350 lines: one class, node's ServerResponse API answered with a Web Response (its header
+// building and body helpers are beside it, response-headers.ts and body-bytes.ts).
 import { EventEmitter } from "node:events";
 import { validateHeaderName, validateHeaderValue, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
 import type { SecurityHeaders } from "../security/headers";
 import { invalidHeader } from "../security/invalid-header";
 import { isSecure } from "../security/is-secure";
+import { byteLength, encoder, hasNoBody, toBody, toBytes } from "./body-bytes";
 import type { FetchRequest } from "./fetch-request";
-
-type HeaderValue = number | string | readonly string[];
+import { headersOut, type HeaderValue, type OwnHeaders } from "./response-headers";
 type Callback = (error?: Error | null) => void;
 
 /** @internal Where the `fetch` promise of a response waits for its answer. */
@@ -19,47 +21,6 @@ const HIGH_WATER_MARK = 16 * 1024;
 
 /** The longest body, by its Content-Length, answered whole though it was written in chunks. */
 const HOLD_MAX = 1024 * 1024;
-
-/** A security block as `Headers`, made once per block (a route's `@headers` has its own). */
-const BLOCK_HEADERS = new WeakMap<SecurityHeaders, { plain: Headers; tls: Headers }>();
-
-function blockHeaders(block: SecurityHeaders, tls: boolean): Headers {
-  let made = BLOCK_HEADERS.get(block);
-  if (made === undefined) {
-    const plain = new Headers();
-    for (let i = 0; i < block.flat.length; i += 2) plain.append(block.flat[i], block.flat[i + 1]);
-    const withHsts = new Headers(plain);
-    if (block.hsts !== null) withHsts.set("Strict-Transport-Security", block.hsts);
-    made = { plain, tls: withHsts };
-    BLOCK_HEADERS.set(block, made);
-  }
-  return tls ? made.tls : made.plain;
-}
-
-/** Statuses whose answer has no body (RFC 9110 §6.4.1); `Response` refuses one. */
-function hasNoBody(status: number): boolean {
-  return status === 204 || status === 205 || status === 304 || status < 200;
-}
-
-/** What a chunk handed to `write`/`end` is as bytes or text a `Response` takes. */
-function toBody(chunk: unknown, encoding: BufferEncoding | undefined): string | Uint8Array {
-  if (typeof chunk === "string") {
-    return encoding === undefined || encoding === "utf8" || encoding === "utf-8" ? chunk : Buffer.from(chunk, encoding);
-  }
-  if (chunk instanceof Uint8Array) return chunk;
-  return String(chunk);
-}
-
-const encoder = new TextEncoder();
-
-function byteLength(body: string | Uint8Array): number {
-  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-}
-
-function toBytes(chunk: unknown, encoding: BufferEncoding | undefined): Uint8Array {
-  const body = toBody(chunk, encoding);
-  return typeof body === "string" ? encoder.encode(body) : body;
-}
 
 /** Emits the end of an answer: `finish` (when it was sent whole) and `close`, as node does after `end`. */
 function emitEnd(res: FetchResponse, finished: boolean): void {
@@ -112,7 +73,7 @@ export class FetchResponse {
   declare prependListener: EventEmitter["prependListener"];
   declare listenerCount: EventEmitter["listenerCount"];
 
-  declare private _out: Record<string, [string, HeaderValue]> | null;
+  declare private _out: OwnHeaders | null;
   declare private _controller: ReadableStreamDefaultController<Uint8Array> | null;
   declare private _needDrain: boolean;
   /** Chunks held back while a small declared body comes in (see `hold`), or null. */
@@ -172,7 +133,7 @@ export class FetchResponse {
     } catch (error) {
       throw invalidHeader(error);
     }
-    (this._out ??= Object.create(null) as Record<string, [string, HeaderValue]>)[name.toLowerCase()] = [name, value];
+    (this._out ??= Object.create(null) as OwnHeaders)[name.toLowerCase()] = [name, value];
     return this;
   }
 
@@ -347,7 +308,7 @@ export class FetchResponse {
 
   /** Sets a header Aex made itself (already valid), without `setHeader`'s checks. */
   private storeHeader(lower: string, name: string, value: HeaderValue): void {
-    (this._out ??= Object.create(null) as Record<string, [string, HeaderValue]>)[lower] = [name, value];
+    (this._out ??= Object.create(null) as OwnHeaders)[lower] = [name, value];
   }
 
   /**
@@ -408,7 +369,9 @@ export class FetchResponse {
     let response: Response;
     try {
       const status = this.statusCode;
-      const headers = this.headersOut();
+      const tls = this.securityHeaders?.hsts != null && isSecure(this.req as unknown as Parameters<typeof isSecure>[0]);
+      const id = this.requestIdHeader === null ? undefined : (this.req as unknown as { id?: string }).id;
+      const headers = headersOut(this._out, this.securityHeaders, tls, this.requestIdHeader, id, this.shouldKeepAlive);
       const message = this.statusMessage;
       response = new Response(
         body as ConstructorParameters<typeof Response>[0],
@@ -433,35 +396,6 @@ export class FetchResponse {
     const lingering = this.req.lingering;
     if (lingering === null) resolve(response);
     else void lingering.then(() => resolve(response));
-  }
-
-  /** The headers of the answer: the security block, the response's own over it, the request id. */
-  private headersOut(): Headers {
-    const block = this.securityHeaders;
-    const out = this._out;
-    let headers: Headers;
-    if (block === null) headers = new Headers();
-    else {
-      const tls = block.hsts !== null && isSecure(this.req as unknown as Parameters<typeof isSecure>[0]);
-      headers = new Headers(blockHeaders(block, tls));
-    }
-    if (out !== null) {
-      for (const name in out) {
-        const [given, value] = out[name];
-        if (Array.isArray(value)) {
-          headers.delete(name);
-          for (const one of value) headers.append(given, one);
-        } else headers.set(given, String(value));
-      }
-      if (block !== null && out["x-powered-by"] !== undefined) headers.delete("x-powered-by");
-    }
-    const idHeader = this.requestIdHeader;
-    if (idHeader !== null && (out === null || out[idHeader] === undefined)) {
-      const id = (this.req as unknown as { id?: string }).id;
-      if (id !== undefined) headers.set(idHeader, id);
-    }
-    if (!this.shouldKeepAlive && (out === null || out.connection === undefined)) headers.set("Connection", "close");
-    return headers;
   }
 
   private mergeHeaders(headers: OutgoingHttpHeaders | readonly OutgoingHttpHeader[]): void {
