@@ -26,6 +26,7 @@ export {
 export type {
   BuildContext,
   MethodKey,
+  ParameterDoc,
   RouteDefinition,
   SecuritySchemeDoc,
   StepDefinition,
@@ -37,7 +38,15 @@ export {
   type AexMethodDecorator,
   type Recorder,
 } from "./registry/method-decorator";
-export { decoratorStep, BUILD_FOR_APP, type DecoratorStep, type StepBuilder } from "./registry/decorator-step";
+export {
+  decoratorStep,
+  withOpenApi,
+  openApiOf,
+  BUILD_FOR_APP,
+  STEP_OPENAPI,
+  type DecoratorStep,
+  type StepBuilder,
+} from "./registry/decorator-step";
 export { guardedStep } from "./decorators/inject";
 export type { RouteDecorator, RouteMismatch, RouteCheck } from "./decorators/route-decorator";
 export type { AexClassDecorator } from "./decorators/controller";
@@ -90,12 +99,13 @@ export { RULE_TYPES, type RuleType } from "./validation/filter-rule";
 export { compileObject, codePoints, type ObjectCheck } from "./validation/compile-rules";
 export { isStandardSchema } from "./schema/standard-schema";
 export { runSchema, toFieldErrors, type SchemaOutcome } from "./schema/run-schema";
-export { schemaStep, type SchemaSource } from "./schema/schema-step";
+export { schemaStep, type SchemaSource, type SchemaOptions } from "./schema/schema-step";
 export {
   schemaDecorator,
   type SchemaDecorator,
   type SchemaCheck,
   type SchemaMismatch,
+  type SchemaRecord,
 } from "./schema/schema-decorator";
 export type { GeneratedError } from "./validation/error";
 export { serveStep } from "./static/serve";
@@ -129,7 +139,6 @@ export {
   type DependencyOptions,
 } from "./ops/dependencies";
 export { RedisReadiness, type ConnectableRedisClient } from "./helpers/redis-readiness";
-export { FanOut } from "./helpers/fan-out";
 
 // Replay logs of resumable SSE routes: what a store of your own implements
 export type {
@@ -140,3 +149,4 @@ export type {
   RedisReplaySubscriber,
   RefetchReason,
 } from "./sse";
+export { FanOut } from "./helpers/fan-out";

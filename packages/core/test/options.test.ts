@@ -55,6 +55,7 @@ describe("new Aex(options) checks its options", () => {
       logLevel: "warn",
       logRequests: false,
       validateResponses: false,
+      validationStatus: 422,
       requestId: { trust: true, header: "X-Trace-Id", echo: false },
       handleSignals: false,
       shutdownTimeout: 2_000,
@@ -65,6 +66,7 @@ describe("new Aex(options) checks its options", () => {
     expect(aex.options.handlerTimeout).toBe(0);
     expect(aex.options.requestId.header).toBe("x-trace-id");
     expect(aex.options.limits.jsonDepth).toBe(8);
+    expect(aex.options.validationStatus).toBe(422);
   });
 });
 

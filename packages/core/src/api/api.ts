@@ -1,4 +1,5 @@
 import { methodDecorator, type AexMethodDecorator } from "../registry/method-decorator";
+import { openApiOf } from "../registry/decorator-step";
 import { paginate } from "../helpers/paginate";
 import { readQuery } from "../parsers/read-query";
 import type { Step } from "../pipeline/types";
@@ -38,7 +39,7 @@ export function api(url: string, options: RestOptions = {}): AexMethodDecorator 
       before: [
         { name: "query", build: () => readQueryStep },
         bodyUnlessGet(options),
-        { name: "paginate", build: () => pagination },
+        { name: "paginate", build: () => pagination, openapi: openApiOf(pagination) },
       ],
       handler: ({ instance, methodName }) => {
         const methods = callableMethods(instance, compact);

@@ -338,7 +338,7 @@ export class Aex {
 
   /** The routes of the pushed classes, read-only (OpenAPI, debugging): see app/routes.ts. */
   routes(): RouteInfo[] {
-    return listRoutes(this.pushed.keys(), this.options.basePath);
+    return listRoutes(this.pushed.keys(), this.options.basePath, this.options.validationStatus);
   } // issue 15 (OpenAPI)
 
   /**

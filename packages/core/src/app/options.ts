@@ -73,6 +73,13 @@ export interface AexOptions {
    */
   validateResponses?: boolean;
   /**
+   * The status of a request that fails validation (`@body(schema)`, `@query(schema)`,
+   * `@params(schema)`, `@filter`): 400 (default) or another 4xx, such as 422 (Unprocessable
+   * Content, as RealWorld's API answers). A check's own `validationStatus` option wins; the
+   * OpenAPI document lists the status each route answers with (docs/validation.md).
+   */
+  validationStatus?: number;
+  /**
    * Request ids: take the client's `X-Request-Id` when `trust` is true (it is checked:
    * 1-128 characters of `A-Z a-z 0-9 - _ . : / + = @`), otherwise generate one. `header`
    * names the header read and echoed (default `x-request-id`); `echo: false` stops
@@ -124,6 +131,7 @@ export interface ResolvedOptions {
   readonly logLevel: string;
   readonly logRequests: boolean;
   readonly validateResponses: boolean;
+  readonly validationStatus: number;
   readonly requestId: { readonly trust: boolean; readonly header: string; readonly echo: boolean };
   readonly handleSignals: boolean;
   readonly shutdownTimeout: number;
@@ -179,6 +187,7 @@ export function resolveOptions(options: AexOptions = {}): ResolvedOptions {
       options.validateResponses ??
       options.dev ??
       (options.production !== true && process.env.NODE_ENV !== "production"),
+    validationStatus: options.validationStatus ?? 400,
     requestId: {
       trust: options.requestId?.trust ?? false,
       header: (options.requestId?.header ?? "x-request-id").toLowerCase(),

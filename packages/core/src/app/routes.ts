@@ -26,6 +26,8 @@ export interface RouteInfo {
    * (400 unless set), unless a check was given its own (its definition says).
    */
   readonly validationStatus: number;
+  /** Answers the route's own handler may give besides success, by status (`@serve`: 404), for OpenAPI. */
+  readonly responses?: Readonly<Record<string, string>>;
   /** An upgrade route (`@ws`): served on the server's `upgrade` event (AsyncAPI reads it). */
   readonly upgrade?: true;
 }
@@ -59,6 +61,7 @@ export function listRoutes(classes: Iterable<Constructor>, basePath = "", valida
             out.push({
               ...info,
               ...(route.produces === undefined ? {} : { produces: route.produces }),
+              ...(route.responses === undefined ? {} : { responses: route.responses }),
               ...(route.upgrade === true ? { upgrade: true as const } : {}),
             });
           }

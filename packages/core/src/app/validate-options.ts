@@ -18,6 +18,11 @@ const oneOf =
   (choices: readonly string[]): Check =>
   (value) =>
     typeof value === "string" && choices.includes(value) ? null : `one of ${choices.join(", ")}`;
+/** A client-error status: what a failed validation may answer with. */
+export const clientErrorStatus: Check = (value) =>
+  Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 499
+    ? null
+    : "a 4xx status (400-499), such as 422";
 const headerName: Check = (value) =>
   typeof value === "string" && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value) ? null : "a header name (RFC 9110 token)";
 
@@ -49,6 +54,7 @@ const OPTION_CHECKS: { readonly [K in keyof Required<AexOptions>]: Check } = {
   logLevel: oneOf(LEVELS),
   logRequests: flag,
   validateResponses: flag,
+  validationStatus: clientErrorStatus,
   requestId: plainObject("an object { trust?, header?, echo? }"),
   handleSignals: flag,
   shutdownTimeout: milliseconds(),

@@ -2,6 +2,7 @@ import { methodDecorator, type AexMethodDecorator } from "../registry/method-dec
 import { AexError } from "../errors/aex-error";
 import { toStep, type AnyStepFunction } from "../pipeline/to-step";
 import type { IAsyncMiddleware, ICompactedAsyncMiddleware, Step } from "../pipeline/types";
+import { openApiOf } from "../registry/decorator-step";
 import { addStep } from "../registry/registry";
 
 /**
@@ -44,6 +45,8 @@ export function inject(injector: AnyStepFunction, fallback?: AnyStepFunction, co
   if (typeof injector !== "function" || (fallback !== undefined && typeof fallback !== "function")) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@inject takes functions");
   }
+  // A step that says what it reads or answers (`paginate()`, a `decoratorStep`) says it for this route.
+  const openapi = openApiOf(injector);
   return methodDecorator((holder, key) => {
     addStep(holder, key, {
       name: `inject(${injector.name || "anonymous"})`,
@@ -52,6 +55,7 @@ export function inject(injector: AnyStepFunction, fallback?: AnyStepFunction, co
           toStep(injector, instance, compact),
           fallback === undefined ? undefined : toStep(fallback, instance, compact),
         ),
+      ...(openapi === undefined ? {} : { openapi }),
     });
   });
 }

@@ -121,9 +121,10 @@ export const HTTP_ERROR_CODES = {
   AEX_QUERY_TOO_LARGE: "414: the query string has more parameters than limits.queryParameters (default 1000)",
   AEX_FORMDATA_INVALID: "400: the multipart body is malformed or truncated, or a part has no name",
   AEX_FORMDATA_LIMIT: "413: too many files, fields or parts, or a file, field value or field name too large",
-  AEX_FILTER_INVALID: "400: @filter rejected params, query or body",
+  AEX_FILTER_INVALID:
+    "400: @filter rejected params, query or body (or the app's or the check's validationStatus, e.g. 422)",
   AEX_VALIDATION_FAILED:
-    "400: a schema of @body, @query or @params rejected the request (details.errors names each field)",
+    "400: a schema of @body, @query or @params rejected the request (the problem's errors names each field; or the app's or the check's validationStatus, e.g. 422)",
   AEX_NOT_IMPLEMENTED: "501: @rest/@api has no method for this verb or action",
   AEX_STATIC_NOT_FOUND: "404: no servable file at this path",
   AEX_STATIC_BAD_PATH: "400: the file path has a malformed escape or a null byte",

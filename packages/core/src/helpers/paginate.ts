@@ -3,6 +3,7 @@ import type { AexRequest } from "../http/request";
 import { readQuery } from "../parsers/read-query";
 import type { Pagination, Scope } from "../scope/scope";
 import type { Step } from "../pipeline/types";
+import { withOpenApi } from "../registry/decorator-step";
 
 /** Where `paginate` reads `page` and `limit`. */
 export type PaginationSource = "query" | "body" | "params";
@@ -37,7 +38,8 @@ function sourceData(type: PaginationSource, req: AexRequest, scope: Scope): unkn
  * A step for `@inject` that sets `scope.pagination = { page, limit, offset }` from the
  * `page` and `limit` of the query (default), body or params. Values are integers:
  * `page` ≥ 1, `1 ≤ limit ≤ maxLimit` (default the larger of 100 and `limit`), so
- * `limit=1000000000` or `page=-3` cannot hurt.
+ * `limit=1000000000` or `page=-3` cannot hurt. From the query, it lists `page` and `limit` as
+ * its route's query parameters in the OpenAPI document (`withOpenApi`).
  *
  * @example
  * class Paginator {
@@ -51,7 +53,25 @@ export function paginate(limit = 20, type: PaginationSource = "query", maxLimit 
   if (!Number.isInteger(limit) || limit < 1 || !["query", "body", "params"].includes(type)) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", `paginate(${limit}, ${JSON.stringify(type)})`);
   }
-  return (req, _res, scope) => {
+  const step: Step = (req, _res, scope) => {
     scope.provide("pagination", pagination(sourceData(type, req, scope), limit, maxLimit));
   };
+  if (type !== "query") return step;
+  // What the route's OpenAPI operation lists as its query parameters (@aex/openapi reads it).
+  return withOpenApi(step, {
+    parameters: [
+      {
+        name: "page",
+        in: "query",
+        description: "The page, from 1",
+        schema: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: 1 },
+      },
+      {
+        name: "limit",
+        in: "query",
+        description: `Items per page (at most ${maxLimit})`,
+        schema: { type: "integer", minimum: 1, maximum: maxLimit, default: limit },
+      },
+    ],
+  });
 }

@@ -8,6 +8,7 @@ import { addStep } from "../registry/registry";
 import { guardBody } from "./body-guard";
 import { assertJsonDepth } from "./json-depth";
 import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
+import type { SchemaOptions } from "../schema/schema-step";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import { isUtf8 } from "node:buffer";
 import {
@@ -180,7 +181,9 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
 /**
  * Parses the request body with body-parser into `scope.body` (and `req.body`).
  * `type` is `"urlencoded"` (default, `{ extended: false }`), `"json"`, `"text"` or `"raw"`;
- * `options` are body-parser's (`limit` defaults to 100kb).
+ * `options` are body-parser's (`limit` defaults to 100kb). `@body(schema, options)` parses JSON
+ * and checks it with a Standard Schema; `options.validationStatus` is the status invalid data
+ * gets (default the app's `validationStatus`, 400).
  *
  * @example
  * class User {
@@ -191,13 +194,20 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
  */
 export function body<S extends StandardSchemaV1>(
   schema: S,
-  options?: BodyOptions,
+  options?: BodyOptions & SchemaOptions,
 ): SchemaDecorator<"body", StandardSchemaV1.InferOutput<S>>;
 export function body(type?: BodyType, options?: BodyOptions): AexMethodDecorator;
-export function body(type: BodyType | StandardSchemaV1 = "urlencoded", options: BodyOptions = {}): AexMethodDecorator {
+export function body(
+  type: BodyType | StandardSchemaV1 = "urlencoded",
+  options: BodyOptions & SchemaOptions = {},
+): AexMethodDecorator {
   // `@body(schema)`: a JSON body checked by a Standard Schema (validation/, schema/).
-  if (isStandardSchema(type))
-    return schemaDecorator("body", type, bodyStep("json", options)) as unknown as AexMethodDecorator;
+  if (isStandardSchema(type)) {
+    const { validationStatus, ...parser } = options;
+    return schemaDecorator("body", type, bodyStep("json", parser), {
+      validationStatus,
+    }) as unknown as AexMethodDecorator;
+  }
   const step = bodyStep(type, options);
   return methodDecorator((holder, key) => {
     addStep(holder, key, { name: `body(${type})`, build: () => step });

@@ -11,6 +11,33 @@ export const BUILD_FOR_APP = Symbol("aex.buildForApp");
 /** Where a step keeps the response hooks it adds; `aex.prepare()` adds them app-wide for `aex.use(x)`. */
 export const RESPONSE_HOOKS = Symbol("aex.responseHooks");
 
+/**
+ * Where a step function keeps what it adds to its route's OpenAPI operation, so `@inject(step)`
+ * records it too ({@link withOpenApi}; `decoratorStep` sets it).
+ */
+export const STEP_OPENAPI = Symbol("aex.stepOpenApi");
+
+/**
+ * Notes on `step` what it adds to its route's OpenAPI operation (the query parameters it
+ * reads, the answers it may give), and returns it: `@inject(step)` then records that with the
+ * step, as `decoratorStep(name, step, openapi)` does for its own.
+ *
+ * @example
+ * const byTag = withOpenApi((req, res, scope) => { scope.inner.tag = scope.query.tag; }, {
+ *   parameters: [{ name: "tag", in: "query", schema: { type: "string" } }],
+ * });
+ * class Notes { @get("/notes") @query() @inject(byTag) list() {} }
+ */
+export function withOpenApi<S extends (...args: never[]) => unknown>(step: S, openapi: StepOpenApi): S {
+  Object.defineProperty(step, STEP_OPENAPI, { value: openapi, configurable: true });
+  return step;
+}
+
+/** What a step function noted for its route's OpenAPI operation ({@link withOpenApi}), if anything. */
+export function openApiOf(step: unknown): StepOpenApi | undefined {
+  return typeof step === "function" ? (step as { [STEP_OPENAPI]?: StepOpenApi })[STEP_OPENAPI] : undefined;
+}
+
 /** A step that is also a method decorator: `aex.use(x)`, `router.use(x)` and `@x` all work. */
 export type DecoratorStep = IAsyncMiddleware &
   AexMethodDecorator & {
@@ -71,5 +98,6 @@ export function decoratorStep(name: string, step: Step | StepBuilder, openapi?: 
   }
   Object.defineProperty(dual, BUILD_FOR_APP, { value: build });
   if (response !== undefined) Object.defineProperty(dual, RESPONSE_HOOKS, { value: response });
+  if (openapi !== undefined) withOpenApi(dual, openapi);
   return dual as DecoratorStep;
 }

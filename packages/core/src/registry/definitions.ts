@@ -29,6 +29,20 @@ export interface SecuritySchemeDoc {
   readonly scheme: Readonly<Record<string, unknown>>;
 }
 
+/** A parameter a step reads, as OpenAPI 3.1's Parameter Object describes it (`paginate`'s `page`). */
+export interface ParameterDoc {
+  /** The parameter's name. */
+  readonly name: string;
+  /** Where it is read. */
+  readonly in: "query" | "header" | "cookie";
+  /** Whether a request must send it. Default false. */
+  readonly required?: boolean;
+  /** What it means (Markdown). */
+  readonly description?: string;
+  /** Its JSON Schema (`{ type: "integer", minimum: 1 }`). */
+  readonly schema: Readonly<Record<string, unknown>>;
+}
+
 /** What a step adds to its route's OpenAPI operation (guards say what they enforce). */
 export interface StepOpenApi {
   /** Schemes the step accepts, any one of them; the operation requires them (`security`). */
@@ -39,6 +53,8 @@ export interface StepOpenApi {
   readonly roles?: readonly string[];
   /** Answers the step may give instead of the handler, by status: their descriptions. */
   readonly responses?: Readonly<Record<string, string>>;
+  /** Parameters the step reads (`paginate()`: `page` and `limit` of the query). */
+  readonly parameters?: readonly ParameterDoc[];
 }
 
 /**
@@ -87,4 +103,6 @@ export interface RouteDefinition {
   readonly before?: readonly StepDefinition[];
   /** The media type of a successful answer, for OpenAPI (`@sse`: `text/event-stream`). */
   readonly produces?: string;
+  /** Answers the route's own handler may give besides success, by status, for OpenAPI (`@serve`: 404). */
+  readonly responses?: Readonly<Record<string, string>>;
 }

@@ -3,7 +3,7 @@ import { methodDecorator } from "../registry/method-decorator";
 import type { MethodKey, StepDefinition } from "../registry/definitions";
 import type { Step } from "../pipeline/types";
 import { AexError } from "../errors/aex-error";
-import { schemaStep, type SchemaSource } from "./schema-step";
+import { checkValidationStatus, schemaStep, type SchemaOptions, type SchemaSource } from "./schema-step";
 import { isStandardSchema, type StandardSchemaV1 } from "./standard-schema";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- req, res and the rest are the user's to type */
@@ -63,30 +63,51 @@ export interface SchemaDecorator<Slot extends SchemaSource, Out> {
   ): void;
 }
 
+/** What a schema decorator records for OpenAPI: the source, the schema, its own failure status. */
+export interface SchemaRecord<Slot extends SchemaSource = SchemaSource, S extends StandardSchemaV1 = StandardSchemaV1> {
+  /** Where the data is read. */
+  readonly source: Slot;
+  /** The Standard Schema that checks it. */
+  readonly schema: S;
+  /** The check's own `validationStatus`, if it was given one (else the app's). */
+  readonly status?: number;
+}
+
+/** The step: `before` (the body parser) then the schema check answering `status`. */
+function checkedStep(source: SchemaSource, schema: StandardSchemaV1, status: number, before?: Step): Step {
+  const check = schemaStep(source, schema, status);
+  if (before === undefined) return check;
+  return (req, res, scope) => {
+    const parsed = before(req, res, scope);
+    return parsed instanceof Promise ? parsed.then(() => check(req, res, scope)) : check(req, res, scope);
+  };
+}
+
 /**
  * Builds the decorator of `@body(schema)`, `@query(schema)` and `@params(schema)`:
- * `before` (the body parser) then the schema check, as one recorded step.
+ * `before` (the body parser) then the schema check, as one recorded step. Invalid data is
+ * answered with `options.validationStatus`, else the app's.
  */
 export function schemaDecorator<S extends StandardSchemaV1, Slot extends SchemaSource>(
   source: Slot,
   schema: S,
   before?: Step,
+  options: SchemaOptions = {},
 ): SchemaDecorator<Slot, StandardSchemaV1.InferOutput<S>> {
   if (!isStandardSchema(schema)) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", `@${source} takes a Standard Schema (zod, valibot, ArkType…)`);
   }
-  const check = schemaStep(source, schema);
-  const step: Step =
-    before === undefined
-      ? check
-      : (req, res, scope) => {
-          const parsed = before(req, res, scope);
-          return parsed instanceof Promise ? parsed.then(() => check(req, res, scope)) : check(req, res, scope);
-        };
-  const definition: StepDefinition & { schema: { source: Slot; schema: S } } = {
+  const status = options.validationStatus;
+  checkValidationStatus(`@${source}(schema)`, status);
+  // The usual app answers 400: that step is made once; another status's, per app at prepare().
+  const usual = checkedStep(source, schema, status ?? 400, before);
+  const definition: StepDefinition & { schema: SchemaRecord<Slot, S> } = {
     name: `${source}(schema)`,
-    schema: { source, schema },
-    build: () => step,
+    schema: status === undefined ? { source, schema } : { source, schema, status },
+    build: ({ app }) =>
+      status !== undefined || app.options.validationStatus === 400
+        ? usual
+        : checkedStep(source, schema, app.options.validationStatus, before),
   };
   const decorate = methodDecorator((holder, key) => addStep(holder, key, definition));
   return decorate as unknown as SchemaDecorator<Slot, StandardSchemaV1.InferOutput<S>>;
@@ -95,7 +116,7 @@ export function schemaDecorator<S extends StandardSchemaV1, Slot extends SchemaS
 /**
  * Validates the route parameters with a Standard Schema; `scope.params` holds the
  * parsed, coerced values (`req.params` the raw strings). Invalid ones get a 400
- * `AEX_VALIDATION_FAILED`.
+ * `AEX_VALIDATION_FAILED` (`options.validationStatus`, else the app's `validationStatus`).
  *
  * @example
  * class Notes {
@@ -106,6 +127,7 @@ export function schemaDecorator<S extends StandardSchemaV1, Slot extends SchemaS
  */
 export function params<S extends StandardSchemaV1>(
   schema: S,
+  options?: SchemaOptions,
 ): SchemaDecorator<"params", StandardSchemaV1.InferOutput<S>> {
-  return schemaDecorator("params", schema);
+  return schemaDecorator("params", schema, undefined, options);
 }

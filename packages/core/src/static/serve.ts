@@ -72,6 +72,12 @@ export function serveStep(folderOf: () => unknown, prefix: string, options: Serv
   };
 }
 
+/** What a static file route may answer besides the file, for OpenAPI. */
+const STATIC_RESPONSES = {
+  "400": "The file path has a malformed escape or a null byte (`AEX_STATIC_BAD_PATH`)",
+  "404": "No servable file at this path (`AEX_STATIC_NOT_FOUND`)",
+};
+
 /**
  * Serves the files of the folder the decorated method returns under `url`, recursively,
  * for GET and HEAD. Paths can never leave the folder (`..` in any encoding, null bytes,
@@ -93,6 +99,7 @@ export function serve(url: string, options: ServeOptions = {}): AexMethodDecorat
       methods: ["GET", "HEAD"],
       urls: [`${prefix}/*`],
       compact: false,
+      responses: STATIC_RESPONSES,
       handler: ({ instance, methodName }) =>
         serveStep(
           () => (instance as Record<string | symbol, () => unknown>)[methodName].call(instance),

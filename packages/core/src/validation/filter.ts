@@ -9,6 +9,7 @@ import type { StepDefinition } from "../registry/definitions";
 import { addStep } from "../registry/registry";
 import type { Scope } from "../scope/scope";
 import { runSchema, type SchemaOutcome } from "../schema/run-schema";
+import { checkValidationStatus } from "../schema/schema-step";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import { compileObject } from "./compile-rules";
 import type { FieldError, FilterRules } from "./filter-rule";
@@ -46,6 +47,8 @@ export interface FilterOptions {
   body?: FilterCheck;
   /** What answers invalid data of each source instead of the 400. */
   fallbacks?: Partial<Record<FilterSource, FilterFallback>>;
+  /** The status invalid data is answered with; default the app's `validationStatus` (400). */
+  validationStatus?: number;
 }
 
 const SOURCES: readonly FilterSource[] = ["params", "query", "body"];
@@ -80,6 +83,7 @@ export function filterFailure(source: FilterSource, errors: FieldError[]): Filte
 /** Answers invalid data: the source's fallback (then the line ends), or a 400. */
 async function reject(
   options: FilterOptions,
+  status: number,
   failure: FilterFailure,
   instance: unknown,
   req: AexRequest,
@@ -88,7 +92,7 @@ async function reject(
 ): Promise<false> {
   const fallback = options.fallbacks?.[failure.in];
   if (fallback === undefined) {
-    throw new HttpError(400, `Invalid ${failure.in}: ${failure.message}`, {
+    throw new HttpError(status, `Invalid ${failure.in}: ${failure.message}`, {
       code: "AEX_FILTER_INVALID",
       details: failure,
     });
@@ -100,9 +104,11 @@ async function reject(
 /**
  * Builds the `@filter` step for a controller instance: each source's rules compiled
  * once into one checking function. Valid data passes synchronously (no promise per
- * request); a failure, or an asynchronous schema, goes async.
+ * request); a failure, or an asynchronous schema, goes async. Invalid data without a
+ * fallback is answered `options.validationStatus`, else `status` (the app's, default 400).
  */
-export function filterStep(options: FilterOptions, instance: unknown): Step {
+export function filterStep(options: FilterOptions, instance: unknown, appStatus = 400): Step {
+  const status = options.validationStatus ?? appStatus;
   const checks = SOURCES.filter((source) => options[source] !== undefined).map(
     (source) => [source, compileSource(source, options[source] as FilterCheck)] as const,
   );
@@ -112,12 +118,13 @@ export function filterStep(options: FilterOptions, instance: unknown): Step {
       const outcome = check(dataOf(source, req, scope));
       if (outcome instanceof Promise) {
         return outcome.then((settled) => {
-          if (!settled.ok) return reject(options, filterFailure(source, settled.errors), instance, req, res, scope);
+          if (!settled.ok)
+            return reject(options, status, filterFailure(source, settled.errors), instance, req, res, scope);
           scope.extracted[source] = settled.value;
           return run(i + 1, req, res, scope);
         });
       }
-      if (!outcome.ok) return reject(options, filterFailure(source, outcome.errors), instance, req, res, scope);
+      if (!outcome.ok) return reject(options, status, filterFailure(source, outcome.errors), instance, req, res, scope);
       scope.extracted[source] = outcome.value;
     }
     return undefined;
@@ -131,13 +138,15 @@ function checkOptions(options: FilterOptions): void {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@filter needs rules for params, query or body");
   }
   for (const source of SOURCES) if (options[source] !== undefined) compileSource(source, options[source]);
+  checkValidationStatus("@filter", options.validationStatus);
 }
 
 /**
  * Validates `params`, `query` and `body` with rules (node-form-validator's names and
  * options, compiled once) or a Standard Schema. Valid data is in
  * `scope.extracted.{params,query,body}`; invalid data goes to the matching fallback
- * (`this` the controller) or gets a 400 whose JSON names each field and rule.
+ * (`this` the controller) or gets a 400 (`validationStatus`, else the app's) whose JSON
+ * names each field and rule.
  *
  * @example
  * class User {
@@ -153,7 +162,7 @@ export function filter(options: FilterOptions): AexMethodDecorator {
     addStep(holder, key, {
       name: "filter",
       filter: options,
-      build: ({ instance }) => filterStep(options, instance),
+      build: ({ instance, app }) => filterStep(options, instance, app.options.validationStatus),
     } as StepDefinition);
   });
 }
