@@ -15,7 +15,8 @@ import {
 } from "@aex/core";
 import { csrf } from "@aex/core/csrf";
 import { rateLimit } from "@aex/core/rate-limit";
-import { returns } from "@aex/openapi";
+import { sends } from "@aex/asyncapi";
+import { returns, summary } from "@aex/openapi";
 import { session } from "@aex/session";
 import { template } from "@aex/template";
 import { nunjucks } from "@aex/template/nunjucks";
@@ -38,6 +39,14 @@ const NOTE = {
     text: { type: "string" },
     createdAt: { type: "string", format: "date-time" },
   },
+  additionalProperties: false,
+} as const;
+
+/** A removed note, as the live socket says it. */
+const NOTE_ID = {
+  type: "object",
+  required: ["id"],
+  properties: { id: { type: "string" } },
   additionalProperties: false,
 } as const;
 
@@ -136,6 +145,13 @@ export function controllers({ live }: Services) {
   class Notes {
     /** Live updates: each logged-in browser joins its user's room. */
     @ws("/live")
+    @summary(
+      "Live updates of the user's notes",
+      "Open it with the session cookie of a logged-in user (POST /api/login): without one the upgrade is refused with 401. Every browser where the user is logged in gets the same events.",
+    )
+    @sends("hello", USER({ type: "string" }), "Sent once the connection is open: whose notes it follows")
+    @sends("note:added", NOTE, "A note the user added, in any of their browsers")
+    @sends("note:removed", NOTE_ID, "A note the user removed, by its id")
     @session()
     @inject(loggedIn)
     connect(handler: WebSocketHandler, scope: Scope) {
