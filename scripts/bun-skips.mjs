@@ -61,17 +61,6 @@ export const BUN_SKIPS = [
     instead: "test/bun/run-on-bun.test.ts (bun app.mjs: Bun's own standard decorators, no Babel)",
   },
   {
-    name: "body limits (secure defaults) a 4 MB body over the limit",
-    file: "packages/core/test/security/body-limits.test.ts",
-    reason:
-      "proves the lingering close: after the 413 node keeps reading (and dropping) the rest of the upload " +
-      "so the client never sees EPIPE. Bun's node:http closes the connection as soon as the response ends, " +
-      "whatever the app does with the socket, so a client still sending 4 MB gets EPIPE after the 413",
-    instead:
-      'packages/core/test/body.test.ts "answers 413 for a body over the limit, then keeps serving" and ' +
-      '"answers 413 from the declared Content-Length before reading" run on Bun (status, problem body, code)',
-  },
-  {
     name: "@serve(url) and @assets(url) streams a large file without buffering it whole",
     file: "packages/core/test/serve.test.ts",
     reason:

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { LINGER } from "../parsers/linger-close";
 import type { BodyLimits } from "../parsers/body-limits";
+import { LightBody } from "./light-body";
 import { WebBody } from "./web-body";
 
 /** What a transport knows of a request beyond the `Request` itself. */
@@ -44,6 +45,9 @@ for (const key of Reflect.ownKeys(EventEmitter.prototype)) {
 Object.assign(FetchSocket.prototype, { _events: undefined, _eventsCount: 0, _maxListeners: undefined });
 
 type Listener = (...args: unknown[]) => void;
+
+/** Bodies up to this many bytes, by their Content-Length, are read without a stream ({@link LightBody}). */
+const LIGHT_MAX = 64 * 1024;
 
 /** Milliseconds a refused body may go silent while it is drained before the answer goes out anyway. */
 const LINGER_IDLE = 500;
@@ -98,8 +102,12 @@ export class FetchRequest {
   private _headers: IncomingHttpHeaders | null = null;
   private _socket: FetchSocket | null = null;
   private _body: Readable | null = null;
+  /** A small body read without a stream (see {@link LightBody}), until something needs one. */
+  private _light: LightBody | null = null;
   private _hasBody: boolean | null = null;
   private readonly _ip: string | undefined;
+  /** The request's URL, read once. */
+  private readonly _href: string;
   /** Where the path starts in the request's URL. */
   private readonly _origin: number;
 
@@ -107,8 +115,9 @@ export class FetchRequest {
     this.request = request;
     this.method = request.method;
     const href = request.url;
-    // `scheme://authority/path?query`: the path starts at the first `/` after `://`.
-    const origin = href.indexOf("/", href.indexOf("//") + 2);
+    this._href = href;
+    // `http://authority/path?query`: the path starts at the first `/` after `://` (index 7 or 8).
+    const origin = href.indexOf("/", 8);
     this._origin = origin === -1 ? href.length : origin;
     this.url = origin === -1 ? "/" : href.slice(origin);
     this._ip = ip;
@@ -116,8 +125,13 @@ export class FetchRequest {
 
   /** The Host the request names: the authority of its URL (the runtime made the URL from `Host`). */
   get authority(): string {
-    const href = this.request.url;
+    const href = this._href;
     return href.slice(href.indexOf("//") + 2, this._origin);
+  }
+
+  /** Whether the request came over TLS: its URL's scheme is `https`. */
+  get tls(): boolean {
+    return this._href.charCodeAt(4) === 115; /* https */
   }
 
   /** Request headers, lower-case names (node's shape), built from the `Request` on first read. */
@@ -143,7 +157,7 @@ export class FetchRequest {
 
   /** The peer's address and whether it spoke TLS; node code reads `req.socket`. */
   get socket(): FetchSocket {
-    return (this._socket ??= new FetchSocket(this._ip, this.request.url.charCodeAt(4) === 115 /* https */));
+    return (this._socket ??= new FetchSocket(this._ip, this.tls));
   }
 
   /**
@@ -164,19 +178,19 @@ export class FetchRequest {
 
   /** Whether the whole body has been received: at once for a request without one. */
   get complete(): boolean {
-    if (this._body !== null) return this._body.readableEnded;
-    return !this.hasBody();
+    const body = this._body ?? this._light;
+    return body === null ? !this.hasBody() : body.readableEnded;
   }
 
   /** Whether the body can still be read. */
   get readable(): boolean {
-    if (this._body !== null) return this._body.readable;
-    return this.hasBody();
+    const body = this._body ?? this._light;
+    return body === null ? this.hasBody() : body.readable;
   }
 
   /** Whether the body has ended (node's `readableEnded`). */
   get readableEnded(): boolean {
-    return this._body === null ? !this.hasBody() : this._body.readableEnded;
+    return this.complete;
   }
 
   /** node's stream state, which raw-body (body-parser) reads to check the body is not decoded already. */
@@ -192,7 +206,20 @@ export class FetchRequest {
   /** The body as a node stream, made on first use (`req.body` is the parsed body, as on node). */
   bodyStream(): Readable {
     if (this._body !== null) return this._body;
+    if (this._light !== null) return (this._body = this._light.toReadable());
     return (this._body = new WebBody(this.request, this.hasBody() ? this.contentLength() : null));
+  }
+
+  /**
+   * What a listener-only call (`on`, `off`, `resume`…) reads the body through: a small body of
+   * known length without a stream ({@link LightBody}), any other through {@link bodyStream}.
+   */
+  bodyEvents(): Readable | LightBody {
+    if (this._body !== null) return this._body;
+    if (this._light !== null) return this._light;
+    const length = this.hasBody() ? this.contentLength() : -1;
+    if (length >= 0 && length <= LIGHT_MAX) return (this._light = new LightBody(this.request));
+    return this.bodyStream();
   }
 
   /** node's `setTimeout` on the request: the transport keeps time (`idleTimeout`, Aex's own limits). */
@@ -202,8 +229,9 @@ export class FetchRequest {
 
   /** Stops reading the body and drops it. */
   destroy(error?: Error): this {
-    this._body?.destroy(error);
-    if (this._body === null && this.hasBody()) this.request.body?.cancel().catch(noop);
+    const body = this._body ?? this._light;
+    body?.destroy(error);
+    if (body === null && this.hasBody()) this.request.body?.cancel().catch(noop);
     return this;
   }
 
@@ -252,8 +280,14 @@ export class FetchRequest {
   private hasBody(): boolean {
     if (this._hasBody !== null) return this._hasBody;
     const method = this.method;
-    // Bun gives GET and HEAD requests no body; reading `request.body` would make a stream for nothing.
-    return (this._hasBody = method !== "GET" && method !== "HEAD" && this.request.body !== null);
+    // Bun gives GET and HEAD requests no body.
+    if (method === "GET" || method === "HEAD") return (this._hasBody = false);
+    // Framing headers first: reading `request.body` makes a stream (Bun), which the body may never need.
+    const given = this.request.headers;
+    const length = given.get("content-length");
+    if (length !== null) return (this._hasBody = length !== "0");
+    if (given.has("transfer-encoding")) return (this._hasBody = true);
+    return (this._hasBody = this.request.body !== null);
   }
 
   /** The Content-Length the client sent, or -1. */
@@ -282,10 +316,32 @@ export class FetchRequest {
   }
 }
 
+/** The methods a {@link LightBody} serves; any other makes the body a stream. */
+const LIGHT_METHODS: ReadonlySet<PropertyKey> = new Set([
+  "on",
+  "addListener",
+  "once",
+  "off",
+  "removeListener",
+  "emit",
+  "listenerCount",
+  "listeners",
+  "rawListeners",
+  "eventNames",
+  "removeAllListeners",
+  "resume",
+  "pause",
+  "isPaused",
+]);
+
 for (const name of BODY_METHODS) {
+  const light = LIGHT_METHODS.has(name);
   Object.defineProperty(FetchRequest.prototype, name, {
     value: function (this: FetchRequest, ...args: unknown[]): unknown {
-      const body = this.bodyStream() as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>;
+      const body = (light ? this.bodyEvents() : this.bodyStream()) as unknown as Record<
+        PropertyKey,
+        (...a: unknown[]) => unknown
+      >;
       const result = body[name as PropertyKey](...args);
       // Chainable calls return the request, as on node's IncomingMessage.
       return result === body ? this : result;

@@ -7,7 +7,7 @@ import { invalidHeader } from "../security/invalid-header";
 import { isSecure } from "../security/is-secure";
 import { byteLength, encoder, hasNoBody, toBody, toBytes } from "./body-bytes";
 import type { FetchRequest } from "./fetch-request";
-import { headersOut, type HeaderValue, type OwnHeaders } from "./response-headers";
+import { responseOf, type HeaderValue, type OwnHeaders } from "./response-headers";
 type Callback = (error?: Error | null) => void;
 
 /** @internal Where the `fetch` promise of a response waits for its answer. */
@@ -78,6 +78,8 @@ export class FetchResponse {
   declare private _needDrain: boolean;
   /** Chunks held back while a small declared body comes in (see `hold`), or null. */
   declare private _held: Uint8Array[] | null;
+  /** The length of a body `typedEnd` sent, which the runtime sends as Content-Length itself (-1: none). */
+  declare private _length: number;
   declare private _heldBytes: number;
   declare private securityHeaders: SecurityHeaders | null;
   declare private requestIdHeader: string | null;
@@ -146,7 +148,9 @@ export class FetchResponse {
   }
 
   getHeader(name: string): HeaderValue | undefined {
-    return this._out?.[name.toLowerCase()]?.[1];
+    const lower = name.toLowerCase();
+    const value = this._out?.[lower]?.[1];
+    return value === undefined && lower === "content-length" && this._length !== -1 ? this._length : value;
   }
 
   getHeaders(): OutgoingHttpHeaders {
@@ -272,6 +276,8 @@ export class FetchResponse {
         body = held.length === 1 ? held[0] : Buffer.concat(held);
         this._held = null;
       }
+      // A hook may have replaced the body `typedEnd` measured: what reads the length gets the sent one.
+      if (this._length !== -1 && body !== null) this._length = byteLength(body);
       if (this.req.method !== "HEAD") this.deliver(body);
       else {
         // HEAD: the GET's length, no body (node says it too when `end` is given the body).
@@ -282,7 +288,10 @@ export class FetchResponse {
     }
     if (!this.destroyed) this.writableFinished = true;
     if (callback !== undefined) process.nextTick(callback);
-    process.nextTick(emitEnd, this, this.writableFinished);
+    // Most answers have nobody listening for their end (no request log, no upload to clean up).
+    if ((this as unknown as { _eventsCount: number })._eventsCount > 0) {
+      process.nextTick(emitEnd, this, this.writableFinished);
+    }
     return this;
   }
 
@@ -301,7 +310,8 @@ export class FetchResponse {
       if (!this.hasHeader("content-type")) this.storeHeader("content-type", "Content-Type", head["content-type"]);
       // Kept, as node keeps it, for what reads the length sent (request logs, metrics); a hook
       // that replaces the body updates it (http/response.ts).
-      if (!this.hasHeader("content-length")) this.storeHeader("content-length", "Content-Length", byteLength(body));
+      // Not sent as a header: the runtime says it from the body itself.
+      if (!this.hasHeader("content-length")) this._length = byteLength(body);
     }
     (this as unknown as { end(body: unknown): void }).end(body);
   }
@@ -368,14 +378,23 @@ export class FetchResponse {
     if (typeof body === "string" && !this.hasHeader("content-type")) body = Buffer.from(body);
     let response: Response;
     try {
-      const status = this.statusCode;
-      const tls = this.securityHeaders?.hsts != null && isSecure(this.req as unknown as Parameters<typeof isSecure>[0]);
-      const id = this.requestIdHeader === null ? undefined : (this.req as unknown as { id?: string }).id;
-      const headers = headersOut(this._out, this.securityHeaders, tls, this.requestIdHeader, id, this.shouldKeepAlive);
-      const message = this.statusMessage;
-      response = new Response(
+      const req = this.req;
+      // No proxy trusted: TLS is the URL's scheme, without making the socket facade.
+      const trust = (req as unknown as { trustProxy?: unknown }).trustProxy;
+      const tls =
+        this.securityHeaders?.hsts != null &&
+        (trust === null || trust === undefined ? req.tls : isSecure(req as unknown as Parameters<typeof isSecure>[0]));
+      const id = this.requestIdHeader === null ? undefined : (req as unknown as { id?: string }).id;
+      response = responseOf(
         body as ConstructorParameters<typeof Response>[0],
-        message === undefined ? { status, headers } : { status, headers, statusText: message },
+        this.statusCode,
+        this.statusMessage,
+        this._out,
+        this.securityHeaders,
+        tls,
+        this.requestIdHeader,
+        id,
+        this.shouldKeepAlive,
       );
     } catch (error) {
       // A head `Response` refuses (a status text with a newline): the client gets a 500.
@@ -453,6 +472,7 @@ Object.assign(FetchResponse.prototype, {
   _controller: null,
   _needDrain: false,
   _held: null,
+  _length: -1,
   _heldBytes: 0,
   _events: undefined,
   _eventsCount: 0,

@@ -6,38 +6,75 @@ export type HeaderValue = number | string | readonly string[];
 /** A response's own headers: lower-case name to the name as set and its value (node's store). */
 export type OwnHeaders = Record<string, [string, HeaderValue]>;
 
-/** A security block as `Headers`, made once per block (a route's `@headers` has its own). */
-const BLOCK_HEADERS = new WeakMap<SecurityHeaders, { plain: Headers; tls: Headers }>();
+/** A security block as `Headers`, with and without HSTS, and each with a content type (`res.json`…). */
+interface BlockHeaders {
+  readonly plain: Headers;
+  readonly tls: Headers;
+  readonly typed: Map<string, Headers>;
+  readonly typedTls: Map<string, Headers>;
+}
 
-function blockHeaders(block: SecurityHeaders, tls: boolean): Headers {
+/** Made once per block (a route's `@headers` has its own), never per response. */
+const BLOCK_HEADERS = new WeakMap<SecurityHeaders, BlockHeaders>();
+
+function blockHeadersOf(block: SecurityHeaders): BlockHeaders {
   let made = BLOCK_HEADERS.get(block);
   if (made === undefined) {
     const plain = new Headers();
     for (let i = 0; i < block.flat.length; i += 2) plain.append(block.flat[i], block.flat[i + 1]);
-    const withHsts = new Headers(plain);
-    if (block.hsts !== null) withHsts.set("Strict-Transport-Security", block.hsts);
-    made = { plain, tls: withHsts };
+    const tls = new Headers(plain);
+    if (block.hsts !== null) tls.set("Strict-Transport-Security", block.hsts);
+    made = { plain, tls, typed: new Map(), typedTls: new Map() };
     BLOCK_HEADERS.set(block, made);
   }
-  return tls ? made.tls : made.plain;
+  return made;
+}
+
+/** The block's headers with `Content-Type: type` (kept for the few types an app answers with). */
+function typedBlock(made: BlockHeaders, tls: boolean, type: string): Headers {
+  const cache = tls ? made.typedTls : made.typed;
+  let headers = cache.get(type);
+  if (headers === undefined) {
+    headers = new Headers(tls ? made.tls : made.plain);
+    headers.set("Content-Type", type);
+    // A handler that makes up its types must not grow this without bound.
+    if (cache.size < 16) cache.set(type, headers);
+  }
+  return headers;
 }
 
 /**
- * The headers of an answer: the security block (with HSTS when `tls`), the response's own over
- * it (`X-Powered-By` dropped under a block), the request id unless set, `Connection: close`
- * when the connection must not be kept.
+ * The `Response` of an answer: the security block (with HSTS when `tls`) as its headers, copied
+ * once by `Response` from a `Headers` made beforehand (with the type of `res.json`/`res.send`
+ * when that is all the response set), then the response's own headers over it (`X-Powered-By`
+ * dropped under a block), the request id unless set, `Connection: close` when the connection
+ * must not be kept.
  */
-export function headersOut(
+export function responseOf(
+  body: ConstructorParameters<typeof Response>[0],
+  status: number,
+  message: string | undefined,
   out: OwnHeaders | null,
   block: SecurityHeaders | null,
   tls: boolean,
   idHeader: string | null,
   id: string | undefined,
   keepAlive: boolean,
-): Headers {
-  const headers = block === null ? new Headers() : new Headers(blockHeaders(block, tls));
+): Response {
+  const type = out?.["content-type"]?.[1];
+  const typed = block !== null && typeof type === "string";
+  let base: Headers | undefined;
+  if (block !== null) {
+    const made = blockHeadersOf(block);
+    base = typed ? typedBlock(made, tls, type) : tls ? made.tls : made.plain;
+  }
+  const init: ResponseInit =
+    message === undefined ? { status, headers: base } : { status, headers: base, statusText: message };
+  const response = new Response(body, init);
+  const headers = response.headers;
   if (out !== null) {
     for (const name in out) {
+      if (typed && name === "content-type") continue;
       const [given, value] = out[name];
       if (Array.isArray(value)) {
         headers.delete(name);
@@ -48,5 +85,5 @@ export function headersOut(
   }
   if (idHeader !== null && id !== undefined && (out === null || out[idHeader] === undefined)) headers.set(idHeader, id);
   if (!keepAlive && (out === null || out.connection === undefined)) headers.set("Connection", "close");
-  return headers;
+  return response;
 }
