@@ -1,7 +1,10 @@
-import type { FilterOptions, StandardSchemaV1 } from "@aex/core";
-import { isStandardSchema, type RouteInfo, type SecuritySchemeDoc, type StepDefinition } from "@aex/core/plugin";
+import { isStandardSchema, type RouteInfo } from "@aex/core/plugin";
+import { SchemaComponents, type GivenSchema, type ToJson } from "./component-schemas";
 import { docOf } from "./method-doc";
-import { rulesToJsonSchema, type JsonSchema } from "./rules-to-json-schema";
+import { operationIds } from "./operation-ids";
+import { operationOf, type OperationContext } from "./operation";
+import { PROBLEM_SCHEMAS } from "./problem-schemas";
+import type { JsonSchema } from "./rules-to-json-schema";
 import { schemaToJsonSchema, type ToJsonSchema } from "./schema-to-json-schema";
 
 /** Options of the generated document. */
@@ -12,21 +15,37 @@ export interface OpenApiOptions {
     title?: string;
     /** The API's version (not OpenAPI's). */
     version?: string;
+    /** A one-line summary of the API. */
+    summary?: string;
     /** What the API is for (Markdown). */
     description?: string;
+    /** A URL of the API's terms of service. */
+    termsOfService?: string;
+    /** Who to ask about the API. */
+    contact?: { name?: string; url?: string; email?: string };
+    /** The API's license: `{ name: "MIT", identifier: "MIT" }` (an SPDX id) or `{ name, url }`. */
+    license?: { name: string; identifier?: string; url?: string };
   };
-  /** The document's `servers`. */
+  /** The document's `servers`; default `[{ url: "/" }]` (the host that serves the document). */
   servers?: {
     /** The server's base URL. */
     url: string;
     /** Which server it is (production, staging…). */
     description?: string;
   }[];
+  /**
+   * Schemas to write once, in `components.schemas`, under these names: every body given one
+   * of them (the same object), or with the same JSON Schema inside it, points there with
+   * `$ref`. `{ Article, Profile }` names them as your variables are named. Schemas that name
+   * themselves (zod's `.meta({ id })`, a JSON Schema's `$id` or `title`) need not be listed.
+   */
+  schemas?: Readonly<Record<string, GivenSchema>>;
+  /** A description for each tag (a controller class's name), shown by reference pages. */
+  tags?: Readonly<Record<string, string>>;
   /** Converts a Standard Schema that has no `~standard.jsonSchema` (e.g. valibot's `toJsonSchema`). */
   toJsonSchema?: ToJsonSchema;
 }
 
-type Source = "params" | "query" | "body";
 const METHODS = new Set(["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]);
 
 /** `/notes/:id/*` → `/notes/{id}/{wildcard}`, with the parameter names. */
@@ -49,173 +68,84 @@ function openApiPath(path: string): { path: string; names: string[] } {
   return { path: out, names };
 }
 
-/** The JSON Schema each source is checked with, from `@filter`, `@body(schema)`, `@query(schema)`, `@params(schema)`. */
-function sourceSchemas(
-  definitions: readonly StepDefinition[],
-  convert?: ToJsonSchema,
-): Partial<Record<Source, JsonSchema>> {
-  const out: Partial<Record<Source, JsonSchema>> = {};
-  const toSchema = (check: unknown): JsonSchema =>
-    isStandardSchema(check) ? schemaToJsonSchema(check, convert) : rulesToJsonSchema(check as never);
-  for (const definition of definitions) {
-    const { filter, schema } = definition as StepDefinition & {
-      filter?: FilterOptions;
-      schema?: { source: Source; schema: StandardSchemaV1 };
-    };
-    if (filter !== undefined) {
-      for (const source of ["params", "query", "body"] as const) {
-        if (filter[source] !== undefined) out[source] = toSchema(filter[source]);
-      }
-    }
-    if (schema !== undefined) out[schema.source] = schemaToJsonSchema(schema.schema, convert);
+/** The routes the document describes: one per path and method (the first, as the router answers), no upgrades. */
+function documented(routes: readonly RouteInfo[]): { route: RouteInfo; path: string; names: string[] }[] {
+  const seen = new Set<string>();
+  const out: { route: RouteInfo; path: string; names: string[] }[] = [];
+  for (const route of routes) {
+    if (!METHODS.has(route.method) || !route.path.startsWith("/")) continue;
+    // A WebSocket route is an upgrade, not an HTTP answer (AsyncAPI describes it).
+    if ((route as { readonly upgrade?: boolean }).upgrade === true) continue;
+    const { path, names } = openApiPath(route.path);
+    const key = `${route.method} ${path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ route, path, names });
   }
   return out;
 }
 
-function propertiesOf(schema: JsonSchema | undefined): [string, JsonSchema, boolean][] {
-  const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>;
-  const required = new Set((schema?.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, s]) => [name, s, required.has(name)]);
-}
-
-function bodyMediaType(steps: readonly string[]): string {
-  if (steps.includes("body(json)") || steps.includes("body(schema)")) return "application/json";
-  if (steps.includes("body(text)")) return "text/plain";
-  if (steps.includes("body(raw)")) return "application/octet-stream";
-  return "application/x-www-form-urlencoded";
+/** `value` without its undefined members (`{ title: undefined }` keeps the default title). */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
- * The operation's `security` from its guard steps: each step needs one of its schemes (a
- * requirement lists one scheme of every step), with the roles `@roles` asks for; `optional`
- * adds `{}`. The schemes go into `schemes` for `components.securitySchemes`.
+ * The operationIds of an app's routes, as the document gives them; throws
+ * `AEX_ERR_OPENAPI_OPERATION_ID` when two routes were given the same `@operationId`.
+ *
+ * @example
+ * documentOperationIds(aex.routes()); // ["listNotes", "createNote", …]
  */
-function securityOf(
-  definitions: readonly StepDefinition[],
-  schemes: Map<string, SecuritySchemeDoc["scheme"]>,
-): JsonSchema[] | undefined {
-  const roles = definitions.flatMap((d) => d.openapi?.roles ?? []);
-  let requirements: Record<string, string[]>[] = [{}];
-  let guarded = false;
-  for (const definition of definitions) {
-    const security = definition.openapi?.security;
-    if (security === undefined || security.length === 0) continue;
-    guarded = true;
-    for (const { name, scheme } of security) schemes.set(name, scheme);
-    // An optional step may also be passed with no credentials: "none" is one more choice.
-    const choices: (string | null)[] = security.map(({ name }) => name);
-    if (definition.openapi?.optional === true) choices.push(null);
-    requirements = requirements.flatMap((requirement) =>
-      choices.map((name) => (name === null ? requirement : { ...requirement, [name]: [...roles] })),
-    );
-  }
-  return guarded ? requirements : undefined;
-}
-
-function operation(
-  route: RouteInfo,
-  names: string[],
-  convert: ToJsonSchema | undefined,
-  id: string,
-  schemes: Map<string, SecuritySchemeDoc["scheme"]>,
-): JsonSchema {
-  const schemas = sourceSchemas(route.definitions, convert);
-  const pathProps = new Map(propertiesOf(schemas.params).map(([name, s]) => [name, s]));
-  const parameters: JsonSchema[] = names.map((name) => ({
-    name,
-    in: "path",
-    required: true,
-    schema: pathProps.get(name) ?? { type: "string" },
-  }));
-  for (const [name, schema, required] of propertiesOf(schemas.query)) {
-    parameters.push({ name, in: "query", required, schema });
-  }
-  const doc = docOf(route.Class, route.handler);
-  const responses: Record<string, JsonSchema> = {};
-  for (const response of doc?.responses ?? []) {
-    if (responses[String(response.status)] !== undefined) continue; // the first @returns of a status counts
-    const schema =
-      response.schema === undefined
-        ? undefined
-        : isStandardSchema(response.schema)
-          ? schemaToJsonSchema(response.schema, convert, "output") // what the handler sends
-          : response.schema;
-    responses[String(response.status)] = {
-      description: response.description ?? (response.status < 400 ? "Success" : "Error"),
-      ...(schema ? { content: { "application/json": { schema } } } : {}),
-    };
-  }
-  if (Object.keys(responses).length === 0) {
-    responses["200"] = {
-      description: "Success",
-      ...(route.produces ? { content: { [route.produces]: { schema: { type: "string" } } } } : {}),
-    };
-  }
-  for (const definition of route.definitions) {
-    for (const [status, description] of Object.entries(definition.openapi?.responses ?? {})) {
-      responses[status] ??= { description };
-    }
-  }
-  if (Object.keys(schemas).length > 0 && responses["400"] === undefined) {
-    responses["400"] = { description: "Invalid request: `details.errors` names each field and rule" };
-  }
-  const parsesBody = route.steps.some((s) => s.startsWith("body"));
-  const body =
-    schemas.body !== undefined || (parsesBody && route.method !== "GET")
-      ? {
-          requestBody: {
-            required: schemas.body !== undefined,
-            content: { [bodyMediaType(route.steps)]: { schema: schemas.body ?? {} } },
-          },
-        }
-      : {};
-  const security = securityOf(route.definitions, schemes);
-  return {
-    operationId: id,
-    tags: [route.controller],
-    ...(doc?.summary ? { summary: doc.summary } : {}),
-    ...(doc?.description ? { description: doc.description } : {}),
-    ...(parameters.length > 0 ? { parameters } : {}),
-    ...body,
-    ...(security ? { security } : {}),
-    responses,
-  };
+export function documentOperationIds(routes: readonly RouteInfo[]): string[] {
+  return operationIds(
+    documented(routes).map(({ route }) => ({ route, explicit: docOf(route.Class, route.handler)?.operationId })),
+  );
 }
 
 /**
  * Builds an OpenAPI 3.1 document from an app's routes (`aex.routes()`): paths and their
- * parameters, `@query`/`@body`/`@params`/`@filter` checks as JSON Schema, `@rest`/`@api`
- * verbs, `@returns` responses, `@summary`, one tag per controller, the security schemes
- * of the route's guards (`@auth`, `@apiKey`, `@roles`) with the answers guards may give
- * (401, 403, 429), and `text/event-stream` for `@sse` routes.
+ * parameters (with the ones steps read, such as `paginate()`'s), `@query`/`@body`/`@params`/
+ * `@filter` checks as JSON Schema, `@rest`/`@api` verbs, `@returns` responses, `@summary`,
+ * `@operationId` (default: the method's name), one tag per controller, the security schemes
+ * of the route's guards (`@auth`, `@apiKey`, `@roles`), `text/event-stream` for `@sse`
+ * routes, and every error answer as `application/problem+json` (the guards' 401/403/429, a
+ * body's 400/413/415, validation's 400 or `validationStatus`, 500). Shared and named
+ * schemas are written once, in `components.schemas` (docs/openapi.md says how they are named).
+ * Throws `AEX_ERR_OPENAPI_OPERATION_ID` when two routes were given the same `@operationId`.
  *
  * @example
  * const document = buildOpenApi(aex.routes(), { info: { title: "Notes", version: "1.0.0" } });
  */
 export function buildOpenApi(routes: readonly RouteInfo[], options: OpenApiOptions = {}): JsonSchema {
+  const convert = options.toJsonSchema;
+  const toJson: ToJson = (schema, side) =>
+    isStandardSchema(schema) ? schemaToJsonSchema(schema, convert, side) : (schema as JsonSchema);
+  const components = new SchemaComponents(toJson, options.schemas, PROBLEM_SCHEMAS);
+  const context: OperationContext = { toJson, components, schemes: new Map() };
+  const operations = documented(routes);
+  const ids = documentOperationIds(routes);
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const tags = new Set<string>();
-  const ids = new Set<string>();
-  const schemes = new Map<string, SecuritySchemeDoc["scheme"]>();
-  for (const route of routes) {
-    if (!METHODS.has(route.method) || !route.path.startsWith("/")) continue;
-    const { path, names } = openApiPath(route.path);
-    const method = route.method.toLowerCase();
-    const item = (paths[path] ??= {});
-    if (item[method] !== undefined) continue; // the first route answers, as in the router
-    let id = `${route.controller}.${route.handler}`;
-    if (ids.has(id)) id = `${id}.${method}`;
-    for (let n = 2; ids.has(id); n++) id = `${route.controller}.${route.handler}.${method}${n}`;
-    ids.add(id);
-    item[method] = operation(route, names, options.toJsonSchema, id, schemes);
+  operations.forEach(({ route, path, names }, i) => {
+    (paths[path] ??= {})[route.method.toLowerCase()] = operationOf(route, names, ids[i], context);
     tags.add(route.controller);
-  }
+  });
+  const guarded = Object.values(paths).some((item) => Object.values(item).some((op) => op.security !== undefined));
+  // Beside guarded routes, a public one says so (`security: []`); with none, the document does once.
+  if (guarded) for (const item of Object.values(paths)) for (const op of Object.values(item)) op.security ??= [];
+  const schemas = components.finish(paths);
+  const { schemes } = context;
   return {
     openapi: "3.1.0",
-    info: { title: options.info?.title ?? "Aex app", version: options.info?.version ?? "1.0.0", ...options.info },
-    ...(options.servers ? { servers: options.servers } : {}),
-    tags: [...tags].map((name) => ({ name })),
+    info: { title: "Aex app", version: "1.0.0", ...withoutUndefined(options.info ?? {}) },
+    servers: options.servers ?? [{ url: "/" }],
+    ...(guarded ? {} : { security: [] }),
+    tags: [...tags].map((name) => ({ name, ...(options.tags?.[name] ? { description: options.tags[name] } : {}) })),
     paths,
-    ...(schemes.size > 0 ? { components: { securitySchemes: Object.fromEntries(schemes) } } : {}),
+    components: {
+      schemas,
+      ...(schemes.size > 0 ? { securitySchemes: Object.fromEntries(schemes) } : {}),
+    },
   };
 }

@@ -93,3 +93,32 @@ export function summary(text: string, description?: string): AexMethodDecorator 
     addRecord<MethodDoc>(DOCS_KEY, holder, key, { summary: text, description, responses: [] }),
   );
 }
+
+/** What an operationId may hold: letters, digits and `_ . -` (URL-safe, and a name in generated clients). */
+const OPERATION_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/**
+ * The route's `operationId` in the OpenAPI document, instead of the default (the method's
+ * name in camelCase, see docs/openapi.md). It must be unique in the document: two routes
+ * given the same one are refused with `AEX_ERR_OPENAPI_OPERATION_ID` when the document is
+ * built (at `prepare()` with the `openapi()` plugin). A method with several routes (`@rest`,
+ * several verbs or URLs) gives the id to the first and numbered ids to the others.
+ *
+ * @example
+ * class Articles {
+ *   @get("/articles/feed")
+ *   @operationId("getArticlesFeed")
+ *   feed(req, res) {}
+ * }
+ */
+export function operationId(id: string): AexMethodDecorator {
+  if (typeof id !== "string" || !OPERATION_ID.test(id)) {
+    throw new AexError(
+      "AEX_ERR_DECORATOR_ARGS",
+      `@operationId takes letters, digits, "_", "." and "-", starting with a letter or "_": ${String(id)}`,
+    );
+  }
+  return methodDecorator((holder, key) =>
+    addRecord<MethodDoc>(DOCS_KEY, holder, key, { operationId: id, responses: [] }),
+  );
+}

@@ -3,6 +3,7 @@ import { defineSetupErrors } from "@aex/core/plugin";
 /** The setup errors of @aex/openapi, with the reason a user reads (docs/errors.md lists them). */
 export const OPENAPI_ERROR_CODES = {
   AEX_ERR_OPENAPI_OPTIONS: "openapi() was given an option it cannot use, or its reference page's package is missing",
+  AEX_ERR_OPENAPI_OPERATION_ID: "two routes were given the same @operationId",
 } as const;
 
 /**

@@ -1,14 +1,16 @@
 /**
  * OpenAPI 3.1 for Aex apps: the document of an app's routes (`buildOpenApi`), served with an
- * API reference page by a plugin (`aex.register(openapi())`), and `@returns` / `@summary`,
+ * API reference page by a plugin (`aex.register(openapi())`), and `@returns` / `@summary` / `@operationId`,
  * whose schemas are also each route's response contract (checked with Ajv or the schema
  * itself outside production, written by fast-json-stringify).
  *
  * @module @aex/openapi
  */
 export { openapi, type ServeOpenApiOptions } from "./openapi";
-export { buildOpenApi, type OpenApiOptions } from "./build-document";
-export { returns, summary } from "./doc-decorators";
+export { buildOpenApi, documentOperationIds, type OpenApiOptions } from "./build-document";
+export { operationId, returns, summary } from "./doc-decorators";
+export type { GivenSchema } from "./component-schemas";
+export { PROBLEM_SCHEMAS } from "./problem-schemas";
 export { docOf, type MethodDoc } from "./method-doc";
 export { rulesToJsonSchema, ruleToJsonSchema, type JsonSchema } from "./rules-to-json-schema";
 export {

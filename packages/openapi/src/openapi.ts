@@ -1,5 +1,6 @@
 import type { Aex, AexPlugin, AexRequest, AexResponse, Step } from "@aex/core";
-import { buildOpenApi, type OpenApiOptions } from "./build-document";
+import { decoratorStep } from "@aex/core/plugin";
+import { buildOpenApi, documentOperationIds, type OpenApiOptions } from "./build-document";
 import { openapiSetupError } from "./errors";
 import {
   isReferenceAsset,
@@ -91,7 +92,8 @@ function referenceStep(
  * `/openapi.yaml` (GET and HEAD), and with `reference: true` an API reference page at
  * `/reference`. It joins the app's line where it is registered (a guard given to `aex.use`
  * before it runs first). The document is built once, from `aex.routes()`, on its first
- * request; every other request passes through. Options are checked here, at the call.
+ * request; every other request passes through. Options are checked here, at the call;
+ * two routes given the same `@operationId` throw `AEX_ERR_OPENAPI_OPERATION_ID` at `prepare()`.
  *
  * @example
  * const aex = new Aex().push(Notes);
@@ -100,13 +102,42 @@ function referenceStep(
 export function openapi(options: ServeOpenApiOptions = {}): AexPlugin {
   const jsonPath = checkPath("jsonPath", options.jsonPath ?? "/openapi.json");
   const yamlPath = checkPath("yamlPath", options.yamlPath ?? "/openapi.yaml");
+  checkSchemas(options.schemas);
   const reference = options.reference === true ? referenceStep(options, jsonPath) : null;
   return {
     name: "openapi",
     setup(app) {
-      app.use(serveDocument(app, options, jsonPath, yamlPath, reference));
+      const serve = serveDocument(app, options, jsonPath, yamlPath, reference);
+      app.use(
+        decoratorStep("openapi", {
+          // At prepare(): two routes given one @operationId stop the app here, not at the first request.
+          build(prepared) {
+            if (prepared !== undefined) documentOperationIds(prepared.routes());
+            return serve;
+          },
+        }),
+      );
     },
   };
+}
+
+/** Refuses a `schemas` option whose names `components.schemas` cannot hold, or whose values are no schemas. */
+function checkSchemas(schemas: ServeOpenApiOptions["schemas"]): void {
+  if (schemas === undefined) return;
+  if (typeof schemas !== "object" || schemas === null) {
+    throw openapiSetupError("AEX_ERR_OPENAPI_OPTIONS", "schemas must be an object of named schemas");
+  }
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+      throw openapiSetupError(
+        "AEX_ERR_OPENAPI_OPTIONS",
+        `schemas: ${JSON.stringify(name)} is not a component name (A-Z a-z 0-9 . _ -)`,
+      );
+    }
+    if (typeof schema !== "object" || schema === null) {
+      throw openapiSetupError("AEX_ERR_OPENAPI_OPTIONS", `schemas.${name} must be a Standard Schema or a JSON Schema`);
+    }
+  }
 }
 
 /** The step serving one app's document (built and cached per app) and its reference page. */

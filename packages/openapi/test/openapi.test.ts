@@ -304,14 +304,19 @@ describe("openapi(options) and aex.routes()", () => {
       "get /assets/{wildcard}",
       "head /assets/{wildcard}",
     ]);
-    // A JSON Schema given to @returns goes in as it is.
+    // A JSON Schema given to @returns goes in as it is; used by two operations, it is written
+    // once, named after the first body it is.
+    const report = { $ref: "#/components/schemas/Store201Response" };
+    expect(
+      (doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas.Store201Response,
+    ).toEqual(Report);
     expect(doc.paths["/reports"].get).toMatchObject({
       summary: "Reports, a page at a time",
-      responses: { "200": { content: { "application/json": { schema: { type: "array", items: Report } } } } },
+      responses: { "200": { content: { "application/json": { schema: { type: "array", items: report } } } } },
     });
     expect(doc.paths["/reports/{id}"].post).toMatchObject({
       requestBody: { content: { "text/plain": { schema: {} } } },
-      responses: { "201": { description: "Stored", content: { "application/json": { schema: Report } } } },
+      responses: { "201": { description: "Stored", content: { "application/json": { schema: report } } } },
     });
     expect(doc.paths["/raw"].put).toMatchObject({
       requestBody: { content: { "application/octet-stream": { schema: {} } } },
@@ -334,16 +339,33 @@ describe("openapi(options) and aex.routes()", () => {
     expect(described(reports.responses, "403")).toContain("role");
     const store = doc.paths["/reports/{id}"].post;
     expect(store.security).toEqual([{ apiKey: [] }]);
-    expect(Object.keys(store.responses as object).sort()).toEqual(["201", "401", "429"]);
+    // The guards' answers, the body's (it reads text) and Aex's own.
+    expect(Object.keys(store.responses as object).sort()).toEqual([
+      "201",
+      "400",
+      "401",
+      "413",
+      "415",
+      "429",
+      "500",
+      "default",
+    ]);
     expect(described(doc.paths["/raw"].put.responses, "403")).toContain("CSRF");
-    // Routes without guards require nothing.
-    expect(doc.paths["/compact"].get.security).toBeUndefined();
+    // Routes without guards require nothing, and say so beside guarded ones.
+    expect(doc.paths["/compact"].get.security).toEqual([]);
   });
 
   it("documents an @sse route's answer as text/event-stream", () => {
-    expect(doc.paths["/feed"].get.responses).toEqual({
-      "200": { description: "Success", content: { "text/event-stream": { schema: { type: "string" } } } },
+    const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+    const responses = doc.paths["/feed"].get.responses as Record<string, { description: string; content: unknown }>;
+    expect(Object.keys(responses)).toEqual(["200", "500", "default"]);
+    expect(responses["200"]).toEqual({
+      description: "Success",
+      content: { "text/event-stream": { schema: { type: "string" } } },
     });
+    expect(responses["500"].description).toContain("AEX_INTERNAL");
+    expect(responses["500"].content).toEqual(problem);
+    expect(responses.default.content).toEqual(problem);
   });
 
   it("lists an optional guard's requirement beside the empty one, and every scheme a guard accepts", () => {
