@@ -50,7 +50,7 @@ describe("aex client", () => {
     expect(text).toContain('\n    "/v1/items": {\n');
     expect(text).toContain('\n    "/v1/items/{id}": {\n');
     expect(text).not.toMatch(/"\/items/);
-    expect(text).toContain('\n        get: operations["Items.one"];\n');
+    expect(text).toMatch(/\n {4}"\/v1\/items\/\{id\}": \{\n(?: {8}.*\n)*? {8}get: operations\["[\w.]+"\];\n/);
     expect(text).toContain('\nexport type Problem = components["schemas"]["Problem"];\n');
     expect(text).toContain("\nexport function createClient(options?: ClientOptions): AexClient {\n");
   });
