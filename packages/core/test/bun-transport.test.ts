@@ -13,6 +13,7 @@ import {
   type EventStream,
   type Scope,
 } from "@aex/core";
+import { floodGuard } from "@aex/core/flood-guard";
 import { lineWhere, memoryLogger } from "./support/log-lines";
 
 const onBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
@@ -183,6 +184,30 @@ const errorCode = (error: unknown) => (error as { code?: string }).code;
     try {
       expect(server).not.toBeInstanceOf(AexBunServer);
       expect((await getText(aex.port as number, "/")).status).toBe(200);
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+(onBun ? describe : describe.skip)("floodGuard(options) on the Bun transport", () => {
+  it("caps requests in flight per address (Bun.serve shows no connections): 503 AEX_FLOOD_CONNECTIONS over it", async () => {
+    const guard = floodGuard({ maxConnectionsPerIp: 2 });
+    const aex = new Aex().use(guard).push(Api);
+    const server = await aex.start(0, "127.0.0.1");
+    guard.attach(server as AexBunServer);
+    try {
+      const port = aex.port as number;
+      // Two slow requests hold the address's two places; the third is refused while they run.
+      const slow = [getText(port, "/slow"), getText(port, "/slow")];
+      while (guard.connections("127.0.0.1") < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      const refused = await getText(port, "/");
+      expect(refused.status).toBe(503);
+      expect(JSON.parse(refused.text)).toMatchObject({ status: 503, code: "AEX_FLOOD_CONNECTIONS" });
+      for (const answer of await Promise.all(slow)) expect(answer).toMatchObject({ status: 200, text: "slow done" });
+      // Their places are free again once they are answered.
+      while (guard.connections("127.0.0.1") > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await getText(port, "/")).status).toBe(200);
     } finally {
       await aex.close();
     }

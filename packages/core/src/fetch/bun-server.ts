@@ -76,7 +76,8 @@ export class AexBunServer extends EventEmitter {
       // instead of failing with EADDRINUSE as node does.
       reusePort: false,
       ...(setup.tls === undefined ? {} : { tls: setup.tls }),
-      fetch: (request, server) => entry.serve(request, server.requestIP(request)?.address, keepOpen),
+      // The peer's address is asked of Bun when something reads it (`req.ip`), not per request.
+      fetch: (request, server) => entry.serve(request, undefined, keepOpen, server),
       // aex.fetch answers every failure itself; this is what Bun sends if that ever fails.
       error: () => new Response(null, { status: 500 }),
     });

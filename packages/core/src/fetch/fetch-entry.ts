@@ -2,7 +2,7 @@ import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { isValidHost } from "../security/host";
 import { fetchClasses, type FetchClasses } from "./fetch-classes";
-import type { FetchRequest } from "./fetch-request";
+import type { FetchRequest, PeerSource } from "./fetch-request";
 import { RESOLVE, type FetchResponse, type OnStreaming } from "./fetch-response";
 
 /** The request entry's way in for a request whose transport checked its Host (app/request-entry.ts). */
@@ -44,13 +44,19 @@ export class FetchEntry {
   }
 
   /**
-   * Answers `request` from `ip`. `onStreaming` is the transport's hook for an answer that
-   * streams (Bun lifts its idle timeout for it).
+   * Answers `request` from `ip` (or the address `peer` gives when something reads it).
+   * `onStreaming` is the transport's hook for an answer that streams (Bun lifts its idle
+   * timeout for it).
    *
    * This is the hot path -- change with care!
    */
-  serve(request: Request, ip: string | undefined, onStreaming: OnStreaming | null): Response | Promise<Response> {
-    const req = new this.classes.Request(request, ip);
+  serve(
+    request: Request,
+    ip: string | undefined,
+    onStreaming: OnStreaming | null,
+    peer: PeerSource | null = null,
+  ): Response | Promise<Response> {
+    const req = new this.classes.Request(request, ip, peer);
     const res = new this.classes.Response(req);
     if (onStreaming !== null) res.onStreaming = onStreaming;
     this.enter(req as unknown as AexRequest, res as unknown as AexResponse, hasValidHost(req));

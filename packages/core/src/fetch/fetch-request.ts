@@ -6,6 +6,11 @@ import type { BodyLimits } from "../parsers/body-limits";
 import { LightBody } from "./light-body";
 import { WebBody } from "./web-body";
 
+/** Where a transport finds a request's peer: Bun's server (`requestIP`). */
+export interface PeerSource {
+  requestIP(request: Request): { address: string } | null;
+}
+
 /** What a transport knows of a request beyond the `Request` itself. */
 export interface FetchInfo {
   /** The client's address (the peer of the connection). */
@@ -106,12 +111,17 @@ export class FetchRequest {
   private _light: LightBody | null = null;
   private _hasBody: boolean | null = null;
   private readonly _ip: string | undefined;
+  private readonly _peer: PeerSource | null;
   /** The request's URL, read once. */
   private readonly _href: string;
   /** Where the path starts in the request's URL. */
   private readonly _origin: number;
 
-  constructor(request: Request, ip: string | undefined) {
+  /**
+   * @param ip The client's address, when the transport knows it.
+   * @param peer Else what to ask it of, when something first reads it (Bun's `server.requestIP`).
+   */
+  constructor(request: Request, ip: string | undefined, peer: PeerSource | null = null) {
     this.request = request;
     this.method = request.method;
     const href = request.url;
@@ -121,6 +131,7 @@ export class FetchRequest {
     this._origin = origin === -1 ? href.length : origin;
     this.url = origin === -1 ? "/" : href.slice(origin);
     this._ip = ip;
+    this._peer = peer;
   }
 
   /** The Host the request names: the authority of its URL (the runtime made the URL from `Host`). */
@@ -157,7 +168,7 @@ export class FetchRequest {
 
   /** The peer's address and whether it spoke TLS; node code reads `req.socket`. */
   get socket(): FetchSocket {
-    return (this._socket ??= new FetchSocket(this._ip, this.tls));
+    return (this._socket ??= new FetchSocket(this._ip ?? this._peer?.requestIP(this.request)?.address, this.tls));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Server } from "node:net";
 import type { Socket } from "node:net";
+import type { AexBunServer } from "../fetch/bun-server";
 import { AexError } from "../errors/aex-error";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
@@ -31,13 +32,19 @@ export interface FloodGuardOptions {
 
 /** A flood guard: a step (counts requests, bans) that also watches a server's connections. */
 export interface FloodGuard extends DecoratorStep {
-  /** Caps connections per address and drops banned addresses' new connections on `server`. */
-  attach(server: Server): void;
+  /**
+   * Caps connections per address and drops banned addresses' new connections on `server`. On
+   * Bun's server (`aex.server` once `aex.start()` served with Bun.serve), which shows no
+   * connections, the cap counts each address's requests in flight instead (an idle keep-alive
+   * connection is not seen; Bun's idle timeout closes it), and the step answers the one over
+   * it: attach after `start()`, and `aex.use(guard)`.
+   */
+  attach(server: Server | AexBunServer): void;
   /** Whether `ip` (its IPv6 prefix, see `ipv6Subnet`) is banned now. */
   isBanned(ip: string): boolean;
   /** Lifts the ban on `ip` (its IPv6 prefix). */
   unban(ip: string): void;
-  /** Open connections from `ip` (its IPv6 prefix) on the attached servers. */
+  /** Open connections from `ip` (its IPv6 prefix) on the attached servers (on Bun's: requests in flight). */
   connections(ip: string): number;
 }
 
@@ -121,6 +128,25 @@ export function floodGuard(options: FloodGuardOptions = {}): FloodGuard {
     });
   }
 
+  // Attached to Bun's server: requests in flight stand for connections (see `attach`).
+  let countRequests = false;
+
+  /** One more request in flight from `ip`; false when that is over the cap. */
+  function admit(ip: string, res: AexResponse): boolean {
+    const count = (open.get(ip) ?? 0) + 1;
+    if (count > maxConnections) {
+      guardLog("flood: %s over %d requests in flight", ip, maxConnections);
+      return false;
+    }
+    open.set(ip, count);
+    res.once("close", () => {
+      const left = (open.get(ip) ?? 1) - 1;
+      if (left <= 0) open.delete(ip);
+      else open.set(ip, left);
+    });
+    return true;
+  }
+
   const step = decoratorStep("floodGuard", (req: AexRequest, res: AexResponse) => {
     const ip = keyOf(clientIp(req));
     const now = Date.now();
@@ -129,7 +155,13 @@ export function floodGuard(options: FloodGuardOptions = {}): FloodGuard {
       ban(ip, now);
       until = now + banMs;
     }
-    if (until === undefined) return undefined;
+    if (until === undefined) {
+      if (countRequests && !admit(ip, res)) {
+        res.shouldKeepAlive = false;
+        throw new HttpError(503, "Too many connections from this address", { code: "AEX_FLOOD_CONNECTIONS" });
+      }
+      return undefined;
+    }
     res.shouldKeepAlive = false;
     throw new HttpError(429, "Too many requests; try again later", {
       code: "AEX_FLOOD_BANNED",
@@ -138,7 +170,11 @@ export function floodGuard(options: FloodGuardOptions = {}): FloodGuard {
   });
 
   return Object.assign(step, {
-    attach(server: Server): void {
+    attach(server: Server | AexBunServer): void {
+      if ("bun" in server) {
+        countRequests = true;
+        return;
+      }
       // Before node's own listener, so a refused socket never reaches the HTTP parser.
       server.prependListener("connection", onConnection);
     },
