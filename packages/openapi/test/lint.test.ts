@@ -3,9 +3,9 @@
 // tools their readers use: `redocly lint` with its recommended rules, and openapi-typescript
 // (the typed client's generator). Each tool runs once for both documents: they are slow to start.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { buildOpenApi } from "@aex/openapi";
 import { notesDemoApp } from "./support/notes-demo";
@@ -22,7 +22,9 @@ interface LintReport {
 }
 
 describe("the documents of the demo app and of a RealWorld-sized app", () => {
-  const dir = mkdtempSync(join(tmpdir(), "aex-openapi-lint-"));
+  // AEX_OPENAPI_LINT_DIR=folder keeps the documents, the tools' configs and the types there, to look at.
+  const kept = process.env.AEX_OPENAPI_LINT_DIR;
+  const dir = kept === undefined ? mkdtempSync(join(tmpdir(), "aex-openapi-lint-")) : resolve(kept);
   let lint: Record<string, LintReport>;
   let typed: { stdout: string; stderr: string };
   const documents = {
@@ -33,6 +35,7 @@ describe("the documents of the demo app and of a RealWorld-sized app", () => {
   };
 
   beforeAll(async () => {
+    mkdirSync(dir, { recursive: true });
     const apis = (extra: (name: string) => string) =>
       Object.keys(documents)
         .map((name) => `  ${name}:\n    root: ./${name}.json\n${extra(name)}`)
@@ -58,7 +61,9 @@ describe("the documents of the demo app and of a RealWorld-sized app", () => {
     lint = Object.fromEntries(Object.keys(documents).map((name, i) => [name, reports[i]]));
     typed = generated;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    if (kept === undefined) rmSync(dir, { recursive: true, force: true });
+  });
 
   const warnings = (name: string) =>
     lint[name].problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer ?? ""}`).sort();
