@@ -15,10 +15,26 @@ const canPin = process.platform === "linux" && cpus().length >= 2 && spawnSync("
 export const pinning = canPin ? "server on CPU 0, load generator on CPU 1 (taskset)" : "no CPU pinning";
 const pinned = (cpu, args) => (canPin ? ["taskset", ["-c", String(cpu), ...args]] : [args[0], args.slice(1)]);
 
-/** Starts a server script on `port` (then its own `args`), resolves once it prints "ready". */
-export function startServer(script, port, args = []) {
+/** The Bun binary of the root devDependency `bun`, found once, when a Bun server first starts. */
+let bunBinary;
+export async function bunPath() {
+  bunBinary ??= (await import("../scripts/test-bun.mjs")).findBun();
+  return bunBinary;
+}
+
+/** The command that runs a server script: node (`--no-warnings`), or Bun for `runtime: "bun"`. */
+async function runtimeCommand(runtime) {
+  if (runtime !== "bun") return [process.execPath, "--no-warnings"];
+  return [(await bunPath()).path];
+}
+
+/**
+ * Starts a server script on `port` (then its own `args`) with node, or with Bun when `runtime`
+ * is `"bun"`; resolves once it prints "ready".
+ */
+export async function startServer(script, port, args = [], runtime = "node") {
   // --no-warnings: Express warns about socket listeners under pipelining; noise here.
-  const [command, rest] = pinned(0, [process.execPath, "--no-warnings", script, String(port), ...args]);
+  const [command, rest] = pinned(0, [...(await runtimeCommand(runtime)), script, String(port), ...args]);
   const child = spawn(command, rest, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NODE_ENV: "production" },
@@ -44,6 +60,16 @@ export function rssOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of a process so far, in ms (fields 14 and 15 of /proc/PID/stat, in clock ticks of 10 ms); 0 off Linux. */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
   }

@@ -9,7 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ratioChart } from "./chart.mjs";
-import { here, load, mb, pinning, startServer, stopServer } from "./lib.mjs";
+import { bunPath, cpuMs, here, load, mb, pinning, startServer, stopServer, writeResultsSection } from "./lib.mjs";
 import { DEFAULT_SERVERS, SCENARIOS, SERVERS, checkProcess, processFor, requestOf } from "./dist/scenarios.js";
 
 const { values: opts } = parseArgs({
@@ -48,17 +48,24 @@ try {
   for (const name of servers) {
     for (const proc of SERVERS[name]) {
       if (!scenarios.some((s) => proc.scenarios.includes(s.id))) continue;
-      const child = await startServer(join(here, proc.script), ++port, proc.args ?? []);
+      const child = await startServer(join(here, proc.script), ++port, proc.args ?? [], proc.runtime);
       const base = `http://127.0.0.1:${port}`;
       running.set(proc, { child, base });
       running.get(proc).cookie = await checkProcess(base, name, proc);
     }
   }
-  const loadOf = (s, name, seconds) => {
+  const loadOf = async (s, name, seconds) => {
     const { child, base, cookie } = runningFor(name, s);
     const { method, headers, body } = requestOf(s, cookie);
     delete headers["accept-encoding"]; // autocannon asks for no encoding
-    return load(base + s.path, { connections, pipelining, method, headers, body, duration: seconds }, child.pid);
+    // The server's CPU time over the load (user + system, every thread, from /proc): per request below.
+    const before = cpuMs(child.pid);
+    const result = await load(
+      base + s.path,
+      { connections, pipelining, method, headers, body, duration: seconds },
+      child.pid,
+    );
+    return { ...result, cpuMs: cpuMs(child.pid) - before };
   };
   // Warm every server up on every scenario first (JIT), then run the rounds: each round
   // visits every scenario and server, so any two figures compared (two servers, or two
@@ -88,6 +95,7 @@ try {
       results.push({
         server: name,
         scenario: s.id,
+        cpuUs: r.requests.total > 0 ? (r.cpuMs * 1000) / r.requests.total : undefined,
         rps: r.requests.average,
         p50: r.latency.p50,
         p99: r.latency.p99,
@@ -105,6 +113,59 @@ try {
 }
 
 const rpsOf = (name, id) => results.find((r) => r.server === name && r.scenario === id)?.rps;
+
+// A run of Bun servers only (issue 27): its own section of RESULTS.md, ratios to Bun.serve by
+// hand; the Node report, chart and README table stay as the last Node run left them.
+if (servers.every((name) => SERVERS[name].every((proc) => proc.runtime === "bun"))) {
+  const bun = await bunPath();
+  const fmt = (n) => Math.round(n).toLocaleString("en-US");
+  let table = "| scenario | server | req/s | × Bun.serve by hand | CPU µs per request | p50 ms | p99 ms | peak RSS |\n";
+  table += "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+  for (const s of scenarios) {
+    for (const r of results.filter((x) => x.scenario === s.id).sort((a, b) => b.rps - a.rps)) {
+      const hand = rpsOf("bun", s.id);
+      const ratio = hand ? (r.rps / hand).toFixed(2) : "–";
+      const label = r.server === "aex-bun" ? "**aex-bun**" : r.server;
+      const cpu = r.cpuUs === undefined ? "–" : r.cpuUs.toFixed(1);
+      table += `| ${s.id}. ${s.name} | ${label} | ${fmt(r.rps)} | ${ratio} | ${cpu} | ${r.p50} | ${r.p99} | ${mb(r.rss)} |\n`;
+    }
+  }
+  const verdicts = [];
+  const verdict = (label, value, goal) => {
+    if (value !== undefined)
+      verdicts.push(
+        `${label}: ${value.toFixed(2)} (target ≥ ${goal.toFixed(2)}${value >= goal ? ", met" : ", not met"}).`,
+      );
+  };
+  const ratio = (a, b) => (a && b ? a / b : undefined);
+  verdict(
+    "Aex on Bun ÷ Bun.serve by hand, scenario 1 (secure defaults on)",
+    ratio(rpsOf("aex-bun", 1), rpsOf("bun", 1)),
+    0.9,
+  );
+  verdict("Aex on Bun ÷ Bun.serve by hand, scenario 2", ratio(rpsOf("aex-bun", 2), rpsOf("bun", 2)), 0.9);
+  verdict("Aex on Bun ÷ Bun.serve by hand, scenario 9 (realistic)", ratio(rpsOf("aex-bun", 9), rpsOf("bun", 9)), 0.75);
+  const lowest = scenarios
+    .map((s) => ratio(rpsOf("aex-bun", s.id), rpsOf("hono-bun", s.id)))
+    .filter((v) => v !== undefined)
+    .sort((a, b) => a - b)[0];
+  verdict("Aex on Bun ÷ Hono on Bun, lowest over the scenarios both ran", lowest, 1);
+  const command = `node bench/run.mjs --servers ${servers.join(",")} --scenarios ${scenarios.map((s) => s.id).join(",")} --duration ${duration} --rounds ${rounds} --warmup ${warmup} --connections ${connections} --pipelining ${pipelining}`;
+  const machine = `${cpus()[0].model}, ${cpus().length} cores, ${process.platform}`;
+  writeResultsSection(
+    "bun",
+    `## On Bun (issue 27)
+
+Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Bun ${bun.version} (servers), autocannon on Node ${process.version} (load); ${connections} connections × ${pipelining} pipelined requests, a ${warmup} s warm-up, ${rounds} rounds of ${duration} s, median round; ${pinning}; NODE_ENV=production.
+Ratios are to a hand-written \`Bun.serve\` in the same run. Aex runs its usual server (bench/src/aex-server.ts) with its secure defaults on (security headers, request ids); under Bun \`aex.start()\` serves it with \`Bun.serve\`. CPU time per request is the server process's user + system time over a round (/proc) divided by the requests answered.
+
+${verdicts.map((v) => `- ${v}`).join("\n")}
+
+${table}`,
+  );
+  console.log(`\n${verdicts.join("\n")}\nWrote the bun section of bench/RESULTS.md`);
+  process.exit(0);
+}
 // Scenario 10 (Standard Schema) is raw's and Aex's only; raw answers it exactly as 9.
 const raw = (id) => rpsOf("raw", id);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");

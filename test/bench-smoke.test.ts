@@ -4,7 +4,7 @@
 // (the built bench: `tsc -b tsconfig.build.json`), a few at a time, slowest to start first.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { SERVERS, checkProcess, type ServerProcess } from "../bench/src/scenarios";
 
 const BENCH = join(__dirname, "..", "bench");
@@ -19,7 +19,10 @@ interface Started {
 
 /** Starts one server process on a free port; resolves once it prints `ready <port>`. */
 function start(proc: ServerProcess, stderr: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [join(BENCH, proc.script), "0", ...(proc.args ?? [])], {
+  // The Bun servers (issue 27) run on the binary of the root devDependency `bun`.
+  const command =
+    proc.runtime === "bun" ? join(dirname(require.resolve("bun/package.json")), "bin", "bun.exe") : process.execPath;
+  const child = spawn(command, [join(BENCH, proc.script), "0", ...(proc.args ?? [])], {
     cwd: BENCH,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "silent" },

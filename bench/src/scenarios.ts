@@ -187,7 +187,12 @@ export interface ServerProcess {
   readonly scenarios: readonly number[];
   /** It compresses answers the client accepts compressed. */
   readonly compresses?: boolean;
+  /** The runtime that runs the script: node (default), or Bun (the binary of the root devDependency). */
+  readonly runtime?: "node" | "bun";
 }
+
+/** The scenarios the Bun servers answer: hello, a parameter, echo, and the realistic one. */
+const BUN_SCENARIOS = [1, 2, 3];
 
 const BASIC = [1, 2, 3, 4, 5, 6];
 
@@ -239,7 +244,22 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
   "ops-off": [{ script: "dist/aex-ops-off.js", scenarios: [1, 11, 12, 13] }],
   "compress-on": [{ script: "dist/aex-compress-on.js", scenarios: [1, 11, 12, 13], compresses: true }],
   "metrics-on": [{ script: "dist/aex-metrics-on.js", scenarios: [1, 11, 12, 13] }],
+  // On Bun (issue 27): Aex on its Bun transport (Bun.serve, the default under Bun), a hand-written
+  // Bun.serve, Hono and Elysia on Bun. Run them together: --servers bun,aex-bun,hono-bun,elysia.
+  bun: [{ script: "servers/bun/by-hand.mjs", runtime: "bun", scenarios: [...BUN_SCENARIOS, 9] }],
+  "aex-bun": [{ script: "dist/aex-server.js", runtime: "bun", scenarios: [...BUN_SCENARIOS, 9] }],
+  "hono-bun": [
+    { script: "servers/bun/hono.mjs", runtime: "bun", scenarios: BUN_SCENARIOS },
+    { script: "servers/bun/hono.mjs", runtime: "bun", args: ["realistic"], scenarios: [9] },
+  ],
+  elysia: [
+    { script: "servers/bun/elysia.mjs", runtime: "bun", scenarios: BUN_SCENARIOS },
+    { script: "servers/bun/elysia.mjs", runtime: "bun", args: ["realistic"], scenarios: [9] },
+  ],
 };
+
+/** The servers of a Bun run (`pnpm bench:bun`), the hand-written Bun.serve first: ratios are to it. */
+export const BUN_SERVERS: readonly string[] = ["bun", "aex-bun", "hono-bun", "elysia"];
 
 /** The servers `pnpm bench` loads unless told otherwise. */
 export const DEFAULT_SERVERS: readonly string[] = [
