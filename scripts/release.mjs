@@ -23,6 +23,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { changeset } from "./changeset.mjs";
+import { packAll, pnpmBinary } from "./pack-all.mjs";
 
 const require = createRequire(import.meta.url);
 const { tarballProblems } = require("./tarball-check.cjs");
@@ -69,10 +70,7 @@ function run(command, commandArgs, cwd = work, env = {}) {
 
 const git = (...gitArgs) => execFileSync("git", gitArgs, { cwd: root, encoding: "utf8" }).trimEnd();
 
-/** pnpm 9, the package manager of the repository (packageManager in package.json). */
-const pnpm = execFileSync("npx", ["--yes", "--prefer-offline", "-p", "pnpm@9", "-c", "command -v pnpm"], {
-  encoding: "utf8",
-}).trim();
+const pnpm = pnpmBinary();
 
 /** The workspace's published packages, in release order: @aex/core first, the tools last. */
 function publishedPackages(dir) {
@@ -144,21 +142,10 @@ if (skipTests) {
 }
 
 step("Pack (pnpm pack) and check each tarball");
-const tarballs = [];
-for (const pkg of packages) {
-  const printed = execFileSync(pnpm, ["pack", "--pack-destination", out], {
-    cwd: join(work, "packages", pkg.folder),
-    encoding: "utf8",
-  });
-  const tarball = printed
-    .trim()
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line.endsWith(".tgz"))
-    .pop();
-  tarballs.push({ ...pkg, tarball });
+const tarballs = packAll(work, out, pnpm).map(({ folder, tarball }) => {
   console.log(`  ${relative(root, tarball)}`);
-}
+  return { ...packages.find((p) => p.folder === folder), tarball };
+});
 const problems = tarballs.flatMap((t) => tarballProblems(t.tarball, { version }));
 if (problems.length > 0) {
   console.error(`\nrelease: the tarballs are not fit to publish:\n  ${problems.join("\n  ")}`);

@@ -2,18 +2,25 @@
 // projects the way a newcomer does (npm init, npm install, tsc --init), run their servers.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
 export const ROOT = join(__dirname, "..");
+
 /** The packages the pack test installs into its projects (core first: the others peer on it). */
 export const PACKAGES = ["core", "session", "template", "ws", "openapi", "auth"] as const;
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS list shared with the scripts
+const { LIBRARIES, TOOLS } = require("../scripts/workspace.cjs") as { LIBRARIES: string[]; TOOLS: string[] };
+
+/** Every published package's folder (scripts/workspace.cjs), in release order. */
+export const PUBLISHED: readonly string[] = [...LIBRARIES, ...TOOLS];
+
 /** The other published packages: packed and checked, not installed (test/pack.test.ts). */
-export const PACKED_ONLY = ["metrics", "asyncapi", "cli", "create-aex"] as const;
+export const PACKED_ONLY = PUBLISHED.filter((name) => !(PACKAGES as readonly string[]).includes(name));
 
 /**
  * The environment of a newcomer's shell: none of the `npm_*` / `pnpm_*` settings that the
@@ -57,10 +64,7 @@ function pnpm(): Promise<string> {
  * `pnpm pack` of one package into `destination`: pnpm rewrites the `workspace:` ranges, and
  * the package's `prepack` script builds it first. Returns the tarball's path.
  */
-export async function pack(
-  name: (typeof PACKAGES)[number] | (typeof PACKED_ONLY)[number],
-  destination: string,
-): Promise<string> {
+export async function pack(name: string, destination: string): Promise<string> {
   const out = await sh(join(ROOT, "packages", name), await pnpm(), ["pack", "--pack-destination", destination]);
   const tarball = out
     .trim()
@@ -132,4 +136,28 @@ export function get(base: URL, path: string): Promise<Answer> {
     req.on("error", reject);
     req.end();
   });
+}
+
+/**
+ * Packages in a node_modules tree: every folder with a package.json at a package's root, nested
+ * copies included (as bench/install-size.mjs counts them).
+ */
+export function countPackages(modules: string): number {
+  if (!existsSync(modules)) return 0;
+  let count = 0;
+  for (const name of readdirSync(modules)) {
+    if (name.startsWith(".")) continue;
+    const path = join(modules, name);
+    const roots = name.startsWith("@") ? readdirSync(path).map((scoped) => join(path, scoped)) : [path];
+    for (const root of roots) {
+      if (existsSync(join(root, "package.json"))) count += 1 + countPackages(join(root, "node_modules"));
+    }
+  }
+  return count;
+}
+
+/** Size on disk in bytes, as `du` counts it (blocks allocated). */
+export async function diskUsage(path: string): Promise<number> {
+  const { stdout } = await run("du", ["-sk", path]);
+  return Number(stdout.split("\t")[0]) * 1024;
 }

@@ -18,7 +18,10 @@ import * as ts from "typescript";
 import {
   PACKAGES,
   PACKED_ONLY,
+  PUBLISHED,
   ROOT,
+  countPackages,
+  diskUsage,
   editTsconfig,
   get,
   npmInstall,
@@ -33,9 +36,6 @@ import {
 const { tarballProblems } = require("../scripts/tarball-check.cjs") as {
   tarballProblems: (tarball: string, expected?: { version?: string }) => string[];
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS list shared with the scripts
-const { LIBRARIES, TOOLS } = require("../scripts/workspace.cjs") as { LIBRARIES: string[]; TOOLS: string[] };
-
 const SLOW = 600_000;
 jest.setTimeout(120_000);
 
@@ -166,6 +166,8 @@ describe("the packed packages in a new project", () => {
   let esmDir: string;
   let cjsDir: string;
   let typescript: string;
+  /** What `npm install @aex/core` alone put on disk, measured in the ESM project before anything else. */
+  let coreInstall: { packages: number; bytes: number };
   let esmServer: Started | undefined;
   let cjsServer: Started | undefined;
 
@@ -185,8 +187,11 @@ describe("the packed packages in a new project", () => {
   async function esmProject(): Promise<void> {
     await sh(esmDir, "npm", ["init", "-y"]);
     await sh(esmDir, "npm", ["pkg", "set", "type=module", "scripts.build=tsc", "scripts.start=node src/main.js"]);
-    await npmInstall(esmDir, tarballs);
-    await npmInstall(esmDir, ["-D", "typescript"]);
+    await npmInstall(esmDir, [tarballs[0]]);
+    const modules = join(esmDir, "node_modules");
+    coreInstall = { packages: countPackages(modules), bytes: await diskUsage(modules) };
+    await npmInstall(esmDir, tarballs.slice(1));
+    await npmInstall(esmDir, ["-D", "typescript", "@types/node"]);
     typescript = (await sh(esmDir, "npx", ["tsc", "--version"])).trim();
     await sh(esmDir, "npx", ["tsc", "--init"]);
     editTsconfig(join(esmDir, "tsconfig.json"), '"target": "esnext"', '"target": "es2022"');
@@ -204,7 +209,7 @@ describe("the packed packages in a new project", () => {
   async function cjsProject(): Promise<void> {
     await sh(cjsDir, "npm", ["init", "-y"]);
     await npmInstall(cjsDir, [...tarballs, "redis", "nunjucks", "pug"]);
-    await npmInstall(cjsDir, ["-D", "typescript"]);
+    await npmInstall(cjsDir, ["-D", "typescript", "@types/node"]);
     await sh(cjsDir, "npx", ["tsc", "--init"]);
     const tsconfig = join(cjsDir, "tsconfig.json");
     editTsconfig(tsconfig, '"target": "esnext"', '"target": "es2022", "experimentalDecorators": true');
@@ -221,6 +226,22 @@ describe("the packed packages in a new project", () => {
       join(cjsDir, "tsconfig.bundler.json"),
       tsconfigCheck({ module: "preserve", moduleResolution: "bundler" }, "src/types.ts"),
     );
+    // For the repository's TypeScript 5.9, which knows none of TypeScript 7's tsc --init options.
+    writeFileSync(
+      join(cjsDir, "tsconfig.ts59.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          target: "es2022",
+          strict: true,
+          experimentalDecorators: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ["node"],
+        },
+        files: ["src/types.ts"],
+      }),
+    );
   }
 
   afterAll(async () => {
@@ -229,6 +250,15 @@ describe("the packed packages in a new project", () => {
   });
 
   describe("the tarballs (pnpm pack)", () => {
+    it("are those of every package of the release group, whose version changesets keep as one", () => {
+      const config = JSON.parse(readFileSync(join(ROOT, ".changeset", "config.json"), "utf8")) as { fixed: string[][] };
+      const names = PUBLISHED.map(
+        (folder) =>
+          (JSON.parse(readFileSync(join(ROOT, "packages", folder, "package.json"), "utf8")) as { name: string }).name,
+      );
+      expect([...config.fixed[0]].sort()).toEqual([...names].sort());
+    });
+
     it("of every published package pass the release's check: no workspace: range, one version, the engines, every exported file", () => {
       const manifest = (tarball: string) =>
         JSON.parse(execFileSync("tar", ["xzOf", tarball, "package/package.json"], { encoding: "utf8" })) as {
@@ -236,7 +266,7 @@ describe("the packed packages in a new project", () => {
         };
       const all = [...tarballs, ...packedOnly];
       const names = all.map((tarball) => manifest(tarball).name).sort();
-      const published = [...LIBRARIES, ...TOOLS].map((folder) => {
+      const published = PUBLISHED.map((folder) => {
         const pkg = JSON.parse(readFileSync(join(ROOT, "packages", folder, "package.json"), "utf8")) as {
           name: string;
           version: string;
@@ -265,7 +295,7 @@ describe("the packed packages in a new project", () => {
     });
 
     it("rewrite workspace ranges and ship dist, the sources the maps point to, LICENSE and README", async () => {
-      expect(tarballs).toHaveLength(6);
+      expect(tarballs).toHaveLength(PACKAGES.length);
       const listing = await sh(base, "tar", ["tzf", tarballs[1]]);
       const files = listing.split("\n");
       for (const file of [
@@ -337,6 +367,25 @@ describe("the packed packages in a new project", () => {
       expect([typescript, readJsonc(join(esmDir, "tsconfig.json"))]).toEqual([typescript, docTsconfig]);
     });
 
+    it("npm install @aex/core installs what docs/getting-started.md says, in packages and megabytes", () => {
+      const path = join(ROOT, "docs", "getting-started.md");
+      const doc = readFileSync(path, "utf8");
+      const figures = /`npm install @aex\/core` installs (\d+) packages, ([\d.]+) MB on disk/;
+      const [sentence, packages, megabytes] = figures.exec(doc) ?? [];
+      expect(sentence).toBeDefined();
+      const measured = {
+        packages: coreInstall.packages,
+        megabytes: Number((coreInstall.bytes / 1024 / 1024).toFixed(1)),
+      };
+      if (process.env.UPDATE_INSTALL_FIGURES) {
+        const line = `\`npm install @aex/core\` installs ${measured.packages} packages, ${measured.megabytes} MB on disk`;
+        writeFileSync(path, doc.replace(figures, line));
+      }
+      // Within a package and a tenth of the size: a dependency's patch release may move them a little.
+      expect(Math.abs(measured.packages - Number(packages))).toBeLessThanOrEqual(1);
+      expect(Math.abs(measured.megabytes - Number(megabytes))).toBeLessThanOrEqual(Number(megabytes) / 10);
+    });
+
     it("installs no optional peer: no redis, pug, nunjucks or swagger-ui-dist", () => {
       for (const heavy of ["redis", "pug", "nunjucks", "swagger-ui-dist"]) {
         expect([heavy, existsSync(join(esmDir, "node_modules", heavy))]).toEqual([heavy, false]);
@@ -400,6 +449,15 @@ describe("the packed packages in a new project", () => {
 
     it("type-checks every entry under moduleResolution bundler (the import condition's .d.mts)", async () => {
       const out = await sh(cjsDir, "npx", ["tsc", "-p", "tsconfig.bundler.json"]).catch(
+        (error: Error) => error.message,
+      );
+      expect(out).not.toMatch(/error TS/);
+    });
+
+    it("type-checks every entry's public .d.ts with TypeScript 5.9 too, the oldest the docs name", async () => {
+      const tsc59 = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+      expect((await sh(cjsDir, process.execPath, [tsc59, "--version"])).trim()).toBe("Version 5.9.3");
+      const out = await sh(cjsDir, process.execPath, [tsc59, "-p", "tsconfig.ts59.json"]).catch(
         (error: Error) => error.message,
       );
       expect(out).not.toMatch(/error TS/);

@@ -11,3 +11,6 @@ export interface Choices {
 }
 
 export const NO_CHOICES: Choices = { session: false, template: false, ws: false, redis: false };
+
+/** Whether the project keeps a session (`--session`, or `--redis` which implies it). */
+export const hasSession = (c: Choices) => c.session || c.redis;

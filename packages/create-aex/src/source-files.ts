@@ -1,10 +1,9 @@
-import type { Choices } from "./choices";
-
-const lines = (...parts: (string | false)[]) => parts.filter((p): p is string => p !== false).join("\n") + "\n";
+import { hasSession, type Choices } from "./choices";
+import { lines } from "./project-files";
 
 /** src/app.ts: the controller and the app, exported for main.ts, the tests and `aex routes`. */
 export function appTs(c: Choices): string {
-  const session = c.session || c.redis;
+  const session = hasSession(c);
   return lines(
     `import { Aex, get, type AexRequest, type AexResponse, type Scope } from "@aex/core";`,
     session && `import { MemoryStore, session } from "@aex/session";`,
@@ -14,8 +13,9 @@ export function appTs(c: Choices): string {
     c.template && `import { fileURLToPath } from "node:url";`,
     "",
     c.redis && `// Sessions in Redis when REDIS_URL is set (shared by every instance), else in memory.`,
-    c.redis &&
-      `const store = process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : new MemoryStore();`,
+    c.redis && `const store = process.env.REDIS_URL`,
+    c.redis && `  ? new RedisStore({ url: process.env.REDIS_URL })`,
+    c.redis && `  : new MemoryStore();`,
     session && !c.redis && `const store = new MemoryStore();`,
     c.template && `const views = fileURLToPath(new URL("../views", import.meta.url));`,
     (session || c.template) && "",
@@ -51,25 +51,38 @@ export function appTs(c: Choices): string {
   );
 }
 
-/** src/main.ts: starts the app (and the WebSocket server) on PORT, default 3000. */
+/**
+ * src/env.ts: loads `.env` when there is one. main.ts imports it first, so app.ts (which
+ * reads `REDIS_URL` as it loads) sees its values; a variable the environment has wins.
+ */
+export const ENV_TS = lines(
+  `import { existsSync } from "node:fs";`,
+  ``,
+  `// Settings from .env (copy .env.example); the environment's own values win.`,
+  `if (existsSync(".env")) process.loadEnvFile(".env");`,
+);
+
+/** src/main.ts: starts the app (and the WebSocket server) on HOST:PORT, default localhost:3000. */
 export function mainTs(c: Choices): string {
   return lines(
+    `import "./env.js";`,
     `import { aex } from "./app.js";`,
     c.ws && `import { WebSocketServer } from "@aex/ws";`,
     ``,
-    `const server = await aex.start(Number(process.env.PORT ?? 3000));`,
+    `// HOST=0.0.0.0 in a container (the Dockerfile sets it): localhost is unreachable from outside.`,
+    `const server = await aex.start(Number(process.env.PORT ?? 3000), process.env.HOST ?? "localhost");`,
     c.ws && `const ws = new WebSocketServer(server);`,
     c.ws && `ws.on(WebSocketServer.ENTER, (handler) => {`,
     c.ws && `  handler.on("echo", (data) => handler.send("echo", data));`,
     c.ws && `});`,
     !c.ws && `void server;`,
-    `console.log(\`Listening on http://localhost:\${aex.port}/\`);`,
+    `console.log(\`Listening on http://\${process.env.HOST ?? "localhost"}:\${aex.port}/\`);`,
   );
 }
 
 /** src/app.test.ts: node's test runner and the in-process client (no port opened). */
 export function appTestTs(c: Choices): string {
-  const session = c.session || c.redis;
+  const session = hasSession(c);
   return lines(
     `import assert from "node:assert/strict";`,
     `import { test } from "node:test";`,

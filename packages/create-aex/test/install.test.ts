@@ -1,14 +1,16 @@
 // End to end, as docs/cli.md tells a newcomer: pack @aex/core, @aex/openapi, @aex/cli and
 // create-aex as a publish would, run create-aex from its tarball (what `npm create aex@latest
-// my-app` runs), point the project's @aex dependencies at the tarballs, `npm install`, then
-// every command of docs/cli.md's quick start in the generated project: its own tests,
-// `aex routes`, `aex openapi`, `npm run dev` (tsx) and `aex start` (production, --cluster).
-// Slow: npm.
+// my-app` runs) with --from the tarballs, `npm install`, then every command of docs/cli.md's
+// quick start in the generated project: its own tests (TypeScript 7's tsc), `aex routes`,
+// `aex openapi`, `npm run dev` (tsx) and `aex start` (production, --cluster); its lint; its
+// Dockerfile's structure against the real lock file; and the image's steps: `npm ci
+// --omit=dev` installs no development tool, and `npm start` serves. Slow: npm.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, get, npmInstall, sh } from "../../../test/pack-helpers";
+import { dockerfileProblems } from "./support/dockerfile";
 
 jest.setTimeout(300_000);
 
@@ -87,20 +89,31 @@ describe("npm create aex, from the packed tarballs", () => {
     await sh(ROOT, "npx", ["--yes", "--prefer-offline", "-p", "pnpm@9", "-c", pnpmPack]);
     const tgz = (prefix: string) => join(tarballs, readdirSync(tarballs).find((f) => f.startsWith(prefix)) as string);
 
-    // npm create aex@latest my-app  ==  npm exec create-aex my-app (from the tarball here).
-    await sh(temp, "npm", ["exec", "--yes", `--package=${tgz("create-aex-")}`, "--", "create-aex", "my-app"]);
+    // npm create aex@latest my-app  ==  npm exec create-aex my-app (from the tarball here),
+    // with the @aex packages from the tarballs too (--from).
+    await sh(temp, "npm", [
+      "exec",
+      "--yes",
+      `--package=${tgz("create-aex-")}`,
+      "--",
+      "create-aex",
+      "my-app",
+      "--from",
+      tarballs,
+    ]);
     const app = join(temp, "my-app");
-    const pkgPath = join(app, "package.json");
-    const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { dependencies: Record<string, string> };
-    expect(Object.keys(pkg.dependencies)).toEqual(["@aex/cli", "@aex/core", "@aex/openapi"]);
-    pkg.dependencies = {
-      "@aex/cli": `file:${tgz("aex-cli-")}`,
-      "@aex/core": `file:${tgz("aex-core-")}`,
-      "@aex/openapi": `file:${tgz("aex-openapi-")}`,
+    const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
     };
-    writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + "\n");
+    expect(pkg.dependencies).toEqual({ "@aex/core": `file:${tgz("aex-core-")}` });
+    expect(pkg.devDependencies).toMatchObject({
+      "@aex/cli": `file:${tgz("aex-cli-")}`,
+      "@aex/openapi": `file:${tgz("aex-openapi-")}`,
+    });
 
     await npmInstall(app, []);
+    expect((await sh(app, "npx", ["tsc", "--version"])).trim()).toMatch(/^Version 7\./);
 
     const test = await sh(app, "npm", ["test"]);
     expect(test).toContain("# pass 1\n");
@@ -145,6 +158,49 @@ describe("npm create aex, from the packed tarballs", () => {
       expect(res).toEqual({ status: 200, type: expect.stringMatching(/^application\/json/), body: '{"hello":"prod"}' });
     } finally {
       await start.stop();
+    }
+
+    // npm run lint: ESLint 10 with typescript-eslint (on the TypeScript 6 API) and Prettier.
+    await sh(app, "npm", ["run", "lint"]);
+    // The Dockerfile, checked against the project as npm left it (with its lock file).
+    expect(dockerfileProblems(readFileSync(join(app, "Dockerfile"), "utf8"), app, ["node", "dist/main.js"])).toEqual(
+      [],
+    );
+
+    // The image's run stage: the production dependencies alone, then npm start.
+    rmSync(join(app, "node_modules"), { recursive: true, force: true });
+    await sh(app, "npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"]);
+    const installed = (name: string) => existsSync(join(app, "node_modules", name));
+    expect(["@aex/core", "pino"].filter(installed)).toEqual(["@aex/core", "pino"]);
+    const devTools = [
+      "@aex/cli",
+      "@aex/openapi",
+      "tsx",
+      "esbuild",
+      "typescript",
+      "@typescript",
+      "eslint",
+      "prettier",
+      "ajv",
+    ];
+    expect(devTools.filter(installed)).toEqual([]);
+    const prod = startUntil(
+      app,
+      "npm",
+      ["start"],
+      { PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production" },
+      /Listening on (http:\S+)/,
+    );
+    try {
+      const [[, url]] = await prod.matched;
+      const res = await get(new URL(url), "/hello/image");
+      expect(res).toEqual({
+        status: 200,
+        type: expect.stringMatching(/^application\/json/),
+        body: '{"hello":"image"}',
+      });
+    } finally {
+      await prod.stop();
     }
   });
 });
