@@ -138,7 +138,9 @@ if (skipTests) {
   step("Tests skipped (--skip-tests, a dry run)");
 } else {
   step("The test command");
+  const testStarted = Date.now();
   run(process.execPath, ["scripts/test.mjs"]);
+  console.log(`The test command passed in ${((Date.now() - testStarted) / 60_000).toFixed(1)} min`);
 }
 
 step("Pack (pnpm pack) and check each tarball");
