@@ -72,6 +72,21 @@ const git = (...gitArgs) => execFileSync("git", gitArgs, { cwd: root, encoding: 
 
 const pnpm = pnpmBinary();
 
+/** Compares two semver versions (`0.2.0` < `0.2.2` < `0.10.0`; a prerelease below its release). */
+function compareVersions(a, b) {
+  const parse = (v) => {
+    const [core, pre] = v.split("-", 2);
+    return { parts: core.split(".").map(Number), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) if (x.parts[i] !== y.parts[i]) return x.parts[i] - y.parts[i];
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}
+
 /** The workspace's published packages, in release order: @aex/core first, the tools last. */
 function publishedPackages(dir) {
   const { LIBRARIES, TOOLS } = require(join(dir, "scripts", "workspace.cjs"));
@@ -175,6 +190,33 @@ writeFileSync(
     2,
   ) + "\n",
 );
+
+step("The registry: each name free for this version");
+const registryProblems = [];
+for (const t of tarballs) {
+  const view = spawnSync("npm", ["view", t.name, "versions", "--json"], { encoding: "utf8" });
+  if (view.status !== 0) {
+    if (/E404/.test(view.stdout + view.stderr)) {
+      console.log(`  ${t.name}: not on npm yet`);
+      continue;
+    }
+    registryProblems.push(`${t.name}: npm view failed: ${(view.stderr || view.stdout).trim().split("\n")[0]}`);
+    continue;
+  }
+  const published = [].concat(JSON.parse(view.stdout));
+  const newer = published.filter((v) => compareVersions(v, version) > 0);
+  if (published.includes(version)) registryProblems.push(`${t.name}@${version} is already on npm`);
+  else if (newer.length > 0 && !distTag) {
+    registryProblems.push(
+      `${t.name}: npm has ${newer.join(", ")}, above ${version}: npm refuses ${version} as latest (and ^ ranges of users would keep the higher one); release a higher version, or pass --tag`,
+    );
+  }
+  console.log(`  ${t.name}: on npm ${published.join(", ")}`);
+}
+if (registryProblems.length > 0) {
+  console.error(`\nrelease: the registry refuses this release:\n  ${registryProblems.join("\n  ")}`);
+  process.exit(1);
+}
 
 step(dryRun ? "Publish (dry run: npm publish --dry-run)" : "Publish");
 for (const t of tarballs) {
