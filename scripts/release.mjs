@@ -163,12 +163,16 @@ const tarballs = packAll(work, out, pnpm).map(({ folder, tarball }) => {
   console.log(`  ${relative(root, tarball)}`);
   return { ...packages.find((p) => p.folder === folder), tarball };
 });
-const problems = tarballs.flatMap((t) => tarballProblems(t.tarball, { version }));
+const problems = tarballs.flatMap((t) =>
+  tarballProblems(t.tarball, { version, changelog: existsSync(join(work, "packages", t.folder, "CHANGELOG.md")) }),
+);
 if (problems.length > 0) {
   console.error(`\nrelease: the tarballs are not fit to publish:\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`${tarballs.length} tarballs: no workspace: range, every file their exports name, version ${version}`);
+console.log(
+  `${tarballs.length} tarballs: no workspace: range, every file their exports name, CHANGELOG.md, version ${version}`,
+);
 
 mkdirSync(join(out, "changelogs"), { recursive: true });
 for (const pkg of packages) {

@@ -39,9 +39,10 @@ function namedPaths(manifest) {
  * - `version`, when given, not the tarball's version, and `@aex/*` dependencies or peers not
  *   `^version` (the packages are released together, CONTRIBUTING.md "Versioning");
  * - `engines.node` other than the root package.json's (the supported platforms, said once);
- * - a file its exports, main, types or bin names missing, no LICENSE or README.md, a .tsbuildinfo.
+ * - a file its exports, main, types or bin names missing, no LICENSE or README.md, a .tsbuildinfo;
+ * - no CHANGELOG.md when `changelog` says the package has one (changesets writes it at a version).
  * @param {string} tarball
- * @param {{ version?: string }} [expected]
+ * @param {{ version?: string; changelog?: boolean }} [expected]
  * @returns {string[]}
  */
 function tarballProblems(tarball, expected = {}) {
@@ -67,7 +68,8 @@ function tarballProblems(tarball, expected = {}) {
     problems.push(`${name}: engines.node is ${manifest.engines?.node}, not the repository's ${engines}`);
   }
   const files = new Set(tarballFiles(tarball));
-  for (const required of ["package.json", "LICENSE", "README.md", ...namedPaths(manifest)]) {
+  const changelog = expected.changelog ? ["CHANGELOG.md"] : [];
+  for (const required of ["package.json", "LICENSE", "README.md", ...changelog, ...namedPaths(manifest)]) {
     if (!files.has(required)) problems.push(`${name}: ${required} is not in the tarball`);
   }
   for (const file of files) if (file.endsWith(".tsbuildinfo")) problems.push(`${name}: ships ${file}`);

@@ -34,7 +34,7 @@ import {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script shared with scripts/release.mjs
 const { tarballProblems } = require("../scripts/tarball-check.cjs") as {
-  tarballProblems: (tarball: string, expected?: { version?: string }) => string[];
+  tarballProblems: (tarball: string, expected?: { version?: string; changelog?: boolean }) => string[];
 };
 const SLOW = 600_000;
 jest.setTimeout(120_000);
@@ -259,7 +259,7 @@ describe("the packed packages in a new project", () => {
       expect([...config.fixed[0]].sort()).toEqual([...names].sort());
     });
 
-    it("of every published package pass the release's check: no workspace: range, one version, the engines, every exported file", () => {
+    it("of every published package pass the release's check: no workspace: range, one version, the engines, every exported file, the changelog", () => {
       const manifest = (tarball: string) =>
         JSON.parse(execFileSync("tar", ["xzOf", tarball, "package/package.json"], { encoding: "utf8" })) as {
           name: string;
@@ -276,7 +276,10 @@ describe("the packed packages in a new project", () => {
       expect(names).toEqual(published.map((p) => p.name).sort());
       const [{ version }] = published;
       for (const tarball of all) {
-        expect([manifest(tarball).name, tarballProblems(tarball, { version })]).toEqual([manifest(tarball).name, []]);
+        const { name } = manifest(tarball);
+        const folder = PUBLISHED[published.findIndex((p) => p.name === name)];
+        const changelog = existsSync(join(ROOT, "packages", folder, "CHANGELOG.md"));
+        expect([name, tarballProblems(tarball, { version, changelog })]).toEqual([name, []]);
       }
     });
 
