@@ -58,6 +58,10 @@ const config: Config = {
     {
       displayName: "repo",
       rootDir: ".",
+      // Only these are crawled: the root also holds .tmp/ (the release's clone of the
+      // repository, other Node lines, over a gigabyte) whose copies of the packages would
+      // collide in jest's module map.
+      roots: ["<rootDir>/test", "<rootDir>/examples"],
       testEnvironment: "node",
       testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/examples/*/test/**/*.test.ts"],
       transform: {

@@ -65,8 +65,8 @@ describe("aex openapi", () => {
       expect(doc.openapi).toBe("3.1.0");
       expect(doc.info.title).toBe("Notes API");
       expect(Object.keys(doc.paths)).toEqual(["/notes"]);
-      expect(doc.paths["/notes"].get.operationId).toBe("Notes.list");
-      expect(doc.paths["/notes"].post.operationId).toBe("Notes.create");
+      expect(doc.paths["/notes"].get.operationId).toBe("list");
+      expect(doc.paths["/notes"].post.operationId).toBe("create");
       expect(doc.paths["/notes"].post.requestBody).toBeDefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
