@@ -261,7 +261,8 @@ export function csrf(options: CsrfOptions = {}): DecoratorStep {
     const token = submitted(req, scope, settings);
     if (token === undefined) refuse("AEX_CSRF_MISSING", "A CSRF token is required", req);
     const wanted = expected(scope, state);
-    if (wanted === undefined || !safeEqual(token, wanted)) refuse("AEX_CSRF_INVALID", "The CSRF token is not valid", req);
+    if (wanted === undefined || !safeEqual(token, wanted))
+      refuse("AEX_CSRF_INVALID", "The CSRF token is not valid", req);
     return undefined;
   };
   return decoratorStep(
