@@ -144,6 +144,16 @@ describe("aex.fetch(request)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("marks the app serving from its first request (no start() on another runtime's server)", async () => {
+    const app = new Aex().push(class {});
+    expect(app.phase).toBe("starting");
+    const res = await app.fetch(new Request(`${BASE}/nothing`));
+    expect(res.status).toBe(404);
+    expect(app.phase).toBe("serving");
+    await app.close();
+    expect(app.phase).toBe("closed");
+  });
+
   it("answers a GET with the body, the security headers and a request id", async () => {
     const res = await aex.fetch(new Request(`${BASE}/`));
     expect(res.status).toBe(200);

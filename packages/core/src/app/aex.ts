@@ -473,6 +473,9 @@ export class Aex {
     if (!this.prepared) this.prepare();
     // The handler timeout is kept for every transport, a server or none.
     this.watchdog.start();
+    // Served by another runtime's server (Deno.serve, a worker), the app never start()s: from
+    // its first request on it serves, and readiness (`health()`) says so.
+    if (this.phase === "starting") this.phase = "serving";
     return (this.fetcher = new FetchEntry(this.Request, this.Response, this.entry.handleChecked));
   }
 
