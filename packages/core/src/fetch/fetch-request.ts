@@ -25,21 +25,29 @@ export interface FetchInfo {
 export class FetchSocket {
   /** Whether the transport gave the connection up (see `FetchRequest.connectionClosed`). */
   readonly destroyed: boolean = false;
+  readonly readable = true;
+  readonly writable = true;
   // node's EventEmitter methods, copied onto the prototype (without its constructor).
   declare on: EventEmitter["on"];
   declare once: EventEmitter["once"];
   declare off: EventEmitter["off"];
   declare emit: EventEmitter["emit"];
   declare removeListener: EventEmitter["removeListener"];
-  readonly readable = true;
-  readonly writable = true;
+  private address: string | undefined | null = null;
 
   constructor(
-    /** The client's address, as the transport gave it. */
-    readonly remoteAddress: string | undefined,
+    private readonly request: Request,
+    private readonly ip: string | undefined,
+    private readonly peer: PeerSource | null,
     /** Whether the request came over TLS (its URL's scheme is `https`). */
     readonly encrypted: boolean,
   ) {}
+
+  /** The client's address, as the transport gives it (Bun is asked on first read). */
+  get remoteAddress(): string | undefined {
+    if (this.address === null) this.address = this.ip ?? this.peer?.requestIP(this.request)?.address;
+    return this.address;
+  }
 }
 
 // node's EventEmitter, without its constructor: it makes its listener table on first use.
@@ -168,7 +176,7 @@ export class FetchRequest {
 
   /** The peer's address and whether it spoke TLS; node code reads `req.socket`. */
   get socket(): FetchSocket {
-    return (this._socket ??= new FetchSocket(this._ip ?? this._peer?.requestIP(this.request)?.address, this.tls));
+    return (this._socket ??= new FetchSocket(this.request, this._ip, this._peer, this.tls));
   }
 
   /**
