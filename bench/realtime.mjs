@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { here, mb, writeResultsSection } from "./lib.mjs";
@@ -25,6 +25,7 @@ const { values: opts } = parseArgs({
   },
 });
 const CLIENTS = Number(opts.clients);
+const loadBefore = loadavg()[0];
 const ROUNDS = Math.max(2, Number(opts.rounds));
 const PHASE_MS = 120_000;
 const INSTANCES = 3;
@@ -272,12 +273,13 @@ const verdicts = TRANSPORTS.includes("ws")
     ]
   : [];
 
+const load = `load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (the machine is shared; the other processes count)`;
 const command = `pnpm bench:realtime${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
 const machine = `${cpus()[0].model}, ${cpus().length} cores, ${mb(totalmem())} RAM, ${process.platform}`;
 const lines = [
   "## Realtime: live clients per instance (issue 29)",
   "",
-  `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}, ws ${versions.ws}, redis (node-redis) ${versions.redis}; ${pinning}; ${fdNote}.`,
+  `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}, ws ${versions.ws}, redis (node-redis) ${versions.redis}; ${pinning}; ${fdNote}; ${load}.`,
   `${CLIENTS.toLocaleString("en")} clients per phase, on loopback, in one client process; ${ROUNDS} broadcasts per phase, each sent once every client held the previous one, the first a warm-up, medians of the rest. A message is \`{"event":"tick","data":{"n":…,"text":"x"×100}}\` (WebSocket) or an \`event: tick\` with an id (SSE). "By hand" is \`ws\`'s WebSocketServer on node:http looping \`client.send(json)\`, and SSE responses kept in a Set looping \`res.write(frame)\`; across instances, node-redis pub/sub by hand. Aex is a \`WebSocketServer\` with \`hub.broadcast()\` (a \`RedisAdapter\` across instances) and an \`@sse\` route with a replay log (\`MemoryReplayStore\`; \`RedisReplayStore\` across instances) and \`store.publish()\`.`,
   "",
   ...verdicts,

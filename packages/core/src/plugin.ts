@@ -148,5 +148,8 @@ export type {
   RedisReplayClient,
   RedisReplaySubscriber,
   RefetchReason,
+  ReplaySink,
+  Following,
 } from "./sse";
+export { followChannel, ReplayDelivery } from "./sse";
 export { FanOut } from "./helpers/fan-out";

@@ -138,7 +138,7 @@ describe("RedisReplayStore", () => {
     try {
       expect(store.connection).toBe("up");
       const ready = await fetch(`http://127.0.0.1:${aex.port}/health/ready`);
-      expect(await ready.json()).toEqual({ status: "ready", checks: {}, dependencies: { "sse replay store": "up" } });
+      expect(await ready.json()).toEqual({ status: "ready", checks: {}, dependencies: { "replay store": "up" } });
     } finally {
       await aex.close();
     }

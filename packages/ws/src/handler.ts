@@ -1,8 +1,9 @@
 import { EventEmitter } from "node:events";
-import type { AexRequest, Scope } from "@aex/core";
+import type { Aex, AexRequest, ReplayStore, Scope } from "@aex/core";
 import debug from "debug";
 import type { RawData, WebSocket } from "ws";
 import { emitSafely } from "./emit-safely";
+import { Follows, type FollowOptions } from "./follow";
 import { CloseCode, encodeMessage, parseMessage, WS_ERROR_CODES, type WsErrorCode } from "./protocol";
 
 const log = debug("aex:ws");
@@ -10,6 +11,8 @@ const NO_ROOMS: ReadonlySet<string> = new Set();
 
 /** What a handler needs from its server. */
 export interface HandlerHost {
+  /** The app the connection's server belongs to. */
+  readonly app: Aex;
   readonly maxBufferedAmount: number;
   /** Delivers a client event to the server's own listeners, `(data, handler)`. */
   dispatch(event: string, data: unknown, handler: WebSocketHandler): void;
@@ -39,6 +42,7 @@ export class WebSocketHandler extends EventEmitter {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yours to fill
   private ownData: Record<string, any> | null = null;
   private joined: Set<string> | null = null;
+  private follows: Follows | null = null;
 
   constructor(
     private readonly host: HandlerHost,
@@ -113,6 +117,37 @@ export class WebSocketHandler extends EventEmitter {
     this.host.to(undefined).send(event, data);
   }
 
+  /**
+   * Follows `channel` of a replay log (`MemoryReplayStore`, or `RedisReplayStore` for every
+   * instance): the client gets what was published to it after `lastEventId` (its last id,
+   * when it reconnects), then every event published to it, each as `{ event, data, id }`,
+   * in order and none twice. One the log cannot serve gets `{ event: "refetch", data:
+   * { reason, lastEventId }, id }` (reason `trimmed`, `unknown` or `lost`). Resolves to the
+   * log's newest id when it joined: give it to a new client as its cursor. Stops when the
+   * connection closes, or with `unfollow(channel)`; rejects when the log cannot be reached.
+   *
+   * @example
+   * handler.on("join", async ({ room, lastEventId }) => {
+   *   const { head } = await handler.follow(rooms, `room:${room}`, { lastEventId });
+   *   handler.send("joined", { room, head });
+   * });
+   * await rooms.publish("room:7", "said", { text: "hi" }); // to everyone in room 7, on every instance
+   */
+  follow(store: ReplayStore, channel: string, options: FollowOptions = {}): Promise<{ head: string }> {
+    return (this.follows ??= new Follows()).follow(this.host.app, this, store, channel, options);
+  }
+
+  /** Stops following `channel` (see {@link WebSocketHandler.follow}). */
+  unfollow(channel: string): this {
+    this.follows?.unfollow(channel);
+    return this;
+  }
+
+  /** @internal Whether the socket is open (replay logs stop sending to it otherwise). */
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
   /** Leaves a room. */
   leave(room: string): this {
     this.joined?.delete(room);
@@ -140,6 +175,7 @@ export class WebSocketHandler extends EventEmitter {
 
   /** @internal The socket closed (`code`, `reason`): the server forgets it, `close` listeners run. */
   closed(code: number, reason: string): void {
+    this.follows?.leaveAll();
     this.host.forget(this, code, reason);
   }
 

@@ -12,4 +12,5 @@ export {
   type RedisReplayClient,
   type RedisReplaySubscriber,
 } from "./redis-replay-store";
-export { REFETCH_EVENT, type RefetchReason } from "./replay-feed";
+export { REFETCH_EVENT, ReplayDelivery, type RefetchReason, type ReplaySink } from "./replay-feed";
+export { followChannel, type Following } from "./replay";

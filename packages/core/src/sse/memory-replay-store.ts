@@ -55,6 +55,7 @@ export class MemoryReplayStore implements ReplayStore {
       prev: String(log.last),
       event: oneLine(event),
       data: eventData(data),
+      json: typeof data !== "string",
     };
     log.last++;
     log.touched = Date.now();

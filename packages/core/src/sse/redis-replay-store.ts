@@ -50,9 +50,9 @@ const PUBLISH = `
 local prev = '0-0'
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if #last > 0 then prev = last[1][1] end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'e', ARGV[2], 'd', ARGV[3], 'p', prev)
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'e', ARGV[2], 'd', ARGV[3], 'p', prev, 'j', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PUBLISH', KEYS[1], id .. '\\n' .. prev .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3])
+redis.call('PUBLISH', KEYS[1], id .. '\\n' .. prev .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3])
 return id
 `;
 
@@ -155,10 +155,11 @@ export class RedisReplayStore implements ReplayStore, Dependency {
   }
 
   async publish(channel: string, event: string, data?: unknown): Promise<string> {
+    const json = typeof data === "string" ? "0" : "1";
     const id = await this.run(
       "publish",
       [this.prefix + channel],
-      [this.size, oneLine(event), eventData(data), this.ttlMs],
+      [this.size, oneLine(event), eventData(data), this.ttlMs, json],
     );
     if (typeof id !== "string") throw new Error("unexpected reply from the replay log's publish script");
     return id;
@@ -244,24 +245,30 @@ function toEntry([id, fields]: [string, string[]]): ReplayEntry {
   let event = "message";
   let data = "";
   let prev = "0-0";
+  let json = false;
   for (let i = 0; i < fields.length; i += 2) {
     if (fields[i] === "e") event = fields[i + 1]!;
     else if (fields[i] === "d") data = fields[i + 1]!;
     else if (fields[i] === "p") prev = fields[i + 1]!;
+    else if (fields[i] === "j") json = fields[i + 1] === "1";
   }
-  return { id, prev, event, data };
+  return { id, prev, event, data, json };
 }
 
-/** `id \n prev \n event \n data` (the data may hold line breaks; the rest cannot). */
+/** `id \n prev \n json \n event \n data` (the data may hold line breaks; the rest cannot). */
 function parseMessage(message: string): ReplayEntry | null {
-  const a = message.indexOf("\n");
-  const b = message.indexOf("\n", a + 1);
-  const c = message.indexOf("\n", b + 1);
-  if (a === -1 || b === -1 || c === -1) return null;
+  const cuts: number[] = [];
+  for (let at = -1, i = 0; i < 4; i++) {
+    at = message.indexOf("\n", at + 1);
+    if (at === -1) return null;
+    cuts.push(at);
+  }
+  const [a, b, c, d] = cuts as [number, number, number, number];
   return {
     id: message.slice(0, a),
     prev: message.slice(a + 1, b),
-    event: message.slice(b + 1, c),
-    data: message.slice(c + 1),
+    json: message.slice(b + 1, c) === "1",
+    event: message.slice(c + 1, d),
+    data: message.slice(d + 1),
   };
 }

@@ -15,11 +15,47 @@ export const REFETCH_EVENT = "refetch";
 /** Why a stream got {@link REFETCH_EVENT}: `trimmed`, `unknown` (the id), or `lost` (deliveries). */
 export type RefetchReason = "trimmed" | "unknown" | "lost";
 
-/** One entry of a channel, framed once for every stream that gets it. */
-interface Delivery {
-  readonly key: ReplayKey;
-  /** A string: node writes it to each socket without a buffer per chunk (measured, issue 29). */
-  readonly frame: string;
+/**
+ * One entry of a channel as it goes to clients: each transport's encoding of it is made once
+ * (`frame(encode)`) and written to every client of that transport.
+ */
+export class ReplayDelivery {
+  private frames: Map<(entry: ReplayEntry) => string, string> | null = null;
+
+  constructor(
+    /** The entry's id, as numbers. */
+    readonly key: ReplayKey,
+    /** The entry. */
+    readonly entry: ReplayEntry,
+  ) {}
+
+  /** The entry encoded by `encode`, made on first use and kept for every other client. */
+  frame(encode: (entry: ReplayEntry) => string): string {
+    const frames = (this.frames ??= new Map());
+    let frame = frames.get(encode);
+    if (frame === undefined) frames.set(encode, (frame = encode(this.entry)));
+    return frame;
+  }
+}
+
+/**
+ * Where a follower of a channel sends what it gets: an SSE stream, a WebSocket. It only
+ * writes; ordering, catching up and deduplication are the follower's.
+ *
+ * @example
+ * const sink: ReplaySink = {
+ *   entry: (delivery) => socket.send(delivery.frame(toJson)),
+ *   refetch: (head, reason) => socket.send(JSON.stringify({ event: "refetch", data: { reason }, id: head })),
+ *   cursor: () => undefined,
+ * };
+ */
+export interface ReplaySink {
+  /** Writes one entry: one the client missed, then each live one, in order, none twice. */
+  entry(delivery: ReplayDelivery): void;
+  /** The log cannot give the client what it missed: it must refetch; `head` is the newest id. */
+  refetch(head: string, reason: RefetchReason, lastEventId: string | undefined): void;
+  /** A new client: `head`, the log's newest id, is where it resumes from. */
+  cursor(head: string): void;
 }
 
 /** A gap in a member's queue: the feed lost deliveries while the member caught up. */
@@ -28,26 +64,49 @@ interface Gap {
   readonly head: string;
 }
 
-function refetchFrame(head: string, reason: RefetchReason, lastEventId: string | undefined): string {
-  return eventFrame(REFETCH_EVENT, JSON.stringify({ reason, lastEventId: lastEventId ?? null }), head);
+/** The SSE encoding of an entry: `event:`, `id:` and `data:` lines. */
+export function sseFrame(entry: ReplayEntry): string {
+  return eventFrame(entry.event, entry.data, entry.id);
+}
+
+/** What an SSE stream of a replay route gets. */
+export class StreamSink implements ReplaySink {
+  constructor(private readonly stream: EventStream) {}
+
+  entry(delivery: ReplayDelivery): void {
+    // A string: node writes it to each socket without a buffer per chunk (measured, issue 29).
+    this.stream.sendFrame(delivery.frame(sseFrame));
+  }
+
+  refetch(head: string, reason: RefetchReason, lastEventId: string | undefined): void {
+    this.stream.sendFrame(
+      eventFrame(REFETCH_EVENT, JSON.stringify({ reason, lastEventId: lastEventId ?? null }), head),
+    );
+  }
+
+  cursor(head: string): void {
+    // No event, but a browser takes the id as its Last-Event-ID, so a reconnect before the
+    // first event resumes from here (WHATWG HTML §9.2.6).
+    this.stream.sendFrame(`id: ${head}\n\n`);
+  }
 }
 
 /**
- * One stream of a channel. It joins the feed before it reads what it missed, queueing what
- * arrives meanwhile; then it sends the missed entries, the queued ones it has not sent
- * (by id), and follows the live ones: in order, none twice.
+ * One client of a channel. It joins the feed before it reads what it missed, queueing what
+ * arrives meanwhile; then it sends the missed entries, the queued ones it has not sent (by
+ * id), and follows the live ones: in order, none twice.
  */
 export class ReplayMember {
-  private queue: (Delivery | Gap)[] | null = [];
-  private stream: EventStream | null = null;
+  private queue: (ReplayDelivery | Gap)[] | null = [];
+  private sink: ReplaySink | null = null;
   private last: ReplayKey = [0, 0];
 
-  /** Takes a live entry: queued until the stream started, else sent unless already sent. */
-  offer(delivery: Delivery): void {
+  /** Takes a live entry: queued until the member started, else sent unless already sent. */
+  offer(delivery: ReplayDelivery): void {
     if (this.queue !== null) this.queue.push(delivery);
     else if (compareKeys(delivery.key, this.last) > 0) {
       this.last = delivery.key;
-      this.stream!.sendFrame(delivery.frame);
+      this.sink!.entry(delivery);
     }
   }
 
@@ -58,20 +117,20 @@ export class ReplayMember {
   }
 
   /** Sends what the client missed (or `refetch`), then what was queued, and goes live. */
-  start(stream: EventStream, read: ReplayRead, lastEventId: string | undefined): void {
-    this.stream = stream;
+  start(sink: ReplaySink, read: ReplayRead, lastEventId: string | undefined): void {
+    this.sink = sink;
     const head = replayKey(read.head) ?? [0, 0];
     if (read.kind === "gone") this.refetch(read.head, head, read.reason, lastEventId);
     else if (lastEventId === undefined) {
-      // A new client: no event, but the log's newest id becomes its Last-Event-ID, so a
-      // reconnect before the first event resumes from here (WHATWG HTML §9.2.6).
       this.last = head;
-      stream.sendFrame(`id: ${read.head}\n\n`);
+      sink.cursor(read.head);
     } else {
       this.last = replayKey(lastEventId) ?? head;
-      if (read.entries.length > 0) {
-        stream.sendFrame(read.entries.map((e) => eventFrame(e.event, e.data, e.id)).join(""));
-        this.last = replayKey(read.entries[read.entries.length - 1]!.id) ?? this.last;
+      for (const entry of read.entries) {
+        const key = replayKey(entry.id);
+        if (key === null) continue;
+        this.last = key;
+        sink.entry(new ReplayDelivery(key, entry));
       }
     }
     const queued = this.queue!;
@@ -84,7 +143,7 @@ export class ReplayMember {
 
   private refetch(head: string, key: ReplayKey, reason: RefetchReason, lastEventId: string | undefined): void {
     this.last = key;
-    this.stream!.sendFrame(refetchFrame(head, reason, lastEventId));
+    this.sink!.refetch(head, reason, lastEventId);
   }
 }
 
@@ -155,7 +214,7 @@ export class ChannelFeed {
 
   private deliver(entry: ReplayEntry, key: ReplayKey): void {
     this.advance(entry.id, key);
-    const delivery: Delivery = { key, frame: eventFrame(entry.event, entry.data, entry.id) };
+    const delivery = new ReplayDelivery(key, entry);
     this.fanOut.send(this.members, (member) => member.offer(delivery));
   }
 

@@ -6,8 +6,10 @@ export interface ReplayEntry {
   readonly prev: string;
   /** The event's name (`message` for the browser's `onmessage`). */
   readonly event: string;
-  /** The data as it goes on the wire: a string (anything else was published as JSON). */
+  /** The data as text: the string published, or the JSON of anything else. */
   readonly data: string;
+  /** Whether `data` is JSON (a value was published) rather than a string as published. */
+  readonly json: boolean;
 }
 
 /** What a reconnecting client missed, as {@link ReplayStore.read} answers. */

@@ -5,7 +5,7 @@ import type { AexApp } from "../registry/app-ref";
 import { pathOf } from "../router/path-of";
 import type { Scope } from "../scope/scope";
 import { readLastEventId, type EventStream } from "./event-stream";
-import { ChannelFeed, ReplayMember } from "./replay-feed";
+import { ChannelFeed, ReplayMember, StreamSink, type ReplaySink } from "./replay-feed";
 import type { ReplayRead, ReplayStore } from "./replay-store";
 import type { SseReplayOptions } from "./sse-options";
 
@@ -59,34 +59,93 @@ class AppFeeds {
   }
 }
 
+/** The feeds of `app`, closed with it; the first use of a store makes the app close it too. */
+function feedsOf(app: AexApp, store: ReplayStore): AppFeeds {
+  const feeds = app.state(FEEDS, () => {
+    const made = new AppFeeds();
+    app.onClose(() => made.close(), { phase: "connections" });
+    return made;
+  });
+  if (feeds.adopt(store)) {
+    // Closed with the app, like a registered Cache: its subscriber connection is the store's own.
+    app.onClose(() => store.close());
+    // aex.start() waits for its first connection, readiness reports it.
+    if (isDependency(store)) addDependency(app, "replay store", store);
+  }
+  return feeds;
+}
+
+/** A client following a channel: the log's newest id when it joined, and how to stop. */
+export interface Following {
+  /** The log's newest id when the client joined: a new client's cursor. */
+  readonly head: string;
+  /** Stops following (the channel's feed stops when its last client leaves). */
+  leave(): void;
+}
+
+/**
+ * Makes a client of `app` follow `channel` of `store` from after `lastEventId` (`undefined`:
+ * a new client): joins the channel's feed of the app (one subscription per channel and app),
+ * reads what the client missed, asks `open` for the client's sink (null: the client is gone),
+ * sends it what it missed (or a refetch), then every live entry, in order and none twice.
+ * Rejects, having left, when the log cannot be reached. The transports' own follow on it:
+ * `@sse(path, { replay })` and `@aex/ws`'s `handler.follow()`.
+ *
+ * @example
+ * const following = await followChannel(app, store, "room:7", lastEventId, () => sink);
+ * socket.once("close", () => following.leave());
+ */
+export async function followChannel(
+  app: AexApp,
+  store: ReplayStore,
+  channel: string,
+  lastEventId: string | undefined,
+  open: (read: ReplayRead) => ReplaySink | null,
+): Promise<Following> {
+  const feeds = feedsOf(app, store);
+  const member = new ReplayMember();
+  let feed: ChannelFeed | null = null;
+  try {
+    feed = await feeds.join(store, channel, member);
+    const read = await store.read(channel, lastEventId);
+    const joined = feed;
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      feeds.leave(store, channel, joined, member);
+    };
+    const sink = open(read);
+    if (sink === null) leave();
+    else member.start(sink, read, lastEventId);
+    return { head: read.head, leave };
+  } catch (error) {
+    if (feed !== null) feeds.leave(store, channel, feed, member);
+    throw error;
+  }
+}
+
 /** What an `@sse` route with `replay` does for one app. */
 export class RouteReplay {
   private readonly store: ReplayStore;
   private readonly channelOf: (scope: Scope, req: AexRequest) => string;
-  private readonly feeds: AppFeeds;
 
-  constructor(app: AexApp, options: SseReplayOptions | ReplayStore) {
+  constructor(
+    private readonly app: AexApp,
+    options: SseReplayOptions | ReplayStore,
+  ) {
     const { store, channel } = "store" in options ? options : { store: options, channel: undefined };
     this.store = store;
     this.channelOf =
       typeof channel === "function" ? channel : channel !== undefined ? () => channel : (_s, req) => pathOf(req.url);
-    this.feeds = app.state(FEEDS, () => {
-      const feeds = new AppFeeds();
-      app.onClose(() => feeds.close(), { phase: "connections" });
-      return feeds;
-    });
-    if (this.feeds.adopt(store)) {
-      // Closed with the app, like a registered Cache: its subscriber connection is the store's own.
-      app.onClose(() => store.close());
-      if (isDependency(store)) addDependency(app, "sse replay store", store);
-    }
+    feedsOf(app, store);
   }
 
   /**
-   * Opens a stream that resumes after the client's `Last-Event-ID`: joins the channel's feed,
-   * reads what the client missed, opens the stream (`open`), sends it all and goes live, then
-   * runs the route's `handler`. When the log cannot be reached, the stream is opened and ended
-   * with a `retry:` hint instead: a browser reconnects by itself (it would not after a 503).
+   * Opens a stream that resumes after the client's `Last-Event-ID`: follows the channel,
+   * opening the stream (`open`) once it knows what the client missed, then runs the route's
+   * `handler`. When the log cannot be reached, the stream is opened and ended with a `retry:`
+   * hint instead: a browser reconnects by itself (it would not after a 503).
    */
   async open(
     req: AexRequest,
@@ -97,28 +156,24 @@ export class RouteReplay {
   ): Promise<unknown> {
     const lastEventId = readLastEventId(req.headers["last-event-id"]);
     const channel = this.channelOf(scope, req);
-    const member = new ReplayMember();
-    let feed: ChannelFeed | null = null;
-    let read: ReplayRead;
+    let stream: EventStream | null = null;
+    let following: Following;
     try {
-      feed = await this.feeds.join(this.store, channel, member);
-      read = await this.store.read(channel, lastEventId);
+      following = await followChannel(this.app, this.store, channel, lastEventId, () => {
+        if (res.writableEnded || res.destroyed) return null;
+        stream = open();
+        return new StreamSink(stream);
+      });
     } catch (error) {
-      if (feed !== null) this.feeds.leave(this.store, channel, feed, member);
       scope.log?.warn({ err: error, channel }, "SSE replay log unavailable: the client is told to retry");
-      const stream = open();
-      stream.sendFrame("retry: 1000\n\n: the replay log is unavailable; reconnect\n\n");
-      stream.end();
+      const failed = open();
+      failed.sendFrame("retry: 1000\n\n: the replay log is unavailable; reconnect\n\n");
+      failed.end();
       return undefined;
     }
-    const joined = feed;
-    if (res.writableEnded || res.destroyed) {
-      this.feeds.leave(this.store, channel, joined, member);
-      return undefined;
-    }
-    const stream = open();
-    stream.onEnd(() => this.feeds.leave(this.store, channel, joined, member));
-    member.start(stream, read, lastEventId);
-    return handler(stream);
+    if (stream === null) return undefined;
+    const opened: EventStream = stream;
+    opened.onEnd(following.leave);
+    return handler(opened);
   }
 }

@@ -1,0 +1,97 @@
+import type { ReplayStore } from "@aex/core";
+import {
+  followChannel,
+  type AexApp,
+  type Following,
+  type RefetchReason,
+  type ReplayDelivery,
+  type ReplayEntry,
+  type ReplaySink,
+} from "@aex/core/plugin";
+
+/** Options of `handler.follow(store, channel, options)`. */
+export interface FollowOptions {
+  /** The last id the client got from this channel (it reconnected): it gets what came after. */
+  lastEventId?: string;
+}
+
+/** What a connection sends: a replay log's entry is `{ "event", "data", "id" }`. */
+export interface FollowSocket {
+  /** Sends an encoded message (false when the socket is closed or was cut as too slow). */
+  sendRaw(message: string): boolean;
+  /** Whether the socket is still open. */
+  readonly open: boolean;
+}
+
+/**
+ * A log entry as a WebSocket message, made once per entry and app: `data` is the value that
+ * was published (a string stays a string). An entry that says JSON but does not parse (a log
+ * written by something else) goes as its text.
+ */
+function messageOf(entry: ReplayEntry): string {
+  let data = JSON.stringify(entry.data);
+  if (entry.json) {
+    try {
+      JSON.parse(entry.data);
+      data = entry.data;
+    } catch {
+      // Kept as its text.
+    }
+  }
+  return `{"event":${JSON.stringify(entry.event)},"data":${data},"id":${JSON.stringify(entry.id)}}`;
+}
+
+class SocketSink implements ReplaySink {
+  constructor(private readonly socket: FollowSocket) {}
+
+  entry(delivery: ReplayDelivery): void {
+    this.socket.sendRaw(delivery.frame(messageOf));
+  }
+
+  refetch(head: string, reason: RefetchReason, lastEventId: string | undefined): void {
+    this.socket.sendRaw(
+      JSON.stringify({ event: "refetch", data: { reason, lastEventId: lastEventId ?? null }, id: head }),
+    );
+  }
+
+  cursor(): void {
+    // A WebSocket has no Last-Event-ID to set: follow() resolves to the head instead.
+  }
+}
+
+/** The channels one connection follows, left when it closes. */
+export class Follows {
+  private readonly channels = new Map<string, Following>();
+
+  /** Follows `channel` of `store` for `socket` (a channel followed again is followed anew). */
+  async follow(
+    app: AexApp,
+    socket: FollowSocket,
+    store: ReplayStore,
+    channel: string,
+    options: FollowOptions,
+  ): Promise<{ head: string }> {
+    this.unfollow(channel);
+    const following = await followChannel(app, store, channel, options.lastEventId, () =>
+      socket.open ? new SocketSink(socket) : null,
+    );
+    if (!socket.open) following.leave();
+    else {
+      this.channels.get(channel)?.leave();
+      this.channels.set(channel, following);
+    }
+    return { head: following.head };
+  }
+
+  /** Stops following `channel`. */
+  unfollow(channel: string): void {
+    this.channels.get(channel)?.leave();
+    this.channels.delete(channel);
+  }
+
+  /** Stops following every channel (the connection closed). */
+  leaveAll(): void {
+    for (const following of this.channels.values()) following.leave();
+    this.channels.clear();
+  }
+}

@@ -1,0 +1,114 @@
+// handler.follow(store, channel) (issue 29): a room's broadcast through a replay log, the
+// same store resumable SSE routes use. A client that reconnects, to any instance, with the
+// last id it got, gets what it missed, then the live events, in order and none twice.
+import { Aex, MemoryReplayStore, RedisReplayStore, type ReplayStore } from "@aex/core";
+import { WebSocketServer } from "@aex/ws";
+import { createClient } from "redis";
+import { startRedis, type RedisServer } from "../../session/test/support/redis-server";
+import { TestClient } from "./support/client";
+
+/** An app whose clients follow `room:<name>` with `{ event: "join", data: { room, lastEventId } }`. */
+async function roomsApp(store: ReplayStore): Promise<{ aex: Aex; url: string }> {
+  const aex = new Aex();
+  await aex.start(0, "127.0.0.1");
+  const ws = new WebSocketServer(aex, { heartbeat: 0 });
+  ws.on(WebSocketServer.ENTER, (handler) => {
+    handler.on("join", async ({ room, lastEventId }: { room: string; lastEventId?: string }) => {
+      const { head } = await handler.follow(store, `room:${room}`, { lastEventId });
+      handler.send("joined", { room, head });
+    });
+    handler.on("leave", (room: string) => {
+      handler.unfollow(`room:${room}`);
+      handler.send("left", room);
+    });
+  });
+  return { aex, url: `ws://127.0.0.1:${aex.port}/` };
+}
+
+describe("handler.follow(store, channel, { lastEventId })", () => {
+  it("a new client gets the log's newest id, then each event published as { event, data, id }", async () => {
+    const store = new MemoryReplayStore();
+    const { aex, url } = await roomsApp(store);
+    try {
+      await store.publish("room:red", "said", { text: "before" });
+      const client = await TestClient.open(url);
+      client.send("join", { room: "red" });
+      expect(await client.next("joined")).toEqual({ room: "red", head: "1" });
+      await store.publish("room:red", "said", { text: "hello" });
+      await store.publish("room:red", "said", "a plain string");
+      expect(await client.first()).toEqual({ event: "said", data: { text: "hello" }, id: "2" });
+      expect(await client.first()).toEqual({ event: "said", data: "a plain string", id: "3" });
+      client.close();
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("a client that reconnects with its last id gets what it missed, then live events; an old id gets refetch", async () => {
+    const store = new MemoryReplayStore({ size: 3 });
+    const { aex, url } = await roomsApp(store);
+    try {
+      for (let n = 1; n <= 4; n++) await store.publish("room:red", "said", { n });
+      const back = await TestClient.open(url);
+      back.send("join", { room: "red", lastEventId: "2" });
+      expect(await back.first()).toEqual({ event: "said", data: { n: 3 }, id: "3" });
+      expect(await back.first()).toEqual({ event: "said", data: { n: 4 }, id: "4" });
+      expect(await back.first()).toEqual({ event: "joined", data: { room: "red", head: "4" } });
+      await store.publish("room:red", "said", { n: 5 });
+      expect(await back.first()).toEqual({ event: "said", data: { n: 5 }, id: "5" });
+
+      // The log keeps 3 (3, 4, 5): a client at 1 missed 2 for good.
+      const stale = await TestClient.open(url);
+      stale.send("join", { room: "red", lastEventId: "1" });
+      expect(await stale.first()).toEqual({ event: "refetch", data: { reason: "trimmed", lastEventId: "1" }, id: "5" });
+      // Other channels are other logs; leaving stops the deliveries.
+      back.send("leave", "red");
+      expect(await back.next("left")).toBe("red");
+      await store.publish("room:red", "said", { n: 6 });
+      expect(await stale.first()).toEqual({ event: "joined", data: { room: "red", head: "5" } });
+      expect(await stale.first()).toEqual({ event: "said", data: { n: 6 }, id: "6" });
+      back.send("join", { room: "blue" });
+      expect(await back.first()).toEqual({ event: "joined", data: { room: "blue", head: "0" } });
+      [back, stale].forEach((c) => c.close());
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+describe("handler.follow() across instances (RedisReplayStore)", () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+
+  it("events published on one instance reach followers on the other; a client resumes on either", async () => {
+    const stores = [0, 1].map(() => {
+      const client = createClient({ url: redis.url });
+      client.on("error", () => undefined);
+      return new RedisReplayStore(client, { prefix: "follow:" });
+    });
+    const [one, two] = await Promise.all(stores.map((store) => roomsApp(store)));
+    try {
+      const here = await TestClient.open(one!.url);
+      here.send("join", { room: "ops" });
+      const { head } = (await here.next("joined")) as { head: string };
+      expect(head).toBe("0-0");
+      const first = await stores[1]!.publish("room:ops", "said", { text: "from two" });
+      expect(await here.first()).toEqual({ event: "said", data: { text: "from two" }, id: first });
+      here.close();
+      // Gone while two more events were published; back on the other instance.
+      const second = await stores[0]!.publish("room:ops", "said", { text: "missed 1" });
+      const third = await stores[1]!.publish("room:ops", "said", { text: "missed 2" });
+      const there = await TestClient.open(two!.url);
+      there.send("join", { room: "ops", lastEventId: first });
+      expect(await there.first()).toEqual({ event: "said", data: { text: "missed 1" }, id: second });
+      expect(await there.first()).toEqual({ event: "said", data: { text: "missed 2" }, id: third });
+      expect(await there.first()).toEqual({ event: "joined", data: { room: "ops", head: third } });
+      there.close();
+    } finally {
+      await Promise.all([one!.aex.close(), two!.aex.close()]);
+    }
+  });
+});
