@@ -28,7 +28,8 @@ export { Scope, type ScopeBag, type ScopeSlots, type UploadedFile, type Paginati
 export type { IAsyncMiddleware, ICompactContext, ICompactedAsyncMiddleware, Step } from "./pipeline/types";
 
 // Decorators
-export { http, compact, get, post, put, patch, del, type Urls } from "./decorators/http";
+export { http, compact, get, post, put, patch, del } from "./decorators/http";
+export type { Urls } from "./decorators/route-decorator";
 export { controller } from "./decorators/controller";
 export { inject, hook } from "./decorators/inject";
 export { listen } from "./decorators/listen";

@@ -4,12 +4,9 @@ import { AexError } from "../errors/aex-error";
 import { addRoute } from "../registry/registry";
 import { normalizePath } from "../router/route-path";
 import { ANY_METHOD } from "../router/route-table";
-import type { RouteDecorator } from "./route-decorator";
+import type { RouteDecorator, Urls } from "./route-decorator";
 
 const KNOWN_METHODS = new Set(METHODS);
-
-/** One URL pattern or several. */
-export type Urls = string | readonly string[];
 
 function list(value: Urls): readonly string[] {
   return typeof value === "string" ? [value] : value;

@@ -1,6 +1,8 @@
 import type { MethodKey } from "../registry/definitions";
 import type { ParamNames } from "../router/path-params";
-import type { Urls } from "./http";
+
+/** One URL pattern or several. */
+export type Urls = string | readonly string[];
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- req, res and the rest are the user's to type */
 /** The scope parameter a handler declares (`unknown` when it declares none, or in compact mode). */
