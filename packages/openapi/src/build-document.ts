@@ -22,9 +22,23 @@ export interface OpenApiOptions {
     /** A URL of the API's terms of service. */
     termsOfService?: string;
     /** Who to ask about the API. */
-    contact?: { name?: string; url?: string; email?: string };
+    contact?: {
+      /** A person or team. */
+      name?: string;
+      /** Where to find them. */
+      url?: string;
+      /** Their e-mail address. */
+      email?: string;
+    };
     /** The API's license: `{ name: "MIT", identifier: "MIT" }` (an SPDX id) or `{ name, url }`. */
-    license?: { name: string; identifier?: string; url?: string };
+    license?: {
+      /** The license's name. */
+      name: string;
+      /** Its SPDX identifier (not with `url`). */
+      identifier?: string;
+      /** Where its text is (not with `identifier`). */
+      url?: string;
+    };
   };
   /** The document's `servers`; default `[{ url: "/" }]` (the host that serves the document). */
   servers?: {

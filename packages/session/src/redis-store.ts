@@ -25,6 +25,7 @@ export interface RedisLike {
    * (the connection works: the store's first requests wait for it).
    */
   on(event: "error", listener: (error: Error) => void): unknown;
+  /** Listens for `ready`: the connection works (the first time, and after each outage). */
   on(event: "ready", listener: () => void): unknown;
   /** Closes the connection (node-redis 4). */
   quit?(): Promise<unknown>;

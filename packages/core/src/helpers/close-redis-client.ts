@@ -1,7 +1,7 @@
 /** What {@link closeRedisClient} needs of a node-redis v4/v5 client. */
 export interface ClosableRedisClient {
   /** Whether the client has a working connection. */
-  isReady?: boolean;
+  readonly isReady?: boolean;
   /** `PING`; Redis answers it after every command sent before it. */
   ping?(): Promise<unknown>;
   /** Closes after the replies still pending arrive (node-redis 5). */

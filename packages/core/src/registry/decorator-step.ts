@@ -27,6 +27,8 @@ export const STEP_OPENAPI = Symbol("aex.stepOpenApi");
  *   parameters: [{ name: "tag", in: "query", schema: { type: "string" } }],
  * });
  * class Notes { @get("/notes") @query() @inject(byTag) list() {} }
+ *
+ * @typeParam S - The step's own type, returned unchanged.
  */
 export function withOpenApi<S extends (...args: never[]) => unknown>(step: S, openapi: StepOpenApi): S {
   Object.defineProperty(step, STEP_OPENAPI, { value: openapi, configurable: true });

@@ -6,7 +6,7 @@ import { eventData, oneLine } from "./frame";
 import type { ReplayEntry, ReplayListener, ReplayRead, ReplayStore } from "./replay-store";
 
 /** The connection a {@link RedisReplayStore} subscribes with: a node-redis v5 client's `duplicate()`. */
-export interface RedisReplaySubscriber extends ConnectableRedisClient, Omit<ClosableRedisClient, "isReady"> {
+export interface RedisReplaySubscriber extends ConnectableRedisClient, ClosableRedisClient {
   /** `SUBSCRIBE channel`; resolves once Redis confirmed it. */
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   /** `UNSUBSCRIBE channel`. */
