@@ -360,11 +360,14 @@ describe("beforeEnd tasks over HTTP/2", () => {
 class Holding {
   static waiting = 0;
   static most = 0;
+  /** Requests to /hold whose stream the server saw close (a cancel frees its slot then). */
+  static closed = 0;
   static entered: (() => void) | null = null;
   static released: Promise<void> = new Promise(() => {});
 
   @get("/hold")
   async hold(_req: AexRequest, res: AexResponse) {
+    res.once("close", () => Holding.closed++);
     Holding.waiting++;
     Holding.most = Math.max(Holding.most, Holding.waiting);
     Holding.entered?.();
@@ -385,6 +388,7 @@ function holding(count: number): { release: () => void; inside: Promise<void> } 
   let inside!: () => void;
   Holding.waiting = 0;
   Holding.most = 0;
+  Holding.closed = 0;
   Holding.released = new Promise((resolve) => (release = resolve));
   const all = new Promise<void>((resolve) => (inside = resolve));
   Holding.entered = () => {
@@ -499,8 +503,11 @@ describe("HTTP/2 limits: start({ http2: true | { … } })", () => {
     const { release } = holding(Infinity);
     try {
       await attacker.waitFor((f) => f.type === FRAME.SETTINGS && (f.flags & 1) === 0);
+      // Each request is padded to ~150 bytes so that one 64 KiB read of a loaded server holds
+      // fewer than nghttp2's 1,000: within one read the guard cannot act before nghttp2 does.
+      const path = `/hold?pad=${"x".repeat(110)}`; // literal() writes lengths below 127
       const burst: Buffer[] = [];
-      for (let i = 0; i < 2000; i++) burst.push(getFrame(1 + 2 * i, "/hold"), resetFrame(1 + 2 * i));
+      for (let i = 0; i < 2000; i++) burst.push(getFrame(1 + 2 * i, path), resetFrame(1 + 2 * i));
       attacker.send(Buffer.concat(burst));
       const goaway = await attacker.waitFor((f) => f.type === FRAME.GOAWAY);
       expect(errorCode(goaway)).toBe(h2constants.NGHTTP2_ENHANCE_YOUR_CALM);
@@ -537,6 +544,10 @@ describe("HTTP/2 limits: start({ http2: true | { … } })", () => {
           (stream) => new Promise((resolve) => stream.close(h2constants.NGHTTP2_CANCEL, () => resolve(null))),
         ),
       );
+      // node counts a stream against maxConcurrentStreams until its JavaScript side is closed:
+      // wait for the server to have seen the 100 cancels, as it does at once when idle.
+      for (let turns = 0; Holding.closed < 100 && turns < 1000; turns++) await new Promise((r) => setTimeout(r, 5));
+      expect(Holding.closed).toBe(100);
       release();
       expect(await status(session, "/quick")).toEqual({ status: 200, body: "quick" });
       expect(session.closed).toBe(false);
