@@ -202,8 +202,12 @@ describe("HTTP/2: what the runtime resets before Aex sees the stream", () => {
     }
   });
 
-  it("a body longer than its Content-Length: the stream is reset (PROTOCOL_ERROR)", async () => {
+  // Node 20 (and Bun) reset the stream; Node 22 and later close the whole connection (GOAWAY
+  // INTERNAL_ERROR), as a bare node:http2 server does too.
+  const closesSession = !isBun && Number(process.versions.node.split(".")[0]) >= 22;
+  it(`a body longer than its Content-Length: ${closesSession ? "the connection is closed (GOAWAY INTERNAL_ERROR)" : "the stream is reset (PROTOCOL_ERROR)"}`, async () => {
     const session = connectH2(`http://127.0.0.1:${aex.port}`);
+    session.on("error", () => {});
     try {
       const rstCode = await new Promise<number | undefined>((resolve) => {
         const stream = session.request(
@@ -214,7 +218,7 @@ describe("HTTP/2: what the runtime resets before Aex sees the stream", () => {
         stream.on("error", () => resolve(stream.rstCode));
         stream.end('{"a":1}');
       });
-      expect(rstCode).toBe(1);
+      expect(rstCode).toBe(closesSession ? 2 : 1);
     } finally {
       session.close();
     }
