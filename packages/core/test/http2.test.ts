@@ -357,6 +357,10 @@ describe("beforeEnd tasks over HTTP/2", () => {
 });
 
 /** Holds every request to /hold until `release()`; counts how many wait at once. */
+/** Node 22 and later cut a rapid-reset burst themselves, before the guard's count is reached. */
+const RUNTIME_CUTS_RESETS =
+  typeof process.versions.bun !== "string" && Number(process.versions.node.split(".")[0]) >= 22;
+
 class Holding {
   static waiting = 0;
   static most = 0;
@@ -510,12 +514,20 @@ describe("HTTP/2 limits: start({ http2: true | { … } })", () => {
       for (let i = 0; i < 2000; i++) burst.push(getFrame(1 + 2 * i, path), resetFrame(1 + 2 * i));
       attacker.send(Buffer.concat(burst));
       const goaway = await attacker.waitFor((f) => f.type === FRAME.GOAWAY);
-      expect(errorCode(goaway)).toBe(h2constants.NGHTTP2_ENHANCE_YOUR_CALM);
       // nghttp2's own limiter would have let 1,000 through and kept the connection open.
       expect(goaway.payload.readUInt32BE(0)).toBeLessThan(2 * 1000);
       await attacker.closed;
-      const warning = await lineWhere(lines, (line) => String(line.msg).startsWith("HTTP/2 client cancelled too many"));
-      expect(warning).toMatchObject({ level: 40, resets: 201 });
+      if (RUNTIME_CUTS_RESETS) {
+        // Node 22 and later close the session themselves once streams pile up past
+        // maxConcurrentStreams before their cancels are processed (GOAWAY INTERNAL_ERROR).
+        expect(errorCode(goaway)).toBe(h2constants.NGHTTP2_INTERNAL_ERROR);
+      } else {
+        expect(errorCode(goaway)).toBe(h2constants.NGHTTP2_ENHANCE_YOUR_CALM);
+        const warning = await lineWhere(lines, (line) =>
+          String(line.msg).startsWith("HTTP/2 client cancelled too many"),
+        );
+        expect(warning).toMatchObject({ level: 40, resets: 201 });
+      }
       // Another connection is served all along.
       expect(await status(other, "/quick")).toEqual({ status: 200, body: "quick" });
       // The handlers the burst started are the bound the guard keeps: about maxResets.
