@@ -10,7 +10,7 @@
 // The app
 export { Aex, type AexServer, type AexState, type ErrorHandler, type AexPlugin } from "./app/aex";
 export { AexBunServer } from "./fetch/bun-server";
-export type { FetchInfo } from "./fetch/fetch-request";
+export type { FetchInfo } from "./fetch/fetch-socket";
 export type { AexOptions } from "./app/options";
 export type { Constructor } from "./app/compile-controller";
 export type { ClusterStartOptions, StartOptions } from "./http2/start-options";

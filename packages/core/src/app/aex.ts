@@ -17,7 +17,7 @@ import { CloseHooks, type ClosePhase } from "../ops/shutdown";
 import { createTransportServer, type TransportOptions } from "../http2/transport";
 import { AexBunServer } from "../fetch/bun-server";
 import { FetchEntry } from "../fetch/fetch-entry";
-import type { FetchInfo } from "../fetch/fetch-request";
+import type { FetchInfo } from "../fetch/fetch-socket";
 import type { ClusterStartOptions, StartOptions } from "../http2/start-options";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
 import { AttachedUpgrades } from "../router/attached-upgrades";

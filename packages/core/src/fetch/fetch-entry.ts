@@ -2,7 +2,8 @@ import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { isValidHost } from "../security/host";
 import { fetchClasses, type FetchClasses } from "./fetch-classes";
-import type { FetchRequest, PeerSource } from "./fetch-request";
+import type { FetchRequest } from "./fetch-request";
+import type { PeerSource } from "./fetch-socket";
 import { RESOLVE, type FetchResponse, type OnStreaming } from "./fetch-response";
 
 /** The request entry's way in for a request whose transport checked its Host (app/request-entry.ts). */
