@@ -26,6 +26,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // Servers the Bun bench runs under Bun, whose global is Bun.
+    files: ["bench/servers/bun/**"],
+    languageOptions: { globals: { Bun: "readonly" } },
+  },
+  {
     // Scripts the browser runs.
     files: ["examples/*/public/**/*.js"],
     languageOptions: {

@@ -4,7 +4,7 @@
 // folder with npm, scripts off; the packages installed and their size on disk are counted.
 // Needs the npm registry.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { here, writeResultsSection } from "./lib.mjs";

@@ -114,7 +114,11 @@ export async function runBunMode(bun, mode, extraArgs = []) {
     ...BUN_SKIPPED_FILES.map((s) => `--path-ignore-patterns=${s.file}`),
     "-t",
     skipPattern(),
-    ...(extraArgs.length > 0 ? extraArgs : mode === "legacy" ? decoratorModes.bothModeArgs(root, TEST_DIRS) : TEST_DIRS),
+    ...(extraArgs.length > 0
+      ? extraArgs
+      : mode === "legacy"
+        ? decoratorModes.bothModeArgs(root, TEST_DIRS)
+        : TEST_DIRS),
   ];
   console.log(`\n$ bun ${args.map((a) => (/[\s()|^$?!]/.test(a) ? JSON.stringify(a) : a)).join(" ")}`);
   const started = process.hrtime.bigint();
@@ -126,7 +130,10 @@ export async function runBunMode(bun, mode, extraArgs = []) {
   const files = Number(/Ran \d+ tests? across (\d+) files?/.exec(output)?.[1] ?? 0);
   // Every skip entry names at least one test; fewer filtered out means the list is stale.
   const ok =
-    status === 0 && fail === 0 && pass > 0 && (extraArgs.length > 0 || mode === "legacy" || filtered >= BUN_SKIPS.length);
+    status === 0 &&
+    fail === 0 &&
+    pass > 0 &&
+    (extraArgs.length > 0 || mode === "legacy" || filtered >= BUN_SKIPS.length);
   return { mode, ok, pass, fail, filtered, files, seconds };
 }
 

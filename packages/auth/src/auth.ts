@@ -1,10 +1,5 @@
 import { AexError, HttpError, type AexRequest, type Scope } from "@aex/core";
-import {
-  decoratorStep,
-  guardLog,
-  type SecuritySchemeDoc,
-  type StepOpenApi,
-} from "@aex/core/plugin";
+import { decoratorStep, guardLog, type SecuritySchemeDoc, type StepOpenApi } from "@aex/core/plugin";
 import { CHALLENGE, type Challenge } from "./auth-challenge";
 import { defineUserSlot } from "./auth-user";
 import type { AuthDecorator } from "./auth-decorator";
@@ -85,7 +80,9 @@ function schemeOf(value: string | string[]): string | undefined {
  * // RealWorld's `Authorization: Token <jwt>`:
  * const user = auth({ keys: process.env.JWT_SECRET!, scheme: "Token" });
  */
-export function auth<const O extends AuthOptions>(options: O): AuthDecorator<O["optional"] extends true ? true : false> {
+export function auth<const O extends AuthOptions>(
+  options: O,
+): AuthDecorator<O["optional"] extends true ? true : false> {
   const realm = options.realm ?? "api";
   if (typeof realm !== "string" || !REALM.test(realm)) {
     throw new AexError(
