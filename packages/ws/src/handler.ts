@@ -54,6 +54,11 @@ export class WebSocketHandler extends EventEmitter {
     readonly scope: Scope,
   ) {
     super();
+    // EventEmitter's constructor gives every emitter a null-prototype listener table, a
+    // dictionary of ~200 bytes; most connections of a large fan-out never get a listener of
+    // their own (issue 29). Left undefined, EventEmitter makes it on the first `on` and its
+    // methods read an undefined table as "no listeners".
+    (this as unknown as { _events: undefined })._events = undefined;
   }
 
   /** Anything you want to keep for this connection (the user, counters…). */
