@@ -5,7 +5,12 @@
 // message, the event-loop lag meanwhile; then the same fan-out across 3 instances through
 // Redis. Loopback only; every phase is bounded in time.
 // Options: --clients 10000 --rounds 7 --no-cluster --no-write --only ws|sse
-// (REALTIME_PROF=dir writes a CPU profile of each server there.)
+// --settle MS: how long the clients stay idle before memory is read (default 1,000 ms).
+// RSS per client includes the young generation V8 grew during the handshakes (up to ~2.5 KB
+// per client after 10,000, empty after the full collections but still resident); after some
+// seconds idle V8 may shrink it, for either server, at a moment of its own choosing. So RSS
+// per client moves by up to that much from run to run, with either settle; heap per client
+// does not.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
@@ -21,10 +26,12 @@ const { values: opts } = parseArgs({
     rounds: { type: "string", default: "7" },
     "no-cluster": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
+    settle: { type: "string" },
     only: { type: "string" },
   },
 });
 const CLIENTS = Number(opts.clients);
+const SETTLE_MS = opts.settle === undefined ? Math.min(1_000, CLIENTS / 10) : Number(opts.settle);
 const loadBefore = loadavg()[0];
 const ROUNDS = Math.max(2, Number(opts.rounds));
 const PHASE_MS = 120_000;
@@ -191,7 +198,7 @@ async function single(impl, transport) {
     const before = await server.call("mem");
     clients = nodeChild(1, "clients.mjs", [transport, String(CLIENTS), `http://127.0.0.1:${port}`]);
     const opened = await bounded(`${CLIENTS} ${transport} clients`, clients.first);
-    await sleep(Math.min(1_000, CLIENTS / 10));
+    await sleep(SETTLE_MS);
     const { connections } = await server.call("connections");
     if (connections !== CLIENTS) throw new Error(`${impl} ${transport}: ${connections} of ${CLIENTS} connected`);
     const idle = await server.call("mem");
@@ -280,7 +287,7 @@ const lines = [
   "## Realtime: live clients per instance (issue 29)",
   "",
   `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}, ws ${versions.ws}, redis (node-redis) ${versions.redis}; ${pinning}; ${fdNote}; ${load}.`,
-  `${CLIENTS.toLocaleString("en")} clients per phase, on loopback, in one client process; ${ROUNDS} broadcasts per phase, each sent once every client held the previous one, the first a warm-up, medians of the rest. A message is \`{"event":"tick","data":{"n":…,"text":"x"×100}}\` (WebSocket) or an \`event: tick\` with an id (SSE). "By hand" is \`ws\`'s WebSocketServer on node:http looping \`client.send(json)\`, and SSE responses kept in a Set looping \`res.write(frame)\`; across instances, node-redis pub/sub by hand. Aex is a \`WebSocketServer\` with \`hub.broadcast()\` (a \`RedisAdapter\` across instances) and an \`@sse\` route with a replay log (\`MemoryReplayStore\`; \`RedisReplayStore\` across instances) and \`store.publish()\`.`,
+  `${CLIENTS.toLocaleString("en")} clients per phase, on loopback, in one client process, memory read ${SETTLE_MS.toLocaleString("en")} ms after the last one connected (after two full collections); ${ROUNDS} broadcasts per phase, each sent once every client held the previous one, the first a warm-up, medians of the rest. A message is \`{"event":"tick","data":{"n":…,"text":"x"×100}}\` (WebSocket) or an \`event: tick\` with an id (SSE). "By hand" is \`ws\`'s WebSocketServer on node:http looping \`client.send(json)\`, and SSE responses kept in a Set looping \`res.write(frame)\`; across instances, node-redis pub/sub by hand. Aex is a \`WebSocketServer\` with \`hub.broadcast()\` (a \`RedisAdapter\` across instances) and an \`@sse\` route with a replay log (\`MemoryReplayStore\`; \`RedisReplayStore\` across instances) and \`store.publish()\`.`,
   "",
   ...verdicts,
   "",
