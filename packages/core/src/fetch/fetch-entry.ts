@@ -13,8 +13,8 @@ export type CheckedEntry = (req: AexRequest, res: AexResponse, hostIsValid: bool
 let lastValidHost = "";
 
 function hasValidHost(req: FetchRequest): boolean {
+  if (lastValidHost !== "" && req.namesHost(lastValidHost)) return true;
   const host = req.authority;
-  if (host === lastValidHost) return true;
   if (host === "" || !isValidHost(host)) return false;
   lastValidHost = host;
   return true;

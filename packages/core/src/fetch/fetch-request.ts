@@ -97,6 +97,13 @@ export class FetchRequest {
     return href.slice(href.indexOf("//") + 2, this._origin);
   }
 
+  /** Whether {@link FetchRequest.authority} is `host`, read in place (no string made). */
+  namesHost(host: string): boolean {
+    const href = this._href;
+    const start = href.indexOf("//") + 2;
+    return this._origin - start === host.length && href.startsWith(host, start);
+  }
+
   /** Whether the request came over TLS: its URL's scheme is `https`. */
   get tls(): boolean {
     return this._href.charCodeAt(4) === 115; /* https */
@@ -302,18 +309,28 @@ const LIGHT_METHODS: ReadonlySet<PropertyKey> = new Set([
   "isPaused",
 ]);
 
+/** Listener methods, `(event, listener)`: called without a rest array (the JSON reader calls them per request). */
+const PAIR_METHODS: ReadonlySet<PropertyKey> = new Set(["on", "addListener", "once", "off", "removeListener"]);
+
 for (const name of BODY_METHODS) {
   const light = LIGHT_METHODS.has(name);
+  const pair = PAIR_METHODS.has(name);
   Object.defineProperty(FetchRequest.prototype, name, {
-    value: function (this: FetchRequest, ...args: unknown[]): unknown {
-      const body = (light ? this.bodyEvents() : this.bodyStream()) as unknown as Record<
-        PropertyKey,
-        (...a: unknown[]) => unknown
-      >;
-      const result = body[name as PropertyKey](...args);
-      // Chainable calls return the request, as on node's IncomingMessage.
-      return result === body ? this : result;
-    } as Listener,
+    value: pair
+      ? function (this: FetchRequest, event: string | symbol, listener: Listener): unknown {
+          const body = this.bodyEvents() as unknown as Record<PropertyKey, (e: unknown, l: unknown) => unknown>;
+          const result = body[name as PropertyKey](event, listener);
+          return result === body ? this : result;
+        }
+      : function (this: FetchRequest, ...args: unknown[]): unknown {
+          const body = (light ? this.bodyEvents() : this.bodyStream()) as unknown as Record<
+            PropertyKey,
+            (...a: unknown[]) => unknown
+          >;
+          const result = body[name as PropertyKey](...args);
+          // Chainable calls return the request, as on node's IncomingMessage.
+          return result === body ? this : result;
+        },
     writable: true,
     configurable: true,
   });

@@ -74,6 +74,8 @@ export class FetchResponse {
   declare listenerCount: EventEmitter["listenerCount"];
 
   declare private _out: OwnHeaders | null;
+  /** How many names `_out` holds (the answer's headers are copied one by one only when there are others than its type). */
+  declare private _outCount: number;
   declare private _controller: ReadableStreamDefaultController<Uint8Array> | null;
   declare private _needDrain: boolean;
   /** Chunks held back while a small declared body comes in (see `hold`), or null. */
@@ -135,7 +137,7 @@ export class FetchResponse {
     } catch (error) {
       throw invalidHeader(error);
     }
-    (this._out ??= Object.create(null) as OwnHeaders)[name.toLowerCase()] = [name, value];
+    this.storeHeader(name.toLowerCase(), name, value);
     return this;
   }
 
@@ -170,7 +172,11 @@ export class FetchResponse {
 
   removeHeader(name: string): void {
     if (this.headersSent) throw headersSentError("remove");
-    if (this._out !== null) delete this._out[name.toLowerCase()];
+    const out = this._out;
+    const lower = name.toLowerCase();
+    if (out === null || out[lower] === undefined) return;
+    delete out[lower];
+    this._outCount--;
   }
 
   /** `100 Continue` is the runtime's to send. */
@@ -318,7 +324,9 @@ export class FetchResponse {
 
   /** Sets a header Aex made itself (already valid), without `setHeader`'s checks. */
   private storeHeader(lower: string, name: string, value: HeaderValue): void {
-    (this._out ??= Object.create(null) as OwnHeaders)[lower] = [name, value];
+    const out = (this._out ??= Object.create(null) as OwnHeaders);
+    if (out[lower] === undefined) this._outCount++;
+    out[lower] = [name, value];
   }
 
   /**
@@ -390,6 +398,7 @@ export class FetchResponse {
         this.statusCode,
         this.statusMessage,
         this._out,
+        this._outCount,
         this.securityHeaders,
         tls,
         this.requestIdHeader,
@@ -469,6 +478,7 @@ Object.assign(FetchResponse.prototype, {
   securityHeaders: null,
   requestIdHeader: null,
   _out: null,
+  _outCount: 0,
   _controller: null,
   _needDrain: false,
   _held: null,

@@ -17,7 +17,12 @@ interface BlockHeaders {
 /** Made once per block (a route's `@headers` has its own), never per response. */
 const BLOCK_HEADERS = new WeakMap<SecurityHeaders, BlockHeaders>();
 
+// The block of the last answer: most answers of an app share one.
+let lastBlock: SecurityHeaders | null = null;
+let lastMade: BlockHeaders | null = null;
+
 function blockHeadersOf(block: SecurityHeaders): BlockHeaders {
+  if (block === lastBlock) return lastMade!;
   let made = BLOCK_HEADERS.get(block);
   if (made === undefined) {
     const plain = new Headers();
@@ -27,6 +32,8 @@ function blockHeadersOf(block: SecurityHeaders): BlockHeaders {
     made = { plain, tls, typed: new Map(), typedTls: new Map() };
     BLOCK_HEADERS.set(block, made);
   }
+  lastBlock = block;
+  lastMade = made;
   return made;
 }
 
@@ -55,6 +62,7 @@ export function responseOf(
   status: number,
   message: string | undefined,
   out: OwnHeaders | null,
+  outCount: number,
   block: SecurityHeaders | null,
   tls: boolean,
   idHeader: string | null,
@@ -72,7 +80,8 @@ export function responseOf(
     message === undefined ? { status, headers: base } : { status, headers: base, statusText: message };
   const response = new Response(body, init);
   const headers = response.headers;
-  if (out !== null) {
+  // Only the type, which the block's headers carry already: nothing to copy.
+  if (out !== null && !(typed && outCount === 1)) {
     for (const name in out) {
       if (typed && name === "content-type") continue;
       const [given, value] = out[name];
