@@ -15,6 +15,12 @@ export interface FollowOptions {
   lastEventId?: string;
 }
 
+/** What `handler.follow()` resolves to. */
+export interface FollowResult {
+  /** The log's newest id when the connection joined: a new client's cursor. */
+  head: string;
+}
+
 /** What a connection sends: a replay log's entry is `{ "event", "data", "id" }`. */
 export interface FollowSocket {
   /** Sends an encoded message (false when the socket is closed or was cut as too slow). */
@@ -70,7 +76,7 @@ export class Follows {
     store: ReplayStore,
     channel: string,
     options: FollowOptions,
-  ): Promise<{ head: string }> {
+  ): Promise<FollowResult> {
     this.unfollow(channel);
     const following = await followChannel(app, store, channel, options.lastEventId, () =>
       socket.open ? new SocketSink(socket) : null,

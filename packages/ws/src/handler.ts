@@ -3,7 +3,7 @@ import type { Aex, AexRequest, ReplayStore, Scope } from "@aex/core";
 import debug from "debug";
 import type { RawData, WebSocket } from "ws";
 import { emitSafely } from "./emit-safely";
-import { Follows, type FollowOptions } from "./follow";
+import { Follows, type FollowOptions, type FollowResult } from "./follow";
 import { CloseCode, encodeMessage, parseMessage, WS_ERROR_CODES, type WsErrorCode } from "./protocol";
 
 const log = debug("aex:ws");
@@ -138,7 +138,7 @@ export class WebSocketHandler extends EventEmitter {
    * });
    * await rooms.publish("room:7", "said", { text: "hi" }); // to everyone in room 7, on every instance
    */
-  follow(store: ReplayStore, channel: string, options: FollowOptions = {}): Promise<{ head: string }> {
+  follow(store: ReplayStore, channel: string, options: FollowOptions = {}): Promise<FollowResult> {
     return (this.follows ??= new Follows()).follow(this.host.app, this, store, channel, options);
   }
 

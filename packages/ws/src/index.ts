@@ -12,7 +12,7 @@ export {
   type BroadcastTarget,
 } from "./server";
 export { WebSocketHandler } from "./handler";
-export type { FollowOptions } from "./follow";
+export type { FollowOptions, FollowResult } from "./follow";
 export { ws, websockets, hubOf, type WebSocketPluginOptions, type WebSocketRouteHandler } from "./ws-route";
 
 // Sharing broadcasts between processes

@@ -9,13 +9,12 @@ import {
   type AexRequest,
   type AexResponse,
   type AexServer,
-  type QueryValues,
   type Scope,
 } from "@aex/core";
 import { addDependency, FanOut, readQuery, type DependencyState } from "@aex/core/plugin";
 import { WEBSOCKET_OPENER } from "@aex/core/testing";
 import debug from "debug";
-import { WebSocketServer as WsServer, type RawData, type WebSocket } from "ws";
+import { WebSocketServer as WsServer, type WebSocket } from "ws";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
 import { emitSafely } from "./emit-safely";
 import type { WS_HTTP_ERROR_CODES } from "./errors";
@@ -24,6 +23,7 @@ import { openInjected } from "./inject-socket";
 import { CloseCode, encodeMessage } from "./protocol";
 import { Rooms } from "./rooms";
 import { SharedStrings } from "./shared-strings";
+import { compactEmptyQuery, listenTo, releaseHead } from "./socket-listeners";
 
 const log = debug("aex:ws");
 const NO_HEAD = Buffer.alloc(0);
@@ -276,13 +276,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   private adopt(socket: WebSocket, req: AexRequest, scope: Scope): WebSocketHandler {
     const handler = new WebSocketHandler(this, socket, req, scope);
     this.handlers.add(handler);
-    // The same four listeners for every socket (no closures per connection): each finds its
-    // handler on the socket.
-    (socket as Adopted)[HANDLER] = handler;
-    socket.on("message", onMessage);
-    socket.on("pong", onPong);
-    socket.on("error", onError);
-    socket.on("close", onClose);
+    listenTo(socket, handler);
     return handler;
   }
 
@@ -333,51 +327,6 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       handler.socket.ping();
     }
   }
-}
-
-/** Where a socket keeps its handler, for the listeners every socket shares. */
-const HANDLER = Symbol("aex.ws.handler");
-type Adopted = WebSocket & { [HANDLER]: WebSocketHandler };
-
-function onMessage(this: WebSocket, raw: RawData, isBinary: boolean): void {
-  (this as Adopted)[HANDLER].receive(raw, isBinary);
-}
-
-function onPong(this: WebSocket): void {
-  (this as Adopted)[HANDLER].alive = true;
-}
-
-function onError(this: WebSocket, error: Error): void {
-  log("socket error: %s", error.message);
-  (this as Adopted)[HANDLER].reportError(error);
-}
-
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  (this as Adopted)[HANDLER].closed(code, reason.toString());
-}
-
-/**
- * An upgrade's response is done once the 101 went out: what the line set on it (the
- * security headers, a cookie) was copied into the 101, and the scope keeps the response for
- * its CSP nonce only. Its header entries are dropped so that an idle connection does not
- * keep them (issue 29: about a kilobyte of 10 per idle connection).
- */
-function releaseHead(res: AexResponse): void {
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
-}
-
-/**
- * A connection keeps its upgrade's `req.query` for its life, and the query of an upgrade
- * without a query string is `Object.create(null)`: a dictionary of ~200 bytes for nothing.
- * An empty null-prototype object made from a literal is the same to every reader, in a
- * quarter of the memory (issue 29).
- */
-function compactEmptyQuery(req: AexRequest, scope: Scope): void {
-  const query = req.query;
-  if (query === undefined || Object.getPrototypeOf(query) !== null || Object.keys(query).length > 0) return;
-  const compact = Object.setPrototypeOf({}, null) as QueryValues;
-  req.query = compact;
-  if (scope.query === query) scope.provide("query", compact);
 }
 
 /**
