@@ -8,11 +8,36 @@ import {
   type ReplayEntry,
   type ReplaySink,
 } from "@aex/core/plugin";
+import debug from "debug";
+
+const log = debug("aex:ws");
+
+/** The longest `lastEventId` taken, in UTF-8 bytes: SSE's limit on `Last-Event-ID`. */
+const MAX_LAST_EVENT_ID = 1024;
+/** What a refused `lastEventId` is read as: an id of neither store's format (`unknown`). */
+const REFUSED = "-";
 
 /** Options of `handler.follow(store, channel, options)`. */
 export interface FollowOptions {
-  /** The last id the client got from this channel (it reconnected): it gets what came after. */
-  lastEventId?: string;
+  /**
+   * The last id the client got from this channel (it reconnected): it gets what came after.
+   * Pass what the client sent as it is: `undefined`, `null` and `""` are a new client; a
+   * value that is not a string, or a string over 1024 bytes, is refused like SSE's
+   * `Last-Event-ID` and gets `refetch` with reason `unknown` and `lastEventId: null`.
+   */
+  lastEventId?: string | null;
+}
+
+/**
+ * What `follow()` asks the log for, from what the client sent: `undefined` for a new client,
+ * {@link REFUSED} for a value that is no string or too long (the client gets `refetch`).
+ */
+function cursorOf(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "string" && value.length <= MAX_LAST_EVENT_ID && Buffer.byteLength(value) <= MAX_LAST_EVENT_ID)
+    return value;
+  log("refused a lastEventId (%s, %d long): refetch", typeof value, typeof value === "string" ? value.length : 0);
+  return REFUSED;
 }
 
 /** What `handler.follow()` resolves to. */
@@ -48,7 +73,11 @@ function messageOf(entry: ReplayEntry): string {
 }
 
 class SocketSink implements ReplaySink {
-  constructor(private readonly socket: FollowSocket) {}
+  constructor(
+    private readonly socket: FollowSocket,
+    /** The client's lastEventId was refused: its refetch says `lastEventId: null`. */
+    private readonly refused: boolean,
+  ) {}
 
   entry(delivery: ReplayDelivery): void {
     this.socket.sendRaw(delivery.frame(messageOf));
@@ -56,7 +85,11 @@ class SocketSink implements ReplaySink {
 
   refetch(head: string, reason: RefetchReason, lastEventId: string | undefined): void {
     this.socket.sendRaw(
-      JSON.stringify({ event: "refetch", data: { reason, lastEventId: lastEventId ?? null }, id: head }),
+      JSON.stringify({
+        event: "refetch",
+        data: { reason, lastEventId: this.refused ? null : (lastEventId ?? null) },
+        id: head,
+      }),
     );
   }
 
@@ -78,8 +111,10 @@ export class Follows {
     options: FollowOptions,
   ): Promise<FollowResult> {
     this.unfollow(channel);
-    const following = await followChannel(app, store, channel, options.lastEventId, () =>
-      socket.open ? new SocketSink(socket) : null,
+    const lastEventId = cursorOf(options.lastEventId);
+    const refused = lastEventId === REFUSED && options.lastEventId !== REFUSED;
+    const following = await followChannel(app, store, channel, lastEventId, () =>
+      socket.open ? new SocketSink(socket, refused) : null,
     );
     if (!socket.open) following.leave();
     else {

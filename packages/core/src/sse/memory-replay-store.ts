@@ -84,7 +84,12 @@ export class MemoryReplayStore implements ReplayStore {
     const log = this.logOf(channel);
     const subscription = { listener };
     log.listeners.add(subscription);
-    return Promise.resolve(() => void log.listeners.delete(subscription));
+    return Promise.resolve(() => {
+      log.listeners.delete(subscription);
+      // A channel only followed, never published to, is not kept for `ttl`: a client that
+      // follows names it made up leaves nothing behind.
+      if (log.listeners.size === 0 && log.last === 0 && this.logs.get(channel) === log) this.logs.delete(channel);
+    });
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@ import { closeRedisClient, type ClosableRedisClient } from "../helpers/close-red
 import { RedisReadiness, type ConnectableRedisClient } from "../helpers/redis-readiness";
 import type { Dependency, DependencyState } from "../ops/dependencies";
 import { eventData, oneLine } from "./frame";
+import { replayKey } from "./replay-id";
 import type { ReplayEntry, ReplayListener, ReplayRead, ReplayStore } from "./replay-store";
 
 /** The connection a {@link RedisReplayStore} subscribes with: a node-redis v5 client's `duplicate()`. */
@@ -166,7 +167,7 @@ export class RedisReplayStore implements ReplayStore, Dependency {
   }
 
   async read(channel: string, lastId: string | undefined): Promise<ReplayRead> {
-    const reply = await this.run("read", [this.prefix + channel], [lastId ?? ""]);
+    const reply = await this.run("read", [this.prefix + channel], [scriptId(lastId)]);
     if (!Array.isArray(reply) || typeof reply[1] !== "string") throw new Error("unexpected reply from the replay log");
     const [kind, head] = reply as [string, string];
     if (kind === "gone") return { kind, head, reason: reply[2] === "trimmed" ? "trimmed" : "unknown" };
@@ -239,6 +240,18 @@ export class RedisReplayStore implements ReplayStore, Dependency {
     });
     return Promise.race([command, late]).finally(() => clearTimeout(timer));
   }
+}
+
+/**
+ * A client's id as the read script takes it: `ms-seq` in digits a Lua number holds and
+ * prints back exactly (under 10^14, which Redis's ids stay under), or `-`, which the script
+ * answers with `unknown`. A made-up id such as `1-123456789012345` would otherwise reach
+ * `XRANGE` as `1-1.2345678901234e+14`, fail the script, and read as the log being down.
+ */
+function scriptId(lastId: string | undefined): string {
+  if (lastId === undefined) return "";
+  const key = replayKey(lastId);
+  return key !== null && key[0] < 1e14 && key[1] < 1e14 ? `${key[0]}-${key[1]}` : "-";
 }
 
 function toEntry([id, fields]: [string, string[]]): ReplayEntry {
