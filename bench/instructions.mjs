@@ -14,12 +14,17 @@
 // Servers and scenarios are bench/src/scenarios.ts's; pairs that measure one feature:
 //   logging:  --servers aex,aex-nolog,aex-log,fastify,fastify-log --scenarios 1,2
 //   ops:      --servers ops-off,compress-on,metrics-on --scenarios 1,11,12,13
+// Servers that run on Bun (aex-bun, bun; scenarios 1,2,3,9) start under callgrind with the Bun
+// binary scripts/test-bun.mjs finds; callgrind then writes one file per thread, and `main` is
+// the main thread's (the one that answers; the collections it runs included, as Bun's GC
+// marks and sweeps partly there), `all` every thread's (JSC's compilers and GC helpers).
+//   bun:      --servers bun,aex-bun --scenarios 1,2,3,9
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { here, load, writeResultsSection } from "./lib.mjs";
+import { bunPath, here, load, writeResultsSection } from "./lib.mjs";
 import { checkProcess, processFor, requestOf, scenarioById } from "./dist/scenarios.js";
 
 const { values: opts } = parseArgs({
@@ -54,14 +59,17 @@ function inclusive(annotated, fn) {
 async function instructions(name, scenario, port, run) {
   const proc = processFor(name, scenario.id);
   const out = join(tmpdir(), `aex-callgrind-${process.pid}-${port}.out`);
+  const bun = proc.runtime === "bun";
+  const runtime = bun ? [(await bunPath()).path] : [process.execPath, "--no-warnings"];
   const child = spawn(
     "valgrind",
     [
       "--tool=callgrind",
       "--instr-atstart=no",
+      // Bun: one file per thread (out-01 the main thread); see the top of this file.
+      ...(bun ? ["--separate-threads=yes"] : []),
       `--callgrind-out-file=${out}`,
-      process.execPath,
-      "--no-warnings",
+      ...runtime,
       join(here, proc.script),
       String(port),
       ...(proc.args ?? []),
@@ -90,6 +98,8 @@ async function instructions(name, scenario, port, run) {
     child.once("exit", resolve);
     child.kill("SIGTERM");
   });
+  const count = Number(opts.count);
+  if (bun) return bunInstructions(out, name, scenario, run, count);
   const total = Number(/^totals: (\d+)/m.exec(readFileSync(out, "utf8"))?.[1]);
   const annotated = spawnSync("callgrind_annotate", ["--inclusive=yes", "--threshold=100", out], {
     encoding: "utf8",
@@ -101,8 +111,30 @@ async function instructions(name, scenario, port, run) {
     mkdirSync(opts.keep, { recursive: true });
     renameSync(out, join(opts.keep, `${name}-${scenario.id}-${run}.callgrind`));
   } else rmSync(out, { force: true });
-  const count = Number(opts.count);
   return { main: Math.round((total - workers - majorGc) / count), all: Math.round(total / count) };
+}
+
+/** A Bun server's figures from callgrind's files, one per thread (`out-01`, `out-02`…). */
+function bunInstructions(out, name, scenario, run, count) {
+  const files = readdirSync(dirname(out))
+    .filter((file) => file.startsWith(`${basename(out)}-`))
+    .sort();
+  const totals = files.map((file) =>
+    Number(/^totals: (\d+)/m.exec(readFileSync(join(dirname(out), file), "utf8"))?.[1] ?? 0),
+  );
+  if (!files[0]?.endsWith("-01") || !(totals[0] > 0))
+    throw new Error(`no callgrind file of Bun's main thread (${out}-01)`);
+  for (const file of files) {
+    if (opts.keep) {
+      mkdirSync(opts.keep, { recursive: true });
+      renameSync(
+        join(dirname(out), file),
+        join(opts.keep, `${name}-${scenario.id}-${run}.callgrind${file.slice(basename(out).length)}`),
+      );
+    } else rmSync(join(dirname(out), file), { force: true });
+  }
+  const all = totals.reduce((sum, n) => sum + n, 0);
+  return { main: Math.round(totals[0] / count), all: Math.round(all / count) };
 }
 
 const servers = opts.servers.split(",");
@@ -145,12 +177,21 @@ const legend =
   base === "raw"
     ? "The last columns are raw's main count ÷ each server's: the share of raw node:http's speed a CPU-bound server reaches (1.00: the same work)."
     : `The last columns are each server's main count ÷ ${base}'s: how many times ${base}'s work it does per request.`;
-const section = `## Instructions per request (\`${command}\`, Node ${process.version})
+const onBun = servers.filter((name) => ids.some((id) => processFor(name, id)?.runtime === "bun"));
+const runtimes = [
+  ...(onBun.length < servers.length ? [`Node ${process.version}`] : []),
+  ...(onBun.length > 0 ? [`Bun ${(await bunPath()).version} for ${onBun.join(", ")}`] : []),
+].join("; ");
+const bunNote =
+  onBun.length > 0
+    ? `\nOn Bun (${onBun.join(", ")}), the first figure is the whole main thread, the collections it runs included.`
+    : "";
+const section = `## Instructions per request (\`${command}\`, ${runtimes})
 
 Counted by callgrind over ${fmt(Number(opts.count))} requests (10 connections, no pipelining) after ${fmt(Number(opts.warm))} uncounted
 warm-up requests${runs > 1 ? `, median of ${runs} runs` : ""}. Each cell: the main thread without major GCs (minor GCs
 included; stable to about 1-3%), then every thread in parentheses (V8's background compiler and
-concurrent GC included; it moves by ±20% with when a major GC lands). Fewer is faster.
+concurrent GC included; it moves by ±20% with when a major GC lands). Fewer is faster.${bunNote}
 ${legend}
 
 | scenario | ${servers.join(" | ")} | ${others.map(ratioHead).join(" | ")} |

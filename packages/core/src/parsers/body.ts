@@ -136,10 +136,7 @@ export function bodyStep(type: string = "urlencoded", options: BodyOptions = {})
   return (req, res, scope) => {
     const limits = options.depth === undefined ? req.bodyLimits : { ...req.bodyLimits, jsonDepth: options.depth };
     if (fastJson && isPlainJson(req)) {
-      return readJson(req, res, limit, strict, limits).then((body) => {
-        req.body = body;
-        scope.provide("body", body);
-      });
+      return readJson(req, res, limit, strict, limits, scope);
     }
     // body-parser passes over a body another step read (methodOverride) and one of another type.
     const unread = req.body === undefined && !(req.complete && !req.readable);

@@ -4,7 +4,8 @@ import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import type { BodyLimits } from "./body-limits";
-import { guardBody } from "./body-guard";
+import { Guard } from "./body-guard";
+import type { Scope } from "../scope/scope";
 import { parseJson } from "./parse-json";
 
 /** The `Content-Type`s the fast path takes: JSON in UTF-8, with no other parameter. */
@@ -15,9 +16,22 @@ const PLAIN_JSON = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset=["']?utf-
  * else (other charsets, gzip, custom `type` options) goes through body-parser.
  */
 export function isPlainJson(req: AexRequest): boolean {
-  const encoding = req.headers["content-encoding"];
-  return (encoding === undefined || encoding === "identity") && PLAIN_JSON.test(req.headers["content-type"] ?? "");
+  const headers = req.headers;
+  const encoding = headers["content-encoding"];
+  if (encoding !== undefined && encoding !== "identity") return false;
+  const type = headers["content-type"];
+  if (type === undefined) return false;
+  // An app's clients send one Content-Type again and again: its verdict is kept.
+  if (type !== lastType) {
+    lastPlain = PLAIN_JSON.test(type);
+    lastType = type;
+  }
+  return lastPlain;
 }
+
+/** The last `Content-Type` {@link isPlainJson} tested, and whether it was plain JSON. */
+let lastType = "";
+let lastPlain = false;
 
 /** The byte limit of body-parser's `limit` option (a number, or a string like "100kb"). */
 export function limitOf(limit: number | string | undefined): number {
@@ -56,12 +70,82 @@ function parseBody(buffer: Buffer, strict: boolean, depth: number): unknown {
 }
 
 /**
+ * One plain JSON body read: the guard of its size and time, its chunks, and the three
+ * listeners it needs (`data`, `end`, `error`), in one object per request.
+ */
+class JsonRead extends Guard {
+  private first: Buffer | null = null;
+  private more: Buffer[] | null = null;
+
+  constructor(
+    req: AexRequest,
+    res: AexResponse,
+    limit: number,
+    limits: BodyLimits,
+    private readonly strict: boolean,
+    private readonly scope: Scope,
+    private readonly resolve: () => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    super(req, res, limit, limits);
+    // One data listener for the guard's count and the read: node's emit copies the
+    // listener list for each chunk when there are two.
+    this.watch(false);
+    if (this.done) return;
+    req.on("data", this.onData);
+    req.on("error", this.onError);
+    req.on("end", this.onEnd);
+  }
+
+  protected failed(error: HttpError): void {
+    this.first = this.more = null;
+    this.req.off("data", this.onData);
+    this.reject(error);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.done) return;
+    this.received(chunk);
+    if (this.done) return;
+    if (this.first === null) this.first = chunk;
+    else (this.more ??= [this.first]).push(chunk);
+  };
+
+  private readonly onError = (cause: unknown): void => {
+    this.stop();
+    this.reject(new HttpError(400, "request aborted", { code: "AEX_BODY_ABORTED", cause }));
+  };
+
+  private readonly onEnd = (): void => {
+    if (this.done) return;
+    this.stop();
+    const { req, more } = this;
+    req.off("data", this.onData);
+    let body: unknown;
+    try {
+      body = parseBody(
+        more !== null ? Buffer.concat(more) : (this.first ?? Buffer.alloc(0)),
+        this.strict,
+        this.limits.jsonDepth,
+      );
+    } catch (error) {
+      this.reject(error);
+      return;
+    }
+    req.body = body;
+    this.scope.provide("body", body);
+    this.resolve();
+  };
+}
+
+/**
  * Reads and parses a plain JSON body with body-parser's rules (empty is `{}`; in strict
- * mode only objects and arrays), answering 413 past `limit`, 400 for malformed JSON, JSON
- * that is not UTF-8 or deeper than `limits.jsonDepth`, 408 for a body too slow. Prototype
- * keys are stripped ({@link parseJson}). About twice body-parser's
- * speed for small bodies (measured with `pnpm bench`): it does no charset, inflate or
- * type negotiation, which `isPlainJson` has ruled out.
+ * mode only objects and arrays) into `req.body` and `scope.body`, answering 413 past
+ * `limit`, 400 for malformed JSON, JSON that is not UTF-8 or deeper than
+ * `limits.jsonDepth`, 408 for a body too slow. Prototype keys are stripped
+ * ({@link parseJson}). About twice body-parser's speed for small bodies (measured with
+ * `pnpm bench`): it does no charset, inflate or type negotiation, which `isPlainJson` has
+ * ruled out.
  */
 export function readJson(
   req: AexRequest,
@@ -69,48 +153,9 @@ export function readJson(
   limit: number,
   strict: boolean,
   limits: BodyLimits,
-): Promise<unknown> {
+  scope: Scope,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    let refused = false;
-    let first: Buffer | null = null;
-    let more: Buffer[] | null = null;
-    // One data listener for the guard's count and the read: node's emit copies the
-    // listener list for each chunk when there are two.
-    const onData = (chunk: Buffer) => {
-      if (refused) return;
-      guard.received(chunk);
-      if (refused) return;
-      if (first === null) first = chunk;
-      else (more ??= [first]).push(chunk);
-    };
-    const guard = guardBody(
-      req,
-      res,
-      limit,
-      limits,
-      (error) => {
-        refused = true;
-        first = more = null;
-        req.off("data", onData);
-        reject(error);
-      },
-      false,
-    );
-    if (refused) return;
-    req.on("data", onData);
-    req.on("error", (cause) => {
-      guard.stop();
-      reject(new HttpError(400, "request aborted", { code: "AEX_BODY_ABORTED", cause }));
-    });
-    req.on("end", () => {
-      if (refused) return;
-      req.off("data", onData);
-      guard.stop();
-      try {
-        resolve(parseBody(more !== null ? Buffer.concat(more) : (first ?? Buffer.alloc(0)), strict, limits.jsonDepth));
-      } catch (error) {
-        reject(error);
-      }
-    });
+    new JsonRead(req, res, limit, limits, strict, scope, resolve, reject);
   });
 }
