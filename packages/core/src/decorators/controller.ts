@@ -27,7 +27,14 @@ export interface AexClassDecorator {
  */
 export function controller(prefix: string): AexClassDecorator {
   // A prefix names no parameters: a handler's RouteScope is typed from its own pattern.
-  if (typeof prefix !== "string" || !prefix.startsWith("/") || prefix.includes("*") || prefix.includes(":")) {
+  // An empty segment (`/a//b`) would make routes only a `//` path reaches: a typo, refused.
+  if (
+    typeof prefix !== "string" ||
+    !prefix.startsWith("/") ||
+    prefix.includes("*") ||
+    prefix.includes(":") ||
+    prefix.includes("//")
+  ) {
     throw new AexError(
       "AEX_ERR_DECORATOR_ARGS",
       `@controller takes a path prefix such as "/api", not ${JSON.stringify(prefix)}`,

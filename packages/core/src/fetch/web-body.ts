@@ -20,6 +20,8 @@ interface Reader {
 export class WebBody extends Readable {
   private reader: Reader | null = null;
   private started = false;
+  /** The request's signal, listened to while the body is read. */
+  private signal: AbortSignal | null = null;
 
   /** `length`: the body's Content-Length (-1: unknown), or null for a request without a body. */
   constructor(
@@ -49,6 +51,13 @@ export class WebBody extends Readable {
       this.push(null);
       return;
     }
+    // A request whose signal aborts (Bun: the client went away; a caller that gave up) ends
+    // its body as a client gone mid-body does, not after the body's idle timeout. Only a body
+    // pulled chunk by chunk listens: a small one comes in one call.
+    const signal = this.source.signal;
+    if (signal.aborted) return this.onAbort();
+    signal.addEventListener("abort", this.onAbort);
+    this.signal = signal;
     this.reader = body.getReader() as unknown as Reader;
     this.reader.read().then(this.onChunk, this.onError);
   }
@@ -56,17 +65,27 @@ export class WebBody extends Readable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // The client's bytes are no longer wanted: let the runtime drop them.
     this.reader?.cancel().catch(noop);
+    this.unlisten();
     callback(error);
   }
 
   private readonly onWhole = (buffer: ArrayBuffer): void => {
+    if (this.destroyed) return;
     if (buffer.byteLength > 0) this.push(Buffer.from(buffer));
     this.push(null);
   };
 
+  private readonly onAbort = (): void => this.onError(new Error("request aborted"));
+
+  private unlisten(): void {
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.signal = null;
+  }
+
   private readonly onChunk = (result: { done: boolean; value?: ArrayBufferView }): void => {
     if (this.destroyed) return;
     if (result.done) {
+      this.unlisten();
       this.push(null);
       return;
     }
