@@ -144,6 +144,22 @@ describe("@body(type, options)", () => {
     expect(res.headers.connection).toBe("close");
   });
 
+  it("reads a chunked JSON body sent in several pieces whole, and counts the pieces against the limit", async () => {
+    const head =
+      "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+    const whole = await piecewise(base, [head, chunk('{"a":'), chunk('"é",'), chunk('"n":[1,2]}'), "0\r\n\r\n"]);
+    expect(whole).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(whole.slice(whole.indexOf("\r\n\r\n") + 4)).toBe(
+      JSON.stringify({ body: { a: "é", n: [1, 2] }, polluted: null }),
+    );
+    // Each piece is under the 1 KB limit, the three together are not: 413 without a Content-Length.
+    const piece = chunk(`"${"x".repeat(400)}",`);
+    const large = await piecewise(base, [head, chunk("["), piece, piece, piece, chunk("1]"), "0\r\n\r\n"]);
+    expect(large).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+    expect(large).toContain('"code":"AEX_BODY_TOO_LARGE"');
+  });
+
   it("answers 413 before a single byte of the declared body was sent", async () => {
     // Only the head goes out: the body never does. An answer can only come from the
     // declared Content-Length, since there is nothing to read.
@@ -278,6 +294,27 @@ describe("@body(schema) and @body() + @filter: a body of an unsupported media ty
     expect(filtered.json()).toMatchObject({ code: "AEX_FILTER_INVALID" });
   });
 });
+
+/**
+ * Writes `pieces` one by one, 20 ms apart (so the server reads them as separate chunks), and
+ * resolves with what the server answers before it closes.
+ */
+function piecewise(base: string, pieces: string[]): Promise<string> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, async () => {
+      for (const piece of pieces) {
+        if (socket.destroyed) return;
+        socket.write(piece);
+        await new Promise((next) => setTimeout(next, 20));
+      }
+    });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
 
 /** Writes a request head and no body; resolves with what the server answers before it closes. */
 function headOnly(base: string, head: string): Promise<string> {

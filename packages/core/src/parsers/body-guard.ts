@@ -44,7 +44,8 @@ export abstract class Guard implements BodyGuard, WatchedRead {
   [SLOT] = -1;
   /** Set once the read settled (stopped or refused). */
   protected done = false;
-  private size = 0;
+  /** Bytes received so far. */
+  protected size = 0;
   /** The guard's own `data` listener, when it listens itself. */
   private listener: ((chunk: Buffer) => void) | null = null;
 

@@ -118,13 +118,14 @@ class JsonRead extends Guard {
 
   private readonly onEnd = (): void => {
     if (this.done) return;
+    // The data listener stays, as the others do: no chunk comes after the end, and `done`
+    // makes it ignore any (an off() per request is a call through Bun's facade too).
     this.stop();
     const { req, more } = this;
-    req.off("data", this.onData);
     let body: unknown;
     try {
       body = parseBody(
-        more !== null ? Buffer.concat(more) : (this.first ?? Buffer.alloc(0)),
+        more !== null ? Buffer.concat(more, this.size) : (this.first ?? Buffer.alloc(0)),
         this.strict,
         this.limits.jsonDepth,
       );
