@@ -23,7 +23,7 @@ import { openInjected } from "./inject-socket";
 import { CloseCode, encodeMessage } from "./protocol";
 import { Rooms } from "./rooms";
 import { SharedStrings } from "./shared-strings";
-import { compactEmptyQuery, listenTo, releaseHead } from "./socket-listeners";
+import { compactEmptyQuery, listenTo, releaseHead, shareNoTrailers } from "./socket-listeners";
 
 const log = debug("aex:ws");
 const NO_HEAD = Buffer.alloc(0);
@@ -221,6 +221,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       releaseHead(res);
       scope.releaseResponse();
       compactEmptyQuery(req, scope);
+      shareNoTrailers(req);
       this.strings.shareRequest(req);
       websocket.pause();
       const handler = this.adopt(websocket, req, scope);

@@ -12,12 +12,28 @@ const log = debug("aex:ws");
 const HANDLER = Symbol("aex.ws.handler");
 type Adopted = WebSocket & { [HANDLER]: WebSocketHandler };
 
+/** The listener table node's EventEmitter keeps on an emitter. */
+type Emitter = { _events: object; _eventsCount: number };
+
 /**
  * The same four listeners for every socket (no closures per connection): each finds its
  * handler on the socket.
  */
 export function listenTo(socket: WebSocket, handler: WebSocketHandler): void {
   (socket as Adopted)[HANDLER] = handler;
+  const emitter = socket as unknown as Emitter;
+  if (emitter._eventsCount === 0) {
+    // The table `on` would make is `Object.create(null)`, a dictionary: ~280 bytes with these
+    // four entries. The same entries, in the same order, in an object of a fixed shape without
+    // a prototype take 56; EventEmitter reads, adds to and deletes from either alike, so
+    // `on`, `off`, `emit`, `listeners` and `eventNames` answer as before (issue 29).
+    emitter._events = Object.setPrototypeOf(
+      { message: onMessage, pong: onPong, error: onError, close: onClose },
+      null,
+    ) as object;
+    emitter._eventsCount = 4;
+    return;
+  }
   socket.on("message", onMessage);
   socket.on("pong", onPong);
   socket.on("error", onError);
@@ -63,4 +79,18 @@ export function compactEmptyQuery(req: AexRequest, scope: Scope): void {
   const compact = Object.setPrototypeOf({}, null) as QueryValues;
   req.query = compact;
   if (scope.query === query) scope.provide("query", compact);
+}
+
+/** The trailer lines of every upgrade request that had none (node never adds to them once the request is complete). */
+const NO_TRAILERS: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * A connection keeps its upgrade request for its life, as `handler.req`; its trailer lines,
+ * an empty array (32 bytes), are one shared, frozen empty array for every such request: node
+ * adds none once the request is complete, and `req.trailers` reads the same (issue 29).
+ * (Its stream listener table stays: node 20's `eventNames()` throws on an absent one.)
+ */
+export function shareNoTrailers(req: AexRequest): void {
+  const raw = Object.getOwnPropertyDescriptor(req, "rawTrailers");
+  if (raw?.writable === true && Array.isArray(raw.value) && raw.value.length === 0) req.rawTrailers = NO_TRAILERS;
 }

@@ -1,8 +1,10 @@
 // What an idle connection keeps is trimmed (issue 29): its handler makes its listener table on
 // first use, the upgrade's empty query is a smaller object, strings every client sends alike
 // are shared between connections, the handshake's error listener goes once `ws` has the
-// socket. These tests pin that none of it shows: the request, the query, the scope, the
-// handler's events and a dropped client behave as before.
+// socket, the WebSocket's listener table has a fixed shape, the request's empty trailer
+// lines are one shared array. These tests pin that none of it shows: the request,
+// the query, the scope, the handler's events, the socket's and the request's listeners and a
+// dropped client behave as before.
 import { createConnection } from "node:net";
 import { Aex } from "@aex/core";
 import { WebSocketServer, type WebSocketHandler } from "@aex/ws";
@@ -104,6 +106,65 @@ describe("an idle connection keeps what its handler offers", () => {
     client.socket.close(4000, "bye");
     expect(await closed).toEqual([4000, "bye"]);
     expect(hub.handlers.has(handler)).toBe(false);
+  });
+
+  it("the WebSocket's listeners: the four Aex listens with, in order, then yours, added and removed", async () => {
+    const entering = nextHandler();
+    const client = await TestClient.open(`ws://127.0.0.1:${aex.port}/idle`);
+    const handler = await entering;
+    const socket = handler.socket;
+    expect(socket.eventNames()).toEqual(["message", "pong", "error", "close"]);
+    for (const event of ["message", "pong", "error", "close"]) expect(socket.listenerCount(event)).toBe(1);
+
+    const seen: string[] = [];
+    const onMessage = (raw: Buffer) => seen.push(raw.toString());
+    socket.on("message", onMessage);
+    socket.on("custom", () => undefined);
+    expect(socket.listenerCount("message")).toBe(2);
+    expect(socket.eventNames()).toEqual(["message", "pong", "error", "close", "custom"]);
+    handler.on("ping", (data) => handler.send("pong", data));
+    client.send("ping", { n: 1 });
+    expect(await client.next("pong")).toEqual({ n: 1 });
+    expect(seen).toEqual(['{"event":"ping","data":{"n":1}}']);
+
+    socket.off("message", onMessage);
+    socket.removeAllListeners("custom");
+    expect(socket.listenerCount("message")).toBe(1);
+    expect(socket.eventNames()).toEqual(["message", "pong", "error", "close"]);
+    client.send("ping", { n: 2 });
+    expect(await client.next("pong")).toEqual({ n: 2 });
+    expect(seen).toHaveLength(1);
+
+    const closed = new Promise<number>((resolve) => socket.once("close", (code: number) => resolve(code)));
+    const handlerClosed = new Promise<number>((resolve) => handler.on("close", (code) => resolve(code)));
+    client.socket.close(4001, "done");
+    expect(await closed).toBe(4001);
+    expect(await handlerClosed).toBe(4001);
+    expect(hub.handlers.has(handler)).toBe(false);
+  });
+
+  it("the upgrade request, read after the handshake: no stream listener left, no trailers, and events of yours", async () => {
+    const entering = nextHandler();
+    const client = await TestClient.open(`ws://127.0.0.1:${aex.port}/idle`);
+    const { req } = await entering;
+    expect(req.complete).toBe(true);
+    expect(req.method).toBe("GET");
+    expect(req.eventNames()).toEqual([]);
+    for (const event of ["close", "error", "data", "end", "readable"]) expect(req.listenerCount(event)).toBe(0);
+    expect(req.rawTrailers).toEqual([]);
+    expect(req.trailers).toEqual({});
+    expect(req.emit("close")).toBe(false);
+
+    const got: unknown[] = [];
+    req.on("custom", (value: unknown) => got.push(value));
+    expect(req.eventNames()).toEqual(["custom"]);
+    expect(req.emit("custom", 1)).toBe(true);
+    req.removeAllListeners("custom");
+    expect(req.emit("custom", 2)).toBe(false);
+    expect(got).toEqual([1]);
+    expect(() => req.emit("error", new Error("nobody listens"))).toThrow("nobody listens");
+    client.close();
+    await client.closed;
   });
 
   it("a client that drops its TCP connection: the handler closes with 1006, the hub serves the next one", async () => {
