@@ -131,6 +131,18 @@ describe("RedisReplayStore", () => {
     }
   }, 30_000);
 
+  it("regression: aex.close() closes the store's connections, the client it was given included, so the process can exit", async () => {
+    const { aex, store } = instance({ prefix: "close:" });
+    const given = clients[clients.length - 1]!;
+    await aex.start(0, "127.0.0.1");
+    await store.publish("feed", "tick", 1);
+    expect(given.isOpen).toBe(true);
+    await aex.close();
+    // It kept the process alive after the app had closed: only the subscriber was closed.
+    expect(given.isOpen).toBe(false);
+    await store.close(); // a second close (or the owner's) is a no-op
+  });
+
   it("aex.start() waits for both connections; readiness reports the store", async () => {
     const { aex, store } = instance({ prefix: "ready:" });
     expect(store.connection).toBe("connecting");

@@ -221,7 +221,7 @@ describe("handler.follow(): made-up ids on a RedisReplayStore", () => {
       socket.close();
     } finally {
       await aex.close();
-      await client.close();
+      if (client.isOpen) await client.close(); // the store closed it with the app
     }
   });
 });

@@ -2,6 +2,8 @@
 export interface ClosableRedisClient {
   /** Whether the client has a working connection. */
   readonly isReady?: boolean;
+  /** Whether the client was connected and not closed since (node-redis). */
+  readonly isOpen?: boolean;
   /** `PING`; Redis answers it after every command sent before it. */
   ping?(): Promise<unknown>;
   /** Closes after the replies still pending arrive (node-redis 5). */
@@ -25,6 +27,8 @@ export interface ClosableRedisClient {
  * aex.onClose(() => closeRedisClient(client));
  */
 export async function closeRedisClient(client: ClosableRedisClient, graceMs = 1000): Promise<void> {
+  // Already closed (by its owner, or by another store it was given to): nothing to do.
+  if (client.isOpen === false) return;
   const close = client.close ?? client.quit;
   if (client.isReady !== false && close !== undefined && (await answersWithin(client.ping?.(), graceMs))) {
     await close.call(client);

@@ -20,7 +20,7 @@ export interface RedisReplaySubscriber extends ConnectableRedisClient, ClosableR
  * The part of a node-redis v5 client a {@link RedisReplayStore} uses: `createClient()` from
  * `redis` satisfies it, so `@aex/core` does not depend on the `redis` package.
  */
-export interface RedisReplayClient extends ConnectableRedisClient {
+export interface RedisReplayClient extends ConnectableRedisClient, ClosableRedisClient {
   /** Sends one raw command (`["EVALSHA", …]`) and resolves to its reply. */
   sendCommand(args: string[]): Promise<unknown>;
   /** A new client to the same server: the store subscribes through it (and closes it). */
@@ -205,7 +205,9 @@ export class RedisReplayStore implements ReplayStore, Dependency {
     if (this.closed) return;
     this.closed = true;
     this.channels.clear();
-    await closeRedisClient(this.subscriber);
+    // Both connections, the client given included, as a RedisStore closes its client: an app
+    // that closed leaves no socket that keeps its process alive.
+    await Promise.all([closeRedisClient(this.subscriber), closeRedisClient(this.client)]);
   }
 
   private unsubscribe(name: string, subscription: { listener: ReplayListener }): void {

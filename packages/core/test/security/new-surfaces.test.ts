@@ -173,7 +173,7 @@ describe("resumable SSE: made-up ids on a RedisReplayStore", () => {
       );
     } finally {
       await aex.close();
-      await client.close();
+      if (client.isOpen) await client.close(); // the store closed it with the app
     }
   });
 });
