@@ -101,6 +101,8 @@ class SocketSink implements ReplaySink {
 /** The channels one connection follows, left when it closes. */
 export class Follows {
   private readonly channels = new Map<string, Following>();
+  /** Channels whose follow is under way (joining the feed, reading the log), with how many. */
+  private readonly pending = new Map<string, number>();
 
   /** Follows `channel` of `store` for `socket` (a channel followed again is followed anew). */
   async follow(
@@ -109,8 +111,35 @@ export class Follows {
     store: ReplayStore,
     channel: string,
     options: FollowOptions,
+    maxFollows = Infinity,
   ): Promise<FollowResult> {
+    // Each followed channel holds a feed (and, on Redis, a subscription per instance) while the
+    // connection is open: a client naming channels must not hold them without bound. A channel
+    // followed again is not one more.
+    const again = this.channels.has(channel) || this.pending.has(channel);
+    if (!again && this.channels.size + this.pending.size >= maxFollows) {
+      throw Object.assign(new Error(`the connection follows ${maxFollows} channels already (maxFollows)`), {
+        code: "AEX_WS_TOO_MANY_FOLLOWS",
+      });
+    }
     this.unfollow(channel);
+    this.pending.set(channel, (this.pending.get(channel) ?? 0) + 1);
+    try {
+      return await this.join(app, socket, store, channel, options);
+    } finally {
+      const left = this.pending.get(channel)! - 1;
+      if (left === 0) this.pending.delete(channel);
+      else this.pending.set(channel, left);
+    }
+  }
+
+  private async join(
+    app: AexApp,
+    socket: FollowSocket,
+    store: ReplayStore,
+    channel: string,
+    options: FollowOptions,
+  ): Promise<FollowResult> {
     const lastEventId = cursorOf(options.lastEventId);
     const refused = lastEventId === REFUSED && options.lastEventId !== REFUSED;
     const following = await followChannel(app, store, channel, lastEventId, () =>

@@ -14,6 +14,8 @@ export interface HandlerHost {
   /** The app the connection's server belongs to. */
   readonly app: Aex;
   readonly maxBufferedAmount: number;
+  /** Channels one connection may follow at once. */
+  readonly maxFollows: number;
   /** Delivers a client event to the server's own listeners, `(data, handler)`. */
   dispatch(event: string, data: unknown, handler: WebSocketHandler): void;
   join(room: string, handler: WebSocketHandler): void;
@@ -139,7 +141,7 @@ export class WebSocketHandler extends EventEmitter {
    * await rooms.publish("room:7", "said", { text: "hi" }); // to everyone in room 7, on every instance
    */
   follow(store: ReplayStore, channel: string, options: FollowOptions = {}): Promise<FollowResult> {
-    return (this.follows ??= new Follows()).follow(this.host.app, this, store, channel, options);
+    return (this.follows ??= new Follows()).follow(this.host.app, this, store, channel, options, this.host.maxFollows);
   }
 
   /** Stops following `channel` (see {@link WebSocketHandler.follow}). */
@@ -172,7 +174,9 @@ export class WebSocketHandler extends EventEmitter {
     if (typeof message === "string") return this.reject(message);
     const onError = (error: unknown) => {
       log("listener of %o failed: %O", message.event, error);
-      this.reject("AEX_WS_HANDLER_FAILED");
+      // An error that names a code of the protocol (follow()'s cap) tells the client that code.
+      const code = (error as { code?: unknown } | null)?.code;
+      this.reject(typeof code === "string" && code in WS_ERROR_CODES ? (code as WsErrorCode) : "AEX_WS_HANDLER_FAILED");
     };
     emitSafely(this, message.event, [message.data], onError);
     this.host.dispatch(message.event, message.data, this);

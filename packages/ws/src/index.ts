@@ -5,12 +5,8 @@
  * @module @aex/ws
  */
 // The server, its connections and @ws routes
-export {
-  WebSocketServer,
-  type WebSocketServerOptions,
-  type IWebSocketAsyncMiddleware,
-  type BroadcastTarget,
-} from "./server";
+export { WebSocketServer, type IWebSocketAsyncMiddleware, type BroadcastTarget } from "./server";
+export type { WebSocketServerOptions } from "./server-options";
 export { WebSocketHandler } from "./handler";
 export type { FollowOptions, FollowResult } from "./follow";
 export { ws, websockets, hubOf, type WebSocketPluginOptions, type WebSocketRouteHandler } from "./ws-route";

@@ -45,6 +45,7 @@ export const WS_ERROR_CODES = {
   AEX_WS_RESERVED_EVENT: "the event name is reserved",
   AEX_WS_BINARY: "binary messages are not supported",
   AEX_WS_HANDLER_FAILED: "a listener of the event failed",
+  AEX_WS_TOO_MANY_FOLLOWS: "the connection follows as many channels as the server's maxFollows allows",
 } as const;
 
 /** A code from {@link WS_ERROR_CODES}. */

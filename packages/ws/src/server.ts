@@ -22,6 +22,7 @@ import { WebSocketHandler, type HandlerHost } from "./handler";
 import { openInjected } from "./inject-socket";
 import { CloseCode, encodeMessage } from "./protocol";
 import { Rooms } from "./rooms";
+import type { WebSocketServerOptions } from "./server-options";
 import { SharedStrings } from "./shared-strings";
 import { compactEmptyQuery, listenTo, releaseHead, shareNoTrailers } from "./socket-listeners";
 
@@ -53,23 +54,6 @@ type WsHttpErrorCode = keyof typeof WS_HTTP_ERROR_CODES;
  */
 export type IWebSocketAsyncMiddleware = (req: AexRequest, ws: WebSocket, scope: Scope) => unknown;
 
-/** Options of a {@link WebSocketServer}. */
-export interface WebSocketServerOptions {
-  /**
-   * Path pattern served (`/chat`, `/rooms/:room`); default every path. `null`: no path
-   * of its own (the app's hub, serving its `@ws` routes).
-   */
-  path?: string | null;
-  /** Largest message accepted, in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
-  maxPayload?: number;
-  /** Milliseconds between heartbeat pings; a peer that missed one is dropped. `0`: off. Default 30 000. */
-  heartbeat?: number;
-  /** Bytes allowed to wait for a slow client before it is closed with 1013. Default 4 MiB. */
-  maxBufferedAmount?: number;
-  /** Shares broadcasts between processes (e.g. {@link "@aex/ws/redis"!RedisAdapter}). */
-  adapter?: BroadcastAdapter;
-}
-
 /** Sends to the members of a room (or everyone), here and through the adapter. */
 export interface BroadcastTarget {
   /** Sends `{ event, data }` to each connection of the target, in every process. */
@@ -97,6 +81,8 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
 
   /** Bytes allowed to wait for a slow client before it is closed with 1013. */
   readonly maxBufferedAmount: number;
+  /** Channels one connection may follow at once (see {@link WebSocketServerOptions.maxFollows}). */
+  readonly maxFollows: number;
   /** Resolves once the adapter (if any) is connected. */
   readonly ready: Promise<void>;
   /** Open connections. */
@@ -124,6 +110,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     const detachers: (() => void)[] = [];
     this.app = server instanceof Aex ? server : (Aex.of(server) ?? foreignApp(server as Server, detachers));
     this.maxBufferedAmount = options.maxBufferedAmount ?? 4 * 1024 * 1024;
+    this.maxFollows = options.maxFollows ?? 100;
     // No client tracking: `handlers` is the list of connections; `ws`'s own Set would add an
     // entry and a `close` closure per socket (issue 29).
     this.wss = new WsServer({

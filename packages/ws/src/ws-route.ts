@@ -1,7 +1,8 @@
 import { AexError, type Aex, type AexPlugin, type Scope } from "@aex/core";
 import { addRoute, methodDecorator, type AexMethodDecorator } from "@aex/core/plugin";
 import type { WebSocketHandler } from "./handler";
-import { WebSocketServer, type WebSocketServerOptions } from "./server";
+import { WebSocketServer } from "./server";
+import type { WebSocketServerOptions } from "./server-options";
 
 /** The `app.state` key of an app's hub. */
 const HUB = Symbol("aex.ws.hub");

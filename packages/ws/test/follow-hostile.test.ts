@@ -9,10 +9,10 @@ import { startRedis, type RedisServer } from "../../session/test/support/redis-s
 import { TestClient } from "./support/client";
 
 /** An app whose clients follow `room:<room>` with `{ event: "join", data: { room, lastEventId } }`, as sent. */
-async function roomsApp(store: ReplayStore): Promise<{ aex: Aex; url: string }> {
+async function roomsApp(store: ReplayStore, maxFollows?: number): Promise<{ aex: Aex; url: string }> {
   const aex = new Aex();
   await aex.start(0, "127.0.0.1");
-  const ws = new WebSocketServer(aex, { heartbeat: 0, maxPayload: 16 * 1024 * 1024 });
+  const ws = new WebSocketServer(aex, { heartbeat: 0, maxPayload: 16 * 1024 * 1024, maxFollows });
   ws.on(WebSocketServer.ENTER, (handler) => {
     handler.on("join", async ({ room, lastEventId }: { room: string; lastEventId?: string }) => {
       const { head } = await handler.follow(store, `room:${room}`, { lastEventId });
@@ -111,9 +111,36 @@ describe("handler.follow(): a lastEventId a client made up (MemoryReplayStore)",
 });
 
 describe("handler.follow(): many channels, the same one again, a close mid-follow", () => {
-  it("a client that follows 2,000 channels holds them while open; none is left after it closes", async () => {
+  it("regression: a client naming channels holds at most maxFollows (100) of them; past it AEX_WS_TOO_MANY_FOLLOWS", async () => {
     const store = new MemoryReplayStore();
     const { aex, url } = await roomsApp(store);
+    try {
+      const client = await TestClient.open(url);
+      for (let n = 0; n < 150; n++) client.send("join", { room: `r${n}` });
+      const answers: string[] = [];
+      for (let n = 0; n < 150; n++) {
+        const message = (await client.first()) as { event: string; data: { code?: string } };
+        answers.push(message.event === "error" ? message.data.code! : message.event);
+      }
+      expect(answers.filter((a) => a === "joined")).toHaveLength(100);
+      expect(answers.filter((a) => a === "AEX_WS_TOO_MANY_FOLLOWS")).toHaveLength(50);
+      expect(logsOf(store)).toBe(100);
+      // Following one it holds again is not one more; leaving one frees a place.
+      client.send("join", { room: "r0" });
+      expect(await client.next("joined")).toEqual({ room: "r0", head: "0" });
+      client.send("leave", "r1");
+      expect(await client.next("left")).toBe("r1");
+      client.send("join", { room: "r149" });
+      expect(await client.next("joined")).toEqual({ room: "r149", head: "0" });
+      client.close();
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("a client allowed 2,000 channels (maxFollows) holds them while open; none is left after it closes", async () => {
+    const store = new MemoryReplayStore();
+    const { aex, url } = await roomsApp(store, 2000);
     try {
       const client = await TestClient.open(url);
       for (let n = 0; n < 2000; n++) client.send("join", { room: `r${n}` });
