@@ -1,6 +1,6 @@
-import type { Aex, AexPlugin, Step } from "@aex/core";
+import type { Aex, AexPlugin } from "@aex/core";
 import { decoratorStep } from "@aex/core/plugin";
-import { toYaml, type JsonSchema } from "@aex/openapi";
+import { documentStep, type JsonSchema } from "@aex/openapi";
 import { buildAsyncApi, checkMessages, type AsyncApiOptions } from "./build-document";
 import { asyncapiSetupError } from "./errors";
 import { checkServers } from "./servers";
@@ -50,34 +50,11 @@ export function asyncapi(options: ServeAsyncApiOptions = {}): AexPlugin {
         decoratorStep("asyncapi", {
           build: () => {
             checkMessages(app.routes());
-            return serveDocument(app, options, jsonPath, yamlPath);
+            return documentStep(jsonPath, yamlPath, () => buildAsyncApi(app.routes(), options));
           },
         }),
       );
     },
-  };
-}
-
-/** The step serving one app's document, built and cached per app. */
-function serveDocument(app: Aex, options: AsyncApiOptions, jsonPath: string, yamlPath: string): Step {
-  let document: JsonSchema | undefined;
-  let json: string | undefined;
-  let yaml: string | undefined;
-  return (req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return undefined;
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const path = q === -1 ? url : url.slice(0, q);
-    if (path !== jsonPath && path !== yamlPath) return undefined;
-    document ??= buildAsyncApi(app.routes(), options);
-    const asYaml = path === yamlPath;
-    const text = asYaml ? (yaml ??= toYaml(document)) : (json ??= JSON.stringify(document));
-    res.writeHead(200, {
-      "content-type": asYaml ? "application/yaml; charset=utf-8" : "application/json; charset=utf-8",
-      "content-length": Buffer.byteLength(text),
-    });
-    res.end(req.method === "HEAD" ? undefined : text);
-    return false;
   };
 }
 

@@ -21,5 +21,6 @@ export {
   type JsonSchemaTarget,
 } from "./schema-to-json-schema";
 export { toYaml } from "./to-yaml";
+export { documentStep } from "./document-step";
 export { ResponseContract } from "./response-contract";
 export { OPENAPI_ERROR_CODES, OPENAPI_HTTP_ERROR_CODES } from "./errors";

@@ -1,4 +1,4 @@
-import type { Aex, AexPlugin, AexRequest, AexResponse, Step } from "@aex/core";
+import type { AexPlugin, AexRequest, AexResponse } from "@aex/core";
 import { decoratorStep } from "@aex/core/plugin";
 import { buildOpenApi, documentOperationIds, type OpenApiOptions } from "./build-document";
 import { openapiSetupError } from "./errors";
@@ -10,8 +10,7 @@ import {
   type ReferenceAsset,
   type ReferenceAssetName,
 } from "./reference-page";
-import type { JsonSchema } from "./rules-to-json-schema";
-import { toYaml } from "./to-yaml";
+import { documentStep } from "./document-step";
 
 /** Options of {@link openapi}: the document's, plus where it is served. */
 export interface ServeOpenApiOptions extends OpenApiOptions {
@@ -107,7 +106,7 @@ export function openapi(options: ServeOpenApiOptions = {}): AexPlugin {
   return {
     name: "openapi",
     setup(app) {
-      const serve = serveDocument(app, options, jsonPath, yamlPath, reference);
+      const serve = documentStep(jsonPath, yamlPath, () => buildOpenApi(app.routes(), options), reference ?? undefined);
       app.use(
         decoratorStep("openapi", {
           // At prepare(): two routes given one @operationId stop the app here, not at the first request.
@@ -138,35 +137,4 @@ function checkSchemas(schemas: ServeOpenApiOptions["schemas"]): void {
       throw openapiSetupError("AEX_ERR_OPENAPI_OPTIONS", `schemas.${name} must be a Standard Schema or a JSON Schema`);
     }
   }
-}
-
-/** The step serving one app's document (built and cached per app) and its reference page. */
-function serveDocument(
-  app: Aex,
-  options: OpenApiOptions,
-  jsonPath: string,
-  yamlPath: string,
-  reference: ReturnType<typeof referenceStep> | null,
-): Step {
-  let document: JsonSchema | undefined;
-  let json: string | undefined;
-  let yaml: string | undefined;
-  return (req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return undefined;
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const path = q === -1 ? url : url.slice(0, q);
-    if (path !== jsonPath && path !== yamlPath) {
-      return reference !== null && reference(path, req, res) ? false : undefined;
-    }
-    document ??= buildOpenApi(app.routes(), options);
-    const asYaml = path === yamlPath;
-    const text = asYaml ? (yaml ??= toYaml(document)) : (json ??= JSON.stringify(document));
-    res.writeHead(200, {
-      "content-type": asYaml ? "application/yaml; charset=utf-8" : "application/json; charset=utf-8",
-      "content-length": Buffer.byteLength(text),
-    });
-    res.end(req.method === "HEAD" ? undefined : text);
-    return false;
-  };
 }
