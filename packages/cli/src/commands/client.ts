@@ -21,7 +21,7 @@ interface OpenApiTypeScript {
  * app's dev dependency) writes their types; the module's `createClient` runs on openapi-fetch.
  */
 export async function client(entry: string, out: string | undefined, title: string | undefined): Promise<number> {
-  const { buildOpenApi } = optionalPackage<OpenApi>(entry, {
+  const { buildOpenApi, PROBLEM_SCHEMAS } = optionalPackage<OpenApi>(entry, {
     name: "@aex/openapi",
     command: "aex client",
     install: "npm install @aex/openapi",
@@ -33,7 +33,10 @@ export async function client(entry: string, out: string | undefined, title: stri
     peers: ["typescript"],
   });
   const app = await loadApp(entry);
-  const document = withProblemResponses(buildOpenApi(app.routes(), title === undefined ? {} : { info: { title } }));
+  const document = withProblemResponses(
+    buildOpenApi(app.routes(), title === undefined ? {} : { info: { title } }),
+    PROBLEM_SCHEMAS.Problem as OpenApiObject,
+  );
   const types = generator.astToString(await generator.default(document, { silent: true }));
   const info = document.info as { title: string; version: string };
   const text = clientSource(types, info);
