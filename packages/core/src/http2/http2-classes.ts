@@ -5,6 +5,7 @@ import type { AexResponse } from "../http/response";
 import type { SecurityHeaders } from "../security/headers";
 import { isSecure } from "../security/is-secure";
 import { invalidHeader } from "../security/invalid-header";
+import { copyHelpers } from "../helpers/copy-helpers";
 
 /** The request and response classes an HTTP/2 stream is served with. */
 export interface Http2Classes {
@@ -16,27 +17,8 @@ export interface Http2Classes {
 
 type Callback = () => void;
 
-/**
- * Copies the helpers an Aex class adds over node's base class (`json`, `status`, `cookies`,
- * `params`, the response phase…), from the most derived class down, onto `Target`'s
- * prototype, except what `Target` defines itself: the transport's own primitives. HTTP/2
- * handlers get the same API, still from a prototype, with nothing set per request.
- */
-function mixin(Target: Function, Class: Function, base: object): void {
-  const target = Target.prototype as object;
-  const own = new Set(Reflect.ownKeys(target));
-  const chain: object[] = [];
-  for (let proto = Class.prototype as object; proto !== base && proto !== null; proto = Object.getPrototypeOf(proto)) {
-    chain.push(proto);
-  }
-  // Base-most first, so a subclass's own helper wins.
-  for (const proto of chain.reverse()) {
-    for (const key of Reflect.ownKeys(proto)) {
-      if (key === "constructor" || own.has(key)) continue;
-      Object.defineProperty(target, key, Object.getOwnPropertyDescriptor(proto, key)!);
-    }
-  }
-}
+/** What a transport class defines itself: kept over the helpers copied onto it. */
+const ownKeys = (proto: object): ReadonlySet<PropertyKey> => new Set(Reflect.ownKeys(proto));
 
 /**
  * HTTP/2 request and response classes with the API of `Request` and `Response` (Aex's
@@ -63,7 +45,7 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
       super._read(size);
     }
   }
-  mixin(AexHttp2Request, Request, IncomingMessage.prototype);
+  copyHelpers(AexHttp2Request.prototype, Request, IncomingMessage.prototype, ownKeys(AexHttp2Request.prototype));
 
   class AexHttp2Response extends Http2ServerResponse {
     readonly startedAt: number = Date.now();
@@ -127,7 +109,7 @@ export function http2Classes(Request: typeof AexRequest, Response: typeof AexRes
       }
     }
   }
-  mixin(AexHttp2Response, Response, ServerResponse.prototype);
+  copyHelpers(AexHttp2Response.prototype, Response, ServerResponse.prototype, ownKeys(AexHttp2Response.prototype));
 
   return {
     Http2ServerRequest: AexHttp2Request,
