@@ -11,6 +11,11 @@ export interface OptionalPackage {
   install: string;
   /** Its peers: their absence is reported the same way. */
   peers?: readonly string[];
+  /**
+   * Only the app's own copy: a package the app's classes were decorated with (`@aex/openapi`,
+   * `@aex/asyncapi`) keeps what they recorded, and a copy beside the CLI would see none of it.
+   */
+  appOnly?: boolean;
 }
 
 /** The missing package `error` names, when it is `names`' one (not a module that failed to load). */
@@ -22,7 +27,7 @@ function missingName(error: unknown, names: readonly string[]): string | undefin
 
 /**
  * Loads a package a command needs and the CLI does not depend on: the one the app installed,
- * resolved from the entry's folder, else one installed beside the CLI. When neither loads,
+ * resolved from the entry's folder, else (unless `appOnly`) one installed beside the CLI. When neither loads,
  * the error names the command, the missing package and how to install it.
  *
  * @example
@@ -35,7 +40,8 @@ function missingName(error: unknown, names: readonly string[]): string | undefin
 export function optionalPackage<T>(entry: string, wanted: OptionalPackage): T {
   const names = [wanted.name, ...(wanted.peers ?? [])];
   let missing: { error: unknown; name: string } | undefined;
-  for (const load of [createRequire(entryPath(entry)), createRequire(__filename)]) {
+  const fromApp = createRequire(entryPath(entry));
+  for (const load of wanted.appOnly === true ? [fromApp] : [fromApp, createRequire(__filename)]) {
     try {
       return load(wanted.name) as T;
     } catch (error) {

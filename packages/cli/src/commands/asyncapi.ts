@@ -1,28 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { entryPath, loadApp } from "../load-app";
+import { loadApp } from "../load-app";
+import { optionalPackage } from "../optional-package";
 
 type AsyncApi = typeof import("@aex/asyncapi");
-
-/**
- * The `@aex/asyncapi` the app installed, resolved from the entry's folder like its `@aex/core`
- * (the one its `@sends` and `@receives` come from). It is the app's optional dependency, not
- * the CLI's: when it is missing, the error says what to install.
- */
-function asyncapiPackageOf(entry: string): AsyncApi {
-  try {
-    return createRequire(entryPath(entry))("@aex/asyncapi") as AsyncApi;
-  } catch (error) {
-    // Only @aex/asyncapi itself missing: a module it fails to load is its own error.
-    if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !String(error).includes("'@aex/asyncapi'")) {
-      throw error;
-    }
-    throw new Error(
-      `aex asyncapi needs @aex/asyncapi, which ${entry} cannot load: install it beside the app (npm install @aex/asyncapi @aex/openapi)`,
-      { cause: error },
-    );
-  }
-}
 
 /**
  * `aex asyncapi [entry] [-o file] [--title t] [--server url]`: the app's AsyncAPI document (the
@@ -35,7 +15,12 @@ export async function asyncapi(
   title: string | undefined,
   server: string | undefined,
 ): Promise<number> {
-  const { asyncapiOf } = asyncapiPackageOf(entry);
+  const { asyncapiOf } = optionalPackage<AsyncApi>(entry, {
+    name: "@aex/asyncapi",
+    appOnly: true,
+    command: "aex asyncapi",
+    install: "npm install @aex/asyncapi @aex/openapi",
+  });
   const app = await loadApp(entry);
   const document = asyncapiOf(app, {
     ...(title === undefined ? {} : { info: { title } }),

@@ -23,6 +23,7 @@ interface OpenApiTypeScript {
 export async function client(entry: string, out: string | undefined, title: string | undefined): Promise<number> {
   const { buildOpenApi, PROBLEM_SCHEMAS } = optionalPackage<OpenApi>(entry, {
     name: "@aex/openapi",
+    appOnly: true,
     command: "aex client",
     install: "npm install @aex/openapi",
   });
