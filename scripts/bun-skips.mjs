@@ -36,13 +36,17 @@ export const BUN_SKIPS = [
     reason:
       "pauses the client's TCP socket through the ws package's internals (client.socket._socket); under Bun " +
       '`import "ws"` is Bun\'s built-in WebSocket, which has no such socket to pause',
-    instead: "test/bun/runtime-differences.test.ts (shows which ws module each runtime loads)",
+    instead:
+      "packages/ws/test/native-websocket.test.ts (a raw TCP client that stops answering pings is dropped, on " +
+      "Bun.serve's own WebSockets and on node:http alike); test/bun/runtime-differences.test.ts shows which ws " +
+      "module each runtime loads",
   },
   {
     name: "bad input and limits closes a client that does not read with 1013 (maxBufferedAmount)",
     file: "packages/ws/test/websocket.test.ts",
     reason: "same as above: needs the npm ws client's TCP socket (client.socket._socket.pause()/resume())",
-    instead: "test/bun/runtime-differences.test.ts",
+    instead:
+      "packages/ws/test/native-websocket.test.ts (a raw TCP client that stops reading gets 1013, on both runtimes)",
   },
   {
     name: "examples/hello-js (Babel legacy decorators)",

@@ -126,6 +126,13 @@ export { safeEqual } from "./guards/constant-time";
 export { guardLog } from "./guards/guard-log";
 export { createTransportServer, type TransportServer } from "./http2/transport";
 export { http2Classes, type Http2Classes } from "./http2/http2-classes";
+export {
+  nativeUpgrade,
+  allowWebSocketPayload,
+  type NativeUpgrade,
+  type NativeWebSocket,
+  type NativeWebSocketEvents,
+} from "./fetch/native-websocket";
 export { closeRedisClient, type ClosableRedisClient } from "./helpers/close-redis-client";
 
 // Dependencies: the stores and adapters aex.start() waits for and readiness reports

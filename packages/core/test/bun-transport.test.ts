@@ -113,24 +113,43 @@ const errorCode = (error: unknown) => (error as { code?: string }).code;
   });
 });
 
-(onBun ? describe : describe.skip)("a WebSocket server attached after start() on Bun", () => {
-  it("moves the app to node:http on the same port at once, and logs why", async () => {
+/** An upgrade request to `path` by fetch: its status and body (Bun's fetch sends `Upgrade` as given). */
+async function upgradeAsk(port: number, path: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: {
+      connection: "Upgrade",
+      upgrade: "websocket",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      "sec-websocket-version": "13",
+    },
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** An upgrade step that refuses with its own answer, as a guard does. */
+function refuse(_req: AexRequest, res: AexResponse): void {
+  res.statusCode = 409;
+  res.end("no sockets here");
+}
+
+(onBun ? describe : describe.skip)("an upgrade attached after start() on Bun", () => {
+  it("is served by the same Bun.serve server, through the app's upgrade line (Bun upgrades natively)", async () => {
     const { logger, lines } = memoryLogger();
     const aex = new Aex({ logger }).push(Api);
     const started = await aex.start(0, "127.0.0.1");
     const port = aex.port as number;
     expect(started).toBeInstanceOf(AexBunServer);
     try {
-      const upgraded: string[] = [];
-      aex.attachUpgrade("/live", (req) => void upgraded.push(req.url ?? ""));
-      expect(aex.server).not.toBeInstanceOf(AexBunServer);
-      expect(aex.server?.listening).toBe(true);
-      expect(aex.port).toBe(port);
-      expect(started.listening).toBe(false);
-      const line = await lineWhere(lines, (l) => l.msg === "serving with node:http on Bun");
-      expect(line.reason).toBe("a WebSocket server attached after start()");
-      // Plain requests go on being answered on the same port, by node:http now.
-      expect(await getText(port, "/")).toMatchObject({ status: 200 });
+      // Before anything is attached, an Upgrade header is a plain request's.
+      expect((await upgradeAsk(port, "/")).status).toBe(200);
+      aex.attachUpgrade("/live", refuse);
+      expect(aex.server).toBe(started);
+      expect(started.listening).toBe(true);
+      expect(await upgradeAsk(port, "/live")).toEqual({ status: 409, text: "no sockets here" });
+      // An upgrade to a path without an upgrade route is a 404, as on node.
+      expect((await upgradeAsk(port, "/")).status).toBe(404);
+      expect((await getText(port, "/")).status).toBe(200);
+      expect(lines.some((l) => l.msg === "serving with node:http on Bun")).toBe(false);
     } finally {
       await aex.close();
     }
@@ -154,28 +173,19 @@ const errorCode = (error: unknown) => (error as { code?: string }).code;
 });
 
 (onBun ? describe : describe.skip)("aex.start() on Bun: node:http where the app needs it", () => {
-  it("serves an app that upgrades connections with node:http, and logs why", async () => {
+  it("serves an app that upgrades connections with Bun.serve too (its WebSockets are Bun's own)", async () => {
     const { logger, lines } = memoryLogger();
     const aex = new Aex({ logger }).push(Api);
-    aex.attachUpgrade("/live", () => undefined);
-    const server = await aex.start(0, "127.0.0.1");
+    aex.attachUpgrade("/live", refuse);
+    const server = await aex.start(0, { host: "127.0.0.1", transport: "bun" });
     try {
-      expect(server).not.toBeInstanceOf(AexBunServer);
-      const line = await lineWhere(lines, (l) => l.msg === "serving with node:http on Bun");
-      expect(line.reason).toBe("its WebSocket upgrades are served by node:http's upgrade event");
+      expect(server).toBeInstanceOf(AexBunServer);
+      expect(await upgradeAsk(aex.port as number, "/live")).toEqual({ status: 409, text: "no sockets here" });
       expect((await getText(aex.port as number, "/")).status).toBe(200);
+      expect(lines.some((l) => l.msg === "serving with node:http on Bun")).toBe(false);
     } finally {
       await aex.close();
     }
-  });
-
-  it('refuses transport: "bun" for such an app with AEX_ERR_START_OPTIONS', async () => {
-    const aex = new Aex().push(Api);
-    aex.attachUpgrade("/live", () => undefined);
-    const error = await aex.start(0, { host: "127.0.0.1", transport: "bun" }).catch((e: unknown) => e);
-    expect(errorCode(error)).toBe("AEX_ERR_START_OPTIONS");
-    expect(String((error as Error).message)).toContain("upgrade");
-    await aex.close();
   });
 
   it('serves with node:http when asked: transport: "node"', async () => {

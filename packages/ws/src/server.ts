@@ -11,12 +11,24 @@ import {
   type AexServer,
   type Scope,
 } from "@aex/core";
-import { addDependency, FanOut, readQuery, type DependencyState } from "@aex/core/plugin";
+import {
+  addDependency,
+  allowWebSocketPayload,
+  FanOut,
+  nativeUpgrade,
+  readQuery,
+  type DependencyState,
+  type NativeUpgrade,
+} from "@aex/core/plugin";
 import { WEBSOCKET_OPENER } from "@aex/core/testing";
 import debug from "debug";
 import { WebSocketServer as WsServer, type WebSocket } from "ws";
 import type { BroadcastAdapter, BroadcastMessage } from "./adapter";
+import { BunWebSocket } from "./bun-socket";
+import { lineHeaders } from "./line-headers";
 import { emitSafely } from "./emit-safely";
+import { foreignApp } from "./foreign-app";
+import { checkHandshake } from "./handshake";
 import type { WS_HTTP_ERROR_CODES } from "./errors";
 import { WebSocketHandler, type HandlerHost } from "./handler";
 import { openInjected } from "./inject-socket";
@@ -29,22 +41,9 @@ import { compactEmptyQuery, listenTo, releaseHead, shareNoTrailers } from "./soc
 const log = debug("aex:ws");
 const NO_HEAD = Buffer.alloc(0);
 
-/** Headers of the handshake that `ws` writes itself; the line's own headers must not replace them. */
-const HANDSHAKE_HEADERS = new Set(["connection", "upgrade", "content-length", "content-type", "transfer-encoding"]);
-
-/**
- * The headers the line set on the upgrade's response (request id, a rotated session's
- * cookie, security headers), as lines of the 101 answer.
- */
-function lineHeaders(res: AexResponse): string[] {
-  const lines: string[] = [];
-  for (const [name, value] of Object.entries(res.getHeaders())) {
-    if (value === undefined || HANDSHAKE_HEADERS.has(name) || name.startsWith("sec-websocket-")) continue;
-    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`);
-  }
-  return lines;
-}
 type WsHttpErrorCode = keyof typeof WS_HTTP_ERROR_CODES;
+/** What takes a connection once it is open: a `@ws` method, or the `use` middlewares and `ENTER`. */
+type Enter = (handler: WebSocketHandler) => unknown;
 
 /**
  * A WebSocket middleware: `(req, ws, scope)`, `ws` being the WebSocket (the `ws`
@@ -83,6 +82,8 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   readonly maxBufferedAmount: number;
   /** Channels one connection may follow at once (see {@link WebSocketServerOptions.maxFollows}). */
   readonly maxFollows: number;
+  /** The largest message accepted, in bytes (see {@link WebSocketServerOptions.maxPayload}). */
+  readonly maxPayload: number;
   /** Resolves once the adapter (if any) is connected. */
   readonly ready: Promise<void>;
   /** Open connections. */
@@ -111,23 +112,26 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.app = server instanceof Aex ? server : (Aex.of(server) ?? foreignApp(server as Server, detachers));
     this.maxBufferedAmount = options.maxBufferedAmount ?? 4 * 1024 * 1024;
     this.maxFollows = options.maxFollows ?? 100;
+    this.maxPayload = options.maxPayload ?? 1024 * 1024;
     // No client tracking: `handlers` is the list of connections; `ws`'s own Set would add an
     // entry and a `close` closure per socket (issue 29).
     this.wss = new WsServer({
       noServer: true,
       clientTracking: false,
-      maxPayload: options.maxPayload ?? 1024 * 1024,
+      maxPayload: this.maxPayload,
     });
     this.wss.on("headers", (headers: string[], req: IncomingMessage) => {
       const res = this.upgrading.get(req);
-      if (res !== undefined) headers.push(...lineHeaders(res));
+      if (res !== undefined) for (const [name, value] of lineHeaders(res)) headers.push(`${name}: ${value}`);
     });
+    // Where the app's transport upgrades itself (Bun.serve), it must let this server's messages through.
+    allowWebSocketPayload(this.app, this.maxPayload);
     if (options.path !== null) {
       if (server instanceof Aex) server.createServer();
       detachers.push(this.app.attachUpgrade(options.path ?? "*", (req, res, scope) => this.serve(req, res, scope)));
     }
     this.detach = () => detachers.forEach((detach) => detach());
-    this.app.state(WEBSOCKET_OPENER, () => openInjected(this.maxPayloadOf(options)));
+    this.app.state(WEBSOCKET_OPENER, () => openInjected(this.maxPayload));
     this.adapter = options.adapter;
     this.ready = this.adapter ? this.adapter.start((message) => this.deliver(message)) : Promise.resolve();
     this.ready.catch((error) => log("broadcast adapter failed to start: %O", error));
@@ -192,9 +196,12 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
    * @internal Upgrades the socket of a request whose line went through, and hands the
    * connection to `enter` (paused until it returns, so no message is lost).
    */
-  accept(req: AexRequest, res: AexResponse, scope: Scope, enter: (handler: WebSocketHandler) => unknown): false {
+  accept(req: AexRequest, res: AexResponse, scope: Scope, enter: Enter): false {
     if (this.closed !== null)
       throw new HttpError(503, "The server is shutting down", { code: "AEX_WS_CLOSING" satisfies WsHttpErrorCode });
+    checkHandshake(req);
+    const upgrade = nativeUpgrade(res);
+    if (upgrade !== null) return this.acceptNative(upgrade, req, res, scope, enter);
     const socket = res.socket as Duplex | null;
     if (socket === null || socket.destroyed) return false;
     res.detachSocket(res.socket!);
@@ -206,28 +213,48 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       this.upgrading.delete(req as IncomingMessage);
       for (const listener of handshakeErrorListeners) socket.off("error", listener as (error: Error) => void);
       releaseHead(res);
-      scope.releaseResponse();
-      compactEmptyQuery(req, scope);
       shareNoTrailers(req);
       this.strings.shareRequest(req);
-      websocket.pause();
-      const handler = this.adopt(websocket, req, scope);
-      const resume = () => websocket.resume();
-      const fail = (error: unknown) => {
-        log("a WebSocket handler failed: %O", error);
-        handler.close(CloseCode.INTERNAL, "Internal error");
-        resume();
-      };
-      try {
-        const entered = enter(handler);
-        if (typeof (entered as PromiseLike<unknown> | undefined)?.then === "function") {
-          (entered as Promise<unknown>).then(resume, fail);
-        } else resume();
-      } catch (error) {
-        fail(error);
-      }
+      this.welcome(websocket, req, scope, enter);
     });
     return false;
+  }
+
+  /**
+   * Upgrades through the app's transport (Bun.serve, fetch/native-websocket.ts in core): the
+   * 101 carries the line's headers; once Bun opens the connection it is welcomed as any.
+   */
+  private acceptNative(upgrade: NativeUpgrade, req: AexRequest, res: AexResponse, scope: Scope, enter: Enter): false {
+    const socket = new BunWebSocket(this.maxPayload, (opened) => {
+      if (this.closed !== null) return opened.close(CloseCode.GOING_AWAY, "Server shutting down");
+      this.welcome(opened as unknown as WebSocket, req, scope, enter);
+    });
+    if (!upgrade(socket.events, lineHeaders(res))) {
+      throw new HttpError(400, "Not a WebSocket handshake", { code: "AEX_WS_HANDSHAKE" satisfies WsHttpErrorCode });
+    }
+    return false;
+  }
+
+  /** A connection whose handshake is done: adopted, and handed to `enter` (paused until it returns, so no message is lost). */
+  private welcome(websocket: WebSocket, req: AexRequest, scope: Scope, enter: Enter): void {
+    scope.releaseResponse();
+    compactEmptyQuery(req, scope);
+    websocket.pause();
+    const handler = this.adopt(websocket, req, scope);
+    const resume = () => websocket.resume();
+    const fail = (error: unknown) => {
+      log("a WebSocket handler failed: %O", error);
+      handler.close(CloseCode.INTERNAL, "Internal error");
+      resume();
+    };
+    try {
+      const entered = enter(handler);
+      if (typeof (entered as PromiseLike<unknown> | undefined)?.then === "function") {
+        (entered as Promise<unknown>).then(resume, fail);
+      } else resume();
+    } catch (error) {
+      fail(error);
+    }
   }
 
   /** @internal */
@@ -290,10 +317,6 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     });
   }
 
-  private maxPayloadOf(options: WebSocketServerOptions): number {
-    return options.maxPayload ?? 1024 * 1024;
-  }
-
   /** Delivers a broadcast (ours or another process's) to this process's connections. */
   private deliver({ room, event, data }: BroadcastMessage): void {
     // Encoded once for every connection.
@@ -315,19 +338,4 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
       handler.socket.ping();
     }
   }
-}
-
-/**
- * A node server Aex did not make: an app of its own runs its upgrades (with Aex's
- * request helpers), so they walk the same line as an app's.
- */
-function foreignApp(server: Server, detachers: (() => void)[]): Aex {
-  const app = new Aex().prepare();
-  const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    Object.setPrototypeOf(req, app.Request.prototype);
-    app.handleUpgrade(req as AexRequest, socket, head);
-  };
-  server.on("upgrade", listener);
-  detachers.push(() => server.off("upgrade", listener));
-  return app;
 }

@@ -17,6 +17,7 @@ import { CloseHooks, type ClosePhase } from "../ops/shutdown";
 import { createTransportServer, type TransportOptions } from "../http2/transport";
 import { AexBunServer } from "../fetch/bun-server";
 import { FetchEntry } from "../fetch/fetch-entry";
+import { FetchUpgradeEntry } from "../fetch/fetch-upgrade";
 import type { FetchInfo } from "../fetch/fetch-socket";
 import type { ClusterStartOptions, StartOptions } from "../http2/start-options";
 import type { IAsyncMiddleware, Step } from "../pipeline/types";
@@ -194,6 +195,7 @@ export class Aex {
       upgrades: () => (this.entry.compiled?.upgradeRoutes ?? 0) > 0 || this.attached.size > 0,
       nodeServerInUse: () => this.nodeServerInUse(),
       fetchEntry: () => this.fetchEntry(),
+      upgradeEntry: () => new FetchUpgradeEntry(this.Request, this.Response, this.entry.handleCheckedUpgrade),
     });
     this.handle = this.entry.handle;
     this.handleUpgrade = this.entry.handleUpgrade;
@@ -275,8 +277,8 @@ export class Aex {
   attachUpgrade(path: string, step: Step): () => void {
     if (typeof step !== "function") throw new AexError("AEX_ERR_MIDDLEWARE_INVALID", typeof step);
     const detach = this.attached.attach(path, step);
-    // Bun.serve has no upgrade event to give a WebSocket server: node:http takes the port over.
-    if (this.server instanceof AexBunServer) this.lifecycle.moveToNode("a WebSocket server attached after start()");
+    // Bun.serve upgrades natively (fetch/fetch-upgrade.ts): it only has to look at `Upgrade` from now on.
+    if (this.server instanceof AexBunServer) this.server.acceptsUpgrades = true;
     if (this.nodeServer !== undefined) this.listenForUpgrades(this.nodeServer);
     return detach;
   }

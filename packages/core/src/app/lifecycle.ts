@@ -12,6 +12,8 @@ import type { AexApp } from "../registry/app-ref";
 import { AexBunServer } from "../fetch/bun-server";
 import { bunSetup, chooseTransport, idleSeconds } from "../fetch/bun-transport";
 import type { FetchEntry } from "../fetch/fetch-entry";
+import type { FetchUpgradeEntry } from "../fetch/fetch-upgrade";
+import { NATIVE_WEBSOCKET_LIMITS, NativeWebSocketLimits } from "../fetch/native-websocket";
 import type { BoundListener } from "./compile-controller";
 import type { RequestEntry } from "./request-entry";
 
@@ -27,6 +29,8 @@ export interface LifecycleParts {
   upgrades(): boolean;
   /** The app's `aex.fetch` entry, which the Bun transport serves. */
   fetchEntry(): FetchEntry;
+  /** The app's way in for upgrade requests on Bun.serve (its WebSockets). */
+  upgradeEntry(): FetchUpgradeEntry;
   /** Whether the node server `createServer()` made has listeners of its own (it must serve then). */
   nodeServerInUse(): boolean;
 }
@@ -40,10 +44,6 @@ export class Lifecycle {
   clusterPort: number | undefined;
   private removeSignalHandlers: (() => void) | null = null;
   private closed: Promise<void> | null = null;
-  /** The transport options `start()` was given (node:http takes them over from Bun.serve). */
-  private transport: TransportOptions | undefined;
-  /** A Bun server that handed its port to node:http: its requests in flight still finish. */
-  private retired: Promise<void> | null = null;
 
   constructor(
     private readonly app: AexApp,
@@ -64,13 +64,9 @@ export class Lifecycle {
     }
     if (prepare) app.prepare();
     if (app.server instanceof AexBunServer) return app.server;
-    const choice = chooseTransport(serveWith, transport, {
-      serverMade: parts.nodeServerInUse(),
-      upgrades: parts.upgrades(),
-    });
+    const choice = chooseTransport(serveWith, transport, { serverMade: parts.nodeServerInUse() });
     // Ready means ready (issue 29): the stores and adapters the app uses connect before it listens.
     await awaitDependencies(app);
-    this.transport = transport;
     if (choice.bun) return this.startBun(port, host, transport);
     if (choice.reason !== null)
       app.log.info({ transport: "node", reason: choice.reason }, "serving with node:http on Bun");
@@ -94,30 +90,14 @@ export class Lifecycle {
     const { handlerTimeout, limits, server: nodeOptions } = app.options;
     const idle = idleSeconds(handlerTimeout, limits.bodyIdleTimeout, nodeOptions.keepAliveTimeout ?? 5_000);
     // Bun.serve throws at once (EADDRINUSE…), as node's listen rejects.
-    const server = new AexBunServer(parts.fetchEntry(), bunSetup(port, host, idle, transport?.tls));
+    const websockets = app.state(NATIVE_WEBSOCKET_LIMITS, () => new NativeWebSocketLimits());
+    const setup = bunSetup(port, host, idle, transport?.tls, parts.upgradeEntry(), websockets);
+    const server = new AexBunServer(parts.fetchEntry(), setup);
+    server.acceptsUpgrades = parts.upgrades();
     app.server = server;
     parts.watchdog.start();
     this.serving();
     return server;
-  }
-
-  /**
-   * Moves an app served by Bun.serve to node:http on the same port, at once: Bun.serve stops
-   * accepting (its requests in flight finish) and node's server listens, which Bun does
-   * synchronously, so no connection in between is refused. For what only node:http can serve
-   * once the app runs (a WebSocket server attached after `start()`).
-   */
-  moveToNode(reason: string): void {
-    const { app } = this;
-    const bun = app.server;
-    if (!(bun instanceof AexBunServer)) return;
-    const address = bun.address();
-    this.retired = new Promise<void>((resolve) => bun.close(() => resolve()));
-    app.server = undefined;
-    const server = app.createServer(this.transport);
-    server.once("error", (error) => app.log.error({ err: error }, "node:http could not take the port over"));
-    server.listen(address?.port, bun.bun.hostname);
-    app.log.info({ transport: "node", reason }, "serving with node:http on Bun");
   }
 
   /** Signals handled (unless `handleSignals: false`), and the app marked serving. */
@@ -142,7 +122,6 @@ export class Lifecycle {
     const drained = app.server ? drain(app.server, app.options.closeTimeout) : Promise.resolve();
     await parts.closeHooks.run("connections", app.log);
     await drained;
-    await this.retired;
     for (const { event, listener } of parts.listeners()) parts.emitter.off(event, listener);
     await parts.closeHooks.run("resources", app.log);
     parts.watchdog.stop();

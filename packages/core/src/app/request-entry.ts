@@ -85,6 +85,15 @@ export class RequestEntry {
   };
 
   /**
+   * The way in for an upgrade request of a transport with WebSockets of its own (Bun.serve:
+   * fetch/fetch-upgrade.ts): the same upgrade line, on a response facade that upgrades
+   * through the transport instead of handing over a socket.
+   */
+  readonly handleCheckedUpgrade = (req: AexRequest, res: AexResponse, hostIsValid: boolean): void => {
+    this.enter(req, res, true, hostIsValid);
+  };
+
+  /**
    * The `upgrade` listener: the upgrade request walks the app's middlewares and route steps
    * like any request, on a response written straight to the socket, so a step that refuses
    * (401, 403…) answers its status before anything is upgraded. The route's handler takes

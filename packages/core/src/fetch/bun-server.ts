@@ -1,6 +1,8 @@
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { FetchEntry } from "./fetch-entry";
+import type { FetchUpgradeEntry } from "./fetch-upgrade";
+import { bunWebSocketHandlers, type NativeWebSocketLimits } from "./native-websocket";
 
 /** The part of Bun's `Server` (the value of `Bun.serve`) the transport uses. */
 export interface BunNativeServer {
@@ -10,6 +12,10 @@ export interface BunNativeServer {
   readonly pendingRequests: number;
   requestIP(request: Request): { address: string; family: string; port: number } | null;
   timeout(request: Request, seconds: number): void;
+  /** Upgrades `request` to a WebSocket whose handlers see `data`; false when it is no valid handshake. */
+  upgrade(request: Request, options: { data: unknown; headers: [string, string][] }): boolean;
+  /** Replaces the handlers (`fetch`, `websocket`) of the running server. */
+  reload(options: Pick<BunServeOptions, "fetch" | "error" | "websocket">): void;
   stop(closeActiveConnections?: boolean): Promise<void> | void;
 }
 
@@ -22,8 +28,9 @@ interface BunServeOptions {
   development: boolean;
   reusePort: boolean;
   tls?: { key?: unknown; cert?: unknown; ca?: unknown; passphrase?: string };
-  fetch(request: Request, server: BunNativeServer): Response | Promise<Response>;
+  fetch(request: Request, server: BunNativeServer): Response | undefined | Promise<Response | undefined>;
   error(error: Error): Response;
+  websocket: object;
 }
 
 /** The `Bun` global, when the process runs on Bun. */
@@ -38,6 +45,10 @@ export interface BunServerSetup {
   /** Seconds a connection may stay silent (Bun's `idleTimeout`, at most 255). */
   readonly idleTimeout: number;
   readonly tls?: BunServeOptions["tls"];
+  /** Serves the app's upgrade requests (WebSockets). */
+  readonly upgrades: FetchUpgradeEntry;
+  /** The largest WebSocket message the app's servers accept. */
+  readonly websockets: NativeWebSocketLimits;
 }
 
 /**
@@ -56,6 +67,8 @@ export class AexBunServer extends EventEmitter {
   listening = false;
   /** Bun's own server. */
   readonly bun: BunNativeServer;
+  /** @internal Whether the app serves upgrades (`@ws` routes, a WebSocket server): only then is `Upgrade` looked at. */
+  acceptsUpgrades = false;
   private stopped: Promise<void> | null = null;
 
   /** Starts `Bun.serve` on the setup's port and host, answering with `entry`. */
@@ -65,6 +78,15 @@ export class AexBunServer extends EventEmitter {
     if (runtime === undefined) throw new Error("Bun.serve needs the Bun runtime");
     // An event stream or another long answer must not be cut by the idle timeout.
     const keepOpen = (request: Request) => this.bun.timeout(request, 0);
+    const { upgrades, websockets } = setup;
+    // The peer's address is asked of Bun when something reads it (`req.ip`), not per request.
+    // A request that asks to upgrade walks the app's upgrade line (WebSockets, fetch-upgrade.ts).
+    const fetch = (request: Request, server: BunNativeServer) =>
+      !this.acceptsUpgrades || request.headers.get("upgrade") === null
+        ? entry.serve(request, undefined, keepOpen, server)
+        : upgrades.serve(request, server, keepOpen);
+    // aex.fetch answers every failure itself; this is what Bun sends if that ever fails.
+    const error = () => new Response(null, { status: 500 });
     this.bun = runtime.serve({
       port: setup.port,
       hostname: setup.host,
@@ -76,11 +98,13 @@ export class AexBunServer extends EventEmitter {
       // instead of failing with EADDRINUSE as node does.
       reusePort: false,
       ...(setup.tls === undefined ? {} : { tls: setup.tls }),
-      // The peer's address is asked of Bun when something reads it (`req.ip`), not per request.
-      fetch: (request, server) => entry.serve(request, undefined, keepOpen, server),
-      // aex.fetch answers every failure itself; this is what Bun sends if that ever fails.
-      error: () => new Response(null, { status: 500 }),
+      fetch,
+      error,
+      websocket: bunWebSocketHandlers(websockets.maxPayload),
     });
+    // A WebSocket server made after start() may accept larger messages than those before it.
+    websockets.onChange = () =>
+      this.bun.reload({ fetch, error, websocket: bunWebSocketHandlers(websockets.maxPayload) });
     this.listening = true;
   }
 

@@ -3,6 +3,8 @@ import type { TlsOptions } from "node:tls";
 import { AexError } from "../errors/aex-error";
 import type { TransportOptions } from "../http2/transport";
 import { bunRuntime, type BunServerSetup } from "./bun-server";
+import type { FetchUpgradeEntry } from "./fetch-upgrade";
+import type { NativeWebSocketLimits } from "./native-websocket";
 
 /** The TLS options `Bun.serve` takes as node does; any other makes the app serve with node:tls. */
 const BUN_TLS = new Set(["key", "cert", "ca", "passphrase"]);
@@ -11,8 +13,6 @@ const BUN_TLS = new Set(["key", "cert", "ca", "passphrase"]);
 export interface AppNeeds {
   /** Something listens on the node server `aex.createServer()` made (a flood guard's connection cap). */
   readonly serverMade: boolean;
-  /** The app upgrades connections (`@ws` routes, an attached WebSocket server). */
-  readonly upgrades: boolean;
 }
 
 /** The transport `start()` uses: Bun's server, or node's with the reason it must be node's. */
@@ -52,7 +52,6 @@ export function chooseTransport(
 /** Why the app needs node's server, or null. */
 function nodeOnly(options: TransportOptions | undefined, needs: AppNeeds): string | null {
   if (needs.serverMade) return "something listens on the node server aex.createServer() made (a flood guard's attach)";
-  if (needs.upgrades) return "its WebSocket upgrades are served by node:http's upgrade event";
   if (options?.http2 !== undefined && options.http2 !== false) return "http2 is node:http2's";
   if (cluster.isWorker) return "a cluster worker shares its primary's node:http listening socket";
   const tls = options?.tls;
@@ -76,9 +75,16 @@ export function idleSeconds(handlerTimeout: number, bodyIdleTimeout: number, kee
   return Math.min(255, Math.ceil(longest / 1000) + 1);
 }
 
-/** The setup of `Bun.serve` for `start(port, host, { tls })`. */
-export function bunSetup(port: number, host: string, idleTimeout: number, tls: TlsOptions | undefined): BunServerSetup {
-  if (tls === undefined) return { port, host, idleTimeout };
+/** The setup of `Bun.serve` for `start(port, host, { tls })`, with the app's WebSocket side. */
+export function bunSetup(
+  port: number,
+  host: string,
+  idleTimeout: number,
+  tls: TlsOptions | undefined,
+  upgrades: FetchUpgradeEntry,
+  websockets: NativeWebSocketLimits,
+): BunServerSetup {
+  if (tls === undefined) return { port, host, idleTimeout, upgrades, websockets };
   const { key, cert, ca, passphrase } = tls;
-  return { port, host, idleTimeout, tls: { key, cert, ca, passphrase } };
+  return { port, host, idleTimeout, tls: { key, cert, ca, passphrase }, upgrades, websockets };
 }

@@ -1,0 +1,101 @@
+import type { AexResponse } from "../http/response";
+import type { AexApp } from "../registry/app-ref";
+
+// Bun.serve upgrades a request to a WebSocket itself (`server.upgrade`) and reports each
+// connection's life to one set of handlers given at `Bun.serve`. Core routes those reports to
+// whoever accepted the connection (@aex/ws); the WebSocket protocol stays that package's.
+
+/** The part of Bun's `ServerWebSocket` a WebSocket library needs. */
+export interface NativeWebSocket {
+  /** 0 connecting, 1 open, 2 closing, 3 closed (the WebSocket constants). */
+  readonly readyState: number;
+  /** Sends a message; Bun answers the bytes sent, -1 when it queued them (backpressure), 0 when dropped. */
+  send(data: string | Uint8Array, compress?: boolean): number;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  ping(data?: string | Uint8Array): number;
+  /** Bytes queued and not yet written to the connection. */
+  getBufferedAmount(): number;
+  readonly remoteAddress: string;
+}
+
+/** What the accepting side hears of its connection, in order: `open`, then the rest. */
+export interface NativeWebSocketEvents {
+  open(socket: NativeWebSocket): void;
+  /** A message: text as a string, binary as bytes. */
+  message(data: string | Uint8Array): void;
+  pong(): void;
+  /** The send queue emptied below Bun's backpressure limit. */
+  drain(): void;
+  close(code: number, reason: string): void;
+}
+
+/**
+ * Upgrades the request of a response to a WebSocket on the transport's own server, with
+ * `headers` on its 101; `events` hears the connection. False when the request is no valid
+ * WebSocket handshake (nothing was sent: answer it with an error).
+ */
+export type NativeUpgrade = (events: NativeWebSocketEvents, headers: [string, string][]) => boolean;
+
+/** Where a response of an upgrade request keeps its transport's upgrade. */
+export const NATIVE_UPGRADE: unique symbol = Symbol("aex.nativeUpgrade");
+
+/**
+ * The transport's own WebSocket upgrade for the request `res` answers (Bun.serve), or null
+ * where the transport hands over a socket instead (node:http's `upgrade` event, `res.socket`).
+ */
+export function nativeUpgrade(res: AexResponse): NativeUpgrade | null {
+  return (res as { [NATIVE_UPGRADE]?: NativeUpgrade })[NATIVE_UPGRADE] ?? null;
+}
+
+/** @internal The server-wide WebSocket settings of an app on a transport with native WebSockets. */
+export class NativeWebSocketLimits {
+  /**
+   * The largest message any of the app's WebSocket servers accepts: the transport refuses a
+   * larger one (1009) before it is buffered; each server checks its own, smaller limit.
+   */
+  maxPayload = 0;
+  /** Called when a limit grows once the transport runs (Bun.serve reloads its settings). */
+  onChange: (() => void) | null = null;
+
+  /** Lets messages of `bytes` through the transport. */
+  allow(bytes: number): void {
+    if (bytes <= this.maxPayload) return;
+    this.maxPayload = bytes;
+    this.onChange?.();
+  }
+}
+
+/** The app-state key of an app's {@link NativeWebSocketLimits}. */
+export const NATIVE_WEBSOCKET_LIMITS: unique symbol = Symbol("aex.nativeWebSocketLimits");
+
+/**
+ * Lets WebSocket messages of up to `bytes` through `app`'s transport, where it has WebSockets
+ * of its own (Bun.serve refuses larger ones itself, with 1009). A WebSocket server calls it
+ * with its own limit, before or after the app starts.
+ */
+export function allowWebSocketPayload(app: AexApp, bytes: number): void {
+  app.state(NATIVE_WEBSOCKET_LIMITS, () => new NativeWebSocketLimits()).allow(bytes);
+}
+
+type Socket = NativeWebSocket & { data: NativeWebSocketEvents };
+
+/**
+ * `Bun.serve`'s `websocket` handlers: each report goes to the events its connection was
+ * upgraded with. Liveness (pings) and backpressure are the accepting library's: no idle
+ * timeout, and Bun never drops or closes on its own below the largest queue it allows.
+ */
+export function bunWebSocketHandlers(maxPayload: number): object {
+  return {
+    maxPayloadLength: Math.max(maxPayload, 1),
+    idleTimeout: 0,
+    backpressureLimit: 2 ** 31 - 1,
+    closeOnBackpressureLimit: false,
+    perMessageDeflate: false,
+    open: (socket: Socket) => socket.data.open(socket),
+    message: (socket: Socket, data: string | Uint8Array) => socket.data.message(data),
+    pong: (socket: Socket) => socket.data.pong(),
+    drain: (socket: Socket) => socket.data.drain(),
+    close: (socket: Socket, code: number, reason: string) => socket.data.close(code, reason),
+  };
+}

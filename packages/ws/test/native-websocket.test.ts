@@ -1,0 +1,164 @@
+// @decorator-modes both: WebSockets on either server: node:http with the `ws` package, or on
+// Bun, Bun.serve's own WebSockets (issue 27). Each test speaks raw WebSocket frames over TCP, so
+// the same client runs on both runtimes and can do what a hostile or stalled peer does.
+import { Aex, AexBunServer, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { ws, WebSocketServer, type WebSocketHandler } from "@aex/ws";
+import { RawClient } from "./support/raw-client";
+
+const onBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+const TEXT = 1;
+const CLOSE = 8;
+const PING = 9;
+const PONG = 10;
+
+/** The close code of a close frame. */
+const closeCode = (frame: { payload: Buffer } | null) => frame?.payload.readUInt16BE(0);
+/** A `{ event, data }` text frame's message. */
+const message = (frame: { payload: Buffer } | null) => JSON.parse(String(frame?.payload));
+
+class Echo {
+  @ws("/echo/:room")
+  join(handler: WebSocketHandler, scope: Scope) {
+    handler.on("say", (text) => handler.send("said", { room: scope.params.room, text }));
+  }
+}
+
+describe("WebSockets on the app's own server (Bun.serve on Bun, node:http on node)", () => {
+  let aex: Aex;
+  let port: number;
+  beforeAll(async () => {
+    aex = new Aex().use((_req: AexRequest, res: AexResponse) => void res.setHeader("x-line", "walked"));
+    aex.push(Echo);
+    await aex.start(0, "127.0.0.1");
+    port = aex.port as number;
+  });
+  afterAll(() => aex.close());
+
+  it("serves @ws routes with the runtime's own server: Bun.serve on Bun, no node:http fallback", () => {
+    expect(aex.server instanceof AexBunServer).toBe(onBun);
+  });
+
+  it("answers the handshake 101 with the headers the line set (a step's own, the request id)", async () => {
+    const client = await RawClient.open(port, "/echo/7");
+    expect(client.status).toBe(101);
+    expect(client.header("upgrade")?.toLowerCase()).toBe("websocket");
+    expect(client.header("sec-websocket-accept")).toMatch(/^[+/0-9A-Za-z]{27}=$/);
+    expect(client.header("x-line")).toBe("walked");
+    expect(client.header("x-request-id")).toMatch(/^\w+-\w+$/);
+    client.sendFrame(TEXT, JSON.stringify({ event: "say", data: "hi" }));
+    expect(message(await client.next(TEXT))).toEqual({ event: "said", data: { room: "7", text: "hi" } });
+    client.sendFrame(CLOSE, Buffer.from([0x03, 0xe8]));
+    expect(closeCode(await client.next(CLOSE))).toBe(1000);
+  });
+
+  it.each([
+    ["no Sec-WebSocket-Key", { "sec-websocket-key": "" }, "Sec-WebSocket-Key is missing or not 16 bytes in base64"],
+    ["a key that is not 16 bytes", { "sec-websocket-key": "c2hvcnQ=" }, "Sec-WebSocket-Key is missing"],
+    ["Sec-WebSocket-Version 8", { "sec-websocket-version": "8" }, "Sec-WebSocket-Version must be 13"],
+    ["Upgrade: h2c", { upgrade: "h2c" }, "Upgrade must be websocket"],
+  ])(
+    "answers a handshake with %s 400 AEX_WS_HANDSHAKE, upgrades nothing, and keeps serving",
+    async (_, headers, says) => {
+      const refused = await RawClient.open(port, "/echo/7", headers);
+      expect(refused.status).toBe(400);
+      expect(refused.header("sec-websocket-version")).toBe("13");
+      expect(refused.header("content-type")).toMatch(/^application\/problem\+json/);
+      await refused.gone();
+      const accepted = await RawClient.open(port, "/echo/7");
+      expect(accepted.status).toBe(101);
+      accepted.socket.destroy();
+      expect(JSON.parse(refused.body.toString())).toMatchObject({
+        status: 400,
+        code: "AEX_WS_HANDSHAKE",
+        detail: expect.stringContaining(says),
+      });
+    },
+  );
+});
+
+describe("limits of each WebSocket server, whichever server upgrades", () => {
+  let aex: Aex;
+  let port: number;
+  beforeAll(async () => {
+    aex = new Aex();
+    await aex.start(0, "127.0.0.1");
+    port = aex.port as number;
+    // Made after start(), as in the AEX README; two servers with their own limits on one app.
+    const small = new WebSocketServer(aex, { path: "/small", maxPayload: 1000, heartbeat: 100 });
+    const big = new WebSocketServer(aex, { path: "/big", maxPayload: 50_000, heartbeat: 0 });
+    for (const server of [small, big]) {
+      server.on(WebSocketServer.ENTER, (handler) =>
+        handler.on("len", (text: string) => handler.send("len", text.length)),
+      );
+    }
+  });
+  afterAll(() => aex.close());
+
+  it("closes with 1009 a message over its own maxPayload, while a server with a larger one takes it", async () => {
+    const text = "x".repeat(5000);
+    const big = await RawClient.open(port, "/big");
+    big.sendFrame(TEXT, JSON.stringify({ event: "len", data: text }));
+    expect(message(await big.next(TEXT))).toEqual({ event: "len", data: 5000 });
+    const small = await RawClient.open(port, "/small");
+    small.sendFrame(TEXT, JSON.stringify({ event: "len", data: text }));
+    expect(closeCode(await small.next(CLOSE))).toBe(1009);
+    // The other server's connection is untouched.
+    big.sendFrame(TEXT, JSON.stringify({ event: "len", data: "abc" }));
+    expect(message(await big.next(TEXT))).toEqual({ event: "len", data: 3 });
+    big.socket.destroy();
+  });
+
+  it("pings every heartbeat and drops a peer that does not answer", async () => {
+    const silent = await RawClient.open(port, "/small");
+    expect(await silent.next(PING)).not.toBeNull();
+    await silent.gone();
+  });
+
+  it("keeps a peer that answers the pings", async () => {
+    const alive = await RawClient.open(port, "/small");
+    for (let beat = 0; beat < 4; beat++) {
+      const ping = await alive.next(PING);
+      expect(ping).not.toBeNull();
+      alive.sendFrame(PONG, ping!.payload);
+    }
+    expect(alive.ended).toBe(false);
+    alive.sendFrame(TEXT, JSON.stringify({ event: "len", data: "abcd" }));
+    expect(message(await alive.next(TEXT))).toEqual({ event: "len", data: 4 });
+    alive.socket.destroy();
+  });
+});
+
+describe("a client that does not read, whichever server upgrades", () => {
+  it("is closed with 1013 once maxBufferedAmount waits for it, and the server keeps serving", async () => {
+    const aex = new Aex();
+    await aex.start(0, "127.0.0.1");
+    const port = aex.port as number;
+    const server = new WebSocketServer(aex, { path: "/flood", maxBufferedAmount: 64 * 1024, heartbeat: 0 });
+    const sent: boolean[] = [];
+    const chunk = "y".repeat(60_000);
+    server.on(WebSocketServer.ENTER, (handler) =>
+      handler.on("flood", async () => {
+        // Past what the kernel's buffers take, the rest waits in the server for the client.
+        for (let i = 0; i < 400 && handler.open; i++) {
+          sent.push(handler.send("chunk", chunk));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }),
+    );
+    try {
+      const stalled = await RawClient.open(port, "/flood");
+      stalled.socket.pause();
+      stalled.sendFrame(TEXT, JSON.stringify({ event: "flood" }));
+      for (let i = 0; i < 200 && !sent.includes(false); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(sent.includes(false)).toBe(true);
+      expect(sent.length).toBeLessThan(400);
+      stalled.socket.resume();
+      expect(closeCode(await stalled.next(CLOSE, 10_000))).toBe(1013);
+      const next = await RawClient.open(port, "/flood");
+      expect(next.status).toBe(101);
+      next.socket.destroy();
+    } finally {
+      await aex.close();
+    }
+  });
+});
