@@ -1,24 +1,12 @@
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
-import { isValidHost } from "../security/host";
+import { hasValidHost } from "./fetch-host";
 import { fetchClasses, type FetchClasses } from "./fetch-classes";
-import type { FetchRequest } from "./fetch-request";
 import type { PeerSource } from "./fetch-socket";
 import { RESOLVE, type FetchResponse, type OnStreaming } from "./fetch-response";
 
 /** The request entry's way in for a request whose transport checked its Host (app/request-entry.ts). */
 export type CheckedEntry = (req: AexRequest, res: AexResponse, hostIsValid: boolean) => void;
-
-// The last Host found valid: a site's clients send the same few values (as security/host.ts does).
-let lastValidHost = "";
-
-function hasValidHost(req: FetchRequest): boolean {
-  if (lastValidHost !== "" && req.namesHost(lastValidHost)) return true;
-  const host = req.authority;
-  if (host === "" || !isValidHost(host)) return false;
-  lastValidHost = host;
-  return true;
-}
 
 // The executor of every pending answer's promise: it hands its resolve over without a closure per request.
 let pendingResolve: ((response: Response) => void) | null = null;

@@ -84,7 +84,8 @@ export class FetchRequest {
     const href = request.url;
     this._href = href;
     // `http://authority/path?query`: the path starts at the first `/` after `://` (index 7 or 8).
-    const origin = href.indexOf("/", 8);
+    // Bun.serve gives a Host it cannot make a URL of (empty, `evil example`) as a bare path.
+    const origin = href.charCodeAt(0) === 47 /* / */ ? 0 : href.indexOf("/", 8);
     this._origin = origin === -1 ? href.length : origin;
     this.url = origin === -1 ? "/" : href.slice(origin);
     this._ip = ip;
@@ -93,12 +94,14 @@ export class FetchRequest {
 
   /** The Host the request names: the authority of its URL (the runtime made the URL from `Host`). */
   get authority(): string {
+    if (this._origin === 0) return "";
     const href = this._href;
     return href.slice(href.indexOf("//") + 2, this._origin);
   }
 
   /** Whether {@link FetchRequest.authority} is `host`, read in place (no string made). */
   namesHost(host: string): boolean {
+    if (this._origin === 0) return host === "";
     const href = this._href;
     const start = href.indexOf("//") + 2;
     return this._origin - start === host.length && href.startsWith(host, start);
@@ -282,7 +285,8 @@ export class FetchRequest {
       for (const [name, value] of source) headers[name] = value;
     }
     // A `Request` made in code (undici) has no Host: its URL's authority is its host (RFC 9112 §3.2.2).
-    if (headers.host === undefined) headers.host = this.authority;
+    // A bare path (HTTP/1.0 without Host on Bun.serve) names none.
+    if (headers.host === undefined && this._origin !== 0) headers.host = this.authority;
     // A body of unknown length is chunked, as node's parsers expect to be told.
     if (headers["content-length"] === undefined && headers["transfer-encoding"] === undefined && this.hasBody()) {
       headers["transfer-encoding"] = "chunked";

@@ -1,7 +1,7 @@
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
-import { isValidHost } from "../security/host";
 import type { CheckedEntry } from "./fetch-entry";
+import { hasValidHost } from "./fetch-host";
 import { fetchClasses, type FetchClasses } from "./fetch-classes";
 import type { FetchRequest } from "./fetch-request";
 import type { PeerSource } from "./fetch-socket";
@@ -62,7 +62,7 @@ export class FetchUpgradeEntry {
     // The accepting step may wait (a session, a database); it is not the handler timeout's.
     (res as unknown as AexResponse).keepOpen = true;
     res.shouldKeepAlive = false;
-    this.enter(req as unknown as AexRequest, res as unknown as AexResponse, isValidHost(req.authority));
+    this.enter(req as unknown as AexRequest, res as unknown as AexResponse, hasValidHost(req));
     if (done) return undefined;
     const response = res.response;
     if (response !== null) return settled(req, response);
