@@ -245,8 +245,12 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
   "compress-on": [{ script: "dist/aex-compress-on.js", scenarios: [1, 11, 12, 13], compresses: true }],
   "metrics-on": [{ script: "dist/aex-metrics-on.js", scenarios: [1, 11, 12, 13] }],
   // On Bun (issue 27): Aex on its Bun transport (Bun.serve, the default under Bun), a hand-written
-  // Bun.serve, Hono and Elysia on Bun. Run them together: --servers bun,aex-bun,hono-bun,elysia.
+  // Bun.serve, Hono and Elysia on Bun. Run them together: --servers bun,bun-secure,aex-bun,hono-bun,elysia.
   bun: [{ script: "servers/bun/by-hand.mjs", runtime: "bun", scenarios: [...BUN_SCENARIOS, 9] }],
+  // The hand-written Bun.serve sending Aex's default headers (security headers, a request id) on every answer.
+  "bun-secure": [
+    { script: "servers/bun/by-hand.mjs", runtime: "bun", args: ["secure"], scenarios: [...BUN_SCENARIOS, 9] },
+  ],
   "aex-bun": [{ script: "dist/aex-server.js", runtime: "bun", scenarios: [...BUN_SCENARIOS, 9] }],
   "hono-bun": [
     { script: "servers/bun/hono.mjs", runtime: "bun", scenarios: BUN_SCENARIOS },
@@ -258,8 +262,8 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
   ],
 };
 
-/** The servers of a Bun run (`pnpm bench:bun`), the hand-written Bun.serve first: ratios are to it. */
-export const BUN_SERVERS: readonly string[] = ["bun", "aex-bun", "hono-bun", "elysia"];
+/** The servers of a Bun run (`pnpm bench:bun`), the hand-written Bun.serve first: ratios are to it (and to bun-secure). */
+export const BUN_SERVERS: readonly string[] = ["bun", "bun-secure", "aex-bun", "hono-bun", "elysia"];
 
 /** The servers `pnpm bench` loads unless told otherwise. */
 export const DEFAULT_SERVERS: readonly string[] = [

@@ -2,6 +2,10 @@
 // fetch function, routing by comparing strings. Scenarios 1-3, and the realistic one (9) as
 // raw.js writes it: helmet's headers as one precomputed block, a session id signed with
 // HMAC-SHA256 and looked up in a Map, the body's 10 rules as plain checks.
+// `by-hand.mjs PORT secure` (the bench's bun-secure): every answer also carries the headers
+// Aex sends by default (its security headers, as `curl -i` shows them over plain HTTP, and a
+// request id), each from one precomputed `Headers` copied per answer: what those headers cost
+// on Bun, told apart from the framework's own cost (the Bun counterpart of raw-secure).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createRequire } from "node:module";
 
@@ -9,15 +13,52 @@ const require = createRequire(import.meta.url);
 const { validOrder, answer, HELMET, SECRET } = require("./hand-rules.js");
 
 const port = Number(process.argv[2]);
-const TEXT = { "content-type": "text/plain; charset=utf-8" };
-const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
-const json = (data, status = 200) => new Response(JSON.stringify(data), { status, headers: JSON_TYPE });
+const secure = process.argv[3] === "secure";
+
+/** Aex's default security headers over plain HTTP (no HSTS; its CSP has no upgrade-insecure-requests). */
+const AEX_HEADERS = [
+  [
+    "Content-Security-Policy",
+    "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; form-action 'self'; frame-ancestors 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' https: 'unsafe-inline'",
+  ],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["Referrer-Policy", "no-referrer"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-DNS-Prefetch-Control", "off"],
+  ["X-Frame-Options", "SAMEORIGIN"],
+  ["X-XSS-Protection", "0"],
+  ["Origin-Agent-Cluster", "?1"],
+  ["X-Download-Options", "noopen"],
+  ["X-Permitted-Cross-Domain-Policies", "none"],
+];
+const TEXT_TYPE = ["content-type", "text/plain; charset=utf-8"];
+const JSON_PAIR = ["content-type", "application/json; charset=utf-8"];
+let requests = 0;
+/** A copy of `base` with a request id, as Aex's default echoes one. */
+const withId = (base) => {
+  const headers = new Headers(base);
+  headers.set("x-request-id", `bun-${++requests}`);
+  return headers;
+};
+
+const SECURE_TEXT = new Headers([...AEX_HEADERS, TEXT_TYPE]);
+const AEX_JSON = new Headers([...AEX_HEADERS, JSON_PAIR]);
+const TEXT = { "content-type": TEXT_TYPE[1] };
+const JSON_TYPE = { "content-type": JSON_PAIR[1] };
+const hello = secure
+  ? () => new Response("hello world", { headers: withId(SECURE_TEXT) })
+  : () => new Response("hello world", { headers: TEXT });
+const json = secure
+  ? (data, status = 200) => new Response(JSON.stringify(data), { status, headers: withId(AEX_JSON) })
+  : (data, status = 200) => new Response(JSON.stringify(data), { status, headers: JSON_TYPE });
+// The realistic answers carry helmet's headers (Aex's and a request id under `secure`).
+const SECURE_JSON = secure ? AEX_JSON : new Headers([...HELMET, JSON_PAIR]);
 const secureJson = (data, status = 200, extra) => {
-  const headers = new Headers(SECURE_JSON);
+  const headers = secure ? withId(SECURE_JSON) : new Headers(SECURE_JSON);
   if (extra !== undefined) for (const [name, value] of extra) headers.append(name, value);
   return new Response(JSON.stringify(data), { status, headers });
 };
-const SECURE_JSON = new Headers([...HELMET, ["content-type", "application/json; charset=utf-8"]]);
 
 const sessions = new Map();
 const mac = (id) => createHmac("sha256", SECRET).update(id).digest("base64url");
@@ -59,7 +100,7 @@ const server = Bun.serve({
     const url = req.url;
     const path = url.slice(url.indexOf("/", 8));
     if (req.method === "GET") {
-      if (path === "/") return new Response("hello world", { headers: TEXT });
+      if (path === "/") return hello();
       if (path.startsWith("/user/")) return json({ id: path.slice(6) });
     } else if (req.method === "POST") {
       if (path === "/echo") return req.json().then((body) => json(body));
