@@ -284,8 +284,7 @@ export class FetchRequest {
       headers = {};
       for (const [name, value] of source) headers[name] = value;
     }
-    // A `Request` made in code (undici) has no Host: its URL's authority is its host (RFC 9112 §3.2.2).
-    // A bare path (HTTP/1.0 without Host on Bun.serve) names none.
+    // A `Request` made in code (undici) has no Host: its URL's authority is its host; a bare path names none.
     if (headers.host === undefined && this._origin !== 0) headers.host = this.authority;
     // A body of unknown length is chunked, as node's parsers expect to be told.
     if (headers["content-length"] === undefined && headers["transfer-encoding"] === undefined && this.hasBody()) {
