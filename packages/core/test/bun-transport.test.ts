@@ -156,6 +156,23 @@ function refuse(_req: AexRequest, res: AexResponse): void {
   });
 });
 
+(onBun ? describe : describe.skip)("a node server made before start() on Bun", () => {
+  it("regression: does not make the app serve with node:http (Bun's node:http server has connection listeners of its own)", async () => {
+    const { logger, lines } = memoryLogger();
+    const aex = new Aex({ logger }).push(Api);
+    aex.createServer();
+    expect((await aex.inject().get("/").execute()).status).toBe(200);
+    const server = await aex.start(0, "127.0.0.1");
+    try {
+      expect(server).toBeInstanceOf(AexBunServer);
+      expect((await getText(aex.port as number, "/")).status).toBe(200);
+      expect(lines.some((l) => l.msg === "serving with node:http on Bun")).toBe(false);
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
 (onBun ? describe : describe.skip)("aex.close() on the Bun transport", () => {
   it("stops accepting, lets the request in flight finish, then closes", async () => {
     const aex = new Aex().push(Api);

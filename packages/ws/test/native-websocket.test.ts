@@ -76,6 +76,24 @@ describe("WebSockets on the app's own server (Bun.serve on Bun, node:http on nod
   );
 });
 
+describe("a WebSocketServer made before start()", () => {
+  it("regression: leaves the app on the runtime's own server (on Bun it made the app serve with node:http)", async () => {
+    const aex = new Aex();
+    const early = new WebSocketServer(aex, { path: "/early" });
+    early.on(WebSocketServer.ENTER, (handler) => handler.send("hello", "early"));
+    await aex.start(0, "127.0.0.1");
+    try {
+      expect(aex.server instanceof AexBunServer).toBe(onBun);
+      const client = await RawClient.open(aex.port as number, "/early");
+      expect(client.status).toBe(101);
+      expect(message(await client.next(TEXT))).toEqual({ event: "hello", data: "early" });
+      client.socket.destroy();
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
 describe("limits of each WebSocket server, whichever server upgrades", () => {
   let aex: Aex;
   let port: number;

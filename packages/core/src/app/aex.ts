@@ -162,6 +162,8 @@ export class Aex {
   private fetcher: FetchEntry | null = null;
   /** The node server `createServer()` made (the in-process client's, on any transport). */
   private nodeServer?: AexServer;
+  /** The `connection` listeners the runtime's node server has of its own (Bun's node:http: 2). */
+  private ownConnectionListeners = 0;
 
   /** The app whose `createServer()`/`start()` made `server`, if any. */
   static of(server: object): Aex | undefined {
@@ -381,6 +383,7 @@ export class Aex {
         { ...this.options.server, IncomingMessage: this.Request, ServerResponse: this.Response },
         this.handle,
       );
+    if (this.nodeServer !== server) this.ownConnectionListeners = server.listenerCount("connection");
     this.nodeServer = server;
     // On the Bun transport `aex.server` stays Bun's: this one serves `aex.inject()` only.
     if (!(this.server instanceof AexBunServer)) this.server = server;
@@ -466,7 +469,8 @@ export class Aex {
   private nodeServerInUse(): boolean {
     const server = this.nodeServer;
     if (server === undefined) return false;
-    return server.listenerCount("connection") > 1 || server.listenerCount("request") > 1 || server.listening;
+    const connection = server.listenerCount("connection") > this.ownConnectionListeners;
+    return connection || server.listenerCount("request") > 1 || server.listening;
   }
 
   /** The app's `aex.fetch` entry, made once it is prepared (its facades copy its classes then). */
