@@ -14,7 +14,7 @@ const CLOSED = 3;
  * `bufferedAmount`, and the events `message` `(data: Buffer, isBinary)`, `pong`, `close`
  * `(code, reason: Buffer)` and `error`. Its `events` are what Bun reports to.
  */
-export class BunWebSocket extends EventEmitter {
+export class BunWebSocket extends EventEmitter implements NativeWebSocketEvents {
   static readonly CONNECTING = CONNECTING;
   static readonly OPEN = OPEN;
   static readonly CLOSING = CLOSING;
@@ -24,12 +24,12 @@ export class BunWebSocket extends EventEmitter {
   declare readonly CLOSING: 2;
   declare readonly CLOSED: 3;
 
-  /** What Bun reports this connection's life to. */
-  readonly events: NativeWebSocketEvents;
   private native: NativeWebSocket | null = null;
   private ended = false;
   /** Messages that came while paused, delivered on `resume()` in order; null when not paused. */
   private held: [Buffer, boolean][] | null = null;
+  /** Called once Bun opened the connection, then dropped (an idle connection keeps no closure). */
+  private opened: ((socket: BunWebSocket) => void) | null;
 
   /**
    * @param maxPayload This server's largest message: a larger one closes with 1009 (Bun's own
@@ -41,16 +41,38 @@ export class BunWebSocket extends EventEmitter {
     onOpen: (socket: BunWebSocket) => void,
   ) {
     super();
-    this.events = {
-      open: (native) => {
-        this.native = native;
-        onOpen(this);
-      },
-      message: (data) => this.received(data),
-      pong: () => this.emit("pong"),
-      drain: () => undefined,
-      close: (code, reason) => this.gone(code, reason),
-    };
+    this.opened = onOpen;
+  }
+
+  /** What Bun reports this connection's life to: the socket itself. */
+  get events(): NativeWebSocketEvents {
+    return this;
+  }
+
+  /** @internal */
+  onOpen(native: NativeWebSocket): void {
+    this.native = native;
+    const opened = this.opened;
+    this.opened = null;
+    opened?.(this);
+  }
+
+  /** @internal */
+  onMessage(data: string | Uint8Array): void {
+    this.received(data);
+  }
+
+  /** @internal */
+  onPong(): void {
+    this.emit("pong");
+  }
+
+  /** @internal */
+  onDrain(): void {}
+
+  /** @internal */
+  onClose(code: number, reason: string): void {
+    this.gone(code, reason);
   }
 
   get readyState(): number {

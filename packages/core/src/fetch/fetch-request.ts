@@ -1,3 +1,5 @@
+// Over 350 lines: one class, node's IncomingMessage API over a Web Request (its body readers are
+// beside it, light-body.ts and web-body.ts; its Host check, fetch-host.ts).
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { LINGER } from "../parsers/linger-close";
@@ -340,6 +342,9 @@ for (const name of BODY_METHODS) {
 }
 
 Object.assign(FetchRequest.prototype, {
+  // A Web Request has no trailers: node's empty ones, shared.
+  trailers: Object.freeze({}),
+  rawTrailers: Object.freeze([]),
   httpVersion: "1.1",
   httpVersionMajor: 1,
   httpVersionMinor: 1,

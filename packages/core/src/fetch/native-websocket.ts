@@ -11,23 +11,33 @@ export interface NativeWebSocket {
   readonly readyState: number;
   /** Sends a message; Bun answers the bytes sent, -1 when it queued them (backpressure), 0 when dropped. */
   send(data: string | Uint8Array, compress?: boolean): number;
+  /** Starts the closing handshake with `code` and `reason`. */
   close(code?: number, reason?: string): void;
+  /** Cuts the connection at once, without a closing handshake. */
   terminate(): void;
+  /** Sends a ping; the peer's pong is reported to `onPong`. */
   ping(data?: string | Uint8Array): number;
   /** Bytes queued and not yet written to the connection. */
   getBufferedAmount(): number;
+  /** The peer's address. */
   readonly remoteAddress: string;
 }
 
-/** What the accepting side hears of its connection, in order: `open`, then the rest. */
+/**
+ * What the accepting side hears of its connection, in order: `onOpen`, then the rest. Methods,
+ * not closures, so that one object per connection (the accepting side's socket) can be it.
+ */
 export interface NativeWebSocketEvents {
-  open(socket: NativeWebSocket): void;
+  /** The handshake is done: `socket` is the connection. */
+  onOpen(socket: NativeWebSocket): void;
   /** A message: text as a string, binary as bytes. */
-  message(data: string | Uint8Array): void;
-  pong(): void;
+  onMessage(data: string | Uint8Array): void;
+  /** The peer answered a ping. */
+  onPong(): void;
   /** The send queue emptied below Bun's backpressure limit. */
-  drain(): void;
-  close(code: number, reason: string): void;
+  onDrain(): void;
+  /** The connection closed, with the close frame's code and reason (1006 when there was none). */
+  onClose(code: number, reason: string): void;
 }
 
 /**
@@ -92,10 +102,10 @@ export function bunWebSocketHandlers(maxPayload: number): object {
     backpressureLimit: 2 ** 31 - 1,
     closeOnBackpressureLimit: false,
     perMessageDeflate: false,
-    open: (socket: Socket) => socket.data.open(socket),
-    message: (socket: Socket, data: string | Uint8Array) => socket.data.message(data),
-    pong: (socket: Socket) => socket.data.pong(),
-    drain: (socket: Socket) => socket.data.drain(),
-    close: (socket: Socket, code: number, reason: string) => socket.data.close(code, reason),
+    open: (socket: Socket) => socket.data.onOpen(socket),
+    message: (socket: Socket, data: string | Uint8Array) => socket.data.onMessage(data),
+    pong: (socket: Socket) => socket.data.onPong(),
+    drain: (socket: Socket) => socket.data.onDrain(),
+    close: (socket: Socket, code: number, reason: string) => socket.data.onClose(code, reason),
   };
 }
