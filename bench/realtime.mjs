@@ -5,6 +5,8 @@
 // message, the event-loop lag meanwhile; then the same fan-out across 3 instances through
 // Redis. Loopback only; every phase is bounded in time.
 // Options: --clients 10000 --rounds 7 --no-cluster --no-write --only ws|sse
+// --runtime bun: the servers run on Bun (WebSockets only: Aex on Bun.serve's own WebSockets
+// against Bun.serve's by hand); the clients stay on node. Written to its own RESULTS section.
 // --settle MS: how long the clients stay idle before memory is read (default 1,000 ms).
 // RSS per client includes the young generation V8 grew during the handshakes (up to ~2.5 KB
 // per client after 10,000, empty after the full collections but still resident); after some
@@ -17,7 +19,7 @@ import { createServer, connect } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { here, mb, writeResultsSection } from "./lib.mjs";
+import { bunPath, here, mb, writeResultsSection } from "./lib.mjs";
 import { versions } from "./realtime/modules.mjs";
 
 const { values: opts } = parseArgs({
@@ -28,6 +30,7 @@ const { values: opts } = parseArgs({
     "no-write": { type: "boolean", default: false },
     settle: { type: "string" },
     only: { type: "string" },
+    runtime: { type: "string", default: "node" },
   },
 });
 const CLIENTS = Number(opts.clients);
@@ -36,6 +39,9 @@ const loadBefore = loadavg()[0];
 const ROUNDS = Math.max(2, Number(opts.rounds));
 const PHASE_MS = 120_000;
 const INSTANCES = 3;
+const ON_BUN = opts.runtime === "bun";
+if (!ON_BUN && opts.runtime !== "node") throw new Error("--runtime is node or bun");
+const bun = ON_BUN ? await bunPath() : null;
 
 // 1. File descriptors: a server holds one per client, the client process one per client.
 const NEEDED = CLIENTS + 1_024;
@@ -78,10 +84,12 @@ function nodeChild(cpu, script, args) {
     process.env.REALTIME_PROF && script === "server.mjs"
       ? ["--cpu-prof", `--cpu-prof-dir=${process.env.REALTIME_PROF}`]
       : [];
+  // Servers run on Bun with --runtime bun; the clients always on node.
+  const onBun = bun !== null && script === "server.mjs";
   const child = spawnPinned(
     cpu,
-    process.execPath,
-    ["--expose-gc", ...profile, join(here, "realtime", script), ...args],
+    onBun ? bun.path : process.execPath,
+    [...(onBun ? [] : ["--expose-gc", ...profile]), join(here, "realtime", script), ...args],
     {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "silent" },
@@ -179,7 +187,8 @@ async function broadcasts(servers, clients) {
     const done = await clients.call("await", { k });
     const lags = await Promise.all(servers.map((s) => s.call("lag")));
     if (k === 1) continue;
-    reach.push(Number(BigInt(done.at) - BigInt(sent.start)) / 1e6);
+    // One monotonic clock for node processes; across runtimes (Bun's hrtime counts from elsewhere) the epoch's.
+    reach.push(ON_BUN ? done.atEpoch - sent.startEpoch : Number(BigInt(done.at) - BigInt(sent.start)) / 1e6);
     call.push(sent.sendMs);
     lagMax.push(Math.max(...lags.map((l) => l.maxMs)));
     lagP99.push(Math.max(...lags.map((l) => l.p99Ms)));
@@ -238,7 +247,7 @@ const impls = [
   ["aex", "Aex"],
   ["hand", "by hand"],
 ];
-const TRANSPORTS = opts.only ? [opts.only] : ["ws", "sse"];
+const TRANSPORTS = ON_BUN ? ["ws"] : opts.only ? [opts.only] : ["ws", "sse"];
 const local = [];
 for (const transport of TRANSPORTS) {
   for (const [impl] of impls) {
@@ -283,10 +292,15 @@ const verdicts = TRANSPORTS.includes("ws")
 const load = `load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (the machine is shared; the other processes count)`;
 const command = `pnpm bench:realtime${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
 const machine = `${cpus()[0].model}, ${cpus().length} cores, ${mb(totalmem())} RAM, ${process.platform}`;
+const runtime = ON_BUN
+  ? `servers on Bun ${bun.version} (Aex on Bun.serve's own WebSockets; "by hand" is Bun.serve's WebSockets in a Set, looping \`socket.send(json)\`), clients on Node ${process.version}`
+  : `Node ${process.version}`;
 const lines = [
-  "## Realtime: live clients per instance (issue 29)",
+  ON_BUN
+    ? "## Realtime on Bun: live WebSocket clients per instance"
+    : "## Realtime: live clients per instance (issue 29)",
   "",
-  `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Node ${process.version}, ws ${versions.ws}, redis (node-redis) ${versions.redis}; ${pinning}; ${fdNote}; ${load}.`,
+  `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, ${runtime}, ws ${versions.ws}, redis (node-redis) ${versions.redis}; ${pinning}; ${fdNote}; ${load}.`,
   `${CLIENTS.toLocaleString("en")} clients per phase, on loopback, in one client process, memory read ${SETTLE_MS.toLocaleString("en")} ms after the last one connected (after two full collections); ${ROUNDS} broadcasts per phase, each sent once every client held the previous one, the first a warm-up, medians of the rest. A message is \`{"event":"tick","data":{"n":…,"text":"x"×100}}\` (WebSocket) or an \`event: tick\` with an id (SSE). "By hand" is \`ws\`'s WebSocketServer on node:http looping \`client.send(json)\`, and SSE responses kept in a Set looping \`res.write(frame)\`; across instances, node-redis pub/sub by hand. Aex is a \`WebSocketServer\` with \`hub.broadcast()\` (a \`RedisAdapter\` across instances) and an \`@sse\` route with a replay log (\`MemoryReplayStore\`; \`RedisReplayStore\` across instances) and \`store.publish()\`.`,
   "",
   ...verdicts,
@@ -311,4 +325,4 @@ if (shared.length > 0) {
 }
 const body = lines.join("\n");
 console.log(body);
-if (!opts["no-write"]) writeResultsSection("realtime", body);
+if (!opts["no-write"]) writeResultsSection(ON_BUN ? "realtime-bun" : "realtime", body);

@@ -80,6 +80,9 @@ process.on("message", (command) => {
     new Promise((resolve) => {
       if (received >= count * command.k) resolve(process.hrtime.bigint());
       else waiting = { target: count * command.k, resolve };
-    }).then((at) => process.send({ id: command.id, at: String(at), received }));
+    }).then((at) =>
+      // `atEpoch` (ms since the epoch) for a server on Bun, whose hrtime counts from elsewhere.
+      process.send({ id: command.id, at: String(at), atEpoch: performance.timeOrigin + performance.now(), received }),
+    );
   } else if (command.cmd === "exit") process.exit(0);
 });

@@ -1,5 +1,6 @@
 // One server of the realtime bench, driven by its parent over IPC:
-//   node server.mjs <impl: aex|hand> <transport: ws|sse> <port> [redisUrl]
+//   node server.mjs <impl: aex|hand> <transport: ws|sse> <port> [redisUrl]   (or bun server.mjs …: WebSockets
+//   on Bun.serve; "hand" is then Bun.serve's own WebSockets by hand)
 // It serves WebSocket clients on /ws or SSE clients on /sse; with a Redis URL, broadcasts go
 // through Redis to every server sharing it. Commands: mem, connections, lag-start, broadcast,
 // lag, exit.
@@ -48,6 +49,37 @@ async function aexServer() {
   };
 }
 
+/** The same by hand on Bun: Bun.serve's own WebSockets, kept in a Set; Redis pub/sub by hand. */
+async function handBunServer() {
+  const sockets = new Set();
+  const deliver = (message) => {
+    for (const socket of sockets) socket.send(message);
+  };
+  globalThis.Bun.serve({
+    port,
+    hostname: "127.0.0.1",
+    fetch: (request, server) => (server.upgrade(request) ? undefined : new Response(null, { status: 404 })),
+    websocket: {
+      idleTimeout: 0,
+      open: (socket) => void sockets.add(socket),
+      message: () => undefined,
+      close: (socket) => void sockets.delete(socket),
+    },
+  });
+  let publisher = null;
+  if (redisUrl) {
+    publisher = redis.createClient({ url: redisUrl });
+    const subscriber = publisher.duplicate();
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    await subscriber.subscribe(CHANNEL, (message) => deliver(message));
+  }
+  const encode = (n) => JSON.stringify({ event: "tick", data: payload(n) });
+  return {
+    connections: () => sockets.size,
+    broadcast: (n) => (publisher ? void publisher.publish(CHANNEL, encode(n)) : deliver(encode(n))),
+  };
+}
+
 /** The same by hand: `ws` on node:http, or SSE responses kept in a Set; Redis pub/sub by hand. */
 async function handServer() {
   const server = createServer();
@@ -90,7 +122,11 @@ async function handServer() {
   };
 }
 
-const served = impl === "aex" ? await aexServer() : await handServer();
+const onBun = globalThis.Bun !== undefined;
+if (onBun && transport !== "ws") throw new Error("on Bun the realtime bench measures WebSockets only (--only ws)");
+const served = impl === "aex" ? await aexServer() : onBun ? await handBunServer() : await handServer();
+// A full collection: node's with --expose-gc, Bun's own.
+const gc = () => (onBun ? globalThis.Bun.gc(true) : global.gc?.());
 const lag = monitorEventLoopDelay({ resolution: 1 });
 
 process.on("message", (command) => {
@@ -98,9 +134,9 @@ process.on("message", (command) => {
   switch (command.cmd) {
     case "mem": {
       // Full collections, a pause for V8 to give pages back, then the numbers.
-      global.gc?.();
+      gc();
       return void setTimeout(() => {
-        global.gc?.();
+        gc();
         const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
         reply({ rss, heapUsed, heapTotal, external, arrayBuffers });
       }, 500);
@@ -108,10 +144,11 @@ process.on("message", (command) => {
     case "connections":
       return void Promise.resolve(served.connections()).then((connections) => reply({ connections }));
     case "broadcast": {
+      const startEpoch = performance.timeOrigin + performance.now();
       const start = process.hrtime.bigint();
       served.broadcast(++counter);
       const end = process.hrtime.bigint();
-      return reply({ start: String(start), sendMs: Number(end - start) / 1e6 });
+      return reply({ start: String(start), startEpoch, sendMs: Number(end - start) / 1e6 });
     }
     case "lag-start":
       lag.reset();
