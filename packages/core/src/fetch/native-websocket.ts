@@ -62,9 +62,10 @@ export function nativeUpgrade(res: AexResponse): NativeUpgrade | null {
 export class NativeWebSocketLimits {
   /**
    * The largest message any of the app's WebSocket servers accepts: the transport refuses a
-   * larger one (1009) before it is buffered; each server checks its own, smaller limit.
+   * larger one (1009) before it is buffered; each server checks its own, smaller limit. 1 MiB
+   * (the `ws` package's default) until a server allows more.
    */
-  maxPayload = 0;
+  maxPayload = 1024 * 1024;
   /** Called when a limit grows once the transport runs (Bun.serve reloads its settings). */
   onChange: (() => void) | null = null;
 
@@ -97,7 +98,7 @@ type Socket = NativeWebSocket & { data: NativeWebSocketEvents };
  */
 export function bunWebSocketHandlers(maxPayload: number): object {
   return {
-    maxPayloadLength: Math.max(maxPayload, 1),
+    maxPayloadLength: maxPayload,
     idleTimeout: 0,
     backpressureLimit: 2 ** 31 - 1,
     closeOnBackpressureLimit: false,
