@@ -3,6 +3,7 @@
 // the same client runs on both runtimes and can do what a hostile or stalled peer does.
 import { Aex, AexBunServer, type AexRequest, type AexResponse, type Scope } from "@aex/core";
 import { ws, WebSocketServer, type WebSocketHandler } from "@aex/ws";
+import { selfSignedCertificate } from "../../core/test/support/tls";
 import { RawClient } from "./support/raw-client";
 
 const onBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
@@ -87,6 +88,24 @@ describe("a WebSocketServer made before start()", () => {
       const client = await RawClient.open(aex.port as number, "/early");
       expect(client.status).toBe(101);
       expect(message(await client.next(TEXT))).toEqual({ event: "hello", data: "early" });
+      client.socket.destroy();
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+describe("WebSockets over TLS (wss:)", () => {
+  it("upgrades on the HTTPS server start({ tls }) makes: Bun.serve's own on Bun", async () => {
+    const { key, cert } = selfSignedCertificate();
+    const aex = new Aex().push(Echo);
+    await aex.start(0, { host: "127.0.0.1", tls: { key, cert } });
+    try {
+      expect(aex.server instanceof AexBunServer).toBe(onBun);
+      const client = await RawClient.open(aex.port as number, "/echo/tls", {}, { ca: cert });
+      expect(client.status).toBe(101);
+      client.sendFrame(TEXT, JSON.stringify({ event: "say", data: "secret" }));
+      expect(message(await client.next(TEXT))).toEqual({ event: "said", data: { room: "tls", text: "secret" } });
       client.socket.destroy();
     } finally {
       await aex.close();

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 
 /** A frame the server sent: its opcode (1 text, 2 binary, 8 close, 9 ping, 10 pong) and payload. */
 export interface Frame {
@@ -37,7 +38,13 @@ export class RawClient {
   }
 
   /** Opens `path` on `port` with the handshake's headers (and `headers`, which may replace them). */
-  static open(port: number, path: string, headers: Record<string, string> = {}): Promise<RawClient> {
+  static open(
+    port: number,
+    path: string,
+    headers: Record<string, string> = {},
+    /** Over TLS, trusting this certificate (wss:). */
+    tls?: { ca: Buffer },
+  ): Promise<RawClient> {
     const all: Record<string, string> = {
       host: `127.0.0.1:${port}`,
       connection: "Upgrade",
@@ -48,7 +55,11 @@ export class RawClient {
     };
     const lines = Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`);
     return new Promise((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1", () => socket.write(`GET ${path} HTTP/1.1\r\n${lines.join("")}\r\n`));
+      const hello = () => socket.write(`GET ${path} HTTP/1.1\r\n${lines.join("")}\r\n`);
+      const socket: Socket =
+        tls === undefined
+          ? connect(port, "127.0.0.1", hello)
+          : connectTls({ port, host: "127.0.0.1", ca: tls.ca, servername: "localhost" }, hello);
       let received = Buffer.alloc(0);
       const onData = (chunk: Buffer) => {
         received = Buffer.concat([received, chunk]);
