@@ -80,8 +80,11 @@ export class FetchResponse {
   declare private _needDrain: boolean;
   /** Chunks held back while a small declared body comes in (see `hold`), or null. */
   declare private _held: Uint8Array[] | null;
-  /** The length of a body `typedEnd` sent, which the runtime sends as Content-Length itself (-1: none). */
-  declare private _length: number;
+  /**
+   * The body `typedEnd` sent, whose length the runtime sends as Content-Length itself, for what
+   * reads that header (measured when read: most answers have no reader of it); null: none.
+   */
+  declare private _sized: string | Uint8Array | null;
   declare private _heldBytes: number;
   declare private securityHeaders: SecurityHeaders | null;
   declare private requestIdHeader: string | null;
@@ -152,7 +155,7 @@ export class FetchResponse {
   getHeader(name: string): HeaderValue | undefined {
     const lower = name.toLowerCase();
     const value = this._out?.[lower]?.[1];
-    return value === undefined && lower === "content-length" && this._length !== -1 ? this._length : value;
+    return value === undefined && lower === "content-length" && this._sized !== null ? byteLength(this._sized) : value;
   }
 
   getHeaders(): OutgoingHttpHeaders {
@@ -283,7 +286,7 @@ export class FetchResponse {
         this._held = null;
       }
       // A hook may have replaced the body `typedEnd` measured: what reads the length gets the sent one.
-      if (this._length !== -1 && body !== null) this._length = byteLength(body);
+      if (this._sized !== null && body !== null) this._sized = body;
       if (this.req.method !== "HEAD") this.deliver(body);
       else {
         // HEAD: the GET's length, no body (node says it too when `end` is given the body).
@@ -313,11 +316,14 @@ export class FetchResponse {
   /** `res.json`/`res.send`: the type unless one is set, then the body. */
   typedEnd(body: string | Uint8Array, head: { "content-type": string }): void {
     if (!this.headersSent) {
-      if (!this.hasHeader("content-type")) this.storeHeader("content-type", "Content-Type", head["content-type"]);
+      const out = this._out;
+      if (out === null || out["content-type"] === undefined) {
+        this.storeHeader("content-type", "Content-Type", head["content-type"]);
+      }
       // Kept, as node keeps it, for what reads the length sent (request logs, metrics); a hook
       // that replaces the body updates it (http/response.ts).
       // Not sent as a header: the runtime says it from the body itself.
-      if (!this.hasHeader("content-length")) this._length = byteLength(body);
+      if (out === null || out["content-length"] === undefined) this._sized = body;
     }
     (this as unknown as { end(body: unknown): void }).end(body);
   }
@@ -383,7 +389,7 @@ export class FetchResponse {
   /** Makes the `Response` with the head as it stands, and hands it to the transport. */
   private deliver(body: string | Uint8Array | ReadableStream<Uint8Array> | null): void {
     // node sends no Content-Type it was not given; `Response` would say text/plain for a string.
-    if (typeof body === "string" && !this.hasHeader("content-type")) body = Buffer.from(body);
+    if (typeof body === "string" && this._out?.["content-type"] === undefined) body = Buffer.from(body);
     let response: Response;
     try {
       const req = this.req;
@@ -482,7 +488,7 @@ Object.assign(FetchResponse.prototype, {
   _controller: null,
   _needDrain: false,
   _held: null,
-  _length: -1,
+  _sized: null,
   _heldBytes: 0,
   _events: undefined,
   _eventsCount: 0,
