@@ -227,6 +227,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
   private acceptNative(upgrade: NativeUpgrade, req: AexRequest, res: AexResponse, scope: Scope, enter: Enter): false {
     const socket = new BunWebSocket(this.maxPayload, (opened) => {
       if (this.closed !== null) return opened.close(CloseCode.GOING_AWAY, "Server shutting down");
+      this.strings.shareRequest(req);
       this.welcome(opened as unknown as WebSocket, req, scope, enter);
     });
     if (!upgrade(socket.events, lineHeaders(res))) {

@@ -30,12 +30,12 @@ export class SharedStrings {
 
   /**
    * Shares the strings of node's upgrade request: its header lines, the headers object made
-   * from them, the HTTP version and the path. A request of another kind (a getter where node
-   * has a field) is left as it is.
+   * from them, the HTTP version and the path; of another kind of request (a facade whose
+   * header lines are a getter), its headers object and path.
    */
   shareRequest(req: AexRequest): void {
     const raw = Object.getOwnPropertyDescriptor(req, "rawHeaders");
-    if (raw === undefined || !raw.writable || !Array.isArray(raw.value)) return;
+    if (raw === undefined || !raw.writable || !Array.isArray(raw.value)) return this.shareHeaders(req);
     const lines = raw.value as string[];
     const headers = req.headers as Record<string, string | string[] | undefined>;
     for (let i = 0; i + 1 < lines.length; i += 2) {
@@ -50,6 +50,23 @@ export class SharedStrings {
     if (typeof req.httpVersion === "string" && Object.getOwnPropertyDescriptor(req, "httpVersion")?.writable) {
       req.httpVersion = this.get(req.httpVersion);
     }
+    this.sharePath(req);
+  }
+
+  /**
+   * Shares the values of the headers object of a request whose header lines are made from it
+   * when read (Bun.serve's facade), and its path.
+   */
+  private shareHeaders(req: AexRequest): void {
+    const headers = req.headers as Record<string, string | string[] | undefined>;
+    for (const name in headers) {
+      const value = headers[name];
+      if (typeof value === "string" && !UNIQUE.has(name)) headers[name] = this.get(value);
+    }
+    this.sharePath(req);
+  }
+
+  private sharePath(req: AexRequest): void {
     if (
       typeof req.url === "string" &&
       !req.url.includes("?") &&
