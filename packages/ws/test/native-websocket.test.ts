@@ -77,6 +77,47 @@ describe("WebSockets on the app's own server (Bun.serve on Bun, node:http on nod
   );
 });
 
+describe("bad frames, answered alike by both servers", () => {
+  let aex: Aex;
+  let port: number;
+  beforeAll(async () => {
+    aex = new Aex();
+    await aex.start(0, "127.0.0.1");
+    port = aex.port as number;
+    const hub = new WebSocketServer(aex, { path: "/frames", heartbeat: 0 });
+    hub.on(WebSocketServer.ENTER, (handler) => handler.on("echo", (data) => handler.send("echo", data)));
+  });
+  afterAll(() => aex.close());
+
+  it.each([
+    ["text that is not UTF-8", (c: RawClient) => c.sendFrame(TEXT, Buffer.from([0xff, 0xfe, 0xfd])), 1007],
+    ["an unmasked frame", (c: RawClient) => c.socket.write(Buffer.from([0x81, 0x02, 0x7b, 0x7d])), 1002],
+    ["a reserved opcode", (c: RawClient) => c.sendFrame(3, "x"), 1002],
+  ])("closes on %s with %i, and keeps serving", async (_what, send, code) => {
+    const bad = await RawClient.open(port, "/frames");
+    send(bad);
+    expect(closeCode(await bad.next(CLOSE))).toBe(code);
+    const good = await RawClient.open(port, "/frames");
+    good.sendFrame(TEXT, JSON.stringify({ event: "echo", data: 1 }));
+    expect(message(await good.next(TEXT))).toEqual({ event: "echo", data: 1 });
+    good.socket.destroy();
+  });
+
+  it("answers a binary frame with an AEX_WS_BINARY error event, a ping with its pong, a close with 1000", async () => {
+    const client = await RawClient.open(port, "/frames");
+    client.sendFrame(2, Buffer.from([1, 2]));
+    expect(message(await client.next(TEXT))).toEqual({
+      event: "error",
+      data: { code: "AEX_WS_BINARY", message: "binary messages are not supported" },
+    });
+    client.sendFrame(PING, "hi");
+    expect(String((await client.next(PONG))?.payload)).toBe("hi");
+    client.sendFrame(CLOSE, Buffer.from([0x03, 0xe8]));
+    expect(closeCode(await client.next(CLOSE))).toBe(1000);
+    await client.gone();
+  });
+});
+
 describe("a WebSocketServer made before start()", () => {
   it("regression: leaves the app on the runtime's own server (on Bun it made the app serve with node:http)", async () => {
     const aex = new Aex();
