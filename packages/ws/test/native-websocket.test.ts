@@ -186,6 +186,20 @@ describe("limits of each WebSocket server, whichever server upgrades", () => {
     big.socket.destroy();
   });
 
+  it("takes a message over 1 MiB on a server made after start() that allows it (Bun.serve's limit is raised for it)", async () => {
+    const large = new WebSocketServer(aex, { path: "/large", maxPayload: 2 * 1024 * 1024, heartbeat: 0 });
+    large.on(WebSocketServer.ENTER, (handler) => handler.on("len", (text: string) => handler.send("len", text.length)));
+    const client = await RawClient.open(port, "/large");
+    const text = "z".repeat(1536 * 1024);
+    client.sendFrame(TEXT, JSON.stringify({ event: "len", data: text }));
+    expect(message(await client.next(TEXT))).toEqual({ event: "len", data: text.length });
+    // The other servers keep their own, smaller limits.
+    const small = await RawClient.open(port, "/small");
+    small.sendFrame(TEXT, JSON.stringify({ event: "len", data: "x".repeat(5000) }));
+    expect(closeCode(await small.next(CLOSE))).toBe(1009);
+    client.socket.destroy();
+  });
+
   it("pings every heartbeat and drops a peer that does not answer", async () => {
     const silent = await RawClient.open(port, "/small");
     expect(await silent.next(PING)).not.toBeNull();

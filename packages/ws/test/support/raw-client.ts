@@ -90,10 +90,15 @@ export class RawClient {
     const data = Buffer.from(payload);
     const mask = randomBytes(4);
     const length = data.length;
-    const head =
-      length < 126
-        ? Buffer.from([0x80 | opcode, 0x80 | length])
-        : Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff]);
+    let head: Buffer;
+    if (length < 126) head = Buffer.from([0x80 | opcode, 0x80 | length]);
+    else if (length < 65536) head = Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff]);
+    else {
+      head = Buffer.alloc(10);
+      head[0] = 0x80 | opcode;
+      head[1] = 0x80 | 127;
+      head.writeBigUInt64BE(BigInt(length), 2);
+    }
     const masked = Buffer.alloc(length);
     for (let i = 0; i < length; i++) masked[i] = data[i] ^ mask[i % 4];
     this.socket.write(Buffer.concat([head, mask, masked]));
