@@ -118,6 +118,29 @@ describe("bad frames, answered alike by both servers", () => {
   });
 });
 
+describe("the upgrade request, kept for the connection's life", () => {
+  it("regression: gives the client's address to ws.use, ENTER and later events (on Bun it was empty once upgraded)", async () => {
+    const aex = new Aex();
+    await aex.start(0, "127.0.0.1");
+    const hub = new WebSocketServer(aex, { path: "/ip", heartbeat: 0 });
+    const seen: unknown[] = [];
+    hub.use((req) => void seen.push(req.ip));
+    hub.on(WebSocketServer.ENTER, (handler) => {
+      seen.push(handler.req.ip, handler.req.socket?.remoteAddress);
+      handler.on("ip", () => handler.send("ip", handler.req.ip));
+    });
+    try {
+      const client = await RawClient.open(aex.port as number, "/ip");
+      client.sendFrame(TEXT, JSON.stringify({ event: "ip" }));
+      expect(message(await client.next(TEXT))).toEqual({ event: "ip", data: "127.0.0.1" });
+      expect(seen).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+      client.socket.destroy();
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
 describe("a WebSocketServer made before start()", () => {
   it("regression: leaves the app on the runtime's own server (on Bun it made the app serve with node:http)", async () => {
     const aex = new Aex();

@@ -46,7 +46,9 @@ export class FetchUpgradeEntry {
 
   serve(request: Request, server: UpgradingServer, onStreaming: OnStreaming): UpgradeAnswer | Promise<UpgradeAnswer> {
     const classes = (this.classes ??= fetchClasses(this.Request, this.Response));
-    const req = new classes.Request(request, undefined, server);
+    // Asked now: once upgraded, Bun no longer tells a request's peer, and the connection's
+    // `handler.req.ip` is read for its whole life.
+    const req = new classes.Request(request, server.requestIP(request)?.address, server);
     const res = new classes.Response(req);
     res.onStreaming = onStreaming;
     let done = false;
