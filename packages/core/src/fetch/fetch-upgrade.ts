@@ -54,7 +54,10 @@ export class FetchUpgradeEntry {
     let done = false;
     let answered: ((answer: UpgradeAnswer) => void) | null = null;
     const upgrade: NativeUpgrade = (events, headers) => {
-      if (done || !server.upgrade(request, { data: events, headers })) return false;
+      if (done) return false;
+      // Made now, as the peer is: the connection reads them for its life, past the upgrade.
+      void req.headers;
+      if (!server.upgrade(request, { data: events, headers })) return false;
       done = true;
       upgraded(res);
       answered?.(undefined);
