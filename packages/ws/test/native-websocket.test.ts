@@ -1,6 +1,7 @@
 // @decorator-modes both: WebSockets on either server: node:http with the `ws` package, or on
 // Bun, Bun.serve's own WebSockets (issue 27). Each test speaks raw WebSocket frames over TCP, so
 // the same client runs on both runtimes and can do what a hostile or stalled peer does.
+import { connect } from "node:net";
 import { Aex, AexBunServer, type AexRequest, type AexResponse, type Scope } from "@aex/core";
 import { ws, WebSocketServer, type WebSocketHandler } from "@aex/ws";
 import { selfSignedCertificate } from "../../core/test/support/tls";
@@ -135,6 +136,48 @@ describe("the upgrade request, kept for the connection's life", () => {
       expect(message(await client.next(TEXT))).toEqual({ event: "ip", data: "127.0.0.1" });
       expect(seen).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
       client.socket.destroy();
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+describe("clients that leave during the handshake", () => {
+  it("leave no connection behind while a slow step runs, and the server keeps serving", async () => {
+    const aex = new Aex().use(() => new Promise<void>((resolve) => setTimeout(resolve, 150)));
+    await aex.start(0, "127.0.0.1");
+    const hub = new WebSocketServer(aex, { path: "/slow", heartbeat: 0 });
+    let entered = 0;
+    hub.on(WebSocketServer.ENTER, () => void entered++);
+    const port = aex.port as number;
+    try {
+      const handshake =
+        "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+      await Promise.all(
+        Array.from(
+          { length: 20 },
+          () =>
+            new Promise<void>((resolve) => {
+              const socket = connect(port, "127.0.0.1", () => {
+                socket.write(handshake);
+                setTimeout(() => socket.destroy(), 20);
+              });
+              socket.on("error", () => undefined);
+              socket.on("close", () => resolve());
+            }),
+        ),
+      );
+      // Past the slow step of every one of them.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(hub.handlers.size).toBe(0);
+      const client = await RawClient.open(port, "/slow");
+      expect(client.status).toBe(101);
+      expect(entered).toBe(1);
+      client.socket.destroy();
+      await client.gone();
+      for (let i = 0; i < 20 && hub.handlers.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(hub.handlers.size).toBe(0);
     } finally {
       await aex.close();
     }
