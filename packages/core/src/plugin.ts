@@ -126,6 +126,7 @@ export { safeEqual } from "./guards/constant-time";
 export { guardLog } from "./guards/guard-log";
 export { createTransportServer, type TransportServer } from "./http2/transport";
 export { http2Classes, type Http2Classes } from "./http2/http2-classes";
+export { upgradeAnswered } from "./http/upgrade-answered";
 export {
   nativeUpgrade,
   allowWebSocketPayload,

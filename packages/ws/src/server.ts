@@ -19,6 +19,7 @@ import {
   readQuery,
   type DependencyState,
   type NativeUpgrade,
+  upgradeAnswered,
 } from "@aex/core/plugin";
 import { WEBSOCKET_OPENER } from "@aex/core/testing";
 import debug from "debug";
@@ -212,6 +213,7 @@ export class WebSocketServer extends EventEmitter implements HandlerHost {
     this.wss.handleUpgrade(req as IncomingMessage, socket, NO_HEAD, (websocket) => {
       this.upgrading.delete(req as IncomingMessage);
       for (const listener of handshakeErrorListeners) socket.off("error", listener as (error: Error) => void);
+      upgradeAnswered(res);
       releaseHead(res);
       shareNoTrailers(req);
       this.strings.shareRequest(req);

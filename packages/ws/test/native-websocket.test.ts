@@ -4,6 +4,7 @@
 import { connect } from "node:net";
 import { Aex, AexBunServer, type AexRequest, type AexResponse, type Scope } from "@aex/core";
 import { ws, WebSocketServer, type WebSocketHandler } from "@aex/ws";
+import { lineWhere, memoryLogger } from "../../core/test/support/log-lines";
 import { selfSignedCertificate } from "../../core/test/support/tls";
 import { RawClient } from "./support/raw-client";
 
@@ -135,6 +136,32 @@ describe("the upgrade request, kept for the connection's life", () => {
       client.sendFrame(TEXT, JSON.stringify({ event: "ip" }));
       expect(message(await client.next(TEXT))).toEqual({ event: "ip", data: "127.0.0.1" });
       expect(seen).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+      client.socket.destroy();
+    } finally {
+      await aex.close();
+    }
+  });
+});
+
+describe("the request log of upgrades", () => {
+  it("regression: logs an accepted upgrade as a 101 on both servers (node:http logged none) and a refused one with its status", async () => {
+    const { logger, lines } = memoryLogger();
+    const aex = new Aex({ logger, logRequests: true });
+    await aex.start(0, "127.0.0.1");
+    const hub = new WebSocketServer(aex, { path: "/logged", heartbeat: 0 });
+    hub.on(WebSocketServer.ENTER, (handler) => handler.send("hello"));
+    try {
+      const client = await RawClient.open(aex.port as number, "/logged");
+      expect(client.status).toBe(101);
+      const accepted = await lineWhere(lines, (l) => l.msg === "request");
+      expect(accepted).toMatchObject({ method: "GET", status: 101 });
+      expect(accepted.aborted).toBeUndefined();
+      // The connection is untouched by its answer's end: it still gets messages.
+      expect(message(await client.next(TEXT))).toEqual({ event: "hello" });
+      const refused = await RawClient.open(aex.port as number, "/logged", { "sec-websocket-version": "8" });
+      expect(refused.status).toBe(400);
+      const line = await lineWhere(lines, (l) => l.msg === "request" && l !== accepted);
+      expect(line).toMatchObject({ method: "GET", status: 400 });
       client.socket.destroy();
     } finally {
       await aex.close();

@@ -197,7 +197,7 @@ export class Aex {
       upgrades: () => (this.entry.compiled?.upgradeRoutes ?? 0) > 0 || this.attached.size > 0,
       nodeServerInUse: () => this.nodeServerInUse(),
       fetchEntry: () => this.fetchEntry(),
-      upgradeEntry: () => new FetchUpgradeEntry(this.Request, this.Response, this.entry.handleCheckedUpgrade),
+      upgradeEntry: () => new FetchUpgradeEntry(this.fetchEntry().classes, this.entry.handleCheckedUpgrade),
     });
     this.handle = this.entry.handle;
     this.handleUpgrade = this.entry.handleUpgrade;

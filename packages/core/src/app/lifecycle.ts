@@ -13,7 +13,7 @@ import { AexBunServer } from "../fetch/bun-server";
 import { bunSetup, chooseTransport, idleSeconds } from "../fetch/bun-transport";
 import type { FetchEntry } from "../fetch/fetch-entry";
 import type { FetchUpgradeEntry } from "../fetch/fetch-upgrade";
-import { NATIVE_WEBSOCKET_LIMITS, NativeWebSocketLimits } from "../fetch/native-websocket";
+import { nativeWebSocketLimits } from "../fetch/native-websocket";
 import type { BoundListener } from "./compile-controller";
 import type { RequestEntry } from "./request-entry";
 
@@ -90,8 +90,7 @@ export class Lifecycle {
     const { handlerTimeout, limits, server: nodeOptions } = app.options;
     const idle = idleSeconds(handlerTimeout, limits.bodyIdleTimeout, nodeOptions.keepAliveTimeout ?? 5_000);
     // Bun.serve throws at once (EADDRINUSE…), as node's listen rejects.
-    const websockets = app.state(NATIVE_WEBSOCKET_LIMITS, () => new NativeWebSocketLimits());
-    const setup = bunSetup(port, host, idle, transport?.tls, parts.upgradeEntry(), websockets);
+    const setup = bunSetup(port, host, idle, transport?.tls, parts.upgradeEntry(), nativeWebSocketLimits(app));
     const server = new AexBunServer(parts.fetchEntry(), setup);
     server.acceptsUpgrades = parts.upgrades();
     app.server = server;

@@ -22,7 +22,8 @@ const takeResolve = (resolve: (response: Response) => void): void => {
  * else a promise of it.
  */
 export class FetchEntry {
-  private readonly classes: FetchClasses;
+  /** @internal The app's facade classes (the upgrade entry makes its facades with them too). */
+  readonly classes: FetchClasses;
 
   constructor(
     Request: typeof AexRequest,

@@ -1,8 +1,9 @@
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
+import { upgradeAnswered } from "../http/upgrade-answered";
 import type { CheckedEntry } from "./fetch-entry";
 import { hasValidHost } from "./fetch-host";
-import { fetchClasses, type FetchClasses } from "./fetch-classes";
+import type { FetchClasses } from "./fetch-classes";
 import type { FetchRequest } from "./fetch-request";
 import type { PeerSource } from "./fetch-socket";
 import { RESOLVE, type FetchResponse, type OnStreaming } from "./fetch-response";
@@ -16,14 +17,12 @@ export interface UpgradingServer extends PeerSource {
 /** What a fetch handler answers an upgrade with: a refusal, or nothing once Bun upgraded it. */
 export type UpgradeAnswer = Response | undefined;
 
-/** Marks a facade answered by the upgrade: a 101 went out (its hooks and log see it), and nothing is left to send. */
+/** Marks a facade answered by the upgrade: nothing is left to send, and a 101 went out (its hooks and log see it). */
 function upgraded(res: FetchResponse): void {
-  res.statusCode = 101;
   res.headersSent = true;
   res.writableEnded = true;
   res.writableFinished = true;
-  res.emit("finish");
-  res.emit("close");
+  upgradeAnswered(res as unknown as AexResponse);
 }
 
 /**
@@ -35,17 +34,14 @@ function upgraded(res: FetchResponse): void {
  * asks of an upgraded request.
  */
 export class FetchUpgradeEntry {
-  /** The app's facade classes, made on the first upgrade (once the app is prepared). */
-  private classes: FetchClasses | null = null;
-
   constructor(
-    private readonly Request: typeof AexRequest,
-    private readonly Response: typeof AexResponse,
+    /** The app's facade classes, those of its fetch entry. */
+    private readonly classes: FetchClasses,
     private readonly enter: CheckedEntry,
   ) {}
 
   serve(request: Request, server: UpgradingServer, onStreaming: OnStreaming): UpgradeAnswer | Promise<UpgradeAnswer> {
-    const classes = (this.classes ??= fetchClasses(this.Request, this.Response));
+    const classes = this.classes;
     // Asked now: once upgraded, Bun no longer tells a request's peer, and the connection's
     // `handler.req.ip` is read for its whole life.
     const req = new classes.Request(request, server.requestIP(request)?.address, server);

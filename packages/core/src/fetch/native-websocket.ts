@@ -78,7 +78,7 @@ export class NativeWebSocketLimits {
 }
 
 /** The app-state key of an app's {@link NativeWebSocketLimits}. */
-export const NATIVE_WEBSOCKET_LIMITS: unique symbol = Symbol("aex.nativeWebSocketLimits");
+const NATIVE_WEBSOCKET_LIMITS: unique symbol = Symbol("aex.nativeWebSocketLimits");
 
 /**
  * Lets WebSocket messages of up to `bytes` through `app`'s transport, where it has WebSockets
@@ -86,7 +86,12 @@ export const NATIVE_WEBSOCKET_LIMITS: unique symbol = Symbol("aex.nativeWebSocke
  * with its own limit, before or after the app starts.
  */
 export function allowWebSocketPayload(app: AexApp, bytes: number): void {
-  app.state(NATIVE_WEBSOCKET_LIMITS, () => new NativeWebSocketLimits()).allow(bytes);
+  nativeWebSocketLimits(app).allow(bytes);
+}
+
+/** @internal The app's {@link NativeWebSocketLimits}, made on first use. */
+export function nativeWebSocketLimits(app: AexApp): NativeWebSocketLimits {
+  return app.state(NATIVE_WEBSOCKET_LIMITS, () => new NativeWebSocketLimits());
 }
 
 type Socket = NativeWebSocket & { data: NativeWebSocketEvents };

@@ -22,7 +22,8 @@ export function requestLogger(log: Logger): OnResponse {
         status: res.statusCode,
         ms: Date.now() - res.startedAt,
         bytes: length === -1 ? undefined : length,
-        aborted: res.writableFinished ? undefined : true,
+        // A 101's head was written by whoever took the connection over (upgradeAnswered).
+        aborted: res.writableFinished || res.statusCode === 101 ? undefined : true,
       },
       "request",
     );
