@@ -99,6 +99,25 @@ describe("@sse(path, { replay }) with a MemoryReplayStore", () => {
     await aex.close();
   });
 
+  it("regression: a backlog larger than maxBuffered reaches a reconnecting client whole (it was cut before its first byte, forever)", async () => {
+    const store = new MemoryReplayStore();
+    const aex = newsApp(store);
+    await aex.start(0, "127.0.0.1");
+    try {
+      const text = "x".repeat(2048);
+      for (let n = 1; n <= 1000; n++) await store.publish("/news", "headline", { n, text });
+      // 999 missed events of ~2 KB: about 2 MB, twice the default maxBuffered (1 MiB), over a real socket.
+      const raw = await rawStream(`http://127.0.0.1:${aex.port}`, "/news", "event: caught-up", {
+        "last-event-id": "1",
+      });
+      const ids = [...raw.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+      expect(ids).toEqual(Array.from({ length: 999 }, (_, i) => i + 2));
+      expect(raw).toContain('data: {"lastEventId":"1"}');
+    } finally {
+      await aex.close();
+    }
+  });
+
   it("events published while a client catches up arrive once each, in order", async () => {
     const store = new MemoryReplayStore();
     const aex = newsApp(store);

@@ -93,6 +93,8 @@ export class EventStream implements Beating {
   private ended = false;
   private readonly endHooks: (() => void)[] = [];
   private readonly log: Logger | { readonly log?: Logger } | undefined;
+  /** Bytes of a replay backlog let through above `maxBuffered` until the client has read them. */
+  private backlog = 0;
 
   /**
    * Opens the stream: writes the event-stream headers and starts the heartbeats. Throws
@@ -189,6 +191,21 @@ export class EventStream implements Beating {
     return this.write(frame);
   }
 
+  /**
+   * Writes what a reconnecting client missed, in one write: its bytes do not count toward
+   * `maxBuffered` until the client has read them (`drain`), so a long backlog is not taken for
+   * a slow reader; a client that reads nothing is still cut past `maxBuffered` more.
+   *
+   * @internal
+   */
+  sendBacklog(frame: string): boolean {
+    this.backlog = Buffer.byteLength(frame);
+    const flowing = this.write(frame);
+    if (flowing || !this.open) this.backlog = 0;
+    else this.res.once("drain", () => (this.backlog = 0));
+    return flowing;
+  }
+
   /** Sends a comment line (ignored by clients; heartbeats are comments). */
   comment(text: string): boolean {
     return this.write(`: ${oneLine(text)}\n\n`);
@@ -216,7 +233,7 @@ export class EventStream implements Beating {
   private write(chunk: string | Buffer): boolean {
     if (!this.open) return false;
     const buffered = this.res.writableLength;
-    if (buffered > this.maxBuffered) {
+    if (buffered > this.maxBuffered + this.backlog) {
       this.cut(buffered);
       return false;
     }

@@ -52,6 +52,12 @@ export class ReplayDelivery {
 export interface ReplaySink {
   /** Writes one entry: one the client missed, then each live one, in order, none twice. */
   entry(delivery: ReplayDelivery): void;
+  /**
+   * Writes what the client missed, at once, before any live entry (else each goes to
+   * `entry`): a stream that checks its buffer before each write would be cut by a long
+   * backlog written entry by entry in one turn, before the client could read any of it.
+   */
+  missed?(deliveries: readonly ReplayDelivery[]): void;
   /** The log cannot give the client what it missed: it must refetch; `head` is the newest id. */
   refetch(head: string, reason: RefetchReason, lastEventId: string | undefined): void;
   /** A new client: `head`, the log's newest id, is where it resumes from. */
@@ -76,6 +82,12 @@ export class StreamSink implements ReplaySink {
   entry(delivery: ReplayDelivery): void {
     // A string: node writes it to each socket without a buffer per chunk (measured, issue 29).
     this.stream.sendFrame(delivery.frame(sseFrame));
+  }
+
+  missed(deliveries: readonly ReplayDelivery[]): void {
+    // One write, not counted as a slow reader's: the stream checks maxBuffered before each
+    // write, and a backlog written in one turn passed it before the client could read any.
+    if (deliveries.length > 0) this.stream.sendBacklog(deliveries.map((d) => d.frame(sseFrame)).join(""));
   }
 
   refetch(head: string, reason: RefetchReason, lastEventId: string | undefined): void {
@@ -126,12 +138,15 @@ export class ReplayMember {
       sink.cursor(read.head);
     } else {
       this.last = replayKey(lastEventId) ?? head;
+      const missed: ReplayDelivery[] = [];
       for (const entry of read.entries) {
         const key = replayKey(entry.id);
         if (key === null) continue;
         this.last = key;
-        sink.entry(new ReplayDelivery(key, entry));
+        missed.push(new ReplayDelivery(key, entry));
       }
+      if (sink.missed !== undefined) sink.missed(missed);
+      else for (const delivery of missed) sink.entry(delivery);
     }
     const queued = this.queue!;
     this.queue = null;
