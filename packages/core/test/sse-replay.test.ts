@@ -16,6 +16,7 @@ import {
 } from "@aex/core";
 import { FanOut } from "@aex/core/plugin";
 import type { TestEvent, TestEventStream } from "@aex/core/testing";
+import { lineWhere, memoryLogger } from "./support/log-lines";
 
 function newsApp(store: ReplayStore) {
   class News {
@@ -205,6 +206,46 @@ describe("@sse(path, { replay }) with a MemoryReplayStore", () => {
     for (let i = 0; i < 100 && listeners.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(listeners.size).toBe(0);
     await aex.close();
+  });
+
+  it("regression: a stream that fails once the log answered is not taken for the log's failure (nor opened twice)", async () => {
+    const store = new MemoryReplayStore();
+    // A store of someone's own that answers a malformed read: the failure comes once the stream is open.
+    const broken: ReplayStore = Object.assign(Object.create(store) as ReplayStore, {
+      read: async (channel: string, lastEventId: string | undefined) => ({
+        ...(await store.read(channel, lastEventId)),
+        entries: null,
+      }),
+    });
+    const { logger, lines } = memoryLogger();
+    class Feed {
+      @sse("/feed", { heartbeat: 0, replay: broken })
+      feed(_stream: EventStream) {}
+    }
+    const aex = new Aex({ logger }).push(Feed);
+    await store.publish("/feed", "headline", 1);
+    await store.publish("/feed", "headline", 2);
+    await aex.start(0, "127.0.0.1");
+    try {
+      await new Promise<void>((resolve) => {
+        const req = request(
+          { host: "127.0.0.1", port: aex.port, path: "/feed", headers: { "last-event-id": "1" } },
+          (res) => {
+            expect(res.statusCode).toBe(200);
+            res.resume();
+            res.on("close", () => resolve());
+          },
+        );
+        req.on("error", () => resolve());
+        req.end();
+      });
+      const failure = await lineWhere(lines, (l) => l.level >= 50);
+      expect(JSON.stringify(failure.err)).toMatch(/TypeError/);
+      expect(lines.some((l) => l.msg?.startsWith("SSE replay log unavailable"))).toBe(false);
+      expect(JSON.stringify(lines)).not.toContain("ERR_HTTP_HEADERS_SENT");
+    } finally {
+      await aex.close();
+    }
   });
 
   it("refuses a replay option that is not a store: AEX_ERR_DECORATOR_ARGS", () => {

@@ -105,24 +105,31 @@ export async function followChannel(
   const feeds = feedsOf(app, store);
   const member = new ReplayMember();
   let feed: ChannelFeed | null = null;
+  let read: ReplayRead;
   try {
     feed = await feeds.join(store, channel, member);
-    const read = await store.read(channel, lastEventId);
-    const joined = feed;
-    let left = false;
-    const leave = () => {
-      if (left) return;
-      left = true;
-      feeds.leave(store, channel, joined, member);
-    };
-    const sink = open(read);
-    if (sink === null) leave();
-    else member.start(sink, read, lastEventId);
-    return { head: read.head, leave };
+    read = await store.read(channel, lastEventId);
   } catch (error) {
     if (feed !== null) feeds.leave(store, channel, feed, member);
     throw error;
   }
+  const joined = feed;
+  let left = false;
+  const leave = () => {
+    if (left) return;
+    left = true;
+    feeds.leave(store, channel, joined, member);
+  };
+  // Past the log: a failure of the transport's own (opening, writing) leaves and is the caller's.
+  try {
+    const sink = open(read);
+    if (sink === null) leave();
+    else member.start(sink, read, lastEventId);
+  } catch (error) {
+    leave();
+    throw error;
+  }
+  return { head: read.head, leave };
 }
 
 /** What an `@sse` route with `replay` does for one app. */
@@ -157,14 +164,18 @@ export class RouteReplay {
     const lastEventId = readLastEventId(req.headers["last-event-id"]);
     const channel = this.channelOf(scope, req);
     let stream: EventStream | null = null;
+    let opening = false;
     let following: Following;
     try {
       following = await followChannel(this.app, this.store, channel, lastEventId, () => {
         if (res.writableEnded || res.destroyed) return null;
+        opening = true;
         stream = open();
         return new StreamSink(stream);
       });
     } catch (error) {
+      // The log answered and the stream failed: that is no reason to open it again.
+      if (opening) throw error;
       scope.log?.warn({ err: error, channel }, "SSE replay log unavailable: the client is told to retry");
       const failed = open();
       failed.sendFrame("retry: 1000\n\n: the replay log is unavailable; reconnect\n\n");
