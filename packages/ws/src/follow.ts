@@ -103,6 +103,8 @@ export class Follows {
   private readonly channels = new Map<string, Following>();
   /** Channels whose follow is under way (joining the feed, reading the log), with how many. */
   private readonly pending = new Map<string, number>();
+  /** The follow of each channel under way that counts: a later follow or an unfollow replaces it. */
+  private readonly latest = new Map<string, object>();
 
   /** Follows `channel` of `store` for `socket` (a channel followed again is followed anew). */
   async follow(
@@ -123,13 +125,16 @@ export class Follows {
       });
     }
     this.unfollow(channel);
+    const token = {};
+    this.latest.set(channel, token);
     this.pending.set(channel, (this.pending.get(channel) ?? 0) + 1);
     try {
-      return await this.join(app, socket, store, channel, options);
+      return await this.join(app, socket, store, channel, options, token);
     } finally {
       const left = this.pending.get(channel)! - 1;
       if (left === 0) this.pending.delete(channel);
       else this.pending.set(channel, left);
+      if (this.latest.get(channel) === token) this.latest.delete(channel);
     }
   }
 
@@ -139,13 +144,16 @@ export class Follows {
     store: ReplayStore,
     channel: string,
     options: FollowOptions,
+    token: object,
   ): Promise<FollowResult> {
     const lastEventId = cursorOf(options.lastEventId);
     const refused = lastEventId === REFUSED && options.lastEventId !== REFUSED;
+    // Unfollowed, or followed again, meanwhile: this follow sends nothing and holds nothing.
+    const counts = () => socket.open && this.latest.get(channel) === token;
     const following = await followChannel(app, store, channel, lastEventId, () =>
-      socket.open ? new SocketSink(socket, refused) : null,
+      counts() ? new SocketSink(socket, refused) : null,
     );
-    if (!socket.open) following.leave();
+    if (!counts()) following.leave();
     else {
       this.channels.get(channel)?.leave();
       this.channels.set(channel, following);
@@ -155,6 +163,7 @@ export class Follows {
 
   /** Stops following `channel`. */
   unfollow(channel: string): void {
+    this.latest.delete(channel);
     this.channels.get(channel)?.leave();
     this.channels.delete(channel);
   }

@@ -25,7 +25,74 @@ async function roomsApp(store: ReplayStore): Promise<{ aex: Aex; url: string }> 
   return { aex, url: `ws://127.0.0.1:${aex.port}/` };
 }
 
+/**
+ * `store`, whose reads for a client (those with a lastEventId; a feed's own read of the head has
+ * none) wait until `open()`: follows stay under way for as long as a test needs.
+ * `reading(n)` resolves once `n` reads are waiting.
+ */
+function gatedStore(inner: MemoryReplayStore): { store: ReplayStore; reading(n: number): Promise<void>; open(): void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let waiting = 0;
+  const watchers: (() => void)[] = [];
+  const store: ReplayStore = Object.assign(Object.create(inner) as ReplayStore, {
+    read: async (channel: string, lastEventId: string | undefined) => {
+      if (lastEventId === undefined) return inner.read(channel, lastEventId);
+      waiting++;
+      watchers.splice(0).forEach((wake) => wake());
+      await gate;
+      return inner.read(channel, lastEventId);
+    },
+  });
+  const reading = async (n: number): Promise<void> => {
+    while (waiting < n) await new Promise<void>((resolve) => watchers.push(resolve));
+  };
+  return { store, reading, open };
+}
+
 describe("handler.follow(store, channel, { lastEventId })", () => {
+  it("regression: unfollow() while its follow() is under way leaves the channel (the follow held it until the socket closed)", async () => {
+    const gated = gatedStore(new MemoryReplayStore());
+    const { aex, url } = await roomsApp(gated.store);
+    try {
+      const client = await TestClient.open(url);
+      client.send("join", { room: "red", lastEventId: "0" });
+      await gated.reading(1);
+      client.send("leave", "red");
+      expect(await client.first()).toEqual({ event: "left", data: "red" });
+      gated.open();
+      expect(await client.first()).toEqual({ event: "joined", data: { room: "red", head: "0" } });
+      await gated.store.publish("room:red", "said", "not for you");
+      client.send("join", { room: "blue" });
+      // Nothing of red's before blue's answer: the red follow holds nothing.
+      expect(await client.first()).toEqual({ event: "joined", data: { room: "blue", head: "0" } });
+      client.close();
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("regression: two follows of one channel under way at once send what was missed once", async () => {
+    const gated = gatedStore(new MemoryReplayStore());
+    const { aex, url } = await roomsApp(gated.store);
+    try {
+      for (let n = 1; n <= 3; n++) await gated.store.publish("room:red", "said", { n });
+      const client = await TestClient.open(url);
+      client.send("join", { room: "red", lastEventId: "1" });
+      client.send("join", { room: "red", lastEventId: "1" });
+      await gated.reading(2);
+      gated.open();
+      const got: { event: string; data: unknown; id?: string }[] = [];
+      while (got.filter((m) => m.event === "joined").length < 2) got.push(await client.first());
+      expect(got.filter((m) => m.event === "said").map((m) => m.id)).toEqual(["2", "3"]);
+      await gated.store.publish("room:red", "said", { n: 4 });
+      expect(await client.first()).toEqual({ event: "said", data: { n: 4 }, id: "4" });
+      client.close();
+    } finally {
+      await aex.close();
+    }
+  });
+
   it("a new client gets the log's newest id, then each event published as { event, data, id }", async () => {
     const store = new MemoryReplayStore();
     const { aex, url } = await roomsApp(store);
