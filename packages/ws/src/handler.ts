@@ -176,7 +176,11 @@ export class WebSocketHandler extends EventEmitter {
       log("listener of %o failed: %O", message.event, error);
       // An error that names a code of the protocol (follow()'s cap) tells the client that code.
       const code = (error as { code?: unknown } | null)?.code;
-      this.reject(typeof code === "string" && code in WS_ERROR_CODES ? (code as WsErrorCode) : "AEX_WS_HANDLER_FAILED");
+      this.reject(
+        typeof code === "string" && Object.hasOwn(WS_ERROR_CODES, code)
+          ? (code as WsErrorCode)
+          : "AEX_WS_HANDLER_FAILED",
+      );
     };
     emitSafely(this, message.event, [message.data], onError);
     this.host.dispatch(message.event, message.data, this);

@@ -4,8 +4,24 @@ import type { AexRequest } from "@aex/core";
 const MAX_LENGTH = 256;
 /** Distinct strings kept; past that the table starts again (unique values cannot fill it for good). */
 const MAX_SIZE = 1024;
-/** Header values that differ on every connection: never looked up. */
-const UNIQUE = new Set(["sec-websocket-key", "cookie", "authorization"]);
+/**
+ * The headers whose values clients send alike; only these are looked up. An allow-list: a
+ * value of any other (a token in Sec-WebSocket-Protocol, an API key, a forwarded address, a
+ * trace id) is the connection's own, and must not stay in the table once it is gone.
+ */
+const SHARED = new Set([
+  "host",
+  "upgrade",
+  "connection",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+  "origin",
+  "user-agent",
+  "accept-encoding",
+  "accept-language",
+  "pragma",
+  "cache-control",
+]);
 
 /**
  * One copy of the strings that many connections hold with the same value. A connection keeps
@@ -41,7 +57,7 @@ export class SharedStrings {
     for (let i = 0; i + 1 < lines.length; i += 2) {
       lines[i] = this.get(lines[i]);
       const name = lines[i].toLowerCase();
-      if (UNIQUE.has(name)) continue;
+      if (!SHARED.has(name)) continue;
       const value = this.get(lines[i + 1]);
       lines[i + 1] = value;
       // The headers object holds the same string, unless the header was repeated (joined).
@@ -61,7 +77,7 @@ export class SharedStrings {
     const headers = req.headers as Record<string, string | string[] | undefined>;
     for (const name in headers) {
       const value = headers[name];
-      if (typeof value === "string" && !UNIQUE.has(name)) headers[name] = this.get(value);
+      if (typeof value === "string" && SHARED.has(name)) headers[name] = this.get(value);
     }
     this.sharePath(req);
   }

@@ -248,6 +248,10 @@ describe("bad input and limits", () => {
       handler.on("boom", () => {
         throw new Error("listener failed");
       });
+      // An app's own error whose code is a key every object has.
+      handler.on("boom-coded", () => {
+        throw Object.assign(new Error("listener failed"), { code: "constructor" });
+      });
     });
   });
   afterAll(() => aex.close());
@@ -272,6 +276,12 @@ describe("bad input and limits", () => {
     client.socket.send(Buffer.from([1, 2, 3]));
     expect(await client.next("error")).toEqual({ code: "AEX_WS_BINARY", message: "binary messages are not supported" });
     client.send("boom");
+    expect(await client.next("error")).toEqual({
+      code: "AEX_WS_HANDLER_FAILED",
+      message: "a listener of the event failed",
+    });
+    // regression: an error whose code is an Object.prototype key was sent as that code, with no message.
+    client.send("boom-coded");
     expect(await client.next("error")).toEqual({
       code: "AEX_WS_HANDLER_FAILED",
       message: "a listener of the event failed",
