@@ -1,4 +1,5 @@
 import type { AexRequest, AexResponse, Step } from "@aex/core";
+import { pathOf } from "@aex/core/plugin";
 import type { JsonSchema } from "./rules-to-json-schema";
 import { toYaml } from "./to-yaml";
 
@@ -22,9 +23,7 @@ export function documentStep(
   let yaml: string | undefined;
   return (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const path = q === -1 ? url : url.slice(0, q);
+    const path = pathOf(req.url);
     if (path !== jsonPath && path !== yamlPath) return other !== undefined && other(path, req, res) ? false : undefined;
     document ??= build();
     const asYaml = path === yamlPath;

@@ -6,9 +6,6 @@ import { SLOT } from "../http/slot-list";
 import { bodyWatch, type WatchedRead } from "./body-watch";
 import { lingerClose } from "./linger-close";
 
-/** A body read's refusal: answer this error, then close without resetting the client. */
-export type Refuse = (error: HttpError) => void;
-
 /** What watches one body read: stop it when the read settles. */
 export interface BodyGuard {
   /** Stops watching (the read settled). */

@@ -122,19 +122,20 @@ class JsonRead extends Guard {
     // makes it ignore any (an off() per request is a call through Bun's facade too).
     this.stop();
     const { req, more } = this;
-    let body: unknown;
     try {
-      body = parseBody(
+      const body = parseBody(
         more !== null ? Buffer.concat(more, this.size) : (this.first ?? Buffer.alloc(0)),
         this.strict,
         this.limits.jsonDepth,
       );
+      // In the try: this runs in the request's `end` listener, where a throw would not reach
+      // the error path.
+      req.body = body;
+      this.scope.provide("body", body);
     } catch (error) {
       this.reject(error);
       return;
     }
-    req.body = body;
-    this.scope.provide("body", body);
     this.resolve();
   };
 }
