@@ -194,7 +194,8 @@ function refuse(_req: AexRequest, res: AexResponse): void {
     const { logger, lines } = memoryLogger();
     const aex = new Aex({ logger }).push(Api);
     aex.attachUpgrade("/live", refuse);
-    const server = await aex.start(0, { host: "127.0.0.1", transport: "bun" });
+    // The default choice, not a forced one: an app with upgrades is served by Bun.serve.
+    const server = await aex.start(0, "127.0.0.1");
     try {
       expect(server).toBeInstanceOf(AexBunServer);
       expect(await upgradeAsk(aex.port as number, "/live")).toEqual({ status: 409, text: "no sockets here" });

@@ -233,7 +233,7 @@ describe("handler.follow(): made-up ids on a RedisReplayStore", () => {
         socket.send("join", { room: "ops", lastEventId });
         const answer = await socket.first();
         expect(answer.event).toBe("refetch");
-        expect(answer).toMatchObject({ data: { lastEventId }, id: head });
+        expect(answer).toMatchObject({ data: { reason: "unknown", lastEventId }, id: head });
         expect(await socket.next("joined")).toEqual({ room: "ops", head });
       }
       for (const lastEventId of [12, { a: 1 }, "1".repeat(2000)]) {

@@ -171,7 +171,13 @@ describe("the request log of upgrades", () => {
 
 describe("clients that leave during the handshake", () => {
   it("leave no connection behind while a slow step runs, and the server keeps serving", async () => {
-    const aex = new Aex().use(() => new Promise<void>((resolve) => setTimeout(resolve, 150)));
+    let stepsDone = 0;
+    let allDone!: () => void;
+    const twentyDone = new Promise<void>((resolve) => (allDone = resolve));
+    const aex = new Aex().use(async () => {
+      await new Promise<void>((resolve) => setTimeout(resolve, 150));
+      if (++stepsDone === 20) allDone();
+    });
     await aex.start(0, "127.0.0.1");
     const hub = new WebSocketServer(aex, { path: "/slow", heartbeat: 0 });
     let entered = 0;
@@ -195,8 +201,9 @@ describe("clients that leave during the handshake", () => {
             }),
         ),
       );
-      // Past the slow step of every one of them.
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Past the slow step of every one of them (the upgrade, refused or not, follows it at once).
+      await twentyDone;
+      await new Promise((resolve) => setImmediate(resolve));
       expect(hub.handlers.size).toBe(0);
       const client = await RawClient.open(port, "/slow");
       expect(client.status).toBe(101);
