@@ -7,29 +7,7 @@ import { WebSocketServer } from "@aex/ws";
 import { createClient } from "redis";
 import { startRedis, type RedisServer } from "../../session/test/support/redis-server";
 import { TestClient } from "./support/client";
-
-/** An app whose clients follow `room:<room>` with `{ event: "join", data: { room, lastEventId } }`, as sent. */
-async function roomsApp(store: ReplayStore, maxFollows?: number): Promise<{ aex: Aex; url: string }> {
-  const aex = new Aex();
-  await aex.start(0, "127.0.0.1");
-  const ws = new WebSocketServer(aex, { heartbeat: 0, maxPayload: 16 * 1024 * 1024, maxFollows });
-  ws.on(WebSocketServer.ENTER, (handler) => {
-    handler.on("join", async ({ room, lastEventId }: { room: string; lastEventId?: string }) => {
-      const { head } = await handler.follow(store, `room:${room}`, { lastEventId });
-      handler.send("joined", { room, head });
-    });
-    handler.on("leave", (room: string) => {
-      handler.unfollow(`room:${room}`);
-      handler.send("left", room);
-    });
-  });
-  return { aex, url: `ws://127.0.0.1:${aex.port}/` };
-}
-
-/** The memory store's logs and the app's feeds, as counts (what a hostile client could grow). */
-function logsOf(store: MemoryReplayStore): number {
-  return (store as unknown as { logs: Map<string, unknown> }).logs.size;
-}
+import { gatedStore, logsOf, roomsApp, until } from "./support/rooms";
 
 const refetchUnknown = (head: string) => ({
   event: "refetch",
@@ -148,9 +126,8 @@ describe("handler.follow(): many channels, the same one again, a close mid-follo
       expect(logsOf(store)).toBe(2000);
       client.close();
       await client.closed;
-      await new Promise((resolve) => setTimeout(resolve, 50));
       // Nobody published to them and nobody follows them: nothing is kept for a day.
-      expect(logsOf(store)).toBe(0);
+      await until(() => logsOf(store) === 0);
       // The server still serves.
       const next = await TestClient.open(url);
       next.send("join", { room: "r1" });
@@ -173,8 +150,9 @@ describe("handler.follow(): many channels, the same one again, a close mid-follo
       expect(listeners).toBe(1);
       await store.publish("room:same", "said", "once");
       expect(await client.first()).toEqual({ event: "said", data: "once", id: "1" });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(client.messages).toEqual([]);
+      // A second delivery of the first would come before the next event.
+      await store.publish("room:same", "said", "twice?");
+      expect(await client.first()).toEqual({ event: "said", data: "twice?", id: "2" });
       client.close();
     } finally {
       await aex.close();
@@ -182,21 +160,25 @@ describe("handler.follow(): many channels, the same one again, a close mid-follo
   });
 
   it("a client that closes while its follows are under way leaves nothing behind", async () => {
-    const store = new MemoryReplayStore();
-    const { aex, url } = await roomsApp(store);
+    const memory = new MemoryReplayStore();
+    const gated = gatedStore(memory);
+    const { aex, url, hub } = await roomsApp(gated.store);
     try {
-      for (let round = 0; round < 20; round++) {
-        const client = await TestClient.open(url);
-        for (let n = 0; n < 50; n++) client.send("join", { room: `c${n}`, lastEventId: "0" });
-        client.socket.terminate();
-        await client.closed;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(logsOf(store)).toBe(0);
       const client = await TestClient.open(url);
-      client.send("join", { room: "c1" });
-      expect(await client.next("joined")).toEqual({ room: "c1", head: "0" });
-      client.close();
+      for (let n = 0; n < 50; n++) client.send("join", { room: `c${n}`, lastEventId: "0" });
+      // Every follow has joined its feed and waits for its read of the log.
+      await gated.reading(50);
+      expect(logsOf(memory)).toBe(50);
+      client.socket.terminate();
+      await client.closed;
+      await until(() => hub.handlers.size === 0);
+      // The reads answer once the connection is gone: each follow leaves what it joined.
+      gated.open();
+      await until(() => logsOf(memory) === 0);
+      const next = await TestClient.open(url);
+      next.send("join", { room: "c1" });
+      expect(await next.next("joined")).toEqual({ room: "c1", head: "0" });
+      next.close();
     } finally {
       await aex.close();
     }

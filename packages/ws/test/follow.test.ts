@@ -6,49 +6,7 @@ import { WebSocketServer } from "@aex/ws";
 import { createClient } from "redis";
 import { startRedis, type RedisServer } from "../../session/test/support/redis-server";
 import { TestClient } from "./support/client";
-
-/** An app whose clients follow `room:<name>` with `{ event: "join", data: { room, lastEventId } }`. */
-async function roomsApp(store: ReplayStore): Promise<{ aex: Aex; url: string }> {
-  const aex = new Aex();
-  await aex.start(0, "127.0.0.1");
-  const ws = new WebSocketServer(aex, { heartbeat: 0 });
-  ws.on(WebSocketServer.ENTER, (handler) => {
-    handler.on("join", async ({ room, lastEventId }: { room: string; lastEventId?: string }) => {
-      const { head } = await handler.follow(store, `room:${room}`, { lastEventId });
-      handler.send("joined", { room, head });
-    });
-    handler.on("leave", (room: string) => {
-      handler.unfollow(`room:${room}`);
-      handler.send("left", room);
-    });
-  });
-  return { aex, url: `ws://127.0.0.1:${aex.port}/` };
-}
-
-/**
- * `store`, whose reads for a client (those with a lastEventId; a feed's own read of the head has
- * none) wait until `open()`: follows stay under way for as long as a test needs.
- * `reading(n)` resolves once `n` reads are waiting.
- */
-function gatedStore(inner: MemoryReplayStore): { store: ReplayStore; reading(n: number): Promise<void>; open(): void } {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  let waiting = 0;
-  const watchers: (() => void)[] = [];
-  const store: ReplayStore = Object.assign(Object.create(inner) as ReplayStore, {
-    read: async (channel: string, lastEventId: string | undefined) => {
-      if (lastEventId === undefined) return inner.read(channel, lastEventId);
-      waiting++;
-      watchers.splice(0).forEach((wake) => wake());
-      await gate;
-      return inner.read(channel, lastEventId);
-    },
-  });
-  const reading = async (n: number): Promise<void> => {
-    while (waiting < n) await new Promise<void>((resolve) => watchers.push(resolve));
-  };
-  return { store, reading, open };
-}
+import { gatedStore, roomsApp } from "./support/rooms";
 
 describe("handler.follow(store, channel, { lastEventId })", () => {
   it("regression: unfollow() while its follow() is under way leaves the channel (the follow held it until the socket closed)", async () => {
