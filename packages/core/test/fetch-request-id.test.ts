@@ -2,6 +2,10 @@
 // answer carries its own id beside the app's block, whatever else the response set. Runs on
 // Node (undici) and on Bun with the same assertions.
 import { Aex, get, type AexRequest, type AexResponse } from "@aex/core";
+import { expectHelmetLevel, STATIC_CSP } from "./support/security-headers";
+
+/** An answer's headers as an object (lower-case names). */
+const headersOf = (res: Response): Record<string, string> => Object.fromEntries(res.headers);
 
 const BASE = "http://localhost";
 
@@ -47,7 +51,8 @@ describe("the request id on the fetch transport", () => {
     expect(ids[1]).toMatch(/^\w+-\w+$/);
     expect(ids[0]).not.toBe(ids[1]);
     for (const res of [first, second]) {
-      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expectHelmetLevel(headersOf(res));
+      expect(res.headers.get("content-security-policy")).toBe(STATIC_CSP);
       expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
       expect(await res.text()).toBe("hello");
     }
@@ -62,6 +67,7 @@ describe("the request id on the fetch transport", () => {
     expect(answers.map((res) => res.headers.get("content-type"))).toEqual(
       Array(4).fill("application/json; charset=utf-8"),
     );
+    for (const res of answers) expectHelmetLevel(headersOf(res));
   });
 
   it("sends the id a handler set itself, once", async () => {
@@ -76,7 +82,7 @@ describe("the request id on the fetch transport", () => {
   it("gives an answer without a type its id and block too", async () => {
     const res = await get("/bare");
     expect(res.headers.get("x-request-id")).toMatch(/^\w+-\w+$/);
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expectHelmetLevel(headersOf(res));
     expect(res.headers.get("content-type")).toBeNull();
   });
 
@@ -85,7 +91,18 @@ describe("the request id on the fetch transport", () => {
     quiet.push(Routes);
     const res = await quiet.fetch(new Request(`${BASE}/text`));
     expect(res.headers.get("x-request-id")).toBeNull();
-    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expectHelmetLevel(headersOf(res));
+  });
+
+  it("keeps HTTPS answers' Strict-Transport-Security off plain HTTP ones made in between", async () => {
+    const answers = await Promise.all(
+      ["https", "http", "https", "http"].map((scheme) => aex.fetch(new Request(`${scheme}://localhost/text`))),
+    );
+    const hsts = answers.map((res) => res.headers.get("strict-transport-security"));
+    expect(hsts[0]).toMatch(/^max-age=\d+/);
+    expect(hsts).toEqual([hsts[0], null, hsts[0], null]);
+    expect(new Set(answers.map((res) => res.headers.get("x-request-id"))).size).toBe(4);
+    for (const res of answers) expectHelmetLevel(headersOf(res));
   });
 
   it("names the id with the app's header, apps with other names side by side", async () => {

@@ -10,23 +10,7 @@ import {
   type Scope,
 } from "@aex/core";
 import { get as fetchGet, listen } from "../support/http";
-
-const HELMET_LEVEL = {
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "SAMEORIGIN",
-  "referrer-policy": "no-referrer",
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-resource-policy": "same-origin",
-  "origin-agent-cluster": "?1",
-  "x-dns-prefetch-control": "off",
-  "x-download-options": "noopen",
-  "x-permitted-cross-domain-policies": "none",
-  "x-xss-protection": "0",
-};
-const STATIC_CSP =
-  "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; form-action 'self'; " +
-  "frame-ancestors 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; " +
-  "script-src-attr 'none'; style-src 'self' https: 'unsafe-inline'";
+import { expectHelmetLevel, HELMET_LEVEL, STATIC_CSP } from "../support/security-headers";
 
 class Pages {
   @get("/end")
@@ -87,11 +71,6 @@ class Pages {
     res.writeHead(200, { "X-Echo": String(scope.query.v) });
     res.end("ok");
   }
-}
-
-function expectHelmetLevel(headersOf: Record<string, unknown>): void {
-  expect(headersOf).toMatchObject(HELMET_LEVEL);
-  expect(headersOf["x-powered-by"]).toBeUndefined();
 }
 
 describe("security headers (secure defaults)", () => {
