@@ -147,8 +147,21 @@ describe("@body(type, options)", () => {
   it("reads a chunked JSON body sent in several pieces whole, and counts the pieces against the limit", async () => {
     const head =
       "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
-    const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
-    const whole = await piecewise(base, [head, chunk('{"a":'), chunk('"é",'), chunk('"n":[1,2]}'), "0\r\n\r\n"]);
+    const chunk = (text: string | Buffer) =>
+      Buffer.concat([
+        Buffer.from(`${Buffer.byteLength(text).toString(16)}\r\n`),
+        Buffer.from(text),
+        Buffer.from("\r\n"),
+      ]);
+    // "é" is two bytes in UTF-8: the first ends one chunk, the second starts the next.
+    const accent = Buffer.from("é");
+    const whole = await piecewise(base, [
+      head,
+      chunk(Buffer.concat([Buffer.from('{"a":"'), accent.subarray(0, 1)])),
+      chunk(Buffer.concat([accent.subarray(1), Buffer.from('",')])),
+      chunk('"n":[1,2]}'),
+      "0\r\n\r\n",
+    ]);
     expect(whole).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(whole.slice(whole.indexOf("\r\n\r\n") + 4)).toBe(
       JSON.stringify({ body: { a: "é", n: [1, 2] }, polluted: null }),
@@ -299,7 +312,7 @@ describe("@body(schema) and @body() + @filter: a body of an unsupported media ty
  * Writes `pieces` one by one, 20 ms apart (so the server reads them as separate chunks), and
  * resolves with what the server answers before it closes.
  */
-function piecewise(base: string, pieces: string[]): Promise<string> {
+function piecewise(base: string, pieces: (string | Buffer)[]): Promise<string> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname, async () => {
