@@ -13,7 +13,7 @@ export interface Frame {
   payload: Buffer;
 }
 
-export const FRAME = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, GOAWAY: 7 } as const;
+export const FRAME = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, PING: 6, GOAWAY: 7 } as const;
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
@@ -51,6 +51,13 @@ export function resetFrame(stream: number, code = 0x8): Buffer {
   const payload = Buffer.alloc(4);
   payload.writeUInt32BE(code);
   return frame(FRAME.RST_STREAM, 0, stream, payload);
+}
+
+/** A PING carrying `n` (eight bytes); the peer answers it with an ACK after what came before it. */
+export function pingFrame(n: number): Buffer {
+  const payload = Buffer.alloc(8);
+  payload.writeUInt32BE(n, 4);
+  return frame(FRAME.PING, 0, 0, payload);
 }
 
 /** The error code of a RST_STREAM or GOAWAY frame. */
