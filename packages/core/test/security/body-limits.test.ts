@@ -213,6 +213,21 @@ describe("body limits (secure defaults)", () => {
       expect(codeOf(text)).toBe("AEX_BODY_TIMEOUT");
     });
 
+    // Bun.serve and aex.fetch hand a small JSON body to the reader whole, in one call: the
+    // clock must run while that call waits, as it does between chunks on node.
+    it("a small JSON body sent one byte at a time answers 408 once bodyTimeout passed", async () => {
+      const json = `{"a":"${"x".repeat(992)}"}`;
+      const head = `POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n`;
+      const text = await trickle(base, head, json, 50);
+      expect(text).toMatch(/^HTTP\/1\.1 408 /);
+      expect(text).toMatch(/\r\nConnection: close\r\n/i);
+      expect(codeOf(text)).toBe("AEX_BODY_TIMEOUT");
+      // The server keeps serving, and a JSON body sent at once is read whole.
+      const after = await send(base, "POST", "/json", { headers: { "content-type": "application/json" }, body: json });
+      expect(after.status).toBe(200);
+      expect(after.json()).toEqual({ a: "x".repeat(992) });
+    });
+
     it("each app's reads keep their own limits: a patient app's stalled body outlives an impatient one's", async () => {
       const patient = new Aex({ limits: { bodyIdleTimeout: 60_000, bodyTimeout: 120_000 } }).push(Upload);
       const patientBase = await listen(patient);
