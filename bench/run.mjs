@@ -3,14 +3,25 @@
 // Options: --duration 5 --rounds 3 --warmup 2 --connections 50 --pipelining 10
 //          --servers raw,aex,... --scenarios 1,2,3
 // Pipelining lets one load-generator core saturate one server core; without it, the load
-// generator is the bottleneck and every server looks alike.
+// generator is the bottleneck and every server looks alike. A run of Bun servers takes
+// --pipelining 1 (its default there): Bun.serve closes a connection when a request arrives
+// behind one its handler still answers (docs/runtimes.md), and a server whose handler waits
+// (Hono's signed cookie, on crypto.subtle) then loses most requests.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ratioChart } from "./chart.mjs";
 import { bunPath, cpuMs, here, load, mb, pinning, startServer, stopServer, writeResultsSection } from "./lib.mjs";
-import { DEFAULT_SERVERS, SCENARIOS, SERVERS, checkProcess, processFor, requestOf } from "./dist/scenarios.js";
+import {
+  BUN_SERVERS,
+  DEFAULT_SERVERS,
+  SCENARIOS,
+  SERVERS,
+  checkProcess,
+  processFor,
+  requestOf,
+} from "./dist/scenarios.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -18,7 +29,7 @@ const { values: opts } = parseArgs({
     rounds: { type: "string", default: "3" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "50" },
-    pipelining: { type: "string", default: "10" },
+    pipelining: { type: "string" },
     servers: { type: "string", default: DEFAULT_SERVERS.join(",") },
     scenarios: { type: "string", default: "1,2,3,4,5,6,9,10" },
   },
@@ -28,8 +39,15 @@ const duration = Number(opts.duration);
 const rounds = Number(opts.rounds);
 const warmup = Number(opts.warmup);
 const connections = Number(opts.connections);
-const pipelining = Number(opts.pipelining);
 const servers = opts.servers.split(",");
+const withBun = servers.some((name) => BUN_SERVERS.includes(name));
+const pipelining = Number(opts.pipelining ?? (withBun ? 1 : 10));
+if (withBun && pipelining > 1) {
+  throw new Error(
+    `--pipelining ${pipelining} with Bun servers: Bun.serve closes a connection when a request arrives behind one ` +
+      "its handler still answers (docs/runtimes.md), so their figures would measure that. Use --pipelining 1.",
+  );
+}
 for (const name of servers) if (!SERVERS[name]) throw new Error(`no server ${name}: ${Object.keys(SERVERS)}`);
 const scenarios = SCENARIOS.filter((s) => opts.scenarios.split(",").map(Number).includes(s.id));
 const results = [];
