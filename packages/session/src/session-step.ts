@@ -1,8 +1,8 @@
-import { Scope, type AexRequest } from "@aex/core";
-import { addDependency, decoratorStep, isDependency, type DecoratorStep } from "@aex/core/plugin";
+import { Scope, type AexResponse } from "@aex/core";
+import { addDependency, decoratorStep, isDependency, isPromise, type DecoratorStep } from "@aex/core/plugin";
 // The `csrfStore` slot a session fills is declared by core's csrf().
 import type {} from "@aex/core/csrf";
-import { checkSecret, resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from "./options";
+import { checkSecret, resolveSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, SAVE, Session } from "./session";
 import { appSessions } from "./session-plugin";
 import { verify } from "./signature";
@@ -33,21 +33,6 @@ class VerifiedCookies {
     }
     return { id: verified.value, current: verified.secret === 0 };
   }
-}
-
-/** The id the request's cookie names (if its signature holds) and that session's data. */
-async function load(
-  req: AexRequest,
-  store: Store,
-  settings: ResolvedSessionOptions,
-  verified: VerifiedCookies,
-): Promise<{ id: string; data: SessionData; signed: string; current: boolean } | null> {
-  const raw = req.cookies.get(settings.name);
-  const named = raw === undefined ? null : verified.idOf(raw);
-  const data = named === null ? undefined : await store.get(named.id);
-  return named === null || data === undefined
-    ? null
-    : { id: named.id, data, signed: raw as string, current: named.current };
 }
 
 /**
@@ -87,29 +72,47 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
       if (app !== undefined && isDependency(sessions)) addDependency(app, "session store", sessions);
       const settings = resolveSessionOptions(options ?? defaults.options, defaults.fallbackSecret);
       const verified = new VerifiedCookies(settings.secrets);
-      return async (req, res, scope) => {
-        const found = await load(req, sessions, settings, verified);
+      /** Puts the session in the scope: the stored `data` of the cookie's id, else a new one. */
+      const open = (
+        named: { id: string; current: boolean } | null,
+        raw: string | undefined,
+        data: SessionData | undefined,
+        res: AexResponse,
+        scope: Scope,
+      ): void => {
         const current =
-          found === null
+          named === null || data === undefined
             ? new Session(
                 { id: newSessionId(), cookieId: null, signed: null, store: sessions, options: settings, res },
                 {},
               )
             : new Session(
                 {
-                  id: found.id,
-                  cookieId: found.id,
-                  signed: { id: found.id, value: found.signed, current: found.current },
+                  id: named.id,
+                  cookieId: named.id,
+                  signed: { id: named.id, value: raw as string, current: named.current },
                   store: sessions,
                   options: settings,
                   res,
                 },
-                found.data,
+                data,
               );
         scope.provide("session", current);
         // csrf() after this step keeps its token's secret in the session, bound to its id.
         scope.provide("csrfStore", current);
         res.beforeEnd(() => current[SAVE]());
+      };
+      // A store that answers at once (the memory store) keeps the step, and so the line,
+      // synchronous: no promise and no turn of the event loop per request.
+      return (req, res, scope) => {
+        const raw = req.cookies.get(settings.name);
+        const named = raw === undefined ? null : verified.idOf(raw);
+        if (named === null) return open(null, raw, undefined, res, scope);
+        const data = sessions.get(named.id);
+        if (!isPromise(data)) return open(named, raw, data, res, scope);
+        return Promise.resolve(data as PromiseLike<SessionData | undefined>).then((found) =>
+          open(named, raw, found, res, scope),
+        );
       };
     },
   });

@@ -1,0 +1,102 @@
+import { Aex, get, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
+import { ISessionStore, MemoryStore, session, type SessionData, type Store } from "@aex/session";
+
+const SECRET = "load secret";
+
+/** An app whose `/login` stores a user and whose `/me` answers it, both on `store`; `seen` lists handler runs. */
+function app(store: Store, seen: string[] = []): Aex {
+  class Account {
+    @post("/login")
+    @session(store, { secret: SECRET })
+    login(_req: AexRequest, res: AexResponse, scope: Scope) {
+      scope.session.user = "ada";
+      seen.push("login");
+      res.json({ ok: true });
+    }
+
+    @get("/me")
+    @session(store, { secret: SECRET })
+    me(_req: AexRequest, res: AexResponse, scope: Scope) {
+      seen.push("me");
+      res.json({ user: scope.session.user ?? null });
+    }
+  }
+  return new Aex({ production: true, logger: false }).push(Account);
+}
+
+const cookieOf = (setCookie: string | string[] | undefined): string =>
+  String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(";")[0];
+
+// The session step stays synchronous while the store answers at once (the memory store), and
+// waits for a store that answers later: both kinds must load, and fail, alike.
+describe("a session store's answer to get()", () => {
+  it("a store that answers at once (MemoryStore) and one that answers with any thenable both load the session", async () => {
+    const memory = new MemoryStore();
+    // A store whose get() gives a thenable that is no native Promise (some drivers' own).
+    class ThenableStore extends ISessionStore {
+      readonly inner = new MemoryStore();
+      get(id: string): Promise<SessionData | undefined> {
+        const value = this.inner.get(id);
+        return { then: (done: (v: unknown) => unknown) => done(value) } as unknown as Promise<SessionData | undefined>;
+      }
+      set(id: string, value: SessionData, ttl?: number): void {
+        this.inner.set(id, value, ttl);
+      }
+      destroy(id: string): void {
+        this.inner.destroy(id);
+      }
+    }
+    for (const store of [memory, new ThenableStore()]) {
+      const client = app(store).inject();
+      const login = await client.post("/login");
+      expect(login.status).toBe(200);
+      const me = await client.get("/me", { headers: { cookie: cookieOf(login.headers["set-cookie"]) } });
+      expect(me.status).toBe(200);
+      expect(me.json()).toEqual({ user: "ada" });
+    }
+  });
+
+  it.each([
+    [
+      "throws",
+      () => {
+        throw new Error("store down");
+      },
+    ],
+    ["rejects", () => Promise.reject(new Error("store down"))],
+  ])("a store whose get() %s answers 500 before the handler runs, and the app keeps serving", async (_how, fail) => {
+    const memory = new MemoryStore();
+    let failing = false;
+    class FlakyStore extends ISessionStore {
+      get(id: string) {
+        return failing ? (fail() as undefined) : memory.get(id);
+      }
+      set(id: string, value: SessionData): void {
+        memory.set(id, value);
+      }
+      destroy(id: string): void {
+        memory.destroy(id);
+      }
+    }
+    const seen: string[] = [];
+    const client = app(new FlakyStore(), seen).inject();
+    const cookie = cookieOf((await client.post("/login")).headers["set-cookie"]);
+    failing = true;
+    const res = await client.get("/me", { headers: { cookie } });
+    expect(res.status).toBe(500);
+    expect(res.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(res.json()).toEqual({
+      type: "about:blank",
+      title: "Internal Server Error",
+      status: 500,
+      instance: "/me",
+      code: "AEX_INTERNAL",
+      requestId: res.headers["x-request-id"],
+    });
+    expect(res.headers["set-cookie"]).toBeUndefined();
+    expect(seen).toEqual(["login"]);
+    failing = false;
+    const again = await client.get("/me", { headers: { cookie } });
+    expect(again.json()).toEqual({ user: "ada" });
+  });
+});
