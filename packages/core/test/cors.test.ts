@@ -51,6 +51,8 @@ describe("cors(options)", () => {
     ["an array (no match)", ["https://a.example"], "https://evil.example", undefined],
     ["a function", (origin: string) => origin.endsWith(".trusted"), "https://x.trusted", "https://x.trusted"],
     ["an async function", async () => false, "https://x.trusted", undefined],
+    ["an async function that allows", async (origin: string) => origin, "https://x.trusted", "https://x.trusted"],
+    ["a function naming the origin", () => "https://y.example", "https://x.trusted", "https://y.example"],
     ["true (reflect)", true, "https://any.example", "https://any.example"],
   ])("origin as %s", async (_name, origin, requestOrigin, allowed) => {
     const { aex, base } = await appWith({ origin, credentials: true, exposedHeaders: ["X-Total"], maxAge: 600 });
@@ -65,6 +67,29 @@ describe("cors(options)", () => {
       expect(pre.status).toBe(204);
       expect(pre.headers["access-control-allow-origin"]).toBe(allowed);
       expect(pre.headers["access-control-max-age"]).toBe(allowed ? "600" : undefined);
+    } finally {
+      await aex.close();
+    }
+  });
+
+  it("an origin function that fails answers 500 through the error path, and the app keeps serving", async () => {
+    let failing = true;
+    const { aex, base } = await appWith({
+      origin: async () => {
+        if (failing) throw new Error("origin lookup down");
+        return true;
+      },
+    });
+    try {
+      const failed = await send(base, "GET", "/data", { headers: { Origin: "https://a.example" } });
+      expect(failed.status).toBe(500);
+      expect(failed.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+      expect(failed.json()).toMatchObject({ status: 500, code: "AEX_INTERNAL", instance: "/data" });
+      expect(failed.headers["access-control-allow-origin"]).toBeUndefined();
+      failing = false;
+      const served = await send(base, "GET", "/data", { headers: { Origin: "https://a.example" } });
+      expect(served.status).toBe(200);
+      expect(served.headers["access-control-allow-origin"]).toBe("https://a.example");
     } finally {
       await aex.close();
     }

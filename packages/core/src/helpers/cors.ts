@@ -1,4 +1,6 @@
 import type { AexRequest } from "../http/request";
+import type { AexResponse } from "../http/response";
+import { isPromise } from "../pipeline/is-promise";
 import type { Step } from "../pipeline/types";
 
 /** Which origins may read responses. */
@@ -38,14 +40,27 @@ function matches(origin: string, allowed: string | RegExp): boolean {
   return typeof allowed === "string" ? allowed === origin : allowed.test(origin);
 }
 
-/** The value of `Access-Control-Allow-Origin` for `origin`, or null when not allowed. */
-async function allowOrigin(option: CorsOrigin, origin: string | undefined, req: AexRequest): Promise<string | null> {
+/** The header value a function's verdict on `origin` gives, or null when it refuses. */
+const verdictOf = (origin: string, verdict: boolean | string): string | null =>
+  verdict === true ? origin : typeof verdict === "string" && verdict !== "" ? verdict : null;
+
+/**
+ * The value of `Access-Control-Allow-Origin` for `origin`, or null when not allowed; a
+ * promise only when a function option answers with one.
+ */
+function allowOrigin(
+  option: CorsOrigin,
+  origin: string | undefined,
+  req: AexRequest,
+): string | null | Promise<string | null> {
   if (option === "*") return "*";
   if (origin === undefined) return null;
   if (option === true) return origin;
   if (typeof option === "function") {
-    const verdict = await option(origin, req);
-    return verdict === true ? origin : typeof verdict === "string" && verdict !== "" ? verdict : null;
+    const verdict = option(origin, req);
+    return isPromise(verdict)
+      ? Promise.resolve(verdict).then((given) => verdictOf(origin, given))
+      : verdictOf(origin, verdict);
   }
   const list: readonly (string | RegExp)[] = typeof option === "string" || option instanceof RegExp ? [option] : option;
   return list.some((allowed) => matches(origin, allowed)) ? origin : null;
@@ -70,8 +85,8 @@ export function cors(options: CorsOptions = {}): Step {
   const preflightStatus = options.optionsSuccessStatus ?? 204;
   const varies = origin !== "*";
 
-  return async (req, res) => {
-    const allowed = await allowOrigin(origin, req.headers.origin, req);
+  /** Sets the CORS headers for `allowed`, and answers a preflight (false: the line ends). */
+  const answer = (allowed: string | null, req: AexRequest, res: AexResponse): false | undefined => {
     if (varies) res.appendHeader("Vary", "Origin");
     const preflight = req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined;
     if (allowed !== null) {
@@ -93,5 +108,13 @@ export function cors(options: CorsOptions = {}): Step {
     res.setHeader("Content-Length", "0");
     res.end();
     return false;
+  };
+  // Synchronous unless a function option answers with a promise: a CORS step on every route
+  // must not make every line asynchronous.
+  return (req, res) => {
+    const allowed = allowOrigin(origin, req.headers.origin, req);
+    return isPromise(allowed)
+      ? Promise.resolve(allowed).then((given) => answer(given, req, res))
+      : answer(allowed, req, res);
   };
 }
