@@ -3,6 +3,7 @@ import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
 import { addDependency, isDependency } from "../ops/dependencies";
+import { isPromise } from "../pipeline/is-promise";
 import { decoratorStep, type DecoratorStep } from "../registry/decorator-step";
 import type { Scope } from "../scope/scope";
 import { addressKey, DEFAULT_IPV6_SUBNET, validSubnet } from "./address-key";
@@ -122,33 +123,36 @@ export function rateLimit(options: RateLimitOptions): DecoratorStep {
   }
 
   const ipKey = (req: AexRequest) => `${name}:ip:${addressKey(clientIp(req), subnet)}`;
-  async function keyOf(req: AexRequest, scope: Scope): Promise<string> {
+  const ownKey = (req: AexRequest, key: string | undefined) => (key === undefined ? ipKey(req) : `${name}:key:${key}`);
+  /** The client's key: a promise only when a `by` function answers with one. */
+  function keyOf(req: AexRequest, scope: Scope): string | Promise<string> {
     if (by === "ip") return ipKey(req);
     if (by === "user") {
       // The slot @aex/auth's @auth fills; core does not declare it.
       const sub = (scope as unknown as { readonly user?: { readonly sub?: unknown } }).user?.sub;
       return typeof sub === "string" ? `${name}:user:${sub}` : ipKey(req);
     }
-    const key = await by(req, scope);
-    return key === undefined ? ipKey(req) : `${name}:key:${key}`;
+    const key = by(req, scope);
+    return isPromise(key)
+      ? Promise.resolve(key).then((given) => ownKey(req, given))
+      : ownKey(req, key as string | undefined);
   }
 
-  const step = async (req: AexRequest, res: AexResponse, scope: Scope) => {
-    if (options.skip?.(req, scope)) return undefined;
-    let hit: RateLimitHit;
-    try {
-      hit = await store.hit(await keyOf(req, scope), windowMs, algorithm);
-      storeBack();
-    } catch (error) {
-      onStoreError(error, req);
-      if (failOpen) return undefined;
-      // Retry-After as for the session store's 503: the store usually answers again soon.
-      throw new HttpError(503, "Rate limiting is unavailable", {
-        code: "AEX_RATE_LIMIT_UNAVAILABLE",
-        headers: { "Retry-After": "1" },
-        cause: error,
-      });
-    }
+  /** The store failed (or `by` did): on with the request when failing open, else a 503. */
+  function failed(error: unknown, req: AexRequest): undefined {
+    onStoreError(error, req);
+    if (failOpen) return undefined;
+    // Retry-After as for the session store's 503: the store usually answers again soon.
+    throw new HttpError(503, "Rate limiting is unavailable", {
+      code: "AEX_RATE_LIMIT_UNAVAILABLE",
+      headers: { "Retry-After": "1" },
+      cause: error,
+    });
+  }
+
+  /** The store counted the request: its headers, or the 429 past the limit. */
+  function counted(hit: RateLimitHit, req: AexRequest, res: AexResponse): undefined {
+    storeBack();
     const reset = Math.max(1, Math.ceil(hit.resetMs / 1000));
     const remaining = Math.max(0, Math.floor(limit - hit.count));
     res.setHeader("RateLimit-Policy", policy);
@@ -159,6 +163,26 @@ export function rateLimit(options: RateLimitOptions): DecoratorStep {
       code: "AEX_RATE_LIMITED",
       headers: { "Retry-After": String(reset) },
     });
+  }
+
+  // Synchronous while the key and the store are (the memory store): a global limit must not
+  // make every line asynchronous. A failure of `by` or of the store is the store's failure.
+  const step = (req: AexRequest, res: AexResponse, scope: Scope): undefined | Promise<undefined> => {
+    if (options.skip?.(req, scope)) return undefined;
+    let hit: RateLimitHit | Promise<RateLimitHit>;
+    try {
+      const key = keyOf(req, scope);
+      hit = isPromise(key)
+        ? Promise.resolve(key).then((given) => store.hit(given, windowMs, algorithm))
+        : store.hit(key, windowMs, algorithm);
+    } catch (error) {
+      return failed(error, req);
+    }
+    if (!isPromise(hit)) return counted(hit, req, res);
+    return Promise.resolve(hit).then(
+      (given) => counted(given, req, res),
+      (error: unknown) => failed(error, req),
+    );
   };
   return decoratorStep(
     `rateLimit(${name})`,

@@ -14,6 +14,11 @@ class Pages {
   }
 }
 
+/** What a failing store (or key function) throws. */
+function failure(): never {
+  throw new Error("store down");
+}
+
 /** A scope's `provide`, for a slot this test fills without the package that declares it. */
 interface Provider {
   provide(slot: string, value: unknown): void;
@@ -143,6 +148,43 @@ describe("rateLimit(options)", () => {
     const again = await aex.inject().get("/").set("X-Tenant", "a");
     expect(again.status).toBe(429);
     expect(again.json()).toMatchObject({ code: "AEX_RATE_LIMITED" });
+  });
+
+  it("counts by an async key function as by a synchronous one", async () => {
+    const aex = new Aex();
+    aex.use(rateLimit({ limit: 1, windowMs: 60_000, by: async (req) => req.get("x-tenant") }));
+    aex.push(Pages);
+    expect((await aex.inject().get("/").set("X-Tenant", "a")).status).toBe(200);
+    expect((await aex.inject().get("/").set("X-Tenant", "b")).status).toBe(200);
+    const again = await aex.inject().get("/").set("X-Tenant", "a");
+    expect(again.status).toBe(429);
+    expect(again.headers.ratelimit).toMatch(/^"default";r=0;t=\d+$/);
+  });
+
+  // The step stays synchronous with a synchronous store and key: a failure thrown at once must
+  // be handled as one the store rejects with.
+  it.each([
+    ["a store that throws", { store: { hit: () => failure() } }],
+    ["a store that rejects", { store: { hit: async () => failure() } }],
+    ["a key function that throws", { by: () => failure() }],
+  ])("%s fails open (logged, no headers) or closed (503 AEX_RATE_LIMIT_UNAVAILABLE)", async (_name, given) => {
+    const logged: unknown[] = [];
+    const open = new Aex({ logger: false });
+    open.use(rateLimit({ limit: 5, windowMs: 60_000, onStoreError: (error) => logged.push(error), ...given }));
+    open.push(Pages);
+    const served = await open.inject().get("/");
+    expect(served.status).toBe(200);
+    expect(served.text()).toBe("home");
+    expect(served.headers.ratelimit).toBeUndefined();
+    expect(logged).toEqual([expect.objectContaining({ message: "store down" })]);
+
+    const closed = new Aex({ logger: false });
+    closed.use(rateLimit({ limit: 5, windowMs: 60_000, failOpen: false, onStoreError: () => undefined, ...given }));
+    closed.push(Pages);
+    const refused = await closed.inject().get("/");
+    expect(refused.status).toBe(503);
+    expect(refused.headers["retry-after"]).toBe("1");
+    expect(refused.json()).toMatchObject({ status: 503, code: "AEX_RATE_LIMIT_UNAVAILABLE" });
   });
 
   it('counts by user ("user": scope.user.sub) and falls back to the address', async () => {
