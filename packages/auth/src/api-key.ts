@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { AexError, HttpError, type AexRequest } from "@aex/core";
-import { decoratorStep, guardLog, type DecoratorStep } from "@aex/core/plugin";
+import { decoratorStep, guardLog, isPromise, type DecoratorStep } from "@aex/core/plugin";
 
 /** Options of {@link apiKey}: the accepted `keys`, or a `verify` function, or both. */
 export interface ApiKeyOptions {
@@ -48,18 +48,27 @@ export function apiKey(options: ApiKeyOptions): DecoratorStep {
     return found;
   }
 
+  function refuse(req: AexRequest): never {
+    guardLog("apiKey: %s %s refused", req.method, req.url);
+    throw new HttpError(401, "The API key is not valid", { code: "AEX_API_KEY_INVALID" });
+  }
+
   return decoratorStep(
     "apiKey",
-    async (req) => {
+    // Synchronous unless `verify` answers with a promise: a key on every route must not make
+    // every line asynchronous.
+    (req) => {
       const raw = req.headers[header];
       const key = Array.isArray(raw) ? raw[0] : raw;
       if (key === undefined || key === "") {
         throw new HttpError(401, "An API key is required", { code: "AEX_API_KEY_MISSING" });
       }
-      const ok = key.length <= MAX_KEY_LENGTH && (known(key) || (verify !== undefined && (await verify(key, req))));
-      if (ok) return undefined;
-      guardLog("apiKey: %s %s refused", req.method, req.url);
-      throw new HttpError(401, "The API key is not valid", { code: "AEX_API_KEY_INVALID" });
+      if (key.length > MAX_KEY_LENGTH) return refuse(req);
+      if (known(key)) return undefined;
+      if (verify === undefined) return refuse(req);
+      const verdict = verify(key, req);
+      if (!isPromise(verdict)) return verdict ? undefined : refuse(req);
+      return Promise.resolve(verdict).then((ok) => (ok ? undefined : refuse(req)));
     },
     {
       security: [

@@ -552,6 +552,12 @@ describe("@apiKey(options)", () => {
     custom(_req: any, res: any) {
       res.end("ok");
     }
+
+    @get("/async")
+    @apiKey({ header: "Authorization-Key", verify: async (key) => key === "from-async-database" })
+    later(_req: any, res: any) {
+      res.end("ok");
+    }
   }
 
   it("lets a known key in", async () => {
@@ -560,6 +566,7 @@ describe("@apiKey(options)", () => {
     expect(res.status).toBe(200);
     expect(res.json()).toEqual([]);
     expect((await aex.inject().get("/custom").set("Authorization-Key", "from-database")).status).toBe(200);
+    expect((await aex.inject().get("/async").set("Authorization-Key", "from-async-database")).status).toBe(200);
   });
 
   it("answers 401 AEX_API_KEY_MISSING without a key and AEX_API_KEY_INVALID with a wrong one", async () => {
@@ -572,9 +579,11 @@ describe("@apiKey(options)", () => {
       expect(res.status).toBe(401);
       expect(res.json()).toMatchObject({ code: "AEX_API_KEY_INVALID" });
     }
-    expect((await aex.inject().get("/custom").set("Authorization-Key", "guess")).json()).toMatchObject({
-      code: "AEX_API_KEY_INVALID",
-    });
+    for (const path of ["/custom", "/async"]) {
+      const res = await aex.inject().get(path).set("Authorization-Key", "guess");
+      expect(res.status).toBe(401);
+      expect(res.json()).toMatchObject({ code: "AEX_API_KEY_INVALID" });
+    }
   });
 
   it("refuses short keys and missing options at setup", () => {
