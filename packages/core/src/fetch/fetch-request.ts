@@ -4,7 +4,6 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { LINGER } from "../parsers/linger-close";
 import type { BodyLimits } from "../parsers/body-limits";
-import { WHOLE_BODY } from "../parsers/whole-body";
 import { LightBody } from "./light-body";
 import { WebBody } from "./web-body";
 import { FetchSocket, type PeerSource } from "./fetch-socket";
@@ -201,17 +200,6 @@ export class FetchRequest {
     const length = this.hasBody() ? this.contentLength() : -1;
     if (length >= 0 && length <= LIGHT_MAX) return (this._light = new LightBody(this.request));
     return this.bodyStream();
-  }
-
-  /**
-   * @internal A body of known length up to `limit` and {@link LIGHT_MAX} bytes, whole, for a
-   * reader that wants it so (the JSON reader, see {@link WHOLE_BODY}); null for any other.
-   */
-  [WHOLE_BODY](limit: number): Promise<ArrayBuffer> | null {
-    if (this._body !== null || this._light !== null || !this.hasBody()) return null;
-    const length = this.contentLength();
-    if (length < 0 || length > LIGHT_MAX || length > limit) return null;
-    return (this._light = new LightBody(this.request)).take();
   }
 
   /** node's `setTimeout` on the request: the transport keeps time (`idleTimeout`, Aex's own limits). */

@@ -96,22 +96,6 @@ export class LightBody {
     return stream;
   }
 
-  /**
-   * The body whole, for a reader that takes it so (the JSON reader, see `WHOLE_BODY`): no
-   * `data` or `end` event is emitted; it counts as ended once the bytes came.
-   */
-  take(): Promise<ArrayBuffer> {
-    const pending = (this.pending = this.request.arrayBuffer());
-    pending.then(this.onTaken, noop);
-    return pending;
-  }
-
-  private readonly onTaken = (): void => {
-    if (this.stream !== null || this.destroyed) return;
-    this.readableEnded = true;
-    this.readable = false;
-  };
-
   private start(): void {
     if (this.pending !== null) return;
     this.pending = this.request.arrayBuffer();

@@ -7,7 +7,6 @@ import type { BodyLimits } from "./body-limits";
 import { Guard } from "./body-guard";
 import type { Scope } from "../scope/scope";
 import { parseJson } from "./parse-json";
-import { wholeBodyOf } from "./whole-body";
 
 /** The `Content-Type`s the fast path takes: JSON in UTF-8, with no other parameter. */
 const PLAIN_JSON = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset=["']?utf-8["']?\s*)?$/i;
@@ -122,84 +121,22 @@ class JsonRead extends Guard {
     // The data listener stays, as the others do: no chunk comes after the end, and `done`
     // makes it ignore any (an off() per request is a call through Bun's facade too).
     this.stop();
-    const { more } = this;
-    settle(
-      more !== null ? Buffer.concat(more, this.size) : (this.first ?? Buffer.alloc(0)),
-      this.strict,
-      this.limits.jsonDepth,
-      this.req,
-      this.scope,
-      this.resolve,
-      this.reject,
-    );
-  };
-}
-
-/**
- * Parses the body into `req.body` and `scope.body`, then resolves; rejects with the parse's
- * 400 instead. It runs in a listener or a promise callback, where a throw would not reach the
- * error path: nothing is thrown.
- */
-function settle(
-  buffer: Buffer,
-  strict: boolean,
-  depth: number,
-  req: AexRequest,
-  scope: Scope,
-  resolve: () => void,
-  reject: (error: unknown) => void,
-): void {
-  try {
-    const body = parseBody(buffer, strict, depth);
-    req.body = body;
-    scope.provide("body", body);
-  } catch (error) {
-    reject(error);
-    return;
-  }
-  resolve();
-}
-
-/**
- * One plain JSON body its transport hands over whole ({@link wholeBodyOf}: Bun.serve,
- * `aex.fetch`): the same guard of its time, and one promise callback instead of a stream's
- * three listeners and events (measured on Bun: most of the cost of a small JSON body).
- */
-class WholeJsonRead extends Guard {
-  constructor(
-    req: AexRequest,
-    res: AexResponse,
-    limit: number,
-    limits: BodyLimits,
-    private readonly strict: boolean,
-    private readonly scope: Scope,
-    private readonly resolve: () => void,
-    private readonly reject: (error: unknown) => void,
-    whole: Promise<ArrayBuffer>,
-  ) {
-    super(req, res, limit, limits);
-    // Its Content-Length is within the limit (else no whole body): this only starts the clock.
-    this.watch(false);
-    whole.then(this.onWhole, this.onError);
-  }
-
-  protected failed(error: HttpError): void {
-    this.reject(error);
-  }
-
-  private readonly onWhole = (bytes: ArrayBuffer): void => {
-    if (this.done) return;
-    const buffer = Buffer.from(bytes);
-    this.received(buffer);
-    if (this.done) return;
-    this.stop();
-    settle(buffer, this.strict, this.limits.jsonDepth, this.req, this.scope, this.resolve, this.reject);
-  };
-
-  private readonly onError = (cause: unknown): void => {
-    if (this.done) return;
-    this.stop();
-    this.reject(new HttpError(400, "request aborted", { code: "AEX_BODY_ABORTED", cause }));
+    const { req, more } = this;
+    try {
+      const body = parseBody(
+        more !== null ? Buffer.concat(more, this.size) : (this.first ?? Buffer.alloc(0)),
+        this.strict,
+        this.limits.jsonDepth,
+      );
+      // In the try: this runs in the request's `end` listener, where a throw would not reach
+      // the error path.
+      req.body = body;
+      this.scope.provide("body", body);
+    } catch (error) {
+      this.reject(error);
+      return;
+    }
+    this.resolve();
   };
 }
 
@@ -220,9 +157,7 @@ export function readJson(
   limits: BodyLimits,
   scope: Scope,
 ): Promise<void> {
-  const whole = wholeBodyOf(req, limit);
   return new Promise((resolve, reject) => {
-    if (whole !== null) new WholeJsonRead(req, res, limit, limits, strict, scope, resolve, reject, whole);
-    else new JsonRead(req, res, limit, limits, strict, scope, resolve, reject);
+    new JsonRead(req, res, limit, limits, strict, scope, resolve, reject);
   });
 }
