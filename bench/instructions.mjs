@@ -8,7 +8,7 @@
 //         included), which moves by ±20% between runs with when a major GC or a late
 //         optimization lands in the counted window.
 // Needs valgrind (Debian package). Slow: several minutes per server and scenario.
-// Options: --servers raw,aex,fastify --scenarios 1,2,3,9,10 --warm 5000 --count 10000
+// Options: --servers raw,aex,fastify --scenarios 1,2,3,9,10 --warm 5000 (Bun: 20000) --count 10000
 //          --runs 1 (the median of several) --port 4800 --keep DIR (callgrind files)
 //          --write (put the table in RESULTS.md instead of printing it only)
 // Servers and scenarios are bench/src/scenarios.ts's; pairs that measure one feature:
@@ -31,7 +31,8 @@ const { values: opts } = parseArgs({
   options: {
     servers: { type: "string", default: "raw,aex,fastify" },
     scenarios: { type: "string", default: "1,2,3,9,10" },
-    warm: { type: "string", default: "5000" },
+    // Default: 5,000 on node, 20,000 on Bun (see BUN_WARM).
+    warm: { type: "string" },
     count: { type: "string", default: "10000" },
     runs: { type: "string", default: "1" },
     // First port used; another run on the same machine needs another range.
@@ -47,6 +48,18 @@ for (const tool of ["valgrind", "callgrind_control", "callgrind_annotate"]) {
     process.exit(1);
   }
 }
+
+/**
+ * Bun servers' warm-up unless --warm says otherwise. JSC tiers code up later than V8: after
+ * 3,000 requests its compiler thread still added 13-85k instructions per request to Aex's count
+ * and the main thread still ran lower tiers; after 20,000 every thread together was within 3 %
+ * of the main thread (bench/RESULTS.md, "On Bun: instructions per request"), the steady state
+ * that req/s rounds measure.
+ */
+const BUN_WARM = 20_000;
+const NODE_WARM = 5_000;
+/** The warm-up of `proc`: --warm, else its runtime's default. */
+const warmOf = (proc) => Number(opts.warm ?? (proc.runtime === "bun" ? BUN_WARM : NODE_WARM));
 
 /** Inclusive instructions of `fn` in callgrind_annotate's output (0 when absent). */
 function inclusive(annotated, fn) {
@@ -90,7 +103,7 @@ async function instructions(name, scenario, port, run) {
     const result = spawnSync("callgrind_control", [arg, String(child.pid)], { encoding: "utf8" });
     if (result.status !== 0) throw new Error(`callgrind_control ${arg}: ${result.stderr}${result.stdout}`);
   };
-  await load(base + scenario.path, { ...request, amount: Number(opts.warm) }, child.pid);
+  await load(base + scenario.path, { ...request, amount: warmOf(proc) }, child.pid);
   control("--instr=on");
   await load(base + scenario.path, { ...request, amount: Number(opts.count) }, child.pid);
   control("--instr=off");
@@ -172,7 +185,7 @@ const lines = ids.map((id) => {
   const cells = servers.map((name) => `${fmt(of(id, name)?.main)} (${fmt(of(id, name)?.all)})`);
   return `| ${id}. ${scenarioById(id).name} | ${cells.join(" | ")} | ${others.map((name) => ratio(id, name)).join(" | ")} |`;
 });
-const command = `pnpm bench:instructions --servers ${opts.servers} --scenarios ${opts.scenarios} --warm ${opts.warm} --count ${opts.count}${runs > 1 ? ` --runs ${runs}` : ""}`;
+const command = `pnpm bench:instructions --servers ${opts.servers} --scenarios ${opts.scenarios}${opts.warm === undefined ? "" : ` --warm ${opts.warm}`} --count ${opts.count}${runs > 1 ? ` --runs ${runs}` : ""}`;
 const legend =
   base === "raw"
     ? "The last columns are raw's main count ÷ each server's: the share of raw node:http's speed a CPU-bound server reaches (1.00: the same work)."
@@ -186,9 +199,17 @@ const bunNote =
   onBun.length > 0
     ? `\nOn Bun (${onBun.join(", ")}), the first figure is the whole main thread, the collections it runs included.`
     : "";
+const warmText =
+  opts.warm !== undefined
+    ? fmt(Number(opts.warm))
+    : onBun.length === 0
+      ? fmt(NODE_WARM)
+      : onBun.length === servers.length
+        ? fmt(BUN_WARM)
+        : `${fmt(NODE_WARM)} (on Bun ${fmt(BUN_WARM)})`;
 const section = `## Instructions per request (\`${command}\`, ${runtimes})
 
-Counted by callgrind over ${fmt(Number(opts.count))} requests (10 connections, no pipelining) after ${fmt(Number(opts.warm))} uncounted
+Counted by callgrind over ${fmt(Number(opts.count))} requests (10 connections, no pipelining) after ${warmText} uncounted
 warm-up requests${runs > 1 ? `, median of ${runs} runs` : ""}. Each cell: the main thread without major GCs (minor GCs
 included; stable to about 1-3%), then every thread in parentheses (V8's background compiler and
 concurrent GC included; it moves by ±20% with when a major GC lands). Fewer is faster.${bunNote}
