@@ -1,5 +1,4 @@
 import parseBytes from "bytes";
-import { isUtf8 } from "node:buffer";
 import { HttpError } from "../errors/http-error";
 import type { AexRequest } from "../http/request";
 import type { AexResponse } from "../http/response";
@@ -53,14 +52,23 @@ export function notUtf8(): HttpError {
 }
 
 /**
+ * UTF-8 that refuses what is not: `decode` throws where `toString` would put U+FFFD, and drops a
+ * leading BOM. One pass instead of `isUtf8` then `toString` (measured faster on node and Bun).
+ */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
  * Parses a whole body with body-parser's rules (empty is `{}`, a leading BOM is ignored
  * as iconv-lite ignores it there); throws an HttpError for bad JSON or bytes that are
  * not UTF-8, which `toString` would silently turn into U+FFFD.
  */
 function parseBody(buffer: Buffer, strict: boolean, depth: number): unknown {
-  if (!isUtf8(buffer)) throw notUtf8();
-  let text = buffer.toString("utf8");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let text: string;
+  try {
+    text = UTF8.decode(buffer);
+  } catch {
+    throw notUtf8();
+  }
   const first = firstToken(text);
   if (first === "") return {};
   if (strict && first !== "{" && first !== "[") {

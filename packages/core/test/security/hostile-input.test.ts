@@ -115,6 +115,27 @@ describe("hostile input to every parser: a readable 4xx, logged, and the server 
     await refused(await post("/upload", multipart("boundary=b; BOUNDARY=a"), onePart), 400, "AEX_FORMDATA_INVALID");
   });
 
+  // The reader decodes and checks in one pass (a fatal TextDecoder): each way bytes can fail to be
+  // UTF-8 is refused, and a replacement character the client really sent is kept.
+  it.each([
+    ["a surrogate (ED A0 80)", [0xed, 0xa0, 0x80]],
+    ["an overlong slash (C0 AF)", [0xc0, 0xaf]],
+    ["a 4-byte sequence cut short before a letter (F0 90 80 41)", [0xf0, 0x90, 0x80, 0x41]],
+    ["a code point past U+10FFFF (F4 90 80 80)", [0xf4, 0x90, 0x80, 0x80]],
+    ["a lone continuation byte (80)", [0x80]],
+  ])("JSON with %s in a string is 400 AEX_BODY_INVALID", async (_name, bytes) => {
+    const body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from(bytes), Buffer.from('"}')]);
+    await refused(await post("/json", JSON_TYPE, body), 400, "AEX_BODY_INVALID", "The JSON body is not valid UTF-8");
+  });
+
+  it("keeps a U+FFFD the client sent (EF BF BD is valid UTF-8)", async () => {
+    const body = Buffer.from('{"a":"x\uFFFDy"}', "utf8");
+    expect(body.includes(Buffer.from([0xef, 0xbf, 0xbd]))).toBe(true);
+    const res = await post("/json", JSON_TYPE, body);
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ a: "x\uFFFDy" });
+  });
+
   it("takes odd but valid JSON: casing, spaces, a quoted charset, a BOM, repeated keys (the last wins)", async () => {
     const odd = await post("/json", { "Content-Type": 'Application/Json ; Charset="UTF-8"' }, '{"a":1}');
     expect(odd.json()).toEqual({ a: 1 });
