@@ -10,7 +10,6 @@ import { assertJsonDepth } from "./json-depth";
 import { schemaDecorator, type SchemaDecorator } from "../schema/schema-decorator";
 import type { SchemaOptions } from "../schema/schema-step";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
-import { isUtf8 } from "node:buffer";
 import {
   acceptedTypes,
   BODY_MEDIA_TYPES,
@@ -19,7 +18,7 @@ import {
   malformedType,
   unsupportedType,
 } from "./media-type";
-import { isPlainJson, limitOf, notUtf8, readJson } from "./read-json";
+import { isPlainJson, jsonText, limitOf, readJson } from "./read-json";
 import { stripPrototypeKeys } from "./prototype-keys";
 
 /** The body types `@body` parses, each with body-parser's parser of that name. */
@@ -93,8 +92,7 @@ function parserFor(type: BodyType, { depth, ...options }: BodyOptions): Middlewa
   // body-parser hands `verify` the bytes after inflating, before decoding their charset.
   const verifyJson = (req: AexRequest, _res: ServerResponse, buf: Buffer, charset: string) => {
     if (charset !== "utf-8") throw notUtf8Charset(charset);
-    if (!isUtf8(buf)) throw notUtf8();
-    assertJsonDepth(buf.toString("utf8"), depth ?? req.bodyLimits.jsonDepth);
+    assertJsonDepth(jsonText(buf), depth ?? req.bodyLimits.jsonDepth);
   };
   switch (type) {
     case "json":
