@@ -13,7 +13,7 @@ export type ObjectCheck = (
 ) => Record<string, unknown>;
 
 /** `string` is capped at 255 characters unless `maxLength` says otherwise (node-form-validator's rule). */
-const STRING_CAP = 255;
+export const STRING_CAP = 255;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 const join = (path: string, name: string): string => (path === "" ? name : `${path}.${name}`);
@@ -162,6 +162,8 @@ export function compileObject(rules: FilterRules, where = "", lenientArrays = fa
     fail(where || "the rules", "rules are an object");
   const plans: FieldPlan[] = Object.keys(rules).map((name) => {
     const rule = checkedRule(rules[name], join(where, name));
+    // Set on the kept object, that name would change its prototype instead of adding a field.
+    if (name === "__proto__" || rule.alias === "__proto__") fail(join(where, name), "__proto__ cannot name a field");
     return {
       name,
       as: rule.alias ?? name,

@@ -12,6 +12,8 @@ import { runSchema, type SchemaOutcome } from "../schema/run-schema";
 import { checkValidationStatus } from "../schema/schema-step";
 import { isStandardSchema, type StandardSchemaV1 } from "../schema/standard-schema";
 import { compileObject } from "./compile-rules";
+import { generateCheck } from "./generate-check";
+import { INVALID } from "./type-checks";
 import type { FieldError, FilterRules } from "./filter-rule";
 
 /** Where `@filter` finds data. */
@@ -62,11 +64,17 @@ const asObject = (data: unknown): Record<string, unknown> =>
 /** Compiles one source's rules (or wraps its schema), once, at `prepare()`. */
 function compileSource(source: FilterSource, check: FilterCheck): SourceCheck {
   if (isStandardSchema(check)) return (data) => runSchema(check, data);
-  const checkObject = compileObject(check, "", source === "query");
+  const lenientArrays = source === "query";
+  const checkObject = compileObject(check, "", lenientArrays);
+  const valid = generateCheck(check, lenientArrays);
   return (data) => {
+    const object = asObject(data);
+    const value = valid === undefined ? INVALID : valid(object);
+    if (value !== INVALID) return { ok: true, value };
+    // Invalid (or no generated check): the reference names each field and rule that failed.
     const errors: FieldError[] = [];
-    const value = checkObject(asObject(data), "", errors);
-    return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
+    const checked = checkObject(object, "", errors);
+    return errors.length === 0 ? { ok: true, value: checked } : { ok: false, errors };
   };
 }
 
@@ -137,7 +145,10 @@ function checkOptions(options: FilterOptions): void {
   if (typeof options !== "object" || options === null || !SOURCES.some((s) => options[s] !== undefined)) {
     throw new AexError("AEX_ERR_DECORATOR_ARGS", "@filter needs rules for params, query or body");
   }
-  for (const source of SOURCES) if (options[source] !== undefined) compileSource(source, options[source]);
+  for (const source of SOURCES) {
+    const check = options[source];
+    if (check !== undefined && !isStandardSchema(check)) compileObject(check, "", source === "query");
+  }
   checkValidationStatus("@filter", options.validationStatus);
 }
 
