@@ -8,6 +8,9 @@ export interface MemoryStoreOptions {
   ttl?: number;
 }
 
+/** The session step's way to read a memory store's JSON: not part of the public API. */
+export const STORED_JSON: unique symbol = Symbol("aex.session.storedJson");
+
 interface Entry {
   /** JSON, so a stored session never shares objects with a live one. */
   json: string;
@@ -39,6 +42,12 @@ export class MemoryStore implements Store {
   }
 
   get(id: string): SessionData | undefined {
+    const json = this[STORED_JSON](id);
+    return json === undefined ? undefined : (JSON.parse(json) as SessionData);
+  }
+
+  /** `get()` as the JSON kept: the session step parses it, and compares with it at the end instead of serializing what it loaded. */
+  [STORED_JSON](id: string): string | undefined {
     const entry = this.entries.get(id);
     if (entry === undefined) return undefined;
     if (entry.expires <= Date.now()) {
@@ -48,7 +57,7 @@ export class MemoryStore implements Store {
     // Re-insert: a Map keeps insertion order, so the first key is the least recently used.
     this.entries.delete(id);
     this.entries.set(id, entry);
-    return JSON.parse(entry.json) as SessionData;
+    return entry.json;
   }
 
   set(id: string, value: SessionData, ttl = this.ttl): void {

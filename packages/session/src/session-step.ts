@@ -2,6 +2,7 @@ import { Scope, type AexResponse } from "@aex/core";
 import { addDependency, decoratorStep, isDependency, isPromise, type DecoratorStep } from "@aex/core/plugin";
 // The `csrfStore` slot a session fills is declared by core's csrf().
 import type {} from "@aex/core/csrf";
+import { MemoryStore, STORED_JSON } from "./memory-store";
 import { checkSecret, resolveSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, SAVE, Session } from "./session";
 import { appSessions } from "./session-plugin";
@@ -17,22 +18,29 @@ const VERIFIED_MAX = 4096;
  * passed the check are kept, so a forged cookie is always checked; bounded, oldest out first.
  */
 class VerifiedCookies {
-  private readonly ids = new Map<string, string>();
+  private readonly ids = new Map<string, NamedId>();
 
   constructor(private readonly secrets: readonly string[]) {}
 
   /** The id `cookie` names if a secret signed it, and whether that was the current secret. */
-  idOf(cookie: string): { id: string; current: boolean } | null {
+  idOf(cookie: string): NamedId | null {
     const known = this.ids.get(cookie);
-    if (known !== undefined) return { id: known, current: true };
+    if (known !== undefined) return known;
     const verified = verify(cookie, this.secrets);
     if (verified === null) return null;
-    if (verified.secret === 0) {
+    const named = { id: verified.value, current: verified.secret === 0 };
+    if (named.current) {
       if (this.ids.size >= VERIFIED_MAX) this.ids.delete(this.ids.keys().next().value as string);
-      this.ids.set(cookie, verified.value);
+      this.ids.set(cookie, named);
     }
-    return { id: verified.value, current: verified.secret === 0 };
+    return named;
   }
+}
+
+/** The id a verified cookie names, and whether the current secret signed it. */
+interface NamedId {
+  readonly id: string;
+  readonly current: boolean;
 }
 
 /**
@@ -72,13 +80,19 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
       if (app !== undefined && isDependency(sessions)) addDependency(app, "session store", sessions);
       const settings = resolveSessionOptions(options ?? defaults.options, defaults.fallbackSecret);
       const verified = new VerifiedCookies(settings.secrets);
+      // The memory store's own JSON (not a subclass's get()): the session compares with it at the end.
+      const storedJson =
+        sessions instanceof MemoryStore && sessions.get === MemoryStore.prototype.get
+          ? MemoryStore.prototype[STORED_JSON]
+          : null;
       /** Puts the session in the scope: the stored `data` of the cookie's id, else a new one. */
       const open = (
-        named: { id: string; current: boolean } | null,
+        named: NamedId | null,
         raw: string | undefined,
         data: SessionData | undefined,
         res: AexResponse,
         scope: Scope,
+        saved?: string,
       ): void => {
         const current =
           named === null || data === undefined
@@ -96,6 +110,7 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
                   res,
                 },
                 data,
+                saved,
               );
         scope.provide("session", current);
         // csrf() after this step keeps its token's secret in the session, bound to its id.
@@ -108,6 +123,10 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
         const raw = req.cookies.get(settings.name);
         const named = raw === undefined ? null : verified.idOf(raw);
         if (named === null) return open(null, raw, undefined, res, scope);
+        if (storedJson !== null) {
+          const json = storedJson.call(sessions, named.id);
+          return open(named, raw, json === undefined ? undefined : (JSON.parse(json) as SessionData), res, scope, json);
+        }
         const data = sessions.get(named.id);
         if (!isPromise(data)) return open(named, raw, data, res, scope);
         return Promise.resolve(data as PromiseLike<SessionData | undefined>).then((found) =>

@@ -15,11 +15,12 @@ export function newSessionId(): string {
 const SIGNED_ID = /^[\w-]+\.[\w-]+$/;
 
 /**
- * The values of the identity keys, as one comparable string: strings length-prefixed,
- * objects as JSON, so two different sets of values never give the same string.
+ * The values of the identity keys in a session's JSON, as one comparable string: strings
+ * length-prefixed, objects as JSON, so two different sets of values never give the same
+ * string. Only read when the data changed: the same JSON has the same identity.
  */
-function identityOf(data: object, keys: readonly string[]): string {
-  const record = data as Record<string, unknown>;
+function identityOf(json: string, keys: readonly string[]): string {
+  const record = (json === "" ? {} : JSON.parse(json)) as Record<string, unknown>;
   let identity = "";
   for (let i = 0; i < keys.length; i++) {
     const value = record[keys[i]];
@@ -55,10 +56,8 @@ interface SessionState {
    * `current` when the current secret signed it.
    */
   signed: { readonly id: string; readonly value: string; readonly current: boolean } | null;
-  /** JSON of the data as last loaded or saved. */
+  /** JSON of the data as last loaded or saved ("" after `regenerate()`: store whatever it holds). */
   saved: string;
-  /** JSON of the identity keys' values as last loaded or saved. */
-  identity: string;
   /** `regenerate()` gave this request's session a new id: no second rotation at the end. */
   renewed: boolean;
   destroyed: boolean;
@@ -77,15 +76,15 @@ export class Session {
   [key: string]: any;
   readonly #state: SessionState;
 
-  constructor(state: Omit<SessionState, "saved" | "destroyed" | "identity" | "renewed">, data: SessionData) {
+  /** `saved`: the JSON `data` was parsed from, when the store kept it (the memory store's). */
+  constructor(state: Omit<SessionState, "saved" | "destroyed" | "renewed">, data: SessionData, saved?: string) {
     // A private field and one literal: no defineProperty, no spread (measured: each costs
     // about a microsecond per request).
     this.#state = {
       id: state.id,
       cookieId: state.cookieId,
       signed: state.signed,
-      saved: JSON.stringify(data),
-      identity: identityOf(data, state.options.identityKeys),
+      saved: saved ?? JSON.stringify(data),
       renewed: false,
       destroyed: false,
       store: state.store,
@@ -114,23 +113,27 @@ export class Session {
     const state = this.#state;
     if (state.destroyed) return;
     const json = JSON.stringify(this);
-    const identity = identityOf(this, state.options.identityKeys);
-    if (identity !== state.identity && state.cookieId !== null && state.cookieId === state.id && !state.renewed) {
+    if (
+      json !== state.saved &&
+      state.cookieId !== null &&
+      state.cookieId === state.id &&
+      !state.renewed &&
+      identityOf(json, state.options.identityKeys) !== identityOf(state.saved, state.options.identityKeys)
+    ) {
       // Who the user is changed (login, logout, new role): a new id, same data. Not after a
       // regenerate() in this request: its id is already new, and what was derived from it
       // since (the CSRF token a login response reads) must stay valid.
       return then(state.store.destroy(state.cookieId), () => {
         state.id = newSessionId();
-        return this.storeChanged(json, identity);
+        return this.storeChanged(json);
       });
     }
-    return this.storeChanged(json, identity);
+    return this.storeChanged(json);
   }
 
   /** Stores the data if `json` differs from what was loaded or saved; else keeps it alive. */
-  private storeChanged(json: string, identity: string): void | Promise<void> {
+  private storeChanged(json: string): void | Promise<void> {
     const state = this.#state;
-    state.identity = identity;
     const isNew = state.cookieId !== state.id;
     if (json === state.saved && !(isNew && json !== "{}")) {
       // Unchanged: keep it alive if it exists; an empty new session is never stored.

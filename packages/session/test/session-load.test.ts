@@ -99,3 +99,74 @@ describe("a session store's answer to get()", () => {
     expect(again.json()).toEqual({ user: "ada" });
   });
 });
+
+// The step reads a MemoryStore's kept JSON directly (no serializing of what it loaded); a
+// subclass's own get() must still be the one asked.
+describe("a MemoryStore read by the session step", () => {
+  it("asks a subclass's own get(): what it answers is the session (regression guard for the JSON shortcut)", async () => {
+    const asked: string[] = [];
+    class AuditedStore extends MemoryStore {
+      override get(id: string): SessionData | undefined {
+        asked.push(id);
+        const data = super.get(id);
+        return data === undefined ? undefined : { ...data, audited: true };
+      }
+    }
+    const store = new AuditedStore();
+    class Audit {
+      @post("/login")
+      @session(store, { secret: SECRET })
+      login(_req: AexRequest, res: AexResponse, scope: Scope) {
+        scope.session.user = "ada";
+        res.json({ ok: true });
+      }
+
+      @get("/me")
+      @session(store, { secret: SECRET })
+      me(_req: AexRequest, res: AexResponse, scope: Scope) {
+        res.json({ user: scope.session.user, audited: scope.session.audited ?? false });
+      }
+    }
+    const client = new Aex({ production: true, logger: false }).push(Audit).inject();
+    expect((await client.post("/login")).status).toBe(200);
+    const me = await client.get("/me");
+    expect(me.status).toBe(200);
+    expect(me.json()).toEqual({ user: "ada", audited: true });
+    expect(asked).toHaveLength(1);
+  });
+
+  it("stores a change made to loaded data, and nothing when the handler changed nothing", async () => {
+    const store = new MemoryStore();
+    class Counter {
+      @post("/login")
+      @session(store, { secret: SECRET })
+      login(_req: AexRequest, res: AexResponse, scope: Scope) {
+        scope.session.user = "ada";
+        scope.session.visits = 0;
+        res.json({ ok: true });
+      }
+
+      @post("/visit")
+      @session(store, { secret: SECRET })
+      visit(_req: AexRequest, res: AexResponse, scope: Scope) {
+        scope.session.visits += 1;
+        res.json({ visits: scope.session.visits });
+      }
+
+      @get("/peek")
+      @session(store, { secret: SECRET })
+      peek(_req: AexRequest, res: AexResponse, scope: Scope) {
+        res.json({ user: scope.session.user, visits: scope.session.visits });
+      }
+    }
+    const client = new Aex({ production: true, logger: false }).push(Counter).inject();
+    await client.post("/login");
+    const [id] = [...(store as unknown as { entries: Map<string, unknown> }).entries.keys()];
+    expect((await client.post("/visit")).json()).toEqual({ visits: 1 });
+    expect((await client.post("/visit")).json()).toEqual({ visits: 2 });
+    expect((await client.get("/peek")).json()).toEqual({ user: "ada", visits: 2 });
+    // Same id all along: a change that is not of an identity key keeps the session's id.
+    expect([...(store as unknown as { entries: Map<string, unknown> }).entries.keys()]).toEqual([id]);
+    expect(store.get(id)).toEqual({ user: "ada", visits: 2 });
+  });
+});
