@@ -245,7 +245,7 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
   "compress-on": [{ script: "dist/aex-compress-on.js", scenarios: [1, 11, 12, 13], compresses: true }],
   "metrics-on": [{ script: "dist/aex-metrics-on.js", scenarios: [1, 11, 12, 13] }],
   // On Bun (issue 27): Aex on its Bun transport (Bun.serve, the default under Bun), a hand-written
-  // Bun.serve, Hono and Elysia on Bun. Run them together: --servers bun,bun-secure,aex-bun,hono-bun,elysia.
+  // Bun.serve, Hono and Elysia on Bun. Run them together: --servers bun,bun-secure,aex-bun,hono-bun,hono-bun-secure,elysia.
   bun: [{ script: "servers/bun/by-hand.mjs", runtime: "bun", scenarios: [...BUN_SCENARIOS, 9] }],
   // The hand-written Bun.serve sending Aex's default headers (security headers, a request id) on every answer.
   "bun-secure": [
@@ -256,6 +256,8 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
     { script: "servers/bun/hono.mjs", runtime: "bun", scenarios: BUN_SCENARIOS },
     { script: "servers/bun/hono.mjs", runtime: "bun", args: ["realistic"], scenarios: [9] },
   ],
+  // Hono on Bun sending Aex's default headers (secureHeaders() and requestId(), its own middlewares).
+  "hono-bun-secure": [{ script: "servers/bun/hono.mjs", runtime: "bun", args: ["secure"], scenarios: BUN_SCENARIOS }],
   elysia: [
     { script: "servers/bun/elysia.mjs", runtime: "bun", scenarios: BUN_SCENARIOS },
     { script: "servers/bun/elysia.mjs", runtime: "bun", args: ["realistic"], scenarios: [9] },
@@ -263,7 +265,7 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
 };
 
 /** The servers of a Bun run (`pnpm bench:bun`), the hand-written Bun.serve first: ratios are to it (and to bun-secure). */
-export const BUN_SERVERS: readonly string[] = ["bun", "bun-secure", "aex-bun", "hono-bun", "elysia"];
+export const BUN_SERVERS: readonly string[] = ["bun", "bun-secure", "aex-bun", "hono-bun", "hono-bun-secure", "elysia"];
 
 /** The servers `pnpm bench` loads unless told otherwise. */
 export const DEFAULT_SERVERS: readonly string[] = [

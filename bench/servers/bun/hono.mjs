@@ -1,9 +1,14 @@
 // Hono on Bun, served by Bun.serve (Hono's own Bun adapter is `fetch: app.fetch`): the basic
 // scenarios as servers/hono.js writes them; `realistic` as servers/realistic/hono.js does.
+// `hono.mjs PORT secure` (the bench's hono-bun-secure): the basic scenarios with the headers Aex
+// sends by default over plain HTTP, from Hono's own middlewares: secureHeaders() with Aex's CSP
+// and no HSTS, and requestId() with a counter (as bun-secure's ids), so Aex is compared with
+// Hono doing the same header work.
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { Hono } from "hono";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
+import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { zValidator } from "@hono/zod-validator";
 
@@ -33,6 +38,14 @@ if (process.argv[3] === "realistic") {
     (c) => c.json(answer(c.get("session").user, c.req.valid("json"))),
   );
 } else {
+  if (process.argv[3] === "secure") {
+    // Aex's CSP over plain HTTP is helmet's without upgrade-insecure-requests.
+    const aexCsp = { ...helmetCsp };
+    delete aexCsp.upgradeInsecureRequests;
+    app.use(secureHeaders({ contentSecurityPolicy: aexCsp, strictTransportSecurity: false }));
+    let requests = 0;
+    app.use(requestId({ generator: () => `hono-${++requests}` }));
+  }
   app.get("/", (c) => c.text("hello world"));
   app.get("/user/:id", (c) => c.json({ id: c.req.param("id") }));
   app.post("/echo", async (c) => c.json(await c.req.json()));
