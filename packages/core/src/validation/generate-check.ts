@@ -34,7 +34,11 @@ class Source {
   }
 }
 
-const literal = (n: number): string => `(${String(n)})`;
+/** A number as code; anything else is refused even if a rule changed after it was checked. */
+function literal(n: number): string {
+  if (typeof n !== "number" || Number.isNaN(n)) throw new TypeError("@filter: a bound must be a number");
+  return `(${String(n)})`;
+}
 const key = (name: string): string => `[${JSON.stringify(name)}]`;
 
 /** Returns INVALID when string `k` is shorter or longer than the rule allows (code points, as compile-rules counts). */
@@ -45,6 +49,7 @@ function lengths(src: Source, rule: FilterRule, k: string): void {
   if (max !== undefined) src.add(`if (${k}.length > ${literal(max)} && cp(${k}) > ${literal(max)}) return I;`);
 }
 
+/** Returns INVALID when number `k` is below `min` or above `max`. */
 function bounds(src: Source, rule: FilterRule, k: string): void {
   if (rule.min !== undefined) src.add(`if (${k} < ${literal(rule.min)}) return I;`);
   if (rule.max !== undefined) src.add(`if (${k} > ${literal(rule.max)}) return I;`);
