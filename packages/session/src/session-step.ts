@@ -2,7 +2,7 @@ import { Scope, type AexResponse } from "@aex/core";
 import { addDependency, decoratorStep, isDependency, isPromise, type DecoratorStep } from "@aex/core/plugin";
 // The `csrfStore` slot a session fills is declared by core's csrf().
 import type {} from "@aex/core/csrf";
-import { MemoryStore, STORED_JSON } from "./memory-store";
+import { MEMORY_GET, MemoryStore, STORED_JSON } from "./memory-store";
 import { checkSecret, resolveSessionOptions, type SessionOptions } from "./options";
 import { newSessionId, SAVE, Session } from "./session";
 import { appSessions } from "./session-plugin";
@@ -80,11 +80,8 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
       if (app !== undefined && isDependency(sessions)) addDependency(app, "session store", sessions);
       const settings = resolveSessionOptions(options ?? defaults.options, defaults.fallbackSecret);
       const verified = new VerifiedCookies(settings.secrets);
-      // The memory store's own JSON (not a subclass's get()): the session compares with it at the end.
-      const storedJson =
-        sessions instanceof MemoryStore && sessions.get === MemoryStore.prototype.get
-          ? MemoryStore.prototype[STORED_JSON]
-          : null;
+      // A memory store's own JSON: the session compares with it at the end.
+      const memory = sessions instanceof MemoryStore ? sessions : null;
       /** Puts the session in the scope: the stored `data` of the cookie's id, else a new one. */
       const open = (
         named: NamedId | null,
@@ -123,8 +120,9 @@ export function session(store?: Store, options?: SessionOptions): DecoratorStep 
         const raw = req.cookies.get(settings.name);
         const named = raw === undefined ? null : verified.idOf(raw);
         if (named === null) return open(null, raw, undefined, res, scope);
-        if (storedJson !== null) {
-          const json = storedJson.call(sessions, named.id);
+        // Checked per request: a spy or a wrapper put on `get` after start-up is still asked.
+        if (memory !== null && memory.get === MEMORY_GET) {
+          const json = memory[STORED_JSON](named.id);
           return open(named, raw, json === undefined ? undefined : (JSON.parse(json) as SessionData), res, scope, json);
         }
         const data = sessions.get(named.id);

@@ -15,22 +15,14 @@ export function newSessionId(): string {
 const SIGNED_ID = /^[\w-]+\.[\w-]+$/;
 
 /**
- * The values of the identity keys in a session's JSON, as one comparable string: strings
- * length-prefixed, objects as JSON, so two different sets of values never give the same
- * string. Only read when the data changed: the same JSON has the same identity.
+ * The values of the identity keys, each as its JSON (a live `Date` and the string it was
+ * stored as read the same), in one string. Each JSON value is complete in itself and
+ * `undefined` is "-", which no JSON value is, so two different sets of values never give
+ * the same string.
  */
-function identityOf(json: string, keys: readonly string[]): string {
-  const record = (json === "" ? {} : JSON.parse(json)) as Record<string, unknown>;
+function identityOf(record: Record<string, unknown>, keys: readonly string[]): string {
   let identity = "";
-  for (let i = 0; i < keys.length; i++) {
-    const value = record[keys[i]];
-    identity +=
-      value === undefined || value === null
-        ? "-,"
-        : typeof value === "string"
-          ? `${value.length}:${value},`
-          : `${JSON.stringify(value)},`;
-  }
+  for (let i = 0; i < keys.length; i++) identity += `${JSON.stringify(record[keys[i]]) ?? "-"},`;
   return identity;
 }
 const log = debug("aex:session");
@@ -58,6 +50,8 @@ interface SessionState {
   signed: { readonly id: string; readonly value: string; readonly current: boolean } | null;
   /** JSON of the data as last loaded or saved ("" after `regenerate()`: store whatever it holds). */
   saved: string;
+  /** The identity keys' values in `saved`, read from it the first time a change needs them. */
+  identity: string | null;
   /** `regenerate()` gave this request's session a new id: no second rotation at the end. */
   renewed: boolean;
   destroyed: boolean;
@@ -77,7 +71,11 @@ export class Session {
   readonly #state: SessionState;
 
   /** `saved`: the JSON `data` was parsed from, when the store kept it (the memory store's). */
-  constructor(state: Omit<SessionState, "saved" | "destroyed" | "renewed">, data: SessionData, saved?: string) {
+  constructor(
+    state: Omit<SessionState, "saved" | "identity" | "destroyed" | "renewed">,
+    data: SessionData,
+    saved?: string,
+  ) {
     // A private field and one literal: no defineProperty, no spread (measured: each costs
     // about a microsecond per request).
     this.#state = {
@@ -85,6 +83,7 @@ export class Session {
       cookieId: state.cookieId,
       signed: state.signed,
       saved: saved ?? JSON.stringify(data),
+      identity: null,
       renewed: false,
       destroyed: false,
       store: state.store,
@@ -118,7 +117,7 @@ export class Session {
       state.cookieId !== null &&
       state.cookieId === state.id &&
       !state.renewed &&
-      identityOf(json, state.options.identityKeys) !== identityOf(state.saved, state.options.identityKeys)
+      this.identityChanged()
     ) {
       // Who the user is changed (login, logout, new role): a new id, same data. Not after a
       // regenerate() in this request: its id is already new, and what was derived from it
@@ -131,6 +130,16 @@ export class Session {
     return this.storeChanged(json);
   }
 
+  /** Whether an identity key's value differs from the one loaded or last saved (only read when the data changed). */
+  private identityChanged(): boolean {
+    const state = this.#state;
+    const keys = state.options.identityKeys;
+    if (keys.length === 0) return false;
+    const saved = state.saved;
+    state.identity ??= identityOf(saved === "" ? {} : (JSON.parse(saved) as Record<string, unknown>), keys);
+    return identityOf(this, keys) !== state.identity;
+  }
+
   /** Stores the data if `json` differs from what was loaded or saved; else keeps it alive. */
   private storeChanged(json: string): void | Promise<void> {
     const state = this.#state;
@@ -141,6 +150,7 @@ export class Session {
     }
     return then(state.store.set(state.id, JSON.parse(json) as SessionData, state.options.ttl), () => {
       state.saved = json;
+      state.identity = null;
       if (isNew || state.options.rolling) this.setCookie(this.signedId(), state.options.ttl);
       state.cookieId = state.id;
     });
@@ -153,6 +163,7 @@ export class Session {
     state.id = newSessionId();
     state.renewed = true;
     state.saved = "";
+    state.identity = null;
     state.destroyed = false;
     await this.save();
   }
@@ -163,6 +174,7 @@ export class Session {
     for (const key of Object.keys(this)) delete this[key];
     state.destroyed = true;
     state.saved = "{}";
+    state.identity = null;
     if (state.cookieId !== null) {
       await state.store.destroy(state.cookieId);
       this.setCookie("", 0);

@@ -135,6 +135,31 @@ describe("a MemoryStore read by the session step", () => {
     expect(asked).toHaveLength(1);
   });
 
+  it("asks a get() patched onto MemoryStore's prototype after the app started (spies, tracing)", async () => {
+    const store = new MemoryStore();
+    const client = app(store).inject();
+    expect((await client.post("/login")).status).toBe(200);
+    const original = Object.getOwnPropertyDescriptor(MemoryStore.prototype, "get")!;
+    let calls = 0;
+    MemoryStore.prototype.get = function (this: MemoryStore, id: string) {
+      calls++;
+      const data = (original.value as MemoryStore["get"]).call(this, id);
+      return data === undefined ? undefined : { ...data, user: `${String(data.user)} (decrypted)` };
+    };
+    try {
+      const me = await client.get("/me");
+      expect(me.json()).toEqual({ user: "ada (decrypted)" });
+      expect(calls).toBe(1);
+      // And a get() set on the store itself.
+      store.get = (id: string) => ({ ...(original.value as MemoryStore["get"]).call(store, id), user: "own" });
+      expect((await client.get("/me")).json()).toEqual({ user: "own" });
+    } finally {
+      Object.defineProperty(MemoryStore.prototype, "get", original);
+    }
+    delete (store as { get?: unknown }).get;
+    expect((await client.get("/me")).json()).toEqual({ user: "ada" });
+  });
+
   it("stores a change made to loaded data, and nothing when the handler changed nothing", async () => {
     const store = new MemoryStore();
     class Counter {

@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { LINGER } from "../parsers/linger-close";
+import { TRANSPORT_TLS } from "../security/trust-proxy";
 import type { BodyLimits } from "../parsers/body-limits";
 import { LightBody } from "./light-body";
 import { WebBody } from "./web-body";
@@ -114,6 +115,11 @@ export class FetchRequest {
     return this._href.charCodeAt(4) === 115; /* https */
   }
 
+  /** {@link FetchRequest.tls} for `isSecure()`, which then need not make the socket facade (read from the URL: an app may shadow `tls`). */
+  get [TRANSPORT_TLS](): boolean {
+    return this._href.charCodeAt(4) === 115; /* https */
+  }
+
   /** Request headers, lower-case names (node's shape), built from the `Request` on first read. */
   get headers(): IncomingHttpHeaders {
     return (this._headers ??= this.buildHeaders());
@@ -137,7 +143,7 @@ export class FetchRequest {
 
   /** The peer's address and whether it spoke TLS; node code reads `req.socket`. */
   get socket(): FetchSocket {
-    return (this._socket ??= new FetchSocket(this.request, this._ip, this._peer, this.tls));
+    return (this._socket ??= new FetchSocket(this.request, this._ip, this._peer, this[TRANSPORT_TLS]));
   }
 
   /**

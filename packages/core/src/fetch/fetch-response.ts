@@ -5,6 +5,7 @@ import { validateHeaderName, validateHeaderValue, type OutgoingHttpHeader, type 
 import type { SecurityHeaders } from "../security/headers";
 import { invalidHeader } from "../security/invalid-header";
 import { isSecure } from "../security/is-secure";
+import { TRANSPORT_TLS } from "../security/trust-proxy";
 import { byteLength, encoder, hasNoBody, toBody, toBytes } from "./body-bytes";
 import type { FetchRequest } from "./fetch-request";
 import { responseOf, type HeaderValue, type OwnHeaders } from "./response-headers";
@@ -397,7 +398,9 @@ export class FetchResponse {
       const trust = (req as unknown as { trustProxy?: unknown }).trustProxy;
       const tls =
         this.securityHeaders?.hsts != null &&
-        (trust === null || trust === undefined ? req.tls : isSecure(req as unknown as Parameters<typeof isSecure>[0]));
+        (trust === null || trust === undefined
+          ? req[TRANSPORT_TLS]
+          : isSecure(req as unknown as Parameters<typeof isSecure>[0]));
       const id = this.requestIdHeader === null ? undefined : (req as unknown as { id?: string }).id;
       response = responseOf(
         body as ConstructorParameters<typeof Response>[0],

@@ -74,11 +74,17 @@ export function clientAddress(req: IncomingMessage, trust: TrustFunction | null)
   return legacy === undefined || legacy === standard ? standard : peer;
 }
 
+/**
+ * Whether a transport's request came over TLS, when it knows without a socket (aex.fetch's
+ * request, from its URL). A symbol, so no property an app or middleware sets can stand for it.
+ */
+export const TRANSPORT_TLS: unique symbol = Symbol("aex.transportTls");
+
 /** Whether the socket itself is TLS (HTTPS, or HTTP/2 over TLS). */
 export function socketIsTls(req: RequestHead): boolean {
-  // aex.fetch's request knows from its URL, without making its socket facade (measured on Bun).
-  const tls = (req as { readonly tls?: unknown }).tls;
-  return typeof tls === "boolean" ? tls : (req.socket as TLSSocket | null)?.encrypted === true;
+  // aex.fetch's request answers without making its socket facade (measured on Bun).
+  const tls = (req as { readonly [TRANSPORT_TLS]?: boolean })[TRANSPORT_TLS];
+  return tls ?? (req.socket as TLSSocket | null)?.encrypted === true;
 }
 
 /** Whether the socket's peer is a proxy `trust` believes. */

@@ -61,8 +61,15 @@ const everywhere = (secure: boolean): Seen => ({
 });
 
 /** Over HTTP/1.1, plain or TLS. */
-async function overHttp1(options: AexOptions, headers: Record<string, string>, tls = false): Promise<Seen> {
-  const aex = new Aex(options).push(Probe);
+async function overHttp1(
+  options: AexOptions,
+  headers: Record<string, string>,
+  tls = false,
+  setup: (aex: Aex) => void = () => {},
+): Promise<Seen> {
+  const aex = new Aex(options);
+  setup(aex);
+  aex.push(Probe);
   try {
     if (!tls) {
       const base = await listen(aex);
@@ -158,5 +165,28 @@ describe("isSecure(req): one answer for req.protocol, req.secure, HSTS and cooki
   it("regression: h2c from a trusted TLS-terminating proxy sends HSTS and Secure cookies", async () => {
     expect(await overHttp2({ trustProxy: "loopback" }, PROXY_HTTPS, false)).toEqual(everywhere(true));
     expect(await overHttp2({}, PROXY_HTTPS, false)).toEqual(everywhere(false));
+  });
+
+  // Regression (review of the fetch shortcut): only aex.fetch's own request may say it came
+  // over TLS without its socket; a `tls` property an app or middleware sets decides nothing.
+  it("a req.tls set by a middleware is not believed, either way", async () => {
+    const claim = (tls: boolean) => (aex: Aex) =>
+      aex.use((req) => {
+        // defineProperty: on Bun the request facade's own `tls` is a getter.
+        Object.defineProperty(req, "tls", { value: tls, configurable: true });
+      });
+    expect(await overHttp1({}, {}, false, claim(true))).toEqual(everywhere(false));
+    expect(await overHttp1({}, {}, true, claim(false))).toEqual(everywhere(true));
+  });
+
+  it("aex.fetch: its URL's scheme says, HSTS and the session cookie's Secure follow", async () => {
+    const aex = new Aex().push(Probe);
+    for (const secure of [true, false]) {
+      const res = await aex.fetch(new Request(`${secure ? "https" : "http"}://example.com/probe`));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ protocol: secure ? "https" : "http", secure, isSecure: secure });
+      expect(res.headers.has("strict-transport-security")).toBe(secure);
+      expect(cookieSecure(res.headers.getSetCookie(), "aex.sid")).toBe(secure);
+    }
   });
 });
