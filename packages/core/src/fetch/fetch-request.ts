@@ -112,10 +112,10 @@ export class FetchRequest {
 
   /** Whether the request came over TLS: its URL's scheme is `https`. */
   get tls(): boolean {
-    return this._href.charCodeAt(4) === 115; /* https */
+    return this[TRANSPORT_TLS];
   }
 
-  /** {@link FetchRequest.tls} for `isSecure()`, which then need not make the socket facade (read from the URL: an app may shadow `tls`). */
+  /** {@link FetchRequest.tls} under a symbol, for `isSecure()` and HSTS: an app may shadow `tls`, not this. */
   get [TRANSPORT_TLS](): boolean {
     return this._href.charCodeAt(4) === 115; /* https */
   }
