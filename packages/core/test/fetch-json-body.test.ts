@@ -1,6 +1,7 @@
-// aex.fetch's JSON reader on a body of known length (Bun.serve's requests carry one): the body
-// is taken whole, in one call, not as events. Limits, timeouts, errors and a middleware that
-// listens to the body too behave as on the chunked path. Runs on Node (undici) and on Bun.
+// aex.fetch's JSON reader on a small body of known length (Bun.serve's requests carry one),
+// which the request facade reads in one call, without a node stream (fetch/light-body.ts):
+// limits, timeouts, errors and a middleware that listens to the body too behave as on the
+// chunked path; and the response facade's headers as node's. Runs on Node (undici) and on Bun.
 import { Aex, body, inject, post, type AexRequest, type AexResponse, type Scope } from "@aex/core";
 
 const BASE = "http://localhost";

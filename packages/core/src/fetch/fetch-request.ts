@@ -3,7 +3,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { LINGER } from "../parsers/linger-close";
-import { WHOLE_BODY } from "../parsers/read-json";
 import { TRANSPORT_TLS } from "../security/trust-proxy";
 import type { BodyLimits } from "../parsers/body-limits";
 import { LightBody } from "./light-body";
@@ -207,16 +206,6 @@ export class FetchRequest {
     const length = this.hasBody() ? this.contentLength() : -1;
     if (length >= 0 && length <= LIGHT_MAX) return (this._light = new LightBody(this.request));
     return this.bodyStream();
-  }
-
-  /**
-   * @internal A small body of known length, whole, in one promise (see {@link WHOLE_BODY});
-   * null when it is read as a stream (a large or chunked body, or one a reader made a stream of).
-   */
-  [WHOLE_BODY](): Promise<ArrayBuffer> | null {
-    if (this._body !== null) return null;
-    const body = this.bodyEvents();
-    return body instanceof LightBody ? body.whole() : null;
   }
 
   /** node's `setTimeout` on the request: the transport keeps time (`idleTimeout`, Aex's own limits). */

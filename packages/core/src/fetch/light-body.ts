@@ -75,22 +75,6 @@ export class LightBody {
     return this;
   }
 
-  /**
-   * The whole body in one promise, for a reader that takes it at once (the JSON reader): no
-   * listener and no event. Listeners added as well get it too, as events.
-   */
-  whole(): Promise<ArrayBuffer> {
-    if (this.pending !== null) return this.pending;
-    const pending = (this.pending = this.request.arrayBuffer());
-    const settled = (): void => {
-      if (this.stream !== null) return;
-      this.readableEnded = true;
-      this.readable = false;
-    };
-    pending.then(settled, settled);
-    return pending;
-  }
-
   /** A node stream with this body's listeners and bytes, for a reader that needs one. */
   toReadable(): Readable {
     const stream = (this.stream = new Readable({ read: noop }));

@@ -13,7 +13,7 @@ export interface BodyGuard {
   /** Refuses the body: stops, linger-closes the connection, and fails the read with `error`. */
   refuse(error: HttpError): void;
   /** Counts a chunk the reader received (when the guard does not listen itself). */
-  received(chunk: Uint8Array): void;
+  received(chunk: Buffer): void;
 }
 
 const tooLarge = (limit: number) =>
@@ -92,9 +92,9 @@ export abstract class Guard implements BodyGuard, WatchedRead {
     this.failed(error);
   }
 
-  received(chunk: Uint8Array): void {
+  received(chunk: Buffer): void {
     this.chunks++;
-    this.size += chunk.byteLength;
+    this.size += chunk.length;
     const limit = this.limit;
     if (limit !== null && this.size > limit) this.refuse(tooLarge(limit));
   }

@@ -7,18 +7,6 @@ import { Guard } from "./body-guard";
 import type { Scope } from "../scope/scope";
 import { parseJson } from "./parse-json";
 
-/**
- * @internal A request whose small body can be taken whole, in one promise, instead of as
- * events (the fetch transport's: fetch/fetch-request.ts); null when it must be read as a
- * stream. The JSON reader takes it so: no listeners, no events, no chunk copied.
- */
-export const WHOLE_BODY: unique symbol = Symbol("aex.wholeBody");
-
-/** A request that may give its body whole ({@link WHOLE_BODY}). */
-interface WholeBodySource {
-  [WHOLE_BODY]?(): Promise<ArrayBuffer> | null;
-}
-
 /** The `Content-Type`s the fast path takes: JSON in UTF-8, with no other parameter. */
 const PLAIN_JSON = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset=["']?utf-8["']?\s*)?$/i;
 
@@ -86,7 +74,7 @@ export function jsonText(buffer: Uint8Array): string {
  * as iconv-lite ignores it there); throws an HttpError for bad JSON or bytes that are
  * not UTF-8, which `toString` would silently turn into U+FFFD.
  */
-function parseBody(buffer: Uint8Array, strict: boolean, depth: number): unknown {
+function parseBody(buffer: Buffer, strict: boolean, depth: number): unknown {
   const text = jsonText(buffer);
   const first = firstToken(text);
   if (first === "") return {};
@@ -97,9 +85,8 @@ function parseBody(buffer: Uint8Array, strict: boolean, depth: number): unknown 
 }
 
 /**
- * One plain JSON body read: the guard of its size and time, and the body, taken whole when
- * the request gives it so ({@link WHOLE_BODY}), else as chunks through the three listeners
- * it needs (`data`, `end`, `error`), in one object per request.
+ * One plain JSON body read: the guard of its size and time, its chunks, and the three
+ * listeners it needs (`data`, `end`, `error`), in one object per request.
  */
 class JsonRead extends Guard {
   private first: Buffer | null = null;
@@ -120,11 +107,6 @@ class JsonRead extends Guard {
     // listener list for each chunk when there are two.
     this.watch(false);
     if (this.done) return;
-    const whole = (req as WholeBodySource)[WHOLE_BODY]?.() ?? null;
-    if (whole !== null) {
-      whole.then(this.onWhole, this.onError);
-      return;
-    }
     req.on("data", this.onData);
     req.on("error", this.onError);
     req.on("end", this.onEnd);
@@ -149,27 +131,18 @@ class JsonRead extends Guard {
     this.reject(new HttpError(400, "request aborted", { code: "AEX_BODY_ABORTED", cause }));
   };
 
-  private readonly onWhole = (buffer: ArrayBuffer): void => {
-    if (this.done) return;
-    const bytes = new Uint8Array(buffer);
-    this.received(bytes);
-    if (!this.done) this.parse(bytes);
-  };
-
   private readonly onEnd = (): void => {
     if (this.done) return;
-    const more = this.more;
-    this.parse(more !== null ? Buffer.concat(more, this.size) : (this.first ?? Buffer.alloc(0)));
-  };
-
-  /** Ends the read with the whole body: its value in `req.body` and `scope.body`, or the error. */
-  private parse(bytes: Uint8Array): void {
     // The data listener stays, as the others do: no chunk comes after the end, and `done`
     // makes it ignore any (an off() per request is a call through Bun's facade too).
     this.stop();
-    const req = this.req;
+    const { req, more } = this;
     try {
-      const body = parseBody(bytes, this.strict, this.limits.jsonDepth);
+      const body = parseBody(
+        more !== null ? Buffer.concat(more, this.size) : (this.first ?? Buffer.alloc(0)),
+        this.strict,
+        this.limits.jsonDepth,
+      );
       // In the try: this runs in the request's `end` listener, where a throw would not reach
       // the error path.
       req.body = body;
@@ -179,7 +152,7 @@ class JsonRead extends Guard {
       return;
     }
     this.resolve();
-  }
+  };
 }
 
 /**
