@@ -101,3 +101,30 @@ describe("bench smoke", () => {
     }
   });
 });
+
+describe("pnpm bench:cpu (bench/cpu-windows.mjs)", () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(BENCH, "cpu-windows.mjs"), ...args], { cwd: BENCH });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += String(chunk)));
+      child.stderr.on("data", (chunk: Buffer) => (err += String(chunk)));
+      child.once("exit", (code) => resolve({ code, out, err }));
+    });
+
+  it("prints each server's CPU per request in alternating windows and the base's share", async () => {
+    const args = ["--servers", "raw,aex", "--scenario", "1", "--windows", "2", "--seconds", "1", "--warm", "500"];
+    const { code, out, err } = await run([...args, "--port", "4750"]);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out).toContain("Scenario 1 (GET / → text), 2 alternating windows of 1 s,");
+    expect(out).toMatch(/^\| raw \| \d+\.\d \(\d+\.\d–\d+\.\d\) \| \d+ \| \(base\) \|$/m);
+    expect(out).toMatch(/^\| aex \| \d+\.\d \(\d+\.\d–\d+\.\d\) \| \d+ \| \d\.\d\d \|$/m);
+  }, 60_000);
+
+  it("refuses a single server: there is nothing to compare it with", async () => {
+    const { code, err } = await run(["--servers", "raw", "--scenario", "1"]);
+    expect(code).not.toBe(0);
+    expect(err).toContain("--servers needs at least two servers");
+  });
+});
