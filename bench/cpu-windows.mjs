@@ -40,11 +40,13 @@ try {
     if (proc === undefined) throw new Error(`${name} does not serve scenario ${scenario.id}`);
     const child = await startServer(join(here, proc.script), ++port, proc.args ?? [], proc.runtime);
     const base = `http://127.0.0.1:${port}`;
-    servers.push({ name, child, url: base + scenario.path, cpuUs: [], rps: [] });
+    // Listed before it is checked: a server that answers wrong is stopped with the others.
+    const server = { name, child, url: base + scenario.path, request: null, cpuUs: [], rps: [] };
+    servers.push(server);
     const cookie = await checkProcess(base, name, { ...proc, scenarios: [scenario.id] });
     const { method, headers, body } = requestOf(scenario, cookie);
     delete headers["accept-encoding"]; // autocannon asks for no encoding
-    servers.at(-1).request = { connections, method, headers, body };
+    server.request = { connections, method, headers, body };
   }
   // JIT warm-up (Bun's tiers need tens of thousands of requests: bench/instructions.mjs).
   for (const server of servers)
