@@ -13,7 +13,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureTools } from "./ensure-tools.mjs";
 import { LTS_LINES, nodeBinary } from "./node-lines.mjs";
-import { MODES, findBun, printSkips, runBunMode, summaryLine } from "./test-bun.mjs";
+import { MODES, WORKERS, findBun, printSkips, runBunMode, summaryLine } from "./test-bun.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -67,7 +67,11 @@ mkdirSync(join(root, ".tmp"), { recursive: true });
 function jest(args, resultsName, env = process.env) {
   const results = join(root, ".tmp", resultsName);
   const started = Date.now();
-  const status = run(bin("jest"), ["--ci", "--forceExit", "--json", `--outputFile=${results}`, ...args], env);
+  const status = run(
+    bin("jest"),
+    ["--ci", "--forceExit", `--maxWorkers=${WORKERS}`, "--json", `--outputFile=${results}`, ...args],
+    env,
+  );
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   let counts = "no results";
   try {
@@ -113,7 +117,7 @@ for (const line of LTS_LINES.filter((l) => l !== thisLine)) {
     PATH: `${dirname(node.path)}${delimiter}${process.env.PATH}`,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-experimental-strip-types`.trim(),
   };
-  const result = jest(["--maxWorkers=2", ...projects], `jest-results-node${line}.json`, env);
+  const result = jest(projects, `jest-results-node${line}.json`, env);
   summaries.push(`Node ${node.version} (jest, the libraries' projects, standard decorators): ${result.line}`);
   failed ||= !result.ok;
 }
