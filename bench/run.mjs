@@ -145,7 +145,7 @@ if (servers.every((name) => SERVERS[name].every((proc) => proc.runtime === "bun"
   for (const s of scenarios) {
     for (const r of results.filter((x) => x.scenario === s.id).sort((a, b) => b.rps - a.rps)) {
       const ratios = `${cell(r.rps, rpsOf("bun", s.id))} | ${cell(r.rps, rpsOf("bun-secure", s.id))}`;
-      const label = r.server === "aex-bun" ? "**aex-bun**" : r.server;
+      const label = r.server.startsWith("aex-bun") ? `**${r.server}**` : r.server;
       const cpu = r.cpuUs === undefined ? "–" : r.cpuUs.toFixed(1);
       table += `| ${s.id}. ${s.name} | ${label} | ${fmt(r.rps)} | ${ratios} | ${cpu} | ${r.p50} | ${r.p99} | ${mb(r.rss)} |\n`;
     }
@@ -192,6 +192,20 @@ if (servers.every((name) => SERVERS[name].every((proc) => proc.runtime === "bun"
     lowestSecure,
     1,
   );
+  // Like for like without the headers: Aex with them explicitly off (aex-bun-plain) beside
+  // Hono and the hand-written server, which send none.
+  const lowestPlain = scenarios
+    .map((s) => ratio(rpsOf("aex-bun-plain", s.id), rpsOf("hono-bun", s.id)))
+    .filter((v) => v !== undefined)
+    .sort((a, b) => a - b)[0];
+  verdict("Aex on Bun, headers off (aex-bun-plain) ÷ Hono on Bun, lowest", lowestPlain, 1);
+  for (const id of [1, 2]) {
+    verdict(
+      `Aex on Bun, headers off (aex-bun-plain) ÷ Bun.serve by hand, scenario ${id}`,
+      ratio(rpsOf("aex-bun-plain", id), rpsOf("bun", id)),
+      0.9,
+    );
+  }
   const command = `node bench/run.mjs --servers ${servers.join(",")} --scenarios ${scenarios.map((s) => s.id).join(",")} --duration ${duration} --rounds ${rounds} --warmup ${warmup} --connections ${connections} --pipelining ${pipelining}`;
   const machine = `${cpus()[0].model}, ${cpus().length} cores, ${process.platform}`;
   writeResultsSection(
@@ -199,7 +213,7 @@ if (servers.every((name) => SERVERS[name].every((proc) => proc.runtime === "bun"
     `## On Bun (issue 27)
 
 Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}, Bun ${bun.version} (servers), autocannon on Node ${process.version} (load); ${connections} connections × ${pipelining} pipelined requests, a ${warmup} s warm-up, ${rounds} rounds of ${duration} s, median round; ${pinning}; NODE_ENV=production.
-Ratios are to a hand-written \`Bun.serve\` in the same run: \`bun\` sends only what each answer needs; \`bun-secure\` (\`by-hand.mjs PORT secure\`) also sends the headers Aex sends by default (its security headers and a request id), each copied from one precomputed \`Headers\`. Aex runs its usual server (bench/src/aex-server.ts) with its secure defaults on (security headers, request ids); under Bun \`aex.start()\` serves it with \`Bun.serve\`. CPU time per request is the server process's user + system time over a round (/proc) divided by the requests answered.
+Ratios are to a hand-written \`Bun.serve\` in the same run: \`bun\` sends only what each answer needs; \`bun-secure\` (\`by-hand.mjs PORT secure\`) also sends the headers Aex sends by default (its security headers and a request id), each copied from one precomputed \`Headers\`. Aex runs its usual server (bench/src/aex-server.ts) with its secure defaults on (security headers, request ids); \`aex-bun-plain\` is the same server with both explicitly off (\`securityHeaders: false\`, \`requestId: { echo: false }\`), like for like with \`bun\` and \`hono-bun\`. Under Bun \`aex.start()\` serves it with \`Bun.serve\`. CPU time per request is the server process's user + system time over a round (/proc) divided by the requests answered.
 
 ${verdicts.map((v) => `- ${v}`).join("\n")}
 

@@ -10,6 +10,7 @@ import {
   post,
   query,
   type AexRequest,
+  type AexOptions,
   type AexResponse,
   type FilterRules,
   type Scope,
@@ -220,9 +221,14 @@ for (let i = 0; i < 200; i++) {
 
 const port = Number(process.argv[2]);
 // Second argument, for the logging cost pairs: `nolog` turns the default logger off, `log`
-// adds a line per request (as Fastify's `logger: true` does).
-const mode = process.argv[3];
-new Aex(mode === "nolog" ? { logger: false } : mode === "log" ? { logRequests: true } : {})
+// adds a line per request (as Fastify's `logger: true` does); `plain` opts out of the security
+// headers and the request id echo, to set beside servers that send neither (Hono, Bun.serve).
+const MODES: Record<string, AexOptions> = {
+  nolog: { logger: false },
+  log: { logRequests: true },
+  plain: { securityHeaders: false, requestId: { echo: false } },
+};
+new Aex(MODES[process.argv[3]] ?? {})
   .push(Bench)
   .push(Validation)
   .push(ManyRoutes)

@@ -252,6 +252,9 @@ export const SERVERS: Readonly<Record<string, readonly ServerProcess[]>> = {
     { script: "servers/bun/by-hand.mjs", runtime: "bun", args: ["secure"], scenarios: [...BUN_SCENARIOS, 9] },
   ],
   "aex-bun": [{ script: "dist/aex-server.js", runtime: "bun", scenarios: [...BUN_SCENARIOS, 9] }],
+  // Aex on Bun with its security headers and request id explicitly off: set beside `bun` and
+  // `hono-bun`, which send neither, as aex-bun is beside bun-secure and hono-bun-secure.
+  "aex-bun-plain": [{ script: "dist/aex-server.js", runtime: "bun", args: ["plain"], scenarios: BUN_SCENARIOS }],
   "hono-bun": [
     { script: "servers/bun/hono.mjs", runtime: "bun", scenarios: BUN_SCENARIOS },
     { script: "servers/bun/hono.mjs", runtime: "bun", args: ["realistic"], scenarios: [9] },

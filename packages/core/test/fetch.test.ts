@@ -367,3 +367,57 @@ describe("aex.fetch backpressure", () => {
     await aex.close();
   });
 });
+
+describe("aex.fetch with the security headers off (securityHeaders: false)", () => {
+  let aex: Aex;
+
+  beforeAll(() => {
+    class Plain {
+      @get("/json")
+      json(_req: AexRequest, res: AexResponse) {
+        res.json({ ok: true });
+      }
+
+      @get("/html")
+      html(_req: AexRequest, res: AexResponse) {
+        res.type("text/html").send("<p>hi</p>");
+      }
+
+      @get("/extra")
+      extra(_req: AexRequest, res: AexResponse) {
+        res.setHeader("X-Extra", "1");
+        res.json({ extra: true });
+      }
+    }
+    aex = new Aex({ securityHeaders: false }).push(Plain);
+  });
+
+  afterAll(() => aex.close());
+
+  it("answers with each response's own type and headers, none carried over to the next answer", async () => {
+    const html = await aex.fetch(new Request(`${BASE}/html`));
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toBe("text/html");
+    expect(html.headers.get("content-security-policy")).toBeNull();
+    expect(await html.text()).toBe("<p>hi</p>");
+
+    const extra = await aex.fetch(new Request(`${BASE}/extra`));
+    expect(extra.headers.get("x-extra")).toBe("1");
+    expect(extra.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    await extra.arrayBuffer();
+
+    const ids = new Set<string | null>();
+    for (let i = 0; i < 2; i++) {
+      const json = await aex.fetch(new Request(`${BASE}/json`));
+      expect(json.status).toBe(200);
+      expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
+      expect(json.headers.get("x-extra")).toBeNull();
+      expect(json.headers.get("x-content-type-options")).toBeNull();
+      ids.add(json.headers.get("x-request-id"));
+      expect(await json.json()).toEqual({ ok: true });
+    }
+    // Each answer has its own request id, not one kept with the content type's headers.
+    expect(ids.size).toBe(2);
+    expect(ids.has(null)).toBe(false);
+  });
+});

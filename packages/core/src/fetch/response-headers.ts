@@ -45,6 +45,12 @@ function blockHeadersOf(block: SecurityHeaders): BlockHeaders {
   return made;
 }
 
+/**
+ * An app (or route) without a security block: its answers still take their content type from
+ * a `Headers` made beforehand, as those with a block do.
+ */
+const NO_BLOCK: BlockHeaders = { plain: new Headers(), tls: new Headers(), typed: new Map(), typedTls: new Map() };
+
 /** The block's headers with `Content-Type: type` (kept for the few types an app answers with). */
 function typedBlock(made: BlockHeaders, tls: boolean, type: string): Headers {
   const cache = tls ? made.typedTls : made.typed;
@@ -59,9 +65,9 @@ function typedBlock(made: BlockHeaders, tls: boolean, type: string): Headers {
 }
 
 /**
- * The `Response` of an answer: the security block (with HSTS when `tls`) as its headers, copied
- * once by `Response` from a `Headers` made beforehand (with the type of `res.json`/`res.send`
- * when that is all the response set), then the response's own headers over it (`X-Powered-By`
+ * The `Response` of an answer: the security block (with HSTS when `tls`), if any, as its
+ * headers, copied once by `Response` from a `Headers` made beforehand (with the type of
+ * `res.json`/`res.send` when that is all the response set), then the response's own headers over it (`X-Powered-By`
  * dropped under a block), the request id unless set, `Connection: close` when the connection
  * must not be kept.
  */
@@ -78,13 +84,13 @@ export function responseOf(
   keepAlive: boolean,
 ): Response {
   const type = out?.["content-type"]?.[1];
-  const typed = block !== null && typeof type === "string";
+  const typed = typeof type === "string";
   // The id goes out unless the response set that header itself.
   let withId = idHeader !== null && id !== undefined && (out === null || out[idHeader] === undefined);
   let base: Headers | undefined;
-  if (block !== null) {
-    const made = blockHeadersOf(block);
-    base = typed ? typedBlock(made, tls, type) : tls ? made.tls : made.plain;
+  if (block !== null || typed) {
+    const made = block === null ? NO_BLOCK : blockHeadersOf(block);
+    base = typed ? typedBlock(made, tls && block !== null, type) : tls ? made.tls : made.plain;
     if (withId) {
       const twin = idTwin(base, idHeader as string);
       if (twin !== null) {
