@@ -419,5 +419,12 @@ describe("aex.fetch with the security headers off (securityHeaders: false)", () 
     // Each answer has its own request id, not one kept with the content type's headers.
     expect(ids.size).toBe(2);
     expect(ids.has(null)).toBe(false);
+
+    // Over TLS too: the type, and no HSTS without a block.
+    const tls = await aex.fetch(new Request("https://localhost/json"));
+    expect(tls.status).toBe(200);
+    expect(tls.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(tls.headers.get("strict-transport-security")).toBeNull();
+    expect(await tls.json()).toEqual({ ok: true });
   });
 });

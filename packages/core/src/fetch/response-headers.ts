@@ -46,8 +46,8 @@ function blockHeadersOf(block: SecurityHeaders): BlockHeaders {
 }
 
 /**
- * An app (or route) without a security block: its answers still take their content type from
- * a `Headers` made beforehand, as those with a block do.
+ * The empty block of an app (or route) without security headers: its answers still take their
+ * content type from a `Headers` made beforehand, as those with a block do.
  */
 const NO_BLOCK: BlockHeaders = { plain: new Headers(), tls: new Headers(), typed: new Map(), typedTls: new Map() };
 
@@ -65,11 +65,11 @@ function typedBlock(made: BlockHeaders, tls: boolean, type: string): Headers {
 }
 
 /**
- * The `Response` of an answer: the security block (with HSTS when `tls`), if any, as its
- * headers, copied once by `Response` from a `Headers` made beforehand (with the type of
- * `res.json`/`res.send` when that is all the response set), then the response's own headers over it (`X-Powered-By`
- * dropped under a block), the request id unless set, `Connection: close` when the connection
- * must not be kept.
+ * The `Response` of an answer: the security block (with HSTS when `tls`; an empty one without
+ * a block) as its headers, copied once by `Response` from a `Headers` made beforehand (with the
+ * type of `res.json`/`res.send` when that is all the response set), then the response's own
+ * headers over it (`X-Powered-By` dropped under a block), the request id unless set,
+ * `Connection: close` when the connection must not be kept.
  */
 export function responseOf(
   body: ConstructorParameters<typeof Response>[0],
@@ -90,7 +90,7 @@ export function responseOf(
   let base: Headers | undefined;
   if (block !== null || typed) {
     const made = block === null ? NO_BLOCK : blockHeadersOf(block);
-    base = typed ? typedBlock(made, tls && block !== null, type) : tls ? made.tls : made.plain;
+    base = typed ? typedBlock(made, tls, type) : tls ? made.tls : made.plain;
     if (withId) {
       const twin = idTwin(base, idHeader as string);
       if (twin !== null) {
