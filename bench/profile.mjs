@@ -1,5 +1,5 @@
 // `pnpm bench:profile SERVER SCENARIO [REQUESTS] [PIPELINING]`: where one server spends its
-// CPU on one scenario. Starts the server under `node --cpu-prof`, checks its answers, sends
+// CPU on one scenario. Starts the server under `node --cpu-prof` (`bun --cpu-prof` for a Bun server), checks its answers, sends
 // REQUESTS (default 60 000; 10 connections, or with PIPELINING > 1 the bench's 50
 // connections with that many requests in flight on each) and prints self time by function and by file, with the
 // profile's path (open it in Chrome DevTools for the call tree). Self time includes what V8
@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { here, load } from "./lib.mjs";
+import { bunPath, here, load } from "./lib.mjs";
 import { checkProcess, processFor, requestOf, scenarioById } from "./dist/scenarios.js";
 
 const [name = "aex", id = "9", amount = "60000", pipelining = "1"] = process.argv.slice(2);
@@ -18,8 +18,10 @@ const proc = processFor(name, scenario.id);
 if (proc === undefined) throw new Error(`${name} has no scenario ${id}`);
 const dir = mkdtempSync(join(tmpdir(), "aex-profile-"));
 const port = 4990;
+// A Bun server (aex-bun, bun…) runs under Bun's own profiler, which writes the same format.
+const runtime = proc.runtime === "bun" ? (await bunPath()).path : process.execPath;
 const child = spawn(
-  process.execPath,
+  runtime,
   [
     "--cpu-prof",
     `--cpu-prof-dir=${dir}`,

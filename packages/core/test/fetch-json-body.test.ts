@@ -38,6 +38,24 @@ describe("aex.fetch's JSON body of known length", () => {
         res.json({ body: scope.body, seen: (scope.inner.seen as string[]).join("") });
       }
 
+      @post("/read-headers")
+      @inject((req: AexRequest) => {
+        if (req.url.endsWith("?change")) req.headers["x-trace"] = "changed by a step";
+      })
+      readHeaders(req: AexRequest, res: AexResponse) {
+        res.json({ type: req.get("Content-Type"), trace: req.header("X-TRACE"), host: req.get("host") });
+      }
+
+      @post("/ended")
+      @inject((req: AexRequest, _res: AexResponse, scope: Scope) => {
+        scope.inner.ended = false;
+        req.on("end", () => (scope.inner.ended = true));
+      })
+      @body("json")
+      ended(req: AexRequest, res: AexResponse, scope: Scope) {
+        res.json({ body: scope.body, ended: scope.inner.ended, complete: req.complete, readable: req.readable });
+      }
+
       @post("/headers")
       headers(_req: AexRequest, res: AexResponse) {
         res.appendHeader("X-Trace", "a");
@@ -69,6 +87,22 @@ describe("aex.fetch's JSON body of known length", () => {
     const res = await aex.fetch(jsonRequest("/listened", text));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ body: { shared: true }, seen: text });
+  });
+
+  it("reads request headers by any case, and sees what a step changed in req.headers", async () => {
+    const init = { method: "POST", headers: { "Content-Type": "text/plain", "X-Trace": "sent" }, body: "x" };
+    const given = await aex.fetch(new Request(`${BASE}/read-headers`, init));
+    expect(given.status).toBe(200);
+    // A Request made in code has no Host line: its URL's authority is its host.
+    expect(await given.json()).toEqual({ type: "text/plain", trace: "sent", host: "localhost" });
+    const changed = await aex.fetch(new Request(`${BASE}/read-headers?change`, init));
+    expect(await changed.json()).toEqual({ type: "text/plain", trace: "changed by a step", host: "localhost" });
+  });
+
+  it("tells an end listener the body ended when the JSON reader took it whole", async () => {
+    const res = await aex.fetch(jsonRequest("/ended", '{"whole":true}'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ body: { whole: true }, ended: true, complete: true, readable: false });
   });
 
   it("answers a declared length over the limit with a readable 413", async () => {
