@@ -428,3 +428,91 @@ describe("aex.fetch with the security headers off (securityHeaders: false)", () 
     expect(await tls.json()).toEqual({ ok: true });
   });
 });
+
+describe("aex.fetch: a response's own headers over the prepared security headers", () => {
+  let aex: Aex;
+  let other: Aex;
+  let visits = 0;
+
+  beforeAll(() => {
+    class Own {
+      @get("/cookie")
+      cookie(_req: AexRequest, res: AexResponse) {
+        visits++;
+        res.appendHeader("Set-Cookie", [`visit=${visits}`, `seen=${visits}`]);
+        res.setHeader("Cache-Control", "no-store");
+        res.json({ visits });
+      }
+
+      @get("/framed")
+      framed(_req: AexRequest, res: AexResponse) {
+        res.setHeader("X-Frame-Options", "DENY");
+        res.setHeader("Cache-Control", "no-store");
+        res.json({ framed: true });
+      }
+
+      @get("/bare")
+      bare(_req: AexRequest, res: AexResponse) {
+        res.json({ bare: true });
+      }
+    }
+    class Other {
+      @get("/bare")
+      bare(_req: AexRequest, res: AexResponse) {
+        res.setHeader("X-Other", "1");
+        res.end("other");
+      }
+    }
+    aex = new Aex().push(Own);
+    // Two apps of one process, without security headers, with other request id headers.
+    other = new Aex({ securityHeaders: false, requestId: { header: "x-trace-id" } }).push(Other);
+  });
+
+  afterAll(async () => {
+    await aex.close();
+    await other.close();
+  });
+
+  it("gives each answer its own values, and none of them to an answer without them", async () => {
+    const first = await aex.fetch(new Request(`${BASE}/cookie`));
+    expect(first.status).toBe(200);
+    expect(first.headers.getSetCookie()).toEqual(["visit=1", "seen=1"]);
+    expect(first.headers.get("cache-control")).toBe("no-store");
+    expect(first.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(await first.json()).toEqual({ visits: 1 });
+    const firstId = first.headers.get("x-request-id");
+
+    const second = await aex.fetch(new Request(`${BASE}/cookie`));
+    expect(second.headers.getSetCookie()).toEqual(["visit=2", "seen=2"]);
+    expect(second.headers.get("x-request-id")).not.toBe(firstId);
+    await second.arrayBuffer();
+
+    // A route that overrides a security header: its own answer says so, the next one has the default.
+    const framed = await aex.fetch(new Request(`${BASE}/framed`));
+    expect(framed.headers.get("x-frame-options")).toBe("DENY");
+    expect(framed.headers.getSetCookie()).toEqual([]);
+    await framed.arrayBuffer();
+    const bare = await aex.fetch(new Request(`${BASE}/bare`));
+    expect(bare.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(bare.headers.get("cache-control")).toBeNull();
+    expect(bare.headers.getSetCookie()).toEqual([]);
+    expect(bare.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await bare.json()).toEqual({ bare: true });
+  });
+
+  it("keeps each app's request id header to its own answers", async () => {
+    const mine = await aex.fetch(new Request(`${BASE}/bare`));
+    expect(mine.headers.get("x-request-id")).not.toBeNull();
+    expect(mine.headers.get("x-trace-id")).toBeNull();
+    await mine.arrayBuffer();
+    for (let i = 0; i < 2; i++) {
+      const theirs = await other.fetch(new Request(`${BASE}/bare`));
+      expect(theirs.status).toBe(200);
+      expect(theirs.headers.get("x-trace-id")).not.toBeNull();
+      expect(theirs.headers.get("x-request-id")).toBeNull();
+      expect(theirs.headers.get("x-other")).toBe("1");
+      expect(theirs.headers.get("x-frame-options")).toBeNull();
+      expect(await theirs.text()).toBe("other");
+    }
+  });
+});
