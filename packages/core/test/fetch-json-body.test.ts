@@ -65,6 +65,19 @@ describe("aex.fetch's JSON body of known length", () => {
         res.json({ names: res.getHeaderNames().sort(), single: res.getHeader("x-single") });
       }
 
+      @post("/header-value")
+      headerValue(req: AexRequest, res: AexResponse) {
+        const values: Record<string, string | number | string[]> = {
+          tab: "a\tb",
+          latin1: "caf\u00e9",
+          number: 5,
+          del: "a\u007fb",
+          nul: ["ok", "a\u0000b"],
+        };
+        res.setHeader("X-Value", values[req.url.slice(req.url.indexOf("?") + 1)]);
+        res.end("set");
+      }
+
       @post("/bad-header")
       badHeader(_req: AexRequest, res: AexResponse) {
         res.appendHeader("X-Injected", "a\r\nSet-Cookie: evil=1");
@@ -149,6 +162,26 @@ describe("aex.fetch's JSON body of known length", () => {
     expect(res.headers.get("x-trace")).toBe("a, b, c");
     expect(res.headers.get("x-single")).toBe("one, two");
     expect(await res.json()).toEqual({ names: ["x-single", "x-trace"], single: ["one", "two"] });
+  });
+
+  it("takes a header value node takes (a tab, Latin-1, a number), refuses a control character with 400", async () => {
+    for (const [which, sent] of [
+      ["tab", "a\tb"],
+      ["latin1", "caf\u00e9"],
+      ["number", "5"],
+    ]) {
+      const res = await aex.fetch(jsonRequest(`/header-value?${which}`, "{}"));
+      expect(res.status).toBe(200);
+      // Latin-1 goes out as bytes; `Headers` reads each back as one character.
+      expect(res.headers.get("x-value")).toBe(sent);
+      expect(await res.text()).toBe("set");
+    }
+    for (const which of ["del", "nul"]) {
+      const res = await aex.fetch(jsonRequest(`/header-value?${which}`, "{}"));
+      expect(res.status).toBe(400);
+      expect(res.headers.get("x-value")).toBeNull();
+      expect(await res.json()).toMatchObject({ status: 400, code: "AEX_HEADER_INVALID" });
+    }
   });
 
   it("refuses an appended header value with CR/LF: 400 AEX_HEADER_INVALID, nothing injected", async () => {
