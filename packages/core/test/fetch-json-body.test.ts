@@ -40,7 +40,7 @@ describe("aex.fetch's JSON body of known length", () => {
 
       @post("/read-headers")
       @inject((req: AexRequest) => {
-        if (req.url.endsWith("?change")) req.headers["x-trace"] = "changed by a step";
+        if (req.originalUrl.endsWith("?change")) req.headers["x-trace"] = "changed by a step";
       })
       readHeaders(req: AexRequest, res: AexResponse) {
         res.json({ type: req.get("Content-Type"), trace: req.header("X-TRACE"), host: req.get("host") });
@@ -74,7 +74,7 @@ describe("aex.fetch's JSON body of known length", () => {
           del: "a\u007fb",
           nul: ["ok", "a\u0000b"],
         };
-        res.setHeader("X-Value", values[req.url.slice(req.url.indexOf("?") + 1)]);
+        res.setHeader("X-Value", values[req.originalUrl.slice(req.originalUrl.indexOf("?") + 1)]);
         res.end("set");
       }
 
