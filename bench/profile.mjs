@@ -1,9 +1,10 @@
 // `pnpm bench:profile SERVER SCENARIO [REQUESTS] [PIPELINING]`: where one server spends its
-// CPU on one scenario. Starts the server under `node --cpu-prof` (`bun --cpu-prof` for a Bun server), checks its answers, sends
-// REQUESTS (default 60 000; 10 connections, or with PIPELINING > 1 the bench's 50
-// connections with that many requests in flight on each) and prints self time by function and by file, with the
-// profile's path (open it in Chrome DevTools for the call tree). Self time includes what V8
-// inlined into a function, so a builtin's cost shows under its caller.
+// CPU on one scenario. Starts the server under `node --cpu-prof` (`bun --cpu-prof` for a Bun
+// server, which writes the same format), checks its answers, sends REQUESTS (default 60 000;
+// 10 connections, or with PIPELINING > 1 the bench's 50 connections with that many requests in
+// flight on each) and prints self time by function and by file, with the profile's path (open
+// it in Chrome DevTools for the call tree). Self time includes what V8 inlined into a function,
+// so a builtin's cost shows under its caller.
 // Example: pnpm bench:profile aex 9
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";

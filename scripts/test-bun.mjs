@@ -26,8 +26,10 @@ export const MODES = ["standard", "legacy"];
 /**
  * Test files run in this many processes at once, under jest and `bun test --parallel`: a core
  * left for the servers the tests start, but never fewer than two. Jest's own default (cores - 1)
- * ran one file at a time on a 2-core machine, where most files wait on sockets and children: the
- * jest run took 462 s with one worker and 231 s with two (cold cache), the Bun run 116 s and 71 s.
+ * ran one file at a time on a 2-core machine: the jest run took 462 s with one worker and 231 s
+ * with two (cold cache), the Bun run 116 s and 71 s. More than two did not help there: the files
+ * then took longer each (the suite is mostly CPU), and the main jest run took 180-217 s with
+ * three and 218 s with four, against 227 s with two in the same hour.
  */
 export const WORKERS = Math.max(2, availableParallelism() - 1);
 

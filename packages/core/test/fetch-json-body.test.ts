@@ -112,7 +112,7 @@ describe("aex.fetch's JSON body of known length", () => {
     expect(await changed.json()).toEqual({ type: "text/plain", trace: "changed by a step", host: "localhost" });
   });
 
-  it("tells an end listener the body ended when the JSON reader took it whole", async () => {
+  it("tells an end listener added before the JSON reader that the body ended", async () => {
     const res = await aex.fetch(jsonRequest("/ended", '{"whole":true}'));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ body: { whole: true }, ended: true, complete: true, readable: false });
