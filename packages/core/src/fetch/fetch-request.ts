@@ -6,13 +6,10 @@ import { LINGER } from "../parsers/linger-close";
 import { TRANSPORT_TLS } from "../security/trust-proxy";
 import type { BodyLimits } from "../parsers/body-limits";
 import { LightBody } from "./light-body";
-import { WebBody } from "./web-body";
+import { WebBody, WHOLE_BODY_MAX } from "./web-body";
 import { FetchSocket, type PeerSource } from "./fetch-socket";
 
 type Listener = (...args: unknown[]) => void;
-
-/** Bodies up to this many bytes, by their Content-Length, are read without a stream ({@link LightBody}). */
-const LIGHT_MAX = 64 * 1024;
 
 /** Milliseconds a refused body may go silent while it is drained before the answer goes out anyway. */
 const LINGER_IDLE = 500;
@@ -204,7 +201,7 @@ export class FetchRequest {
     if (this._body !== null) return this._body;
     if (this._light !== null) return this._light;
     const length = this.hasBody() ? this.contentLength() : -1;
-    if (length >= 0 && length <= LIGHT_MAX) return (this._light = new LightBody(this.request));
+    if (length >= 0 && length <= WHOLE_BODY_MAX) return (this._light = new LightBody(this.request));
     return this.bodyStream();
   }
 

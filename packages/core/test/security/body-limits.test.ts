@@ -29,6 +29,33 @@ function trickle(base: string, head: string, bytes: string, every: number): Prom
   });
 }
 
+/** Writes `head`, then `bytes` in `parts` chunks `every` ms apart; resolves with all the server answered. */
+function sendInChunks(base: string, head: string, bytes: string, parts: number, every: number): Promise<string> {
+  const url = new URL(base);
+  const size = Math.ceil(bytes.length / parts);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.write(head);
+      let sent = 0;
+      const next = () => {
+        if (sent >= bytes.length || socket.destroyed) return;
+        socket.write(bytes.slice(sent, sent + size));
+        sent += size;
+        timer = setTimeout(next, every);
+      };
+      timer = setTimeout(next, every);
+    });
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+  });
+}
+
 const codeOf = (text: string) => (JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { code: string }).code;
 
 class Upload {
@@ -226,6 +253,25 @@ describe("body limits (secure defaults)", () => {
       const after = await send(base, "POST", "/json", { headers: { "content-type": "application/json" }, body: json });
       expect(after.status).toBe(200);
       expect(after.json()).toEqual({ a: "x".repeat(992) });
+    });
+
+    // Regression: Bun.serve and aex.fetch read every body up to 64 KiB in one call, which the
+    // guard saw nothing of until the end: 60 KB sent steadily over 12 s got a 408 after 10 s.
+    it("a body that keeps coming outlives bodyIdleTimeout: 20 KB in chunks, over more than the idle limit", async () => {
+      const steady = new Aex({ limits: { bodyIdleTimeout: 200, bodyTimeout: 10_000 } }).push(Upload);
+      const steadyBase = await listen(steady);
+      try {
+        const json = `{"a":"${"x".repeat(20_000)}"}`;
+        const head = `POST /big-json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\nConnection: close\r\n\r\n`;
+        const started = Date.now();
+        const text = await sendInChunks(steadyBase, head, json, 10, 60);
+        // The chunks took longer than the idle limit in all, never that long apart.
+        expect(Date.now() - started).toBeGreaterThan(400);
+        expect(text).toMatch(/^HTTP\/1\.1 200 /);
+        expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4))).toEqual({ a: "x".repeat(20_000) });
+      } finally {
+        await steady.close();
+      }
     });
 
     it("each app's reads keep their own limits: a patient app's stalled body outlives an impatient one's", async () => {

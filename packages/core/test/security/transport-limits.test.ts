@@ -167,6 +167,58 @@ describe.each(TRANSPORTS)(
       expect(statusLines(answer)).toEqual(Array.from({ length: 21 }, () => "HTTP/1.1 200 OK"));
     });
 
+    it.each([
+      ["a dot-dot segment", "/x/../ok"],
+      ["a percent-encoded dot-dot segment", "/x/%2e%2e/ok"],
+      ["a dot segment", "/./ok"],
+    ])(
+      "%s in the target: node routes the path as sent (404); Bun.serve resolves it first (its URL is a WHATWG URL)",
+      async (_what, target) => {
+        const answer = await raw(port, `GET ${target} HTTP/1.1\r\nHost: a\r\n${C}\r\n`);
+        expect(statusLines(answer)).toEqual([bunServe ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found"]);
+      },
+    );
+
+    it("a backslash in the target: node routes it as sent (404); Bun.serve reads it as a slash", async () => {
+      const answer = await raw(port, `GET /x\\..\\ok HTTP/1.1\r\nHost: a\r\n${C}\r\n`);
+      expect(statusLines(answer)).toEqual([bunServe ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found"]);
+    });
+
+    it("DEL in a header value: node's 400; Bun.serve hands it to the app", async () => {
+      const answer = await raw(port, `GET /ok HTTP/1.1\r\nHost: a\r\nX-A: a\x7fb\r\n${C}\r\n`);
+      expect(statusLines(answer)).toEqual([bunServe ? "HTTP/1.1 200 OK" : "HTTP/1.1 400 Bad Request"]);
+    });
+
+    it("two identical Content-Length lines: node's 400; Bun (both servers) takes the one length (RFC 9112 6.3 allows either)", async () => {
+      const answer = await raw(
+        port,
+        `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 2\r\n${C}\r\n{}`,
+      );
+      expect(statusLines(answer)).toEqual([isBun ? "HTTP/1.1 200 OK" : "HTTP/1.1 400 Bad Request"]);
+    });
+
+    it("a chunked body with a trailer: node reads it; Bun.serve answers the request, then 400s the trailer and closes", async () => {
+      const answer = await raw(
+        port,
+        `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n${C}\r\n2\r\n{}\r\n0\r\nX-T: 1\r\n\r\n`,
+      );
+      expect(statusLines(answer)).toEqual(
+        bunServe ? ["HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request"] : ["HTTP/1.1 200 OK"],
+      );
+    });
+
+    it("an unknown method: node's 400; Bun.serve closes the connection without an answer", async () => {
+      const answer = await raw(port, `BREW /ok HTTP/1.1\r\nHost: a\r\n${C}\r\n`);
+      if (bunServe) expect(answer).toBe("");
+      else expect(statusLines(answer)).toEqual(["HTTP/1.1 400 Bad Request"]);
+    });
+
+    it("200 header lines: node takes them; Bun (both servers) answers 431", async () => {
+      const lines = Array.from({ length: 200 }, (_, i) => `X-H${i}: v\r\n`).join("");
+      const answer = await raw(port, `GET /ok HTTP/1.1\r\nHost: a\r\n${lines}${C}\r\n`);
+      expect(statusLines(answer)).toEqual([isBun ? "HTTP/1.1 431 Request Header Fields Too Large" : "HTTP/1.1 200 OK"]);
+    });
+
     it("regression: a request line saying HTTP/2.0 is refused (node takes it, Aex answers 505 AEX_HTTP_VERSION; Bun's parser 400)", async () => {
       const answer = await raw(port, `GET /ok HTTP/2.0\r\nHost: a\r\n${C}\r\n`);
       // Bun.serve's parser answers 505 itself; Bun's node:http 400.
