@@ -31,6 +31,18 @@ function raw(port: number, bytes: string): Promise<string> {
   });
 }
 
+/** What the server answers to `bytes` sent, then the client's half-close (FIN), until it closes. */
+function rawThenEnd(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true }, () => socket.end(bytes));
+    let text = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("error", () => {});
+    socket.on("close", () => resolve(text));
+  });
+}
+
 // Pipelined answers follow each other's bodies on the same line: status lines are found anywhere.
 const statusLines = (text: string) => text.match(/HTTP\/1\.1 \d{3} [^\r]*/g) ?? [];
 
@@ -209,6 +221,15 @@ describe.each(TRANSPORTS)(
 
     it("an unknown method: node's 400; Bun.serve closes the connection without an answer", async () => {
       const answer = await raw(port, `BREW /ok HTTP/1.1\r\nHost: a\r\n${C}\r\n`);
+      if (bunServe) expect(answer).toBe("");
+      else expect(statusLines(answer)).toEqual(["HTTP/1.1 400 Bad Request"]);
+    });
+
+    it("a body cut short by the client's half-close: node's 400; Bun.serve closes without an answer", async () => {
+      const answer = await rawThenEnd(
+        port,
+        `POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`,
+      );
       if (bunServe) expect(answer).toBe("");
       else expect(statusLines(answer)).toEqual(["HTTP/1.1 400 Bad Request"]);
     });
