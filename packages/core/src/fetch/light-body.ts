@@ -4,12 +4,12 @@ import { Readable } from "node:stream";
 type Listener = (...args: unknown[]) => void;
 
 /**
- * The body of a small request (a Content-Length up to `WHOLE_BODY_MAX`, 16 KiB) for readers that only listen
- * (`on("data")`, `on("end")`: the JSON reader, the body guard): it comes in one
- * `arrayBuffer()` call, which Bun answers from what it received already, and is emitted as one
- * `data` event, then `end`, without a node stream (measured: the stream's making and flowing
- * were most of the cost of a small JSON body on Bun). A reader that needs a stream (`pipe`,
- * `read`, `setEncoding`…) gets one (`toReadable`), with the listeners and the bytes.
+ * The body of a small request (a Content-Length up to web-body.ts's `WHOLE_BODY_MAX`) for
+ * readers that only listen (`on("data")`, `on("end")`: the JSON reader, the body guard): it
+ * comes in one `arrayBuffer()` call, which Bun answers from what it received already, and is
+ * emitted as one `data` event, then `end`, without a node stream (measured: the stream's making
+ * and flowing were most of the cost of a small JSON body on Bun). A reader that needs a stream
+ * (`pipe`, `read`, `setEncoding`…) gets one (`toReadable`), with the listeners and the bytes.
  */
 export class LightBody {
   readableEnded = false;

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 
 /**
  * Bodies up to this many bytes, by their Content-Length, are read in one call, not chunk by
- * chunk (here and by {@link "./light-body"!LightBody}). The body guard sees no chunk of such a
+ * chunk (here and by `LightBody`). The body guard sees no chunk of such a
  * read until the last, so `bodyIdleTimeout` bounds the whole arrival: 16 KiB in the default
  * 10 s asks 1.6 KB/s of a client, less than a dial-up line. At 64 KiB a body sent steadily at
  * 5 KB/s got a 408.

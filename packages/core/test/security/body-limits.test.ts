@@ -3,8 +3,11 @@ import { Aex, body, formdata, post, type AexResponse, type AexServer, type Scope
 import { listen, send } from "../support/http";
 import { streamBody } from "../support/stream-body";
 
-/** Writes `head`, then `bytes` one at a time every `every` ms; resolves with all the server answered. */
-function trickle(base: string, head: string, bytes: string, every: number): Promise<string> {
+/**
+ * Writes `head`, then `bytes` `size` at a time (one by default) every `every` ms; resolves with
+ * all the server answered.
+ */
+function trickle(base: string, head: string, bytes: string, every: number, size = 1): Promise<string> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -14,38 +17,11 @@ function trickle(base: string, head: string, bytes: string, every: number): Prom
       let i = 0;
       const next = () => {
         if (i < bytes.length && !socket.destroyed) {
-          socket.write(bytes[i++]);
+          socket.write(bytes.slice(i, (i += size)));
           timer = setTimeout(next, every);
         }
       };
       if (bytes.length > 0) next();
-    });
-    socket.on("data", (chunk) => chunks.push(chunk));
-    socket.on("error", reject);
-    socket.on("close", () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-  });
-}
-
-/** Writes `head`, then `bytes` in `parts` chunks `every` ms apart; resolves with all the server answered. */
-function sendInChunks(base: string, head: string, bytes: string, parts: number, every: number): Promise<string> {
-  const url = new URL(base);
-  const size = Math.ceil(bytes.length / parts);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    const socket = connect(Number(url.port), url.hostname, () => {
-      socket.write(head);
-      let sent = 0;
-      const next = () => {
-        if (sent >= bytes.length || socket.destroyed) return;
-        socket.write(bytes.slice(sent, sent + size));
-        sent += size;
-        timer = setTimeout(next, every);
-      };
-      timer = setTimeout(next, every);
     });
     socket.on("data", (chunk) => chunks.push(chunk));
     socket.on("error", reject);
@@ -264,7 +240,7 @@ describe("body limits (secure defaults)", () => {
         const json = `{"a":"${"x".repeat(20_000)}"}`;
         const head = `POST /big-json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\nConnection: close\r\n\r\n`;
         const started = Date.now();
-        const text = await sendInChunks(steadyBase, head, json, 10, 60);
+        const text = await trickle(steadyBase, head, json, 60, Math.ceil(json.length / 10));
         // The chunks took longer than the idle limit in all, never that long apart.
         expect(Date.now() - started).toBeGreaterThan(400);
         expect(text).toMatch(/^HTTP\/1\.1 200 /);
